@@ -1,0 +1,66 @@
+# Conflict Timeline: `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RAW ?= data/raw/incidents
+OUT ?= data/processed/timeline
+
+.DEFAULT_GOAL := help
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+.PHONY: install
+## Create .venv/ and install the pinned dependencies
+install: $(STAMP)
+
+.PHONY: build
+## Build, validate and publish a new version of the timeline from data/raw/
+build: $(STAMP)
+	$(BIN)/conflict-timeline build --raw $(RAW) --out $(OUT)
+
+.PHONY: validate
+## Re-validate the latest published version
+validate: $(STAMP)
+	$(BIN)/conflict-timeline validate --out $(OUT)
+
+.PHONY: test
+## Run the test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+.PHONY: bench
+## Run the benchmarks and write benchmarks/results.json
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+.PHONY: lint
+## Lint and type-check the library
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/mypy pipeline
+
+.PHONY: lock
+## Re-resolve the dependencies and rewrite requirements.lock
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet --upgrade pip
+	.lockenv/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Exact pins installed by \`make\` (regenerate with \`make lock\`)."; \
+	  .lockenv/bin/pip freeze --all --exclude-editable | grep -v "^pip=="; } > requirements.lock
+	rm -rf .lockenv
+
+.PHONY: clean
+## Remove the virtualenv, caches and the published timeline
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis $(OUT) *.egg-info
+
+.PHONY: help
+## Show this help
+help:
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-z-]+:/{if(doc){split($$1,t,":"); printf "  %-10s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)

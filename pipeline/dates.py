@@ -1,0 +1,536 @@
+"""Reported date text → an inclusive span, a best day and a precision, resolved against publication.
+
+Why not dateparser alone: it resolves against today's clock unless told otherwise, returns
+dates after publication for "December 28" in a January article, returns None for "early
+January" and loses the end of "3-4 January". Here exact rules decide the common forms, and
+dateparser is the fallback for the rest, called once per distinct (text, language, day).
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+import pandas as pd
+
+from .config import PACKAGE_DATA, PUBLICATION_SLACK_DAYS
+
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [(), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")]
+    )
+    for name in names
+}
+WEEKDAYS = {d: i for i, d in enumerate(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
+PART_OF_DAY = r"(?:morning|afternoon|evening|night|dawn|noon|midday|midnight|daybreak|hours)"
+THIRDS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+YEAR_THIRDS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ARABIC_MARKS = re.compile(r"[\u064b-\u0652\u0640]")  # harakat and tatweel
+
+
+class DateError(ValueError):
+    """A date text that cannot become a span; `reason` is a SPEC §5 code."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """An inclusive span of days, the best single day, its precision and how it was found."""
+
+    start: date
+    end: date
+    best: date
+    precision: str
+    method: str
+
+
+def precision_of(start: date, end: date) -> str:
+    """SPEC §4: the precision is a function of the span's length, never a guess."""
+    days = (end - start).days + 1
+    if days == 1:
+        return "day"
+    if days <= 6:
+        return "days"
+    if days == 7:
+        return "week"
+    if days <= 31:
+        return "month"
+    return "year"
+
+
+# --- text normalization ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _word_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Arabic and French date words → English, longest phrase first (data, not code)."""
+    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    with open(PACKAGE_DATA / "date_words.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            phrase = tuple(_fold(row["phrase"]).split())
+            table.setdefault(row["language"], []).append((phrase, row["english"].strip()))
+    for entries in table.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return table
+
+
+def _fold(text: str) -> str:
+    """Lowercase, Western digits, Arabic letters without vowel marks and alef/ya variants."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_ARABIC_DIGITS)
+    text = _ARABIC_MARKS.sub("", text)
+    return text.translate(str.maketrans("أإآىـ،", "اااي ,"))
+
+
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def _translate(text: str, language: str) -> str:
+    langs = ["ar"] if _ARABIC.search(text) else []
+    if language == "fr" or (language not in ("en", "ar") and re.search(
+            r"janvier|février|fevrier|avril|juillet|août|décembre|hier|lundi|mardi|mercredi|"
+            r"jeudi|vendredi|samedi|dimanche", text)):
+        langs.append("fr")
+    if not langs:
+        return text
+    if "fr" in langs:
+        text = re.sub(r"\bmi-(?=\w)", "mid ", text)
+        text = re.sub(r"\b(\d+)er\b", r"\1", text)
+    if "ar" in langs:  # the conjunction و and the article are glued to the next word
+        text = re.sub(r"(?<!\S)و(?=ال)", "و ", text)
+    tokens = re.findall(r"[\w'’.-]+|[^\w\s]", text)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for lang in langs:
+            hit = next(((p, e) for p, e in _word_table()[lang]
+                        if tuple(tokens[i:i + len(p)]) == p), None)
+            if hit:
+                if hit[1]:
+                    out.append(hit[1])
+                i += len(hit[0])
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return " ".join(out)
+
+
+_TIME = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?)"
+    r"|\b\d{1,2}:\d{2}\b|\b\d{3,4}\s*(?:hours|hrs|gmt|utc|z)\b"
+)
+_ZONE = re.compile(
+    r"\((?:[a-z]{2,4}|[^)]*time)\)|\b(?:baghdad|local|damascus|amman|beirut|eastern|"
+    r"washington|jerusalem|tehran|gaza|sanaa|arabia|gulf)\s+(?:standard\s+)?time\b"
+    r"|\b(?:est|edt|et|gmt|utc|ast|cet)\b"
+)
+_FILLER = re.compile(
+    r"\b(?:approximately|approx\.?|around|about|roughly|some\s?time|sometime|"
+    r"as\s+of|on|at|the|of|in|during|by|reportedly|was|were|date|dated|starting|"
+    r"early\s+hours|wee\s+hours|small\s+hours|hours|late\s+on|early\s+on)\b"
+)
+
+
+def _clean(text: str, language: str) -> str:
+    text = _translate(_fold(text), language)
+    text = _TIME.sub(" ", text)
+    text = _ZONE.sub(" ", text)
+    text = _FILLER.sub(" ", text)
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    text = re.sub(r"(?<=[a-z])\.", "", text)  # Jan. → jan
+    text = text.replace("–", "-").replace("—", "-").replace("/", "/")
+    text = re.sub(r"\s*-\s*", "-", text)
+    text = re.sub(r"[,;()\"'’]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- exact rules ---------------------------------------------------------------------------
+
+_M = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_D = r"(\d{1,2})"
+_Y = r"(\d{4})"
+_W = "(" + "|".join(WEEKDAYS) + ")"
+
+
+def _day(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateError("date_unparseable", f"no such day: {day} {calendar.month_name[month]} "
+                                            f"{year}") from None
+
+
+def _infer_year(month: int, day: int, ref: date) -> int:
+    """A missing year is the publication's, unless that falls after publication."""
+    limit = ref + timedelta(days=PUBLICATION_SLACK_DAYS)
+    if (month, day) > (limit.month, limit.day) and not (month == 2 and day == 29):
+        return ref.year - 1
+    if month == 2 and day == 29:  # the most recent leap year whose 29 February is not after ref
+        year = ref.year if (2, 29) <= (limit.month, limit.day) else ref.year - 1
+        while not calendar.isleap(year):
+            year -= 1
+        return year
+    return ref.year
+
+
+def _month_year(month: int, ref: date) -> int:
+    return ref.year if month <= ref.month else ref.year - 1
+
+
+def _month_span(year: int, month: int, lo: int = 1, hi: int = 31) -> tuple[date, date]:
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, lo), date(year, month, min(hi, last))
+
+
+def _weekday_on_or_before(ref: date, weekday: int, strictly: bool = False) -> date:
+    back = (ref.weekday() - weekday) % 7
+    if strictly and back == 0:
+        back = 7
+    return ref - timedelta(days=back)
+
+
+_RELATIVE_DAYS = {
+    "today": 0, "tonight": 0, "now": 0, "currently": 0, "presently": 0, "this morning": 0,
+    "this afternoon": 0, "this evening": 0, "earlier today": 0, "as of now": 0, "so far": 0,
+    "right now": 0, "yesterday": 1, "last night": 1, "overnight": 1, "yesterday morning": 1,
+    "yesterday afternoon": 1, "yesterday evening": 1, "late yesterday": 1, "early yesterday": 1,
+    "yesterday night": 1, "last evening": 1, "day before yesterday": 2,
+    "day before yesterday evening": 2,
+}
+
+
+def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
+    t = re.sub(r"^(?:as of|since|until|through)\s+(?=today|now)", "", t)
+    if t in _RELATIVE_DAYS:
+        d = ref - timedelta(days=_RELATIVE_DAYS[t])
+        return d, d, "relative_day"
+    m = re.fullmatch(r"(\d+|" + "|".join(NUMBER_WORDS) + r") (day|week|month|year)s? ago", t)
+    if m:
+        n = int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]
+        if m[2] == "day":
+            d = ref - timedelta(days=n)
+            return d, d, "relative_ago"
+        if m[2] == "week":
+            start = ref - timedelta(days=7 * n + ref.weekday())
+            return start, start + timedelta(days=6), "relative_ago"
+        if m[2] == "month":
+            y, mo = divmod(ref.year * 12 + ref.month - 1 - n, 12)
+            return (*_month_span(y, mo + 1), "relative_ago")
+        return date(ref.year - n, 1, 1), date(ref.year - n, 12, 31), "relative_ago"
+    monday = ref - timedelta(days=ref.weekday())
+    m = re.fullmatch(r"(early |mid |late |earlier |later )?(this|last|past|previous) "
+                     r"(week|weekend|month|year)", t)
+    if m:
+        third, which, unit = (m[1] or "").strip(), m[2], m[3]
+        if unit == "week":
+            start = monday if which == "this" else monday - timedelta(days=7)
+            return start, start + timedelta(days=6), "relative_week"
+        if unit == "weekend":
+            sat = _weekday_on_or_before(ref, 5, strictly=which != "this")
+            return sat, sat + timedelta(days=1), "relative_week"
+        if unit == "month":
+            if which == "this":
+                y, mo = ref.year, ref.month
+            else:
+                y, mo = divmod(ref.year * 12 + ref.month - 2, 12)
+                mo += 1
+            if third in THIRDS:
+                return (*_month_span(y, mo, *THIRDS[third]), "relative_month_part")
+            if third == "earlier":
+                return date(y, mo, 1), ref, "relative_month"
+            return (*_month_span(y, mo), "relative_month")
+        year = ref.year if which == "this" else ref.year - 1
+        if third in THIRDS:
+            lo, hi = YEAR_THIRDS[third]
+            return date(year, lo, 1), _month_span(year, hi)[1], "relative_year_part"
+        if third == "earlier":
+            return date(year, 1, 1), ref, "relative_year"
+        return date(year, 1, 1), date(year, 12, 31), "relative_year"
+    return None
+
+
+def _weekday_phrase(t: str, ref: date) -> tuple[date, date, str] | None:
+    t = re.sub(rf"\b{PART_OF_DAY}\b", " ", t)
+    t = re.sub(r"\b(?:early|late|this|past)\b", " ", t)
+    t = re.sub(r"\s+", " ", t).strip()
+    m = re.fullmatch(rf"(last )?{_W}(?:(?:-| to | and | into ){_W})?", t)
+    if not m:
+        return None
+    first = _weekday_on_or_before(ref, WEEKDAYS[m[2]], strictly=bool(m[1]))
+    if m[3]:  # "Saturday to Sunday night": the span ends on the second day
+        second = _weekday_on_or_before(ref, WEEKDAYS[m[3]])
+        first = second - timedelta(days=(WEEKDAYS[m[3]] - WEEKDAYS[m[2]]) % 7)
+        return first, second, "weekday_span"
+    return first, first, "weekday"
+
+
+def _numeric(t: str, ref: date) -> tuple[date, date, str] | None:
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t)
+    if m:
+        d = _day(int(m[1]), int(m[2]), int(m[3]))
+        return d, d, "iso"
+    m = re.fullmatch(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})", t)
+    if not m:
+        return None
+    a, b, year = int(m[1]), int(m[3]), int(m[4])
+    year += 2000 if year < 100 else 0
+    if m[2] == "." or a > 12:
+        d = _day(year, b, a)
+        return d, d, "numeric_dmy"
+    if b > 12:
+        d = _day(year, a, b)
+        return d, d, "numeric_mdy"
+    if a == b:
+        d = _day(year, a, b)
+        return d, d, "numeric_dmy"
+    # Ambiguous: the reading closest before publication (SPEC §4).
+    limit = ref + timedelta(days=PUBLICATION_SLACK_DAYS)
+    readings = [(date(year, b, a), "numeric_ambiguous_dmy"), (date(year, a, b),
+                                                              "numeric_ambiguous_mdy")]
+    past = [r for r in readings if r[0] <= limit]
+    chosen = max(past) if past else min(readings)
+    return chosen[0], chosen[0], chosen[1]
+
+
+def _absolute(t: str, ref: date) -> tuple[date, date, str] | None:
+    t = re.sub(rf"^{_W} ", "", t)
+    t = re.sub(rf"\b{PART_OF_DAY}\b", " ", t)
+    t = re.sub(r"^(?:early|late) ", "", t) if re.match(rf"^(?:early|late) {_W}", t) else t
+    t = re.sub(rf"^{_W} ", "", t.strip())
+    t = re.sub(r"\s+", " ", t).strip()
+    patterns = (
+        (rf"{_D} {_M}(?: {_Y})?", lambda m: (int(m[1]), m[2], m[3])),
+        (rf"{_M} {_D}(?: {_Y})?", lambda m: (int(m[2]), m[1], m[3])),
+    )
+    for pattern, parts in patterns:
+        m = re.fullmatch(pattern, t)
+        if m:
+            day, month_name, year = parts(m)
+            month = MONTHS[month_name]
+            if year is None:
+                if day > calendar.monthrange(2024, month)[1]:
+                    raise DateError("date_unparseable", f"no such day: {day} {month_name}")
+                y = _infer_year(month, day, ref)
+                d = _day(y, month, day)
+                return d, d, "exact_no_year"
+            d = _day(int(year), month, day)
+            return d, d, "exact"
+    return None
+
+
+def _range(t: str, ref: date) -> tuple[date, date, str] | None:
+    t = re.sub(rf"\b{PART_OF_DAY}\b", " ", t)
+    t = re.sub(r"^(?:between|from) ", "", re.sub(r"\s+", " ", t).strip())
+    t = re.sub(r" (?:and|to|until|till|through|into) ", "-", t)
+    t = re.sub(rf"\b{_W}\b ?", "", t).strip()
+    forms = (
+        (rf"{_D}-{_D} {_M}(?: {_Y})?", lambda m: (int(m[1]), m[3], int(m[2]), m[3], m[4])),
+        (rf"{_M} {_D}-{_D}(?: {_Y})?", lambda m: (int(m[2]), m[1], int(m[3]), m[1], m[4])),
+        (rf"{_D} {_M}-{_D} {_M}(?: {_Y})?", lambda m: (int(m[1]), m[2], int(m[3]), m[4], m[5])),
+        (rf"{_M} {_D}-{_M} {_D}(?: {_Y})?", lambda m: (int(m[2]), m[1], int(m[4]), m[3], m[5])),
+    )
+    for pattern, parts in forms:
+        m = re.fullmatch(pattern, t)
+        if m:
+            d1, m1, d2, m2, year = parts(m)
+            mo1, mo2 = MONTHS[m1], MONTHS[m2]
+            y2 = int(year) if year else _infer_year(mo2, min(d2, 28), ref)
+            y1 = y2 - 1 if mo1 > mo2 else y2
+            start, end = _day(y1, mo1, d1), _day(y2, mo2, d2)
+            if start > end:
+                raise DateError("date_unparseable", f"span ends before it starts: {t}")
+            return start, end, "exact_span"
+    return None
+
+
+def _period(t: str, ref: date) -> tuple[date, date, str] | None:
+    t = re.sub(r"^(?:as of|since|from|in|during|throughout|until|by) ", "", t)
+    m = re.fullmatch(rf"(early|mid|late)(?:-| ){_M}(?: {_Y})?", t)
+    if m:
+        month = MONTHS[m[2]]
+        year = int(m[3]) if m[3] else _month_year(month, ref)
+        return (*_month_span(year, month, *THIRDS[m[1]]), "fuzzy_month_part")
+    m = re.fullmatch(rf"{_M}(?: {_Y})?", t)
+    if m:
+        month = MONTHS[m[1]]
+        year = int(m[2]) if m[2] else _month_year(month, ref)
+        return (*_month_span(year, month), "month")
+    m = re.fullmatch(rf"(early|mid|late)(?:-| )?{_Y}", t)
+    if m:
+        lo, hi = YEAR_THIRDS[m[1]]
+        year = int(m[2])
+        return date(year, lo, 1), _month_span(year, hi)[1], "fuzzy_year_part"
+    m = re.fullmatch(_Y, t)
+    if m:
+        year = int(m[1])
+        return date(year, 1, 1), date(year, 12, 31), "year"
+    return None
+
+
+def _since(t: str, ref: date) -> tuple[date, date, str] | None:
+    m = re.fullmatch(rf"since {_M}(?: {_Y})?", t)
+    if m:
+        month = MONTHS[m[1]]
+        year = int(m[2]) if m[2] else _month_year(month, ref)
+        return date(year, month, 1), ref, "since"
+    m = re.fullmatch(rf"since (?:{_D} {_M}|{_M} {_D})(?: {_Y})?", t)
+    if m:
+        day, name = (int(m[1]), m[2]) if m[1] else (int(m[4]), m[3])
+        month = MONTHS[name]
+        year = int(m[5]) if m[5] else _infer_year(month, day, ref)
+        return _day(year, month, day), ref, "since"
+    return None
+
+
+RULES = (_relative, _numeric, _absolute, _range, _since, _period, _weekday_phrase)
+
+
+# --- fallback -----------------------------------------------------------------------------
+
+
+def _dateparser(text: str, language: str, ref: date) -> tuple[date, date, str] | None:
+    """dateparser for forms the rules do not know; its period tells the precision."""
+    from dateparser.date import DateDataParser
+
+    base = datetime(ref.year, ref.month, ref.day, 23, 59)
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past",
+                "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False,
+                "PREFER_DAY_OF_MONTH": "first"}
+    languages = [language] if language in ("en", "ar", "fr") else ["en"]
+    if language != "en":
+        languages.append("en")
+    try:
+        data = DateDataParser(languages=languages, locales=None,
+                              settings=settings).get_date_data(text)
+    except Exception:  # dateparser raises assorted errors on odd input
+        return None
+    if data is None or data.date_obj is None:
+        return None
+    d = data.date_obj.date()
+    if data.period == "month":
+        return (*_month_span(d.year, d.month), "dateparser")
+    if data.period == "year":
+        return date(d.year, 1, 1), date(d.year, 12, 31), "dateparser"
+    if data.period == "week":
+        start = d - timedelta(days=d.weekday())
+        return start, start + timedelta(days=6), "dateparser"
+    return d, d, "dateparser"
+
+
+# --- public API ---------------------------------------------------------------------------
+
+
+def parse_date(text: str | None, published: date | datetime, language: str | None = "en"
+               ) -> DateSpan:
+    """Resolve one reported date text against its report's publication day.
+
+    `published` is the publication's *local* date (or an aware datetime, whose own
+    offset decides the day). Raises `DateError` with a SPEC §5 reason.
+    """
+    ref = published.date() if isinstance(published, datetime) else published
+    return _parse(text or "", ref, (language or "en").lower())
+
+
+@lru_cache(maxsize=200_000)
+def _parse(text: str, ref: date, language: str) -> DateSpan:
+    t = _clean(text, language)
+    if not t:
+        raise DateError("date_unparseable", f"empty date text {text!r}")
+    found = None
+    for rule in RULES:
+        found = rule(t, ref)
+        if found:
+            break
+    if found is None:
+        found = _dateparser(text, language, ref)
+    if found is None:
+        raise DateError("date_unparseable", f"cannot read a date in {text!r}")
+    start, end, method = found
+    limit = ref + timedelta(days=PUBLICATION_SLACK_DAYS)
+    if start > limit:
+        raise DateError("date_after_publication",
+                        f"{text!r} is {start.isoformat()}, after publication on {ref.isoformat()}")
+    if end > ref:  # a period that contains the publication day ends there
+        end = max(ref, start)
+    if (end - start).days > 365:
+        raise DateError("date_unparseable", f"{text!r} spans more than a year")
+    return DateSpan(start, end, start, precision_of(start, end), method)
+
+
+def parse_published(value: str | None) -> datetime:
+    """A publication time in any common format → an aware datetime in its own offset."""
+    if not value:
+        raise DateError("date_unparseable", "published is empty")
+    return _parse_published(value.strip())
+
+
+@lru_cache(maxsize=100_000)
+def _parse_published(value: str) -> datetime:
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        dt = None
+    if dt is None:
+        import dateparser
+
+        dt = dateparser.parse(value, settings={"RETURN_AS_TIMEZONE_AWARE": False,
+                                               "PREFER_DAY_OF_MONTH": "first"})
+        if dt is None:
+            raise DateError("date_unparseable", f"cannot read published time {value!r}")
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt
+
+
+def normalize_dates(texts: pd.Series, published: pd.Series, languages: pd.Series
+                    ) -> pd.DataFrame:
+    """Vectorized `parse_date` + `parse_published` over a frame: each distinct input once.
+
+    Returns columns published (UTC), date, date_start, date_end, date_precision, date_method,
+    and error_reason / error_message (null where the row normalized).
+    """
+    n = len(texts)
+    out = {k: [None] * n for k in ("published", "date", "date_start", "date_end",
+                                   "date_precision", "date_method", "error_reason",
+                                   "error_message")}
+    langs = languages.fillna("en").str.lower().tolist()
+    pubs = published.tolist()
+    txts = texts.tolist()
+    memo: dict[tuple, DateSpan | DateError] = {}
+    for i in range(n):
+        try:
+            pub = parse_published(pubs[i])
+        except DateError as exc:
+            out["error_reason"][i], out["error_message"][i] = exc.reason, str(exc)
+            continue
+        out["published"][i] = pub.astimezone(timezone.utc)
+        key = (txts[i], pub.date(), langs[i])
+        res = memo.get(key)
+        if res is None:
+            try:
+                res = parse_date(txts[i], pub.date(), langs[i])
+            except DateError as exc:
+                res = exc
+            memo[key] = res
+        if isinstance(res, DateError):
+            out["error_reason"][i], out["error_message"][i] = res.reason, str(res)
+        else:
+            out["date"][i], out["date_start"][i], out["date_end"][i] = res.best, res.start, res.end
+            out["date_precision"][i], out["date_method"][i] = res.precision, res.method
+    return pd.DataFrame(out, index=texts.index)

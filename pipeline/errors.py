@@ -1,0 +1,36 @@
+"""One exception family: a failure to *run* is an exception; bad rows are quarantine, not errors."""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Base of every error the library raises on purpose; the CLI prints it as one line."""
+
+    exit_code = 2
+
+
+class InputError(PipelineError):
+    """A raw file cannot be read at all (encoding, format, required columns); nothing is published."""
+
+    def __init__(self, path: str, line: int | None, problem: str) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {problem}")
+        self.path, self.line, self.problem = path, line, problem
+
+
+class UsageError(PipelineError):
+    """The caller asked for something that does not exist (a version, an incident, an engine)."""
+
+
+class ValidationFailed(PipelineError):
+    """A published or candidate version failed its expectation suites."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class BuildLocked(PipelineError):
+    """Another build holds the output folder's lock."""

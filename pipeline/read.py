@@ -1,0 +1,227 @@
+"""Raw files → one frame of report rows plus quarantine rows. Raw files are never modified.
+
+A file that cannot be read at all raises `InputError` naming the file and line; a row that
+cannot be used becomes a quarantine row with a reason code, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+from .schema import RAW_COLUMNS, RAW_REQUIRED
+
+csv.field_size_limit(10_000_000)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One raw file as the build saw it: its path relative to the raw folder, digest and row count."""
+
+    path: str
+    sha256: str
+    rows: int
+
+
+@dataclass
+class RawBatch:
+    """What reading produced: usable rows (raw text columns), quarantine rows, and the files read."""
+
+    rows: pd.DataFrame
+    quarantine: list[dict] = field(default_factory=list)
+    files: list[InputFile] = field(default_factory=list)
+
+    @property
+    def raw_count(self) -> int:
+        """Rows in the input: the left side of `raw rows = reports + quarantine`."""
+        return sum(f.rows for f in self.files)
+
+
+def discover(raw_dir: Path) -> list[Path]:
+    """Every *.csv and *.jsonl under `raw_dir`, recursively, in a stable order."""
+    if not raw_dir.is_dir():
+        raise InputError(str(raw_dir), None, "raw folder does not exist")
+    found = [p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() in (".csv", ".jsonl")]
+    return sorted(found, key=lambda p: p.relative_to(raw_dir).as_posix())
+
+
+def quarantine_row(file: str, line: int, report_id: object, reason: str, message: str,
+                   raw: dict | str) -> dict:
+    """One quarantine record in the shape of the published table."""
+    raw_text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+    rid = report_id if isinstance(report_id, str) and report_id else None
+    return {"input_file": file, "input_line": line, "report_id": rid, "reason": reason,
+            "message": message, "raw": raw_text}
+
+
+def _decode(path: Path, name: str) -> tuple[str, str]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(name, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})") from None
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def _clean(value: object) -> str | None:
+    """Values are text as reported; blank means absent."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
+    value = value.strip()
+    return value or None
+
+
+def _check_header(header: list[str], name: str) -> list[str]:
+    keys = [h.strip().lower() for h in header]
+    dupes = sorted({k for k in keys if keys.count(k) > 1 and k})
+    if dupes:
+        raise InputError(name, 1, f"duplicate column(s) {', '.join(dupes)}")
+    missing = [c for c in RAW_REQUIRED if c not in keys]
+    if missing:
+        raise InputError(name, 1, f"missing required column(s) {', '.join(missing)}")
+    return keys
+
+
+def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]], list[dict]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(name, 1, "empty file: no header row") from None
+    except csv.Error as exc:
+        raise InputError(name, 1, f"not a CSV header ({exc})") from None
+    keys = _check_header(header, name)
+    rows: list[tuple[int, list[str]]] = []
+    bad: list[dict] = []
+    start = reader.line_num + 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(name, reader.line_num, f"not valid CSV ({exc})") from None
+        line, start = start, reader.line_num + 1
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(keys):
+            raw = dict(zip(keys, fields, strict=False)) if len(fields) < len(keys) else fields
+            bad.append(quarantine_row(
+                name, line, fields[0] if fields else None, "malformed_row",
+                f"expected {len(keys)} fields, found {len(fields)}", raw))
+            continue
+        rows.append((line, fields))
+    return keys, rows, bad
+
+
+def _read_jsonl(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]], list[dict]]:
+    records: list[tuple[int, dict]] = []
+    bad: list[dict] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad.append(quarantine_row(name, number, None, "malformed_row",
+                                      f"not a JSON object ({exc.msg})", line))
+            continue
+        if not isinstance(obj, dict):
+            bad.append(quarantine_row(name, number, None, "malformed_row",
+                                      "line is JSON but not an object", line))
+            continue
+        records.append((number, {str(k).strip().lower(): v for k, v in obj.items()}))
+    keys: list[str] = list(RAW_REQUIRED)
+    for _, obj in records:
+        keys.extend(k for k in obj if k not in keys)
+    rows = [(n, [obj.get(k) for k in keys]) for n, obj in records]
+    return keys, rows, bad
+
+
+def _frame(keys: list[str], rows: list[tuple[int, list]], name: str) -> pd.DataFrame:
+    """Known columns by name (absent optional ones as null), unknown ones folded into `extra`."""
+    data = {k: [_clean(r[1][i]) for r in rows] for i, k in enumerate(keys)}
+    frame = pd.DataFrame({c: data.get(c, [None] * len(rows)) for c in RAW_COLUMNS}, dtype=object)
+    unknown = [k for k in keys if k not in RAW_COLUMNS and k]
+    if unknown:
+        extra = [
+            {k: data[k][i] for k in unknown if data[k][i] is not None} for i in range(len(rows))
+        ]
+        frame["extra"] = [json.dumps(e, ensure_ascii=False, sort_keys=True) if e else None
+                          for e in extra]
+    else:
+        frame["extra"] = None
+    frame["input_file"] = name
+    frame["input_line"] = [r[0] for r in rows]
+    return frame
+
+
+def raw_record(row: pd.Series) -> dict:
+    """The row as it was read (known and extra columns), for quarantine's `raw`."""
+    record = {c: row[c] for c in RAW_COLUMNS if row.get(c) is not None}
+    if row.get("extra"):
+        record.update(json.loads(row["extra"]))
+    return record
+
+
+def read_raw(raw_dir: Path | str) -> RawBatch:
+    """Read every raw file under `raw_dir` into one frame; row problems go to quarantine."""
+    raw_dir = Path(raw_dir)
+    frames: list[pd.DataFrame] = []
+    batch = RawBatch(rows=pd.DataFrame())
+    for path in discover(raw_dir):
+        name = path.relative_to(raw_dir).as_posix()
+        text, digest = _decode(path, name)
+        reader = _read_csv if path.suffix.lower() == ".csv" else _read_jsonl
+        keys, rows, bad = reader(text, name)
+        frames.append(_frame(keys, rows, name))
+        batch.quarantine.extend(bad)
+        batch.files.append(InputFile(name, digest, len(rows) + len(bad)))
+    if frames:
+        rows_frame = pd.concat(frames, ignore_index=True)
+    else:
+        rows_frame = _frame(list(RAW_COLUMNS), [], "")
+    batch.rows = _reject(rows_frame, batch.quarantine)
+    return batch
+
+
+def _reject(frame: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:
+    """Quarantine rows missing a required value, then later copies of a report_id."""
+    missing = frame[list(RAW_REQUIRED)].isna()
+    bad = missing.any(axis=1)
+    for idx in frame.index[bad]:
+        row = frame.loc[idx]
+        cols = [c for c in RAW_REQUIRED if missing.at[idx, c]]
+        quarantine.append(quarantine_row(row["input_file"], int(row["input_line"]), row["report_id"],
+                                         "missing_field", f"required field(s) empty: {', '.join(cols)}",
+                                         raw_record(row)))
+    frame = frame[~bad]
+    dup = frame["report_id"].duplicated(keep="first")
+    if dup.any():
+        first = frame[~dup].set_index("report_id")
+        for idx in frame.index[dup]:
+            row = frame.loc[idx]
+            orig = first.loc[row["report_id"]]
+            quarantine.append(quarantine_row(
+                row["input_file"], int(row["input_line"]), row["report_id"], "duplicate_report_id",
+                f"report_id {row['report_id']} already read at {orig['input_file']}:{orig['input_line']}",
+                raw_record(row)))
+    return frame[~dup].reset_index(drop=True)
+
+
+def iter_quarantine(rows: Iterable[dict]) -> pd.DataFrame:
+    """Quarantine records as a frame in a deterministic order (file, line)."""
+    frame = pd.DataFrame(list(rows), columns=["input_file", "input_line", "report_id", "reason",
+                                             "message", "raw"])
+    return frame.sort_values(["input_file", "input_line"], kind="stable").reset_index(drop=True)

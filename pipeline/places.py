@@ -42,8 +42,8 @@ _NEAR_PREFIX = re.compile(
     rf"^(?:(?:just|about|some|\d+\s*(?:km|kilometers|kilometres|miles))\s+)?"
     rf"(?:near|nearby|outside|close to|in the vicinity of|around|on the outskirts of|"
     rf"the outskirts of|outskirts of|the edge of|{_DIRECTIONS}(?:ern)?(?: of| part of)?|"
-    rf"{_DIRECTIONS}ern|downtown|près de|pres de|au nord de|au sud de|à l'est de|a l'est de|"
-    rf"à l'ouest de|a l'ouest de|قرب|بالقرب من|شرق|غرب|شمال|جنوب|شرقي|غربي|شمالي|جنوبي|"
+    rf"{_DIRECTIONS}ern|downtown|pres de|(?:a l |au )?(?:nord|sud|est|ouest|centre|nord est|"
+    rf"nord ouest|sud est|sud ouest)(?: de la| de l| du| des| de)|قرب|بالقرب من|شرق|غرب|شمال|جنوب|شرقي|غربي|شمالي|جنوبي|"
     rf"ضواحي|محيط)\s+"
 )
 _SETTLEMENT = re.compile(r"^(?:the\s+)?(?:city|town|village|district|area|region)\s+of\s+")
@@ -80,11 +80,14 @@ class Place:
     place_method: str
 
 
+_ARABIC_FOLD = str.maketrans("أإآىةـ", "ااايه ")
+
+
 def fold(text: str) -> str:
     """A comparison key: no accents, case, punctuation, Arabic vowel marks or alef variants."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower().translate(str.maketrans("أإآىةـ", "ااايه "))
+    text = text.lower().translate(_ARABIC_FOLD)
     text = re.sub(r"[\u064b-\u0652]", "", text)
     text = re.sub(r"[’'`ʿʾ‘]", "", text)
     text = re.sub(r"[^\w]+", " ", text)
@@ -256,9 +259,10 @@ def build_gazetteer() -> Gazetteer:
         hits = [i for i in target if rows[i][3] == row["iso2"]]
         if hits:
             names.setdefault(fold(row["alias"]), []).extend(hits[:1])
-        for key in admin1_names.get(fold(row["canonical"]), []):
-            if key[0] == row["iso2"]:
-                admin1_names.setdefault(fold(row["alias"]), []).append(key)
+        alias_key = fold(row["alias"])
+        for key in list(admin1_names.get(fold(row["canonical"]), [])):
+            if key[0] == row["iso2"] and key not in admin1_names.get(alias_key, []):
+                admin1_names.setdefault(alias_key, []).append(key)
         if fold(row["canonical"]) in countries:
             countries[fold(row["alias"])] = countries[fold(row["canonical"])]
     return Gazetteer(rows, names, skels, admin1, admin1_names, countries, country_points, curated)
@@ -329,6 +333,9 @@ def _pick(gaz: Gazetteer, candidates: list[int], hint: str | None) -> int | None
 def _lookup(gaz: Gazetteer, key: str, hint: str | None) -> tuple[str, object] | None:
     """One name → ('curated'|'exact'|'alias'|'admin1'|'country'|'fuzzy', row index or key)."""
     stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
+    for k in (key, stripped):  # a country's name beats a town of that name abroad
+        if k in gaz.countries and (not hint or gaz.countries[k] == hint):
+            return "country", gaz.countries[k]
     for k in dict.fromkeys((key, stripped)):
         if k in gaz.curated:
             idx = _pick(gaz, gaz.curated[k], hint)
@@ -343,9 +350,6 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None) -> tuple[str, object] | 
         admins = [a for a in gaz.admin1_names.get(k, []) if not hint or a[0] == hint]
         if admins:
             return "admin1", admins[0]
-    for k in (key, stripped):
-        if k in gaz.countries and (not hint or gaz.countries[k] == hint):
-            return "country", gaz.countries[k]
     sk = skeleton(key)
     if hint and len(sk) >= 3 and sk in gaz.skeletons:  # fuzzy never leaves the hint's country
         idx = _pick(gaz, gaz.skeletons[sk], hint)

@@ -112,7 +112,7 @@ def _translate(text: str, language: str) -> str:
         text = re.sub(r"\bmi-(?=\w)", "mid ", text)
         text = re.sub(r"\b(\d+)er\b", r"\1", text)
     if "ar" in langs:  # the conjunction و and the article are glued to the next word
-        text = re.sub(r"(?<!\S)و(?=ال)", "و ", text)
+        text = re.sub(r"(?<!\S)و(?=ال|\d)", "و ", text)
     tokens = re.findall(r"[\w'’.-]+|[^\w\s]", text)
     out: list[str] = []
     i = 0
@@ -137,11 +137,12 @@ _TIME = re.compile(
 )
 _ZONE = re.compile(
     r"\((?:[a-z]{2,4}|[^)]*time)\)|\b(?:baghdad|local|damascus|amman|beirut|eastern|"
-    r"washington|jerusalem|tehran|gaza|sanaa|arabia|gulf)\s+(?:standard\s+)?time\b"
+    r"washington|jerusalem|tehran|gaza|sanaa|arabia|gulf|iraq|syria|jordan|israel|iran|"
+    r"lebanon|yemen)\s+(?:standard\s+)?time\b"
     r"|\b(?:est|edt|et|gmt|utc|ast|cet)\b"
 )
 _FILLER = re.compile(
-    r"\b(?:approximately|approx\.?|around|about|roughly|some\s?time|sometime|"
+    r"\b(?:on\s+or\s+about|approximately|approx\.?|around|about|roughly|some\s?time|sometime|"
     r"as\s+of|on|at|the|of|in|during|by|reportedly|was|were|date|dated|starting|"
     r"early\s+hours|wee\s+hours|small\s+hours|hours|late\s+on|early\s+on)\b"
 )
@@ -172,8 +173,8 @@ def _day(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise DateError("date_unparseable", f"no such day: {day} {calendar.month_name[month]} "
-                                            f"{year}") from None
+        raise DateError("date_unparseable",
+                        f"no such day: {year:04d}-{month:02d}-{day:02d}") from None
 
 
 def _infer_year(month: int, day: int, ref: date) -> int:
@@ -217,9 +218,11 @@ _RELATIVE_DAYS = {
 
 def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
     t = re.sub(r"^(?:as of|since|until|through)\s+(?=today|now)", "", t)
-    if t in _RELATIVE_DAYS:
-        d = ref - timedelta(days=_RELATIVE_DAYS[t])
-        return d, d, "relative_day"
+    bare = re.sub(rf"\b(?:{PART_OF_DAY}|early|late|before|overnight)\b", " ", t).split()
+    for key in (t, " ".join(bare)):  # "dawn today", "early yesterday morning"
+        if key in _RELATIVE_DAYS:
+            d = ref - timedelta(days=_RELATIVE_DAYS[key])
+            return d, d, "relative_day"
     m = re.fullmatch(r"(\d+|" + "|".join(NUMBER_WORDS) + r") (day|week|month|year)s? ago", t)
     if m:
         n = int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]
@@ -267,7 +270,7 @@ def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
 
 def _weekday_phrase(t: str, ref: date) -> tuple[date, date, str] | None:
     t = re.sub(rf"\b{PART_OF_DAY}\b", " ", t)
-    t = re.sub(r"\b(?:early|late|this|past)\b", " ", t)
+    t = re.sub(r"\b(?:early|late|this|past|overnight|before|night of)\b", " ", t)
     t = re.sub(r"\s+", " ", t).strip()
     m = re.fullmatch(rf"(last )?{_W}(?:(?:-| to | and | into ){_W})?", t)
     if not m:
@@ -344,6 +347,8 @@ def _range(t: str, ref: date) -> tuple[date, date, str] | None:
         (rf"{_M} {_D}-{_D}(?: {_Y})?", lambda m: (int(m[2]), m[1], int(m[3]), m[1], m[4])),
         (rf"{_D} {_M}-{_D} {_M}(?: {_Y})?", lambda m: (int(m[1]), m[2], int(m[3]), m[4], m[5])),
         (rf"{_M} {_D}-{_M} {_D}(?: {_Y})?", lambda m: (int(m[2]), m[1], int(m[4]), m[3], m[5])),
+        (rf"{_M} {_D} {_Y}-{_M} {_D} {_Y}", lambda m: (int(m[2]), m[1], int(m[5]), m[4], m[6])),
+        (rf"{_D} {_M} {_Y}-{_D} {_M} {_Y}", lambda m: (int(m[1]), m[2], int(m[4]), m[5], m[6])),
     )
     for pattern, parts in forms:
         m = re.fullmatch(pattern, t)
@@ -488,11 +493,17 @@ def _parse_published(value: str) -> datetime:
         dt = None
     if dt is None:
         import dateparser
+        from dateparser.timezone_parser import pop_tz_offset_from_string
 
-        dt = dateparser.parse(value, settings={"RETURN_AS_TIMEZONE_AWARE": False,
-                                               "PREFER_DAY_OF_MONTH": "first"})
+        # Keep the publication's own offset: its local day anchors relative dates.
+        rest, tz = pop_tz_offset_from_string(value)
+        dt = dateparser.parse(rest, languages=["en", "fr", "ar"],
+                              settings={"RETURN_AS_TIMEZONE_AWARE": False,
+                                        "PREFER_DAY_OF_MONTH": "first"})
         if dt is None:
             raise DateError("date_unparseable", f"cannot read published time {value!r}")
+        if tz is not None:
+            dt = dt.replace(tzinfo=timezone(tz.utcoffset(None)))
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt

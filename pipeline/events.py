@@ -1,0 +1,262 @@
+"""Event types, counts and actors: free text as reported → the vocabulary of SPEC §4.
+
+Every rule here is data in `pipeline/data/` (phrase tables, number words, actor aliases);
+this module only applies them. Each function is pure and each distinct text is resolved once.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from .config import PACKAGE_DATA
+from .places import fold
+
+
+class CountError(ValueError):
+    """A figure that contradicts itself (negative, or a range that ends below its start)."""
+
+    reason = "invalid_count"
+
+
+class EventTypeError(ValueError):
+    """An event type text that no phrase of the table recognizes."""
+
+    reason = "event_type_unknown"
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One entry of the vocabulary with its ACLED equivalents and reconciliation family."""
+
+    event_type: str
+    family: str
+    specificity: int
+    acled_event_type: str
+    acled_sub_event_type: str
+
+
+@dataclass(frozen=True)
+class Count:
+    """Integer bounds of a reported figure; both None when the text gives no number."""
+
+    low: int | None
+    high: int | None
+    method: str
+
+    @property
+    def point(self) -> int | None:
+        """The figure a source stated: exact value, else its lower bound ("at least 3" → 3)."""
+        return self.low if self.low is not None else None
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(PACKAGE_DATA / name, encoding="utf-8") as fh:
+        rows = csv.DictReader(fh)
+        return [r for r in rows if not next(iter(r.values()), "").startswith("#")]
+
+
+def _fold_pattern(pattern: str) -> str:
+    """Fold a regex the way `fold` folds text, without touching its metacharacters."""
+    pattern = unicodedata.normalize("NFKD", pattern)
+    pattern = "".join(ch for ch in pattern if not unicodedata.combining(ch))
+    return pattern.lower().translate(str.maketrans("أإآىة", "ااايه")).replace("-", " ")
+
+
+# --- event types -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, EventType]:
+    """The event types of SPEC §4 with family, specificity and ACLED types."""
+    return {r["event_type"]: EventType(r["event_type"], r["family"], int(r["specificity"]),
+                                       r["acled_event_type"], r["acled_sub_event_type"])
+            for r in _rows("event_types.csv")}
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> list[tuple[re.Pattern[str], str]]:
+    vocab = vocabulary()
+    table = []
+    for r in _rows("event_type_phrases.csv"):
+        if r["event_type"] not in vocab:
+            raise ValueError(f"event_type_phrases.csv: unknown event type {r['event_type']!r}")
+        table.append((re.compile(_fold_pattern(r["pattern"])), r["event_type"]))
+    return table
+
+
+@lru_cache(maxsize=100_000)
+def classify_event(text: str) -> EventType:
+    """`one-way attack drone` → drone_attack; raises EventTypeError when nothing matches."""
+    key = fold(text or "").replace("_", " ")
+    if key.replace(" ", "_") in vocabulary():
+        return vocabulary()[key.replace(" ", "_")]
+    for pattern, event_type in _phrases():
+        if pattern.search(key):
+            return vocabulary()[event_type]
+    raise EventTypeError(f"unknown event type {text!r}")
+
+
+# --- counts ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _count_tables() -> tuple[dict[str, int], list[tuple[str, str, int | None]]]:
+    words = {fold(r["word"]): int(r["value"]) for r in _rows("count_words.csv")}
+    phrases = [(fold(r["phrase"]), r["kind"], int(r["value"]) if r["value"] else None)
+               for r in _rows("count_phrases.csv")]
+    phrases.sort(key=lambda p: -len(p[0]))
+    return words, phrases
+
+
+def _number(tokens: list[str], words: dict[str, int]) -> tuple[int, int] | None:
+    """The number at the start of `tokens` (digits or words) and how many tokens it used."""
+    if not tokens:
+        return None
+    if re.fullmatch(r"\d+", tokens[0]):
+        return int(tokens[0]), 1
+    total, current, used = 0, 0, 0
+    for tok in tokens:
+        if tok == "and" and used and tokens[used - 1] in ("hundred", "thousand", "cent", "mille"):
+            used += 1  # "one hundred and five", never "two and four"
+            continue
+        value = words.get(tok)
+        if value is None or (value <= 1 and tok in ("a", "an", "no", "un", "une") and used):
+            break
+        if tok == "dozen":  # "a dozen", "two dozen"
+            current = max(current, 1) * 12
+        elif value in (100, 1000):
+            current = max(current, 1) * value
+            if value == 1000:
+                total, current = total + current, 0
+        else:
+            current += value
+        used += 1
+    if tokens and tokens[used - 1:used] == ["and"]:
+        used -= 1
+    return (total + current, used) if used else None
+
+
+@lru_cache(maxsize=100_000)
+def parse_count(text: str | None) -> Count:
+    """`four` → 4/4, `at least 3` → 3/None, `2-4` → 2/4, `dozens` → 12/None, `several` → None/None.
+
+    Raises CountError for a negative figure or a reversed range; text without a number
+    (`minor injuries`) is recorded as unknown, never guessed.
+    """
+    if text is None or not str(text).strip():
+        return Count(None, None, "empty")
+    raw = str(text).strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    if re.match(r"^\s*[-−]\s*\d", raw):
+        raise CountError(f"negative figure {text!r}")
+    raw = re.sub(r"(?<=\d)[,.\u066c](?=\d{3}\b)", "", raw)  # 2,500 → 2500
+    key = fold(raw)
+    words, phrases = _count_tables()
+    kind, fixed = "exact", None  # kind "span" only strips "between"
+    for phrase, k, value in phrases:
+        if key == phrase or key.startswith(phrase + " "):
+            kind, fixed = k, value
+            key = key[len(phrase):].strip()
+            break
+    if kind == "vague":
+        return Count(fixed, None, "vague")
+    if kind == "unknown":
+        return Count(None, None, "unknown")
+    if kind == "approx" and fixed is not None:
+        return Count(fixed, fixed, "approx")
+    tokens = key.split()
+    first = _number(tokens, words)
+    if first is None:
+        if key in ("dozen", "a dozen"):
+            return Count(12, 12, "approx")
+        return Count(None, None, "unknown")
+    value, used = first
+    rest = tokens[used:]
+    if rest and rest[0] in ("to", "or", "and", "a", "ou", "et", "الى", "او") or (
+            raw and re.search(r"\d\s*[-–]\s*\d", raw)):
+        if re.search(r"\d\s*[-–]\s*\d", raw):
+            m = re.search(r"(\d+)\s*[-–]\s*(\d+)", raw)
+            assert m is not None
+            value, second = int(m[1]), int(m[2])
+        else:
+            nxt = _number(rest[1:], words)
+            second = nxt[0] if nxt else None
+        if second is not None:
+            if second < value:
+                raise CountError(f"range {text!r} ends below its start")
+            return Count(value, second, "range")
+    if kind == "lower":
+        return Count(value, None, "at_least")
+    if kind == "above":
+        return Count(value + 1, None, "more_than")
+    if kind == "upper":
+        return Count(None, value, "up_to")
+    if kind == "below":
+        return Count(None, max(value - 1, 0), "fewer_than")
+    return Count(value, value, "approx" if kind == "approx" else "exact")
+
+
+# --- actors ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _actors() -> dict[str, str]:
+    return {fold(r["alias"]): r["canonical"] for r in _rows("actor_aliases.csv")}
+
+
+@lru_cache(maxsize=100_000)
+def canonical_actor(text: str | None) -> str | None:
+    """`Kataib Hezbollah` → `Kata'ib Hezbollah`; an unknown actor is kept as reported."""
+    if text is None or not str(text).strip():
+        return None
+    key = fold(text)
+    table = _actors()
+    if key in table:
+        return table[key]
+    stripped = re.sub(r"^(?:the|an?|al|le|la|les)\s+", "", key)
+    return table.get(stripped, " ".join(str(text).split()))
+
+
+# --- vectorized over a frame -------------------------------------------------------------------
+
+
+def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
+    """Event type, counts and actors for every row; errors as (error_reason, error_message)."""
+    n = len(frame)
+    out: dict[str, list] = {k: [None] * n for k in (
+        "event_type", "acled_event_type", "acled_sub_event_type", "event_type_method",
+        "actor1", "actor2", "killed_low", "killed_high", "injured_low", "injured_high",
+        "troops", "error_reason", "error_message")}
+    event_texts = frame["event_type"].tolist()
+    for i, text in enumerate(event_texts):
+        try:
+            et = classify_event(text)
+        except EventTypeError as exc:
+            out["error_reason"][i], out["error_message"][i] = exc.reason, str(exc)
+            continue
+        out["event_type"][i] = et.event_type
+        out["acled_event_type"][i] = et.acled_event_type
+        out["acled_sub_event_type"][i] = et.acled_sub_event_type
+        out["event_type_method"][i] = "vocabulary" if fold(text).replace(" ", "_") == \
+            et.event_type else "phrase"
+    for col in ("actor1", "actor2"):
+        out[col] = [canonical_actor(v) for v in frame[col].tolist()]
+    for col in ("killed", "injured", "troops"):
+        for i, text in enumerate(frame[col].tolist()):
+            try:
+                c = parse_count(text)
+            except CountError as exc:
+                if out["error_reason"][i] is None:
+                    out["error_reason"][i] = exc.reason
+                    out["error_message"][i] = f"{col}: {exc}"
+                continue
+            if col == "troops":
+                out["troops"][i] = c.low if c.low is not None else c.high
+            else:
+                out[f"{col}_low"][i], out[f"{col}_high"][i] = c.low, c.high
+    return pd.DataFrame(out, index=frame.index)

@@ -259,4 +259,14 @@ def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
                 out["troops"][i] = c.low if c.low is not None else c.high
             else:
                 out[f"{col}_low"][i], out[f"{col}_high"][i] = c.low, c.high
+    for i, event_type in enumerate(out["event_type"]):  # a troop report is its figure
+        if out["error_reason"][i] is not None or event_type is None:
+            continue
+        is_troop = vocabulary()[event_type].family == "troops"
+        if is_troop and out["troops"][i] is None:
+            out["error_reason"][i] = "missing_field"
+            out["error_message"][i] = f"a {event_type} report needs a troops figure"
+        elif not is_troop and out["troops"][i] is not None:
+            out["error_reason"][i] = "invalid_count"
+            out["error_message"][i] = f"troops given for a {event_type} report"
     return pd.DataFrame(out, index=frame.index)

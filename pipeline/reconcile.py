@@ -63,16 +63,18 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     """The incident_id of every report (index-aligned). Deterministic for a given set of reports."""
     families = {k: v.family for k, v in vocabulary().items()}
     df = reports.assign(
-        _family=reports["event_type"].map(families),
-        _coarse=[_coarse(p, g) for p, g in zip(reports["date_precision"], reports["geo_precision"],
+        family_=reports["event_type"].map(families),
+        coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"], reports["geo_precision"],
                                                 strict=True)],
     )
-    order = df.sort_values(["_coarse", "date_start", "published", "report_id"], kind="stable")
+    order = df.sort_values(["coarse_", "date_start", "published", "report_id"], kind="stable")
     by_day: dict[tuple, list[_Incident]] = {}
     incidents: list[_Incident] = []
     for pos, r in zip(order.index, order.itertuples(index=False), strict=True):
-        troops = r._family == "troops"
-        block = (r.iso3, r._family) + ((r.actor1, r.date_start, r.date_end) if troops else ())
+        actor = r.actor1 if isinstance(r.actor1, str) else None  # pandas may hold NaN
+        admin1 = r.admin1 if isinstance(r.admin1, str) else None
+        troops = r.family_ == "troops"
+        block = (r.iso3, r.family_) + ((actor, r.date_start, r.date_end) if troops else ())
         seen: dict[int, _Incident] = {}
         day = r.date_start
         while day <= r.date_end:
@@ -82,11 +84,11 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         fits = [
             inc for inc in seen.values()
             if inc.start <= r.date_end and r.date_start <= inc.end
-            and _places_fit(inc, r.geo_precision, r.admin1, r.latitude, r.longitude)
-            and (r._family != "strike" or not (inc.actor1 and r.actor1 and inc.actor1 != r.actor1))
+            and _places_fit(inc, r.geo_precision, admin1, r.latitude, r.longitude)
+            and (r.family_ != "strike" or not (inc.actor1 and actor and inc.actor1 != actor))
         ]
         chosen = None
-        if r._coarse:
+        if r.coarse_:
             chosen = fits[0] if len(fits) == 1 else None
         elif fits:  # the nearest in time, then in space, then the oldest
             chosen = min(fits, key=lambda inc: (
@@ -96,8 +98,8 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
                 else _km(inc.lat, inc.lon, r.latitude, r.longitude),
                 inc.seq))
         if chosen is None:
-            chosen = _Incident(block, r.date_start, r.date_end, r.geo_precision, r.admin1,
-                               r.latitude, r.longitude, r.actor1, len(incidents))
+            chosen = _Incident(block, r.date_start, r.date_end, r.geo_precision, admin1,
+                               r.latitude, r.longitude, actor, len(incidents))
             incidents.append(chosen)
             day = r.date_start
             while day <= r.date_end:
@@ -108,9 +110,9 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
             if (r.date_end - r.date_start) < (chosen.end - chosen.start):
                 chosen.start, chosen.end = r.date_start, r.date_end
             if GEO_RANK[r.geo_precision] < GEO_RANK[chosen.geo]:
-                chosen.geo, chosen.admin1 = r.geo_precision, r.admin1
+                chosen.geo, chosen.admin1 = r.geo_precision, admin1
                 chosen.lat, chosen.lon = r.latitude, r.longitude
-            chosen.actor1 = chosen.actor1 or r.actor1
+            chosen.actor1 = chosen.actor1 or actor
         chosen.members.append(pos)
     ids = pd.Series(index=reports.index, dtype=object)
     for inc in incidents:

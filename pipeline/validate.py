@@ -141,26 +141,24 @@ def validate_tables(tables: dict[str, pd.DataFrame], root: Path | None = None) -
                           result_format={"result_format": "SUMMARY",
                                          "partial_unexpected_count": 20})
         failed = 0
-        for spec_item, res in zip(spec["expectations"], result.results, strict=True):
+        for res in result.results:  # GX may reorder results: read each one's own config
             if res.success:
                 continue
             failed += 1
-            info = res.result or {}
-            idx = info.get("partial_unexpected_index_list") or []
+            cfg = res.expectation_config
+            kwargs, info = dict(cfg.kwargs), res.result or {}
             examples = []
-            if key and key in df.columns:
-                for i in idx[:EXAMPLES]:
-                    i = i.get("index", i) if isinstance(i, dict) else i
-                    if i in df.index:
-                        examples.append(str(df.at[i, key]))
+            if key in df.columns:
+                examples = [str(df.at[i, key]) for i in
+                            (info.get("partial_unexpected_index_list") or [])[:EXAMPLES]
+                            if not isinstance(i, dict) and i in df.index]
             if not examples:
                 examples = [str(v) for v in (info.get("partial_unexpected_list") or [])[:EXAMPLES]]
-            kwargs = spec_item["kwargs"]
             column = kwargs.get("column") or (f"{kwargs['column_A']}/{kwargs['column_B']}"
                                               if "column_A" in kwargs else None)
             count = info.get("unexpected_count")
             report.failures.append(Failure(
-                table, spec_item["type"], column, spec_item.get("meta", {}).get("why", ""),
+                table, cfg.type, column, (cfg.meta or {}).get("why", ""),
                 int(count) if count is not None else len(df), examples))
         report.tables[table] = {"rows": len(frame), "expectations": len(spec["expectations"]),
                                 "failed": failed}

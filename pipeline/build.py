@@ -1,0 +1,137 @@
+"""The one function that chains the steps: read → normalize → reconcile → validate → publish."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .dates import normalize_dates
+from .errors import UsageError, ValidationFailed
+from .events import normalize_events
+from .places import normalize_places
+from .read import RawBatch, iter_quarantine, quarantine_row, raw_record, read_raw
+from .reconcile import assign_incidents, build_events
+from .schema import REPORTS
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build did: the version it published (or found unchanged) and its counts."""
+
+    status: str  # "published" or "unchanged"
+    version: str
+    raw_rows: int
+    reports: int
+    quarantined: int
+    incidents: int
+    seconds: float
+    validation: dict = field(default_factory=dict)
+
+    def line(self) -> str:
+        if self.status == "unchanged":
+            return f"unchanged: {self.version}"
+        return (f"published {self.version}: {self.incidents} incidents from {self.reports} reports "
+                f"({self.quarantined} quarantined of {self.raw_rows} raw rows) "
+                f"in {self.seconds:.1f} s")
+
+
+def _reject(frame: pd.DataFrame, reasons: pd.Series, messages: pd.Series,
+            quarantine: list[dict]) -> pd.DataFrame:
+    """Move rows with a reason to quarantine; return the rest."""
+    bad = reasons.notna()
+    for idx in frame.index[bad]:
+        row = frame.loc[idx]
+        quarantine.append(quarantine_row(row["input_file"], int(row["input_line"]),
+                                         row["report_id"], reasons[idx], messages[idx],
+                                         raw_record(row)))
+    return frame[~bad]
+
+
+def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.DataFrame,
+                                                                               pd.DataFrame]:
+    """Raw rows → (normalized reports without incident ids, quarantine). Pure: no files written."""
+    rows = batch.rows
+    quarantine = list(batch.quarantine)
+    progress(f"dates: {len(rows):,} reports")
+    dates = normalize_dates(rows["date"], rows["published"], rows["language"])
+    rows = _reject(rows, dates["error_reason"], dates["error_message"], quarantine)
+    dates = dates.loc[rows.index]
+    progress("places")
+    places = normalize_places(rows["place"], rows["country"])
+    rows = _reject(rows, places["error_reason"], places["error_message"], quarantine)
+    progress("event types, counts, actors")
+    events = normalize_events(rows)
+    rows = _reject(rows, events["error_reason"], events["error_message"], quarantine)
+    dates, places, events = (x.loc[rows.index].drop(columns=["error_reason", "error_message"])
+                             for x in (dates, places, events))
+    reports = pd.DataFrame({
+        "report_id": rows["report_id"], "source": rows["source"],
+        "source_url": rows["source_url"], "published": dates["published"],
+        "language": rows["language"].fillna("en").str.lower(),
+        "raw_event_type": rows["event_type"], "raw_date": rows["date"], "raw_place": rows["place"],
+        "raw_country": rows["country"], "raw_actor1": rows["actor1"], "raw_actor2": rows["actor2"],
+        "raw_killed": rows["killed"], "raw_injured": rows["injured"], "raw_troops": rows["troops"],
+    })
+    reports = pd.concat([reports, dates.drop(columns=["published"]), places, events], axis=1)
+    reports["quote"] = rows["quote"]
+    reports["extra"] = rows["extra"]
+    reports["input_file"] = rows["input_file"]
+    reports["input_line"] = rows["input_line"]
+    return reports.reset_index(drop=True), iter_quarantine(quarantine)
+
+
+def reconcile_reports(reports: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give every report its incident_id; return (events, reports) in a stable order."""
+    reports = reports.copy()
+    reports["incident_id"] = assign_incidents(reports) if len(reports) else pd.Series(dtype=object)
+    reports = reports.sort_values("report_id", kind="stable").reset_index(drop=True)
+    events = build_events(reports) if len(reports) else pd.DataFrame()
+    if len(events):
+        events = events.sort_values("incident_id", kind="stable").reset_index(drop=True)
+    return events, reports[[f.name for f in REPORTS]]
+
+
+def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
+          scheduler: str | None = None, progress: Progress = lambda _: None) -> BuildResult:
+    """Build, validate and publish a new version; unchanged inputs publish nothing new.
+
+    Raises InputError (exit 2) for an unreadable file, ValidationFailed (exit 1) when a
+    suite fails — in both cases nothing is published.
+    """
+    from .publish import publish, to_arrow
+    from .validate import validate_tables
+
+    if engine not in ("pandas", "dask"):
+        raise UsageError(f"unknown engine {engine!r}: use pandas or dask")
+    if engine == "dask" or scheduler:
+        raise UsageError("the dask engine is not available yet: use --engine pandas")
+    started = time.perf_counter()
+    progress(f"reading {raw}")
+    batch = read_raw(raw)
+    reports, quarantine = normalize(batch, progress)
+    progress("reconciling")
+    events, reports = reconcile_reports(reports)
+    tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
+    assert batch.raw_count == tables["reports"].num_rows + tables["quarantine"].num_rows, \
+        "accounting: raw rows must equal reports + quarantine"
+    progress("validating")
+    frames = {name: t.to_pandas() for name, t in tables.items()}
+    report = validate_tables(frames)
+    if not report.success:
+        from .publish import record_failure
+
+        where = record_failure(out, report)
+        lines = "\n".join(f.line() for f in report.failures)
+        raise ValidationFailed(f"validation failed, nothing published (results in {where}):\n"
+                               f"{lines}", report)
+    progress("publishing")
+    status, version = publish(out, tables, batch.files, report)
+    return BuildResult(status, version, batch.raw_count, tables["reports"].num_rows,
+                       tables["quarantine"].num_rows, tables["events"].num_rows,
+                       time.perf_counter() - started, report.summary())

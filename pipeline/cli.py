@@ -1,0 +1,182 @@
+"""`conflict-timeline`: a thin Typer layer. Each command parses, calls one library function,
+renders, and maps `PipelineError` to one `Error: …` line on stderr and its exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .config import DEFAULT_OUT, DEFAULT_RAW
+from .errors import PipelineError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Build, validate and explore the versioned conflict timeline.")
+
+OutOption = Annotated[Path, typer.Option("--out", help="Published timeline folder.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Library errors become one line each on stderr and the error's exit code."""
+    try:
+        yield
+    except PipelineError as exc:
+        for line in str(exc).splitlines():
+            typer.echo(f"Error: {line}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # noqa: BLE001 - never a bare traceback for users
+        if os.environ.get("CT_DEBUG"):
+            raise
+        typer.echo(f"Error: internal error: {type(exc).__name__}: {exc} "
+                   "(set CT_DEBUG=1 to see the traceback)", err=True)
+        raise typer.Exit(2) from None
+
+
+def _progress(quiet: bool):  # noqa: ANN202
+    if quiet or not sys.stderr.isatty():
+        return lambda _msg: None
+    return lambda msg: typer.echo(f"… {msg}", err=True)
+
+
+@app.command()
+def build(
+    raw: Annotated[Path, typer.Option("--raw", help="Folder of raw report files.")] = DEFAULT_RAW,
+    out: OutOption = DEFAULT_OUT,
+    engine: Annotated[str, typer.Option("--engine", help="pandas or dask.")] = "pandas",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="dask.distributed scheduler address (tcp://host:8786).")] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Read, normalize, reconcile, validate and publish a new version.
+
+    Example: conflict-timeline build --raw data/raw/incidents --out data/processed/timeline
+    """
+    from .build import build as run
+
+    with _errors():
+        result = run(raw, out, engine=engine, scheduler=scheduler, progress=_progress(quiet))
+    typer.echo(result.line())
+
+
+@app.command()
+def validate(
+    version: Annotated[str, typer.Argument(help="Version id such as v3, or latest.")] = "latest",
+    out: OutOption = DEFAULT_OUT,
+    quiet: QuietOption = False,
+) -> None:
+    """Re-validate a published version: file hashes and every expectation suite.
+
+    Example: conflict-timeline validate v1
+    """
+    from .publish import resolve_version, validate_version
+
+    with _errors():
+        vid = resolve_version(version, out).name
+        _progress(quiet)(f"validating {vid}")
+        report = validate_version(vid, out)
+    if report.success:
+        typer.echo(f"{vid}: valid ({report.evaluated} expectations passed)")
+        return
+    for failure in report.failures:
+        typer.echo(f"Error: {failure.line()}", err=True)
+    typer.echo(f"Error: {vid}: {report.failed} of {report.evaluated} expectations failed",
+               err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def versions(out: OutOption = DEFAULT_OUT, as_json: JsonOption = False) -> None:
+    """List published versions with their row counts, validation and changes.
+
+    Example: conflict-timeline versions
+    """
+    from .publish import versions as list_versions
+
+    with _errors():
+        table = list_versions(out)
+    if as_json:
+        typer.echo(table.to_json(orient="records", indent=1))
+    elif table.empty:
+        typer.echo(f"no versions in {out}")
+    else:
+        table["latest"] = table["latest"].map({True: "*", False: ""})
+        typer.echo(table.to_string(index=False))
+
+
+@app.command()
+def diff(
+    a: Annotated[str, typer.Argument(help="Older version id.")],
+    b: Annotated[str, typer.Argument(help="Newer version id, or latest.")] = "latest",
+    out: OutOption = DEFAULT_OUT,
+    as_json: JsonOption = False,
+) -> None:
+    """Incidents added, removed and changed between two versions.
+
+    Example: conflict-timeline diff v1 v2
+    """
+    from .publish import diff as run
+
+    with _errors():
+        result = run(a, b, out)
+    if as_json:
+        typer.echo(json.dumps(result, indent=1, default=str, ensure_ascii=False))
+        return
+    typer.echo(f"added {len(result['added'])}, removed {len(result['removed'])}, "
+               f"changed {len(result['changed'])}")
+    for iid in result["added"]:
+        typer.echo(f"+ {iid}")
+    for iid in result["removed"]:
+        typer.echo(f"- {iid}")
+    for iid, fields in result["changed"].items():
+        for name, (old, new) in fields.items():
+            typer.echo(f"~ {iid} {name}: {old} → {new}")
+
+
+@app.command()
+def show(
+    incident_id: Annotated[str, typer.Argument(help="An incident_id such as ct-0123456789ab.")],
+    version: Annotated[str, typer.Option("--version", help="Version id or latest.")] = "latest",
+    out: OutOption = DEFAULT_OUT,
+) -> None:
+    """One incident and the reports it was reconciled from (the evidence).
+
+    Example: conflict-timeline show ct-0123456789ab
+    """
+    from .errors import UsageError
+    from .publish import load
+
+    with _errors():
+        events = load("events", version, out)
+        match = events[events["incident_id"] == incident_id]
+        if match.empty:
+            raise UsageError(f"no incident {incident_id!r} in version {version}")
+        reports = load("reports", version, out)
+    event = match.iloc[0]
+    for name in ("incident_id", "event_type", "date", "date_start", "date_end", "date_precision",
+                 "place", "admin1", "country", "geo_precision", "actor1", "actor2", "killed_low",
+                 "killed_best", "killed_high", "injured_low", "injured_best", "injured_high",
+                 "troops", "source_count"):
+        value = event[name]
+        typer.echo(f"{name:>15}: {'' if value is None or value != value else value}")
+    evidence = reports[reports["incident_id"] == incident_id].sort_values(["published",
+                                                                           "report_id"])
+    cols = ["report_id", "source", "published", "raw_date", "raw_place", "raw_killed",
+            "raw_injured", "raw_troops"]
+    typer.echo("")
+    typer.echo(evidence[cols].fillna("").to_string(index=False))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,367 @@
+"""Versioned, atomic, reproducible releases (SPEC §7) and the notebook API that reads them.
+
+A version is written in a hidden temporary folder beside `versions/`, fsynced, renamed into
+place, and only then named in `LATEST` (itself replaced atomically). A crash at any moment
+leaves `LATEST` and every earlier version as they were; the next build removes leftovers.
+Parquet files hold no wall-clock values and rows are sorted, so equal inputs give equal bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .config import DEFAULT_OUT, EXPECTATIONS, PACKAGE_DATA
+from .errors import BuildLocked, UsageError
+from .read import InputFile
+from .schema import (DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, PRIMARY_KEYS, REASONS,
+                     TABLES)
+
+LOCK_TIMEOUT_S = 30.0
+ENUMS = {"event_type": EVENT_TYPES, "date_precision": DATE_PRECISIONS,
+         "geo_precision": GEO_PRECISIONS, "reason": REASONS}
+REQUIRED = {"events": ("incident_id", "event_type", "date", "date_start", "date_end", "iso3"),
+            "reports": ("report_id", "incident_id", "source", "published", "event_type", "date",
+                        "iso3"),
+            "quarantine": ("input_file", "reason", "message", "raw")}
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def to_arrow(frames: dict[str, pd.DataFrame]) -> dict[str, pa.Table]:
+    """Frames → Arrow tables with exactly the published schemas and no pandas metadata."""
+    out = {}
+    for name, schema in TABLES.items():
+        frame = frames[name]
+        if frame.empty:
+            out[name] = pa.Table.from_pylist([], schema=schema)
+            continue
+        frame = frame[[f.name for f in schema]]
+        table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        out[name] = table.replace_schema_metadata(None)
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """Package version plus a digest of the code, data tables and suites that shape the output."""
+    from . import __version__
+
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    files = sorted([*here.glob("*.py"), *PACKAGE_DATA.glob("*.csv"), *EXPECTATIONS.glob("*.json")])
+    for path in files:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+def _field(f: pa.Field, table: str) -> dict:
+    t = f.type
+    kind = ("integer" if pa.types.is_integer(t) else "number" if pa.types.is_floating(t)
+            else "date" if pa.types.is_date(t) else "datetime" if pa.types.is_timestamp(t)
+            else "array" if pa.types.is_list(t) else "string")
+    spec: dict = {"name": f.name, "type": kind}
+    constraints: dict = {}
+    if f.name in REQUIRED[table]:
+        constraints["required"] = True
+    if f.name in ENUMS:
+        constraints["enum"] = list(ENUMS[f.name])
+    if constraints:
+        spec["constraints"] = constraints
+    return spec
+
+
+# --- the output folder -----------------------------------------------------------------------
+
+
+def _root(out: Path | str | None) -> Path:
+    return Path(out) if out is not None else DEFAULT_OUT
+
+
+def latest(out: Path | str | None = None) -> str | None:
+    """The current version id, or None before the first build."""
+    path = _root(out) / "LATEST"
+    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+
+
+def _version_ids(root: Path) -> list[str]:
+    vdir = root / "versions"
+    found = [p.name for p in vdir.iterdir() if re.fullmatch(r"v\d+", p.name)] if vdir.exists() \
+        else []
+    return sorted(found, key=lambda v: int(v[1:]))
+
+
+def resolve_version(version: str | None, out: Path | str | None = None) -> Path:
+    """A version id (or "latest") → its folder; UsageError when it does not exist."""
+    root = _root(out)
+    vid = latest(root) if version in (None, "latest") else version
+    if vid is None:
+        raise UsageError(f"no published version in {root}: run `conflict-timeline build` first")
+    path = root / "versions" / vid
+    if not (path / "datapackage.json").exists():
+        known = ", ".join(_version_ids(root)) or "none"
+        raise UsageError(f"no version {vid!r} in {root} (versions: {known})")
+    return path
+
+
+def descriptor(version: str | None = None, out: Path | str | None = None) -> dict:
+    """The datapackage.json of a version."""
+    path = resolve_version(version, out) / "datapackage.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def locked(out: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the output folder's lock: two builds never interleave."""
+    from filelock import FileLock, Timeout
+
+    out.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out / ".lock"))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise BuildLocked(f"another build is writing to {out} (waited {timeout:.0f} s for its "
+                          "lock); run again when it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync(path.parent)
+
+
+def _cleanup(root: Path) -> None:
+    """Remove what a killed build left behind: temporary version folders and files."""
+    for leftover in (root / "versions").glob(".tmp-*") if (root / "versions").exists() else []:
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in root.glob(".LATEST.*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile],
+            validation: object) -> tuple[str, str]:
+    """Write a new version unless it equals the latest; return (status, version id)."""
+    root = Path(out)
+    with locked(root):
+        _cleanup(root)
+        versions = root / "versions"
+        versions.mkdir(parents=True, exist_ok=True)
+        ids = _version_ids(root)
+        parent = latest(root)
+        vid = f"v{int(ids[-1][1:]) + 1 if ids else 1}"
+        tmp = versions / f".tmp-{vid}-{os.getpid()}"
+        tmp.mkdir()
+        try:
+            resources = []
+            for name, table in tables.items():
+                path = tmp / f"{name}.parquet"
+                pq.write_table(table, path, compression="zstd")
+                resources.append({
+                    "name": name, "path": path.name, "type": "table", "format": "parquet",
+                    "mediatype": "application/vnd.apache.parquet",
+                    "bytes": path.stat().st_size, "hash": f"sha256:{_sha256(path)}",
+                    "rows": table.num_rows,
+                    "schema": {"fields": [_field(f, name) for f in table.schema],
+                               "primaryKey": PRIMARY_KEYS[name]},
+                })
+            input_list = [{"path": f.path, "sha256": f.sha256, "rows": f.rows} for f in inputs]
+            if parent and _same(root / "versions" / parent, resources, input_list):
+                shutil.rmtree(tmp)
+                return "unchanged", parent
+            changes = _changes(root, parent, tables["events"])
+            _write_validation(tmp / "validation", validation, vid)
+            package = {
+                "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+                "name": "conflict-timeline",
+                "title": "Conflict Timeline",
+                "version": vid,
+                "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+                .replace("+00:00", "Z"),
+                "parent": parent,
+                "code_version": code_version(),
+                "inputs": input_list,
+                "validation": validation.summary(),  # type: ignore[attr-defined]
+                "changes": changes,
+                "resources": resources,
+            }
+            (tmp / "datapackage.json").write_text(
+                json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            for path in tmp.rglob("*"):
+                if path.is_file():
+                    _fsync(path)
+            os.rename(tmp, versions / vid)
+            _fsync(versions)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _write_atomic(root / "LATEST", vid + "\n")
+        return "published", vid
+
+
+def _same(previous: Path, resources: list[dict], inputs: list[dict]) -> bool:
+    try:
+        old = json.loads((previous / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    hashes = {r["name"]: r["hash"] for r in old.get("resources", [])}
+    return old.get("inputs") == inputs and hashes == {r["name"]: r["hash"] for r in resources}
+
+
+def _changes(root: Path, parent: str | None, events: pa.Table) -> dict:
+    if parent is None:
+        return {"added": events.num_rows, "removed": 0, "changed": 0}
+    old = pq.read_table(root / "versions" / parent / "events.parquet")
+    d = diff_tables(old, events)
+    return {k: len(v) for k, v in d.items()}
+
+
+def _write_validation(folder: Path, report: object, title: str) -> None:
+    """results.json (the whole report) and a small self-contained HTML page."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = report.to_json()  # type: ignore[attr-defined]
+    (folder / "results.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    rows = "".join(
+        f"<tr><td>{html.escape(t)}</td><td>{v['rows']}</td><td>{v['expectations']}</td>"
+        f"<td>{v['failed']}</td></tr>" for t, v in data["tables"].items())
+    fails = "".join(
+        f"<li><b>{html.escape(f['table'])}.{html.escape(str(f['column']))}</b> "
+        f"{html.escape(f['expectation'])}: {f['unexpected_count']} row(s) "
+        f"{html.escape(', '.join(f['examples']))}</li>" for f in data["failures"]) or "<li>none</li>"
+    status = "passed" if data["success"] else "FAILED"
+    (folder / "index.html").write_text(
+        f"<!doctype html><html><head><meta charset='utf-8'><title>Validation {title}</title>"
+        "<style>body{font-family:sans-serif;margin:2em}td,th{padding:4px 10px;border-bottom:"
+        "1px solid #ccc}</style></head><body>"
+        f"<h1>Validation of {html.escape(title)}: {status}</h1>"
+        f"<p>{data['evaluated']} expectations, {data['failed']} failed.</p>"
+        f"<table><tr><th>table</th><th>rows</th><th>expectations</th><th>failed</th></tr>{rows}"
+        f"</table><h2>Failures</h2><ul>{fails}</ul></body></html>\n", encoding="utf-8")
+
+
+def record_failure(out: Path | str, report: object) -> Path:
+    """Keep a failed build's results beside versions/ (never in a version)."""
+    root = Path(out)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = root / "failed" / stamp
+    _write_validation(folder, report, f"failed build {stamp}")
+    return folder
+
+
+_NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int32Dtype()}  # counts stay integers
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def load(table: str = "events", version: str = "latest",
+         root: Path | str | None = None) -> pd.DataFrame:
+    """One published table as a DataFrame: `pipeline.load("events")` in a notebook."""
+    if table not in TABLES:
+        raise UsageError(f"no table {table!r}: choose one of {', '.join(TABLES)}")
+    path = resolve_version(version, root) / f"{table}.parquet"
+    return pq.read_table(path).to_pandas(types_mapper=_NULLABLE.get)
+
+
+def versions(root: Path | str | None = None) -> pd.DataFrame:
+    """Every published version: id, created, parent, rows per table, validation, changes."""
+    base = _root(root)
+    rows = []
+    for vid in _version_ids(base):
+        try:
+            d = descriptor(vid, base)
+        except UsageError:
+            continue
+        counts = {r["name"]: r["rows"] for r in d["resources"]}
+        rows.append({"version": vid, "created": d["created"], "parent": d.get("parent"),
+                     "events": counts.get("events"), "reports": counts.get("reports"),
+                     "quarantine": counts.get("quarantine"),
+                     "validation": "passed" if d["validation"]["success"] else "failed",
+                     **{k: d["changes"][k] for k in ("added", "removed", "changed")},
+                     "latest": vid == latest(base)})
+    return pd.DataFrame(rows, columns=["version", "created", "parent", "events", "reports",
+                                       "quarantine", "validation", "added", "removed", "changed",
+                                       "latest"])
+
+
+def diff_tables(old: pa.Table, new: pa.Table) -> dict[str, dict]:
+    """Incidents added, removed and changed (field → [old, new]) between two events tables."""
+    a = {r["incident_id"]: r for r in old.to_pylist()}
+    b = {r["incident_id"]: r for r in new.to_pylist()}
+    changed = {}
+    for iid in sorted(a.keys() & b.keys()):
+        fields = {k: [a[iid].get(k), b[iid].get(k)] for k in b[iid] if a[iid].get(k) != b[iid][k]}
+        if fields:
+            changed[iid] = fields
+    return {"added": {i: {} for i in sorted(b.keys() - a.keys())},
+            "removed": {i: {} for i in sorted(a.keys() - b.keys())},
+            "changed": changed}
+
+
+def diff(a: str, b: str, root: Path | str | None = None) -> dict[str, dict]:
+    """Incidents added, removed and changed from version `a` to version `b`."""
+    old = pq.read_table(resolve_version(a, root) / "events.parquet")
+    new = pq.read_table(resolve_version(b, root) / "events.parquet")
+    return diff_tables(old, new)
+
+
+def validate_version(version: str | None = None, root: Path | str | None = None):  # noqa: ANN201
+    """Re-check a published version: every file's sha256, then every expectation suite."""
+    from .validate import Failure, validate_tables
+
+    folder = resolve_version(version, root)
+    d = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    mismatches = []
+    for r in d["resources"]:
+        path = folder / r["path"]
+        actual = f"sha256:{_sha256(path)}" if path.exists() else "missing"
+        if actual != r["hash"]:
+            mismatches.append(Failure(r["name"], "sha256 matches datapackage.json", r["path"],
+                                      "published files are immutable", 1,
+                                      [f"expected {r['hash'][7:19]}…, found {actual[7:19]}…"]))
+    if mismatches:
+        from .validate import ValidationReport
+
+        return ValidationReport(False, len(d["resources"]), len(mismatches), {}, mismatches)
+    frames = {r["name"]: pq.read_table(folder / r["path"]).to_pandas() for r in d["resources"]}
+    return validate_tables(frames)

@@ -102,6 +102,8 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 def _translate(text: str, language: str) -> str:
     langs = ["ar"] if _ARABIC.search(text) else []
+    if "en" in _word_table() and any(p[0] in text for p, _ in _word_table()["en"]):
+        langs.append("en")  # English phrases with a fixed meaning ("christmas day")
     if language == "fr" or (language not in ("en", "ar") and re.search(
             r"janvier|février|fevrier|avril|juillet|août|décembre|hier|lundi|mardi|mercredi|"
             r"jeudi|vendredi|samedi|dimanche", text)):
@@ -212,14 +214,22 @@ _RELATIVE_DAYS = {
     "right now": 0, "yesterday": 1, "last night": 1, "overnight": 1, "yesterday morning": 1,
     "yesterday afternoon": 1, "yesterday evening": 1, "late yesterday": 1, "early yesterday": 1,
     "yesterday night": 1, "last evening": 1, "day before yesterday": 2,
-    "day before yesterday evening": 2,
+    "day before yesterday evening": 2, "a day earlier": 1, "day earlier": 1, "day before": 1,
+    "previous day": 1, "a day before": 1,
 }
 
 
 def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
     t = re.sub(r"^(?:as of|since|until|through)\s+(?=today|now)", "", t)
-    bare = re.sub(rf"\b(?:{PART_OF_DAY}|early|late|before|overnight)\b", " ", t).split()
-    for key in (t, " ".join(bare)):  # "dawn today", "early yesterday morning"
+    m = re.fullmatch(r"(?:over )?(?:last|past|previous) (\d+)(?: hours)?", t)  # "hours" is filler
+    if m:  # "in the last 24 hours": the publication day and the days those hours reach back
+        return ref - timedelta(days=max(1, -(-int(m[1]) // 24))), ref, "relative_hours"
+    t = re.sub(rf"\s*\b{_W}\b\s*", " ", t).strip() if re.search(
+        r"\b(?:today|yesterday|tonight)\b", t) else t  # "today friday" (ar/fr habit)
+    words = r"early|late|before|after|overnight|earlier|later"
+    light = re.sub(rf"\b(?:{words})\b", " ", t).split()
+    bare = re.sub(rf"\b(?:{PART_OF_DAY}|{words})\b", " ", t).split()
+    for key in (t, " ".join(light), " ".join(bare)):  # "dawn today", "early this morning"
         if key in _RELATIVE_DAYS:
             d = ref - timedelta(days=_RELATIVE_DAYS[key])
             return d, d, "relative_day"
@@ -237,6 +247,9 @@ def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
             return (*_month_span(y, mo + 1), "relative_ago")
         return date(ref.year - n, 1, 1), date(ref.year - n, 12, 31), "relative_ago"
     monday = ref - timedelta(days=ref.weekday())
+    if re.fullmatch(r"(?:over )?(?:the )?weekend", t):  # the latest Saturday-Sunday
+        sat = _weekday_on_or_before(ref, 5)
+        return sat, min(sat + timedelta(days=1), ref), "relative_week"
     m = re.fullmatch(r"(early |mid |late |earlier |later )?(this|last|past|previous) "
                      r"(week|weekend|month|year)", t)
     if m:
@@ -270,7 +283,8 @@ def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
 
 def _weekday_phrase(t: str, ref: date) -> tuple[date, date, str] | None:
     t = re.sub(rf"\b{PART_OF_DAY}\b", " ", t)
-    t = re.sub(r"\b(?:early|late|this|past|overnight|before|night of)\b", " ", t)
+    t = re.sub(r"\b(?:early|late|this|past|overnight|before|after|earlier|later|night of)\b",
+               " ", t)
     t = re.sub(r"\s+", " ", t).strip()
     m = re.fullmatch(rf"(last )?{_W}(?:(?:-| to | and | into ){_W})?", t)
     if not m:

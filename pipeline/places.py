@@ -31,7 +31,7 @@ from .config import CACHE_DIR, PACKAGE_DATA
 REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG", "QA", "BH",
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 
 _ARTICLES = {"al", "el", "ad", "ar", "az", "as", "ash", "at", "an", "ed", "er", "ez", "es", "en",
@@ -237,7 +237,6 @@ def build_gazetteer() -> Gazetteer:
         for n in english + [t.gettext(n) for t in translations for n in english if n]:
             if n:
                 countries.setdefault(fold(n), c.alpha_2)
-        countries.setdefault(fold(c.alpha_3), c.alpha_2)
     country_points = {cc: (s[0] / s[2], s[1] / s[2]) for cc, s in csums.items()}
 
     curated: dict[str, list[int]] = {}
@@ -294,6 +293,13 @@ def country_hint(text: str | None) -> str | None:
     gaz = gazetteer()
     if key in gaz.countries:
         return gaz.countries[key]
+    if re.fullmatch(r"[A-Z]{2,3}", text.strip()):  # an ISO code: IQ, IRQ
+        import pycountry
+
+        code = text.strip()
+        c = pycountry.countries.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
+        if c is not None:
+            return c.alpha_2
     words = [w for w in key.split() if w not in _ARTICLES]
     return gaz.countries.get(" ".join(words))
 
@@ -398,6 +404,152 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None) -> Place | None:
     return _record(gaz, idx, precision, method)
 
 
+# --- free-text fallback: find the named places inside a descriptive phrase ----------------
+
+# Words that may stand before a town without making the report any less precise.
+_DESCRIPTORS = {"the", "a", "iraqi", "syrian", "jordanian", "lebanese", "yemeni", "iranian",
+                "capital", "city", "town", "village", "of", "in", "de", "la", "le", "l", "ville",
+                "capitale", "irakienne", "syrienne", "مدينه", "العاصمه", "بلده"}
+_QUALIFIERS = {"near", "nearby", "outside", "outskirts", "edge", "around", "east", "west", "north",
+               "south", "eastern", "western", "northern", "southern", "northeast", "northwest",
+               "southeast", "southwest", "northeastern", "northwestern", "southeastern",
+               "southwestern", "central", "est", "ouest", "nord", "sud", "pres", "environs",
+               "banlieue", "قرب", "شرق", "غرب", "شمال", "جنوب", "محيط", "ضواحي", "شرقي", "غربي"}
+_PARTS = {"neighbourhood", "neighborhood", "district", "street", "quarter", "suburb", "area",
+          "areas", "quartier", "rue", "شارع", "حي", "منطقه"}
+_CONJUNCTIONS = {"and", "et", "و", "&"}
+_ADMIN_WORDS = {"province", "governorate", "gouvernorat", "countryside", "region", "محافظه",
+                "ريف", "provinces", "governorates"}
+_BORDER = {"border", "borders", "frontier", "frontiere", "frontieres", "الحدود", "حدود"}
+_COMMON = {"base", "camp", "city", "town", "tower", "near", "field", "airport", "border", "army",
+           "mission", "green", "zone", "capital", "country", "province", "governorate", "region",
+           "facility", "facilities", "sites", "locations", "river", "desert", "central", "state",
+           "embassy", "compound", "american", "coalition", "forces", "troops", "headquarters"}
+
+
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """Folded tokens and the same tokens with their original case (for proper-noun checks)."""
+    text = re.sub(r"(?<=\w)['’]s\b", "", text)  # Baghdad's → Baghdad
+    text = re.sub(r"(?<!\S)و(?=ال)", "", text)  # the conjunction glued to a name: والقائم
+    cased = fold(text.replace("İ", "I")).split()  # fold lowercases; redo it without lowering
+    raw = unicodedata.normalize("NFKD", text)
+    raw = "".join(ch for ch in raw if not unicodedata.combining(ch))
+    raw = re.sub(r"[’'`ʿʾ‘]", "", raw)
+    raw_tokens = re.sub(r"[^\w]+", " ", raw).split()
+    if len(raw_tokens) != len(cased):
+        raw_tokens = cased
+    return cased, raw_tokens
+
+
+def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bool):
+    """One n-gram → ('curated'|'town'|'admin1'|'country', ref) or None.
+
+    `admin` says the words around it name a province ("X governorate", "province of X"):
+    then the admin1 wins over a town of the same name; otherwise the town does.
+    """
+    if phrase in gaz.curated:
+        idx = _pick(gaz, gaz.curated[phrase], hint)
+        if idx is not None:
+            return "curated", idx
+    if phrase in gaz.countries:
+        return "country", gaz.countries[phrase]
+    admins = [a for a in gaz.admin1_names.get(phrase, []) if not hint or a[0] == hint]
+    if admins and proper and admin:
+        return "admin1", admins[0]
+    town = _find_town(gaz, phrase, hint) if proper else None
+    if town is not None:
+        return "town", town
+    if admins and proper:
+        return "admin1", admins[0]
+    return None
+
+
+def _find_town(gaz: Gazetteer, phrase: str, hint: str | None) -> int | None:
+    if phrase in _COMMON or len(phrase) < 4:
+        return None
+    if phrase in gaz.names:
+        idx = _pick(gaz, gaz.names[phrase], hint or None)
+        if idx is not None and (hint or gaz.rows[idx][3] in REGION):
+            return idx
+    sk = skeleton(phrase)
+    if hint and len(sk) >= 4 and sk in gaz.skeletons:
+        return _pick(gaz, gaz.skeletons[sk], hint)
+    return None
+
+
+def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | None:
+    """`a training facility near Abu Kamal and a safe house near Mayadin` → Deir ez-Zor (list).
+
+    Scans n-grams (longest first) for curated sites, towns, admin1 and country names; the
+    first site or town is the subject, qualifiers around it make it `near`, two places joined
+    by "and" resolve as a list. Returns None when the text names no place at all.
+    """
+    tokens, cased = _tokens(text)
+    taken = [False] * len(tokens)
+    found: list[tuple[int, int, str, object]] = []
+    for n in range(min(6, len(tokens)), 0, -1):
+        for i in range(len(tokens) - n + 1):
+            if any(taken[i:i + n]):
+                continue
+            words = tokens[i:i + n]
+            while words and words[0] in _ARTICLES and len(words) > 1:
+                words = words[1:]
+            phrase = " ".join(tokens[i:i + n])
+            head = cased[i + n - 1]
+            proper = n > 1 or not head[:1].isalpha() or not head[:1].islower()
+            admin = (tokens[i + n:i + n + 1] and tokens[i + n] in _ADMIN_WORDS) or (
+                i > 0 and tokens[i - 1] in _ADMIN_WORDS) or (
+                i > 1 and tokens[i - 1] == "of" and tokens[i - 2] in _ADMIN_WORDS)
+            hit = _find(gaz, phrase, hint, proper, bool(admin)) or (
+                _find(gaz, " ".join(words), hint, proper, bool(admin)) if len(words) < n else None)
+            if hit and hit[0] == "country" and (
+                    any(t in _BORDER for t in tokens[i + n:i + n + 1])
+                    or any(t in _BORDER for t in tokens[max(0, i - 4):i])):
+                hit = None  # "near the Syrian border": context, not the place
+            if hit:
+                found.append((i, i + n, *hit))
+                taken[i:i + n] = [True] * n
+    if not found:
+        return None
+    found.sort()
+    sites = [f for f in found if f[2] in ("curated", "town")]
+    if len(sites) >= 2:
+        a, b = sites[0], sites[1]
+        if any(t in _CONJUNCTIONS for t in tokens[a[1]:b[0]]):
+            records = [_record(gaz, int(f[3]), "point", "mention") for f in sites]  # type: ignore
+            if len({r.iso3 for r in records}) > 1:
+                raise PlaceError("place_ambiguous", f"{text!r} names places in "
+                                 f"{', '.join(sorted({r.iso3 for r in records}))}")
+            if len({r.admin1 for r in records}) == 1 and records[0].admin1:
+                iso2 = gaz.rows[int(a[3])][3]  # type: ignore[call-overload]
+                return _admin_record(gaz, (iso2, gaz.rows[int(a[3])][4]),  # type: ignore
+                                     "list_admin1")
+            return _country_record(gaz, gaz.rows[int(a[3])][3], "list_country")  # type: ignore
+    curated = [f for f in sites if f[2] == "curated"]
+    if sites:
+        start, end, kind, ref = curated[0] if curated else sites[0]
+        before = tokens[max(0, start - 4):start]
+        after = tokens[end:end + 2]
+        near = (any(t in _QUALIFIERS for t in before) or any(t in _PARTS for t in after)
+                or any(t not in _DESCRIPTORS and t not in _ARTICLES for t in tokens[:start]
+                       if not any(f[0] <= tokens.index(t) < f[1] for f in found)))
+        method = "curated" if kind == "curated" else "mention"
+        record = _record(gaz, int(ref), "point", method)  # type: ignore[call-overload]
+        if near or gaz.rows[int(ref)][7] in ("district", "street"):  # type: ignore
+            record = _replace(record, geo_precision="near")
+        return record
+    admins = [f for f in found if f[2] == "admin1"]
+    if admins:
+        return _admin_record(gaz, admins[0][3], "mention")  # type: ignore[arg-type]
+    isos = {str(f[3]) for f in found}
+    if len(isos) > 1:
+        raise PlaceError("place_ambiguous", f"{text!r} names several countries")
+    iso2 = isos.pop()
+    if hint and iso2 != hint:
+        raise PlaceError("place_ambiguous", f"{text!r} names another country than the hint")
+    return _country_record(gaz, iso2, "mention")
+
+
 def resolve_place(text: str | None, country: str | None = None) -> Place:
     """Resolve one reported place; raises `PlaceError` (place_unresolved / place_ambiguous).
 
@@ -409,6 +561,22 @@ def resolve_place(text: str | None, country: str | None = None) -> Place:
 
 @lru_cache(maxsize=100_000)
 def _resolve(text: str, country: str) -> Place:
+    try:
+        return _resolve_strict(text, country)
+    except PlaceError as exc:
+        if exc.reason != "place_unresolved":
+            raise
+        gaz = gazetteer()
+        hint = country_hint(country) if country else None
+        found = _resolve_mentions(gaz, text, hint)
+        if found is not None:
+            return found
+        if hint:  # the text names no place, but the report says which country
+            return _country_record(gaz, hint, "country_hint")
+        raise
+
+
+def _resolve_strict(text: str, country: str) -> Place:
     gaz = gazetteer()
     hint = country_hint(country) if country else None
     parts = [p.strip() for p in re.split(r"[,;،]|\s+-\s+|\(|\)", text) if p.strip()]
@@ -446,12 +614,7 @@ def _resolve(text: str, country: str) -> Place:
                 return _admin_record(gaz, key, "list_admin1")
             return _country_record(gaz, _iso2(first.iso3), "list_country")
     place = _resolve_one(gaz, head, hint)
-    if place is None:
-        # A part we do not know inside a place we know: "a farm, east Baghdad" → near Baghdad.
-        for tail in context:
-            if tail.geo_precision in ("point", "near"):
-                return _replace(tail, geo_precision="near", place_method=tail.place_method)
-            return tail
+    if place is None:  # the mention scan handles "a farm, east Baghdad"
         raise PlaceError("place_unresolved", f"no place named {text!r}"
                          + (f" in {country}" if country else ""))
     if place.geo_precision == "country" and context:

@@ -209,17 +209,33 @@ def _actors() -> dict[str, str]:
     return {fold(r["alias"]): r["canonical"] for r in _rows("actor_aliases.csv")}
 
 
+@lru_cache(maxsize=1)
+def _actor_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(_fold_pattern(r["pattern"])), r["canonical"])
+            for r in _rows("actor_patterns.csv")]
+
+
+@lru_cache(maxsize=1)
+def known_actors() -> frozenset[str]:
+    """Every canonical actor name of the alias and pattern tables."""
+    return frozenset(_actors().values()) | {c for _, c in _actor_patterns()}
+
+
 @lru_cache(maxsize=100_000)
 def canonical_actor(text: str | None) -> str | None:
     """`Kataib Hezbollah` → `Kata'ib Hezbollah`; an unknown actor is kept as reported."""
-    if text is None or not str(text).strip():
+    if text is None or not isinstance(text, str) or not text.strip():
         return None
     key = fold(text)
     table = _actors()
-    if key in table:
-        return table[key]
     stripped = re.sub(r"^(?:the|an?|al|le|la|les)\s+", "", key)
-    return table.get(stripped, " ".join(str(text).split()))
+    for k in (key, stripped):
+        if k in table:
+            return table[k]
+    for pattern, canonical in _actor_patterns():
+        if pattern.search(key):
+            return canonical
+    return " ".join(text.split())
 
 
 # --- vectorized over a frame -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from .events import vocabulary
+from .events import known_actors, vocabulary
 from .places import NEAR_KM, _km
 
 GEO_RANK = {"point": 0, "near": 1, "admin2": 2, "admin1": 3, "country": 4}
@@ -60,65 +60,89 @@ def _places_fit(inc: _Incident, geo: str, admin1: str | None, lat: float, lon: f
 
 
 def assign_incidents(reports: pd.DataFrame) -> pd.Series:
-    """The incident_id of every report (index-aligned). Deterministic for a given set of reports."""
+    """The incident_id of every report (index-aligned). Deterministic for a given set of reports.
+
+    Three passes: precise reports form incidents; each coarse report joins the one precise
+    incident that fits (none or several: it waits); the coarse reports left then group
+    among themselves.
+    """
     families = {k: v.family for k, v in vocabulary().items()}
+    known = known_actors()
     df = reports.assign(
         family_=reports["event_type"].map(families),
         coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"], reports["geo_precision"],
                                                 strict=True)],
     )
     order = df.sort_values(["coarse_", "date_start", "published", "report_id"], kind="stable")
-    by_day: dict[tuple, list[_Incident]] = {}
     incidents: list[_Incident] = []
+    by_day: dict[tuple, list[_Incident]] = {}
+    waiting = []
     for pos, r in zip(order.index, order.itertuples(index=False), strict=True):
-        actor = r.actor1 if isinstance(r.actor1, str) else None  # pandas may hold NaN
+        # Only actors we can name decide between strikes; free text never splits them.
+        actor = r.actor1 if isinstance(r.actor1, str) and r.actor1 in known else None
         admin1 = r.admin1 if isinstance(r.admin1, str) else None
         troops = r.family_ == "troops"
         block = (r.iso3, r.family_) + ((actor, r.date_start, r.date_end) if troops else ())
-        seen: dict[int, _Incident] = {}
-        day = r.date_start
-        while day <= r.date_end:
-            for inc in by_day.get(block + (day,), ()):
-                seen.setdefault(id(inc), inc)
-            day += timedelta(days=1)
-        fits = [
-            inc for inc in seen.values()
-            if inc.start <= r.date_end and r.date_start <= inc.end
-            and _places_fit(inc, r.geo_precision, admin1, r.latitude, r.longitude)
-            and (r.family_ != "strike" or not (inc.actor1 and actor and inc.actor1 != actor))
-        ]
-        chosen = None
-        if r.coarse_:
-            chosen = fits[0] if len(fits) == 1 else None
-        elif fits:  # the nearest in time, then in space, then the oldest
+        fits = _fits(by_day, block, r, admin1, actor)
+        if not r.coarse_:
             chosen = min(fits, key=lambda inc: (
-                abs((inc.start - r.date_start).days),
-                GEO_RANK[inc.geo],
+                abs((inc.start - r.date_start).days), GEO_RANK[inc.geo],
                 0.0 if math.isnan(inc.lat) or math.isnan(r.latitude)
-                else _km(inc.lat, inc.lon, r.latitude, r.longitude),
-                inc.seq))
-        if chosen is None:
-            chosen = _Incident(block, r.date_start, r.date_end, r.geo_precision, admin1,
-                               r.latitude, r.longitude, actor, len(incidents))
-            incidents.append(chosen)
-            day = r.date_start
-            while day <= r.date_end:
-                by_day.setdefault(block + (day,), []).append(chosen)
-                day += timedelta(days=1)
+                else _km(inc.lat, inc.lon, r.latitude, r.longitude), inc.seq)) if fits else None
+        elif len(fits) == 1:
+            chosen = fits[0]
         else:
-            # Narrow the incident to the more precise date and place as reports arrive.
-            if (r.date_end - r.date_start) < (chosen.end - chosen.start):
-                chosen.start, chosen.end = r.date_start, r.date_end
-            if GEO_RANK[r.geo_precision] < GEO_RANK[chosen.geo]:
-                chosen.geo, chosen.admin1 = r.geo_precision, admin1
-                chosen.lat, chosen.lon = r.latitude, r.longitude
-            chosen.actor1 = chosen.actor1 or actor
-        chosen.members.append(pos)
+            waiting.append((pos, r, block, admin1, actor, len(fits) > 1))
+            continue
+        _join(chosen, pos, r, block, admin1, actor, incidents, by_day)
+    coarse_by_day: dict[tuple, list[_Incident]] = {}
+    for pos, r, block, admin1, actor, ambiguous in waiting:
+        fits = [] if ambiguous else _fits(coarse_by_day, block, r, admin1, actor)
+        chosen = min(fits, key=lambda inc: inc.seq) if fits else None
+        _join(chosen, pos, r, block, admin1, actor, incidents, coarse_by_day)
     ids = pd.Series(index=reports.index, dtype=object)
     for inc in incidents:
         members = df.loc[inc.members].sort_values(["published", "report_id"], kind="stable")
         ids.loc[inc.members] = incident_id(members["report_id"].iloc[0])
     return ids
+
+
+def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
+          actor: str | None) -> list[_Incident]:
+    """Incidents of the same block whose dates overlap the report's and whose places nest."""
+    seen: dict[int, _Incident] = {}
+    day = r.date_start
+    while day <= r.date_end:
+        for inc in by_day.get(block + (day,), ()):
+            seen.setdefault(inc.seq, inc)
+        day += timedelta(days=1)
+    return [inc for _, inc in sorted(seen.items())
+            if inc.start <= r.date_end and r.date_start <= inc.end
+            and _places_fit(inc, r.geo_precision, admin1, r.latitude, r.longitude)
+            and (r.family_ != "strike" or not (inc.actor1 and actor and inc.actor1 != actor))]
+
+
+def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
+          admin1: str | None, actor: str | None, incidents: list[_Incident],
+          by_day: dict) -> None:
+    """Add the report to `chosen`, or to a new incident when None."""
+    if chosen is None:
+        chosen = _Incident(block, r.date_start, r.date_end, r.geo_precision, admin1,
+                           r.latitude, r.longitude, actor, len(incidents))
+        incidents.append(chosen)
+        day = r.date_start
+        while day <= r.date_end:
+            by_day.setdefault(block + (day,), []).append(chosen)
+            day += timedelta(days=1)
+    else:
+        # Narrow the incident to the more precise date and place as reports arrive.
+        if (r.date_end - r.date_start) < (chosen.end - chosen.start):
+            chosen.start, chosen.end = r.date_start, r.date_end
+        if GEO_RANK[r.geo_precision] < GEO_RANK[chosen.geo]:
+            chosen.geo, chosen.admin1 = r.geo_precision, admin1
+            chosen.lat, chosen.lon = r.latitude, r.longitude
+        chosen.actor1 = chosen.actor1 or actor
+    chosen.members.append(pos)
 
 
 def _median_low(values: list[int]) -> int | None:

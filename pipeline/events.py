@@ -216,9 +216,9 @@ def _actor_patterns() -> list[tuple[re.Pattern[str], str]]:
 
 
 @lru_cache(maxsize=1)
-def known_actors() -> frozenset[str]:
-    """Every canonical actor name of the alias and pattern tables."""
-    return frozenset(_actors().values()) | {c for _, c in _actor_patterns()}
+def actor_sides() -> dict[str, str]:
+    """Canonical actor → the side it fights on (data/actor_sides.csv), for reconciliation."""
+    return {r["canonical"]: r["side"] for r in _rows("actor_sides.csv")}
 
 
 @lru_cache(maxsize=100_000)

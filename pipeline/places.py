@@ -585,6 +585,10 @@ def _resolve_strict(text: str, country: str) -> Place:
     # A trailing part may only say the country, or a region of it ("western Iraq").
     context: list[Place] = []
     while len(parts) > 1:
+        named = gaz.countries.get(_NEAR_PREFIX.sub("", fold(parts[-1])))
+        if hint and named and named != hint:
+            raise PlaceError("place_ambiguous", f"{text!r} names {_country(named)[0]} but the "
+                             f"country hint is {country}")
         tail = _resolve_one(gaz, parts[-1], hint)
         if tail is None or tail.geo_precision not in ("country", "admin1", "point", "near"):
             break

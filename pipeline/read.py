@@ -142,6 +142,8 @@ def _read_jsonl(text: str, name: str) -> tuple[list[str], list[tuple[int, list[s
                                       "line is JSON but not an object", line))
             continue
         records.append((number, {str(k).strip().lower(): v for k, v in obj.items()}))
+    if bad and not records:  # not one object: this is not a JSON Lines file at all
+        raise InputError(name, bad[0]["input_line"], f"not JSON Lines: {bad[0]['message']}")
     keys: list[str] = list(RAW_REQUIRED)
     for _, obj in records:
         keys.extend(k for k in obj if k not in keys)

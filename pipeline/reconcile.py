@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from .events import known_actors, vocabulary
+from .events import actor_sides, vocabulary
 from .places import NEAR_KM, _km
 
 GEO_RANK = {"point": 0, "near": 1, "admin2": 2, "admin1": 3, "country": 4}
@@ -39,7 +39,7 @@ class _Incident:
     admin1: str | None
     lat: float
     lon: float
-    actor1: str | None
+    side: str | None
     seq: int
     members: list[int] = field(default_factory=list)
 
@@ -67,7 +67,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     among themselves.
     """
     families = {k: v.family for k, v in vocabulary().items()}
-    known = known_actors()
+    sides = actor_sides()
     df = reports.assign(
         family_=reports["event_type"].map(families),
         coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"], reports["geo_precision"],
@@ -78,12 +78,12 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     by_day: dict[tuple, list[_Incident]] = {}
     waiting = []
     for pos, r in zip(order.index, order.itertuples(index=False), strict=True):
-        # Only actors we can name decide between strikes; free text never splits them.
-        actor = r.actor1 if isinstance(r.actor1, str) and r.actor1 in known else None
+        # Only the sides of actors we know decide between strikes; free text never splits them.
+        side = sides.get(r.actor1) if isinstance(r.actor1, str) else None
         admin1 = r.admin1 if isinstance(r.admin1, str) else None
         troops = r.family_ == "troops"
-        block = (r.iso3, r.family_) + ((actor, r.date_start, r.date_end) if troops else ())
-        fits = _fits(by_day, block, r, admin1, actor)
+        block = (r.iso3, r.family_) + ((side, r.date_start, r.date_end) if troops else ())
+        fits = _fits(by_day, block, r, admin1, side)
         if not r.coarse_:
             chosen = min(fits, key=lambda inc: (
                 abs((inc.start - r.date_start).days), GEO_RANK[inc.geo],
@@ -92,14 +92,14 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         elif len(fits) == 1:
             chosen = fits[0]
         else:
-            waiting.append((pos, r, block, admin1, actor, len(fits) > 1))
+            waiting.append((pos, r, block, admin1, side, len(fits) > 1))
             continue
-        _join(chosen, pos, r, block, admin1, actor, incidents, by_day)
+        _join(chosen, pos, r, block, admin1, side, incidents, by_day)
     coarse_by_day: dict[tuple, list[_Incident]] = {}
-    for pos, r, block, admin1, actor, ambiguous in waiting:
-        fits = [] if ambiguous else _fits(coarse_by_day, block, r, admin1, actor)
+    for pos, r, block, admin1, side, ambiguous in waiting:
+        fits = [] if ambiguous else _fits(coarse_by_day, block, r, admin1, side)
         chosen = min(fits, key=lambda inc: inc.seq) if fits else None
-        _join(chosen, pos, r, block, admin1, actor, incidents, coarse_by_day)
+        _join(chosen, pos, r, block, admin1, side, incidents, coarse_by_day)
     ids = pd.Series(index=reports.index, dtype=object)
     for inc in incidents:
         members = df.loc[inc.members].sort_values(["published", "report_id"], kind="stable")
@@ -108,7 +108,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
 
 
 def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
-          actor: str | None) -> list[_Incident]:
+          side: str | None) -> list[_Incident]:
     """Incidents of the same block whose dates overlap the report's and whose places nest."""
     seen: dict[int, _Incident] = {}
     day = r.date_start
@@ -119,16 +119,16 @@ def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
     return [inc for _, inc in sorted(seen.items())
             if inc.start <= r.date_end and r.date_start <= inc.end
             and _places_fit(inc, r.geo_precision, admin1, r.latitude, r.longitude)
-            and (r.family_ != "strike" or not (inc.actor1 and actor and inc.actor1 != actor))]
+            and (r.family_ != "strike" or not (inc.side and side and inc.side != side))]
 
 
 def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
-          admin1: str | None, actor: str | None, incidents: list[_Incident],
+          admin1: str | None, side: str | None, incidents: list[_Incident],
           by_day: dict) -> None:
     """Add the report to `chosen`, or to a new incident when None."""
     if chosen is None:
         chosen = _Incident(block, r.date_start, r.date_end, r.geo_precision, admin1,
-                           r.latitude, r.longitude, actor, len(incidents))
+                           r.latitude, r.longitude, side, len(incidents))
         incidents.append(chosen)
         day = r.date_start
         while day <= r.date_end:
@@ -141,7 +141,7 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
         if GEO_RANK[r.geo_precision] < GEO_RANK[chosen.geo]:
             chosen.geo, chosen.admin1 = r.geo_precision, admin1
             chosen.lat, chosen.lon = r.latitude, r.longitude
-        chosen.actor1 = chosen.actor1 or actor
+        chosen.side = chosen.side or side
     chosen.members.append(pos)
 
 

@@ -1,0 +1,133 @@
+"""Dates resolve against each report's publication time (SPEC §4), never against today."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.dates import DateError, normalize_dates, parse_date, parse_published
+
+GOLD = Path(__file__).parent / "data" / "dates_gold.csv"
+FRI = date(2024, 1, 5)  # a Friday
+
+
+@pytest.mark.parametrize(("text", "language", "start", "end", "precision"), [
+    ("Thursday", "en", "2024-01-04", "2024-01-04", "day"),
+    ("Friday", "en", "2024-01-05", "2024-01-05", "day"),
+    ("on Tuesday night", "en", "2024-01-02", "2024-01-02", "day"),
+    ("last month", "en", "2023-12-01", "2023-12-31", "month"),
+    ("in December", "en", "2023-12-01", "2023-12-31", "month"),
+    ("early January", "en", "2024-01-01", "2024-01-05", "days"),
+    ("mid-December 2023", "en", "2023-12-11", "2023-12-20", "month"),
+    ("the night of 3-4 January", "en", "2024-01-03", "2024-01-04", "days"),
+    ("December 28", "en", "2023-12-28", "2023-12-28", "day"),
+    ("January 4, 2024", "en", "2024-01-04", "2024-01-04", "day"),
+    ("25.12.2023", "en", "2023-12-25", "2023-12-25", "day"),
+    ("04/01/2024", "en", "2024-01-04", "2024-01-04", "day"),
+    ("approximately 6:30 p.m. Baghdad time, Jan. 4", "en", "2024-01-04", "2024-01-04", "day"),
+    ("currently", "en", "2024-01-05", "2024-01-05", "day"),
+    ("last week", "en", "2023-12-25", "2023-12-31", "week"),
+    ("In the last 24 hours", "en", "2024-01-04", "2024-01-05", "days"),
+    ("Christmas Day", "en", "2023-12-25", "2023-12-25", "day"),
+    ("الخميس 4 كانون الثاني 2024", "ar", "2024-01-04", "2024-01-04", "day"),
+    ("مساء الأربعاء", "ar", "2024-01-03", "2024-01-03", "day"),
+    ("اليوم الجمعة", "ar", "2024-01-05", "2024-01-05", "day"),
+    ("jeudi 4 janvier", "fr", "2024-01-04", "2024-01-04", "day"),
+    ("ce jeudi", "fr", "2024-01-04", "2024-01-04", "day"),
+])
+def test_phrases(text, language, start, end, precision):
+    span = parse_date(text, FRI, language)
+    assert (span.start.isoformat(), span.end.isoformat(), span.precision) == (start, end, precision)
+
+
+def test_ambiguous_numeric_date_records_the_reading():
+    span = parse_date("3/12/2023", date(2023, 12, 5), "en")
+    assert (span.start, span.method) == (date(2023, 12, 3), "numeric_ambiguous_dmy")
+    span = parse_date("3/12/2023", date(2023, 3, 14), "en")
+    assert (span.start, span.method) == (date(2023, 3, 12), "numeric_ambiguous_mdy")
+
+
+@pytest.mark.parametrize(("text", "reason", "message"), [
+    ("31 February 2024", "date_unparseable", "no such day: 2024-02-31"),
+    ("January 9, 2024", "date_after_publication",
+     "'January 9, 2024' is 2024-01-09, after publication on 2024-01-05"),
+    ("the day the music died", "date_unparseable",
+     "cannot read a date in 'the day the music died'"),
+])
+def test_rejections(text, reason, message):
+    with pytest.raises(DateError) as err:
+        parse_date(text, FRI, "en")
+    assert (err.value.reason, str(err.value)) == (reason, message)
+
+
+def test_publication_offset_decides_the_day():
+    # 6:05 PM EST on 4 January is already 5 January in UTC: "yesterday" is still 3 January.
+    pub = parse_published("Jan 4, 2024 6:05 PM EST")
+    assert pub.utcoffset() == timedelta(hours=-5)
+    assert parse_date("yesterday", pub).start == date(2024, 1, 3)
+    assert parse_published("2024-01-04T23:30:00+0800").date() == date(2024, 1, 4)
+
+
+def _gold() -> list[dict[str, str]]:
+    with open(GOLD, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_gold_accuracy():
+    rows = _gold()
+    assert len(rows) >= 300
+    right = 0
+    misses = []
+    for r in rows:
+        try:
+            span = parse_date(r["text"], parse_published(r["published"]), r["language"] or "en")
+            got = (span.start.isoformat(), span.end.isoformat(), span.precision)
+        except DateError as exc:
+            got = (f"ERROR:{exc.reason}", "", "")
+        want = (r["start"], r["end"], r["precision"]) if not r["start"].startswith("ERROR") \
+            else (r["start"], "", "")
+        right += got == want
+        if got != want:
+            misses.append((r["text"], want, got))
+    assert right / len(rows) >= 0.98, misses
+
+
+def test_vectorized_matches_scalar_and_reports_errors():
+    texts = pd.Series(["Thursday", "Thursday", "31 February 2024", "yesterday"])
+    pubs = pd.Series(["2024-01-05T10:00:00Z", "2024-01-12T10:00:00Z", "2024-01-05", "not a date"])
+    out = normalize_dates(texts, pubs, pd.Series(["en"] * 4))
+    assert out["date"].tolist()[:2] == [date(2024, 1, 4), date(2024, 1, 11)]
+    assert out["error_reason"].fillna("").tolist() == ["", "", "date_unparseable", "date_unparseable"]
+    assert out["error_message"][3] == "cannot read published time 'not a date'"
+
+
+PHRASES = [r["text"] for r in _gold()] + ["", "  ", "32/13/2024", "Thursday 31 February", "ago"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.sampled_from(PHRASES), st.text(max_size=40)),
+       published=st.dates(min_value=date(1995, 1, 1), max_value=date(2030, 12, 31)),
+       language=st.sampled_from(["en", "fr", "ar", "de"]))
+def test_never_crashes_never_after_publication(text, published, language):
+    try:
+        span = parse_date(text, published, language)
+    except DateError as exc:
+        assert exc.reason in ("date_unparseable", "date_after_publication")
+        return
+    assert span.start <= span.best <= span.end
+    assert span.end <= published + timedelta(days=1)
+    assert span.start <= published + timedelta(days=1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(when=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1)),
+       hours=st.integers(min_value=-12, max_value=14))
+def test_published_iso_round_trip(when, hours):
+    aware = when.replace(tzinfo=timezone(timedelta(hours=hours)))
+    assert parse_published(aware.isoformat()) == aware

@@ -1,0 +1,70 @@
+"""Event types, counts and actors map free text to the vocabulary of SPEC §4."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.events import (CountError, EventTypeError, canonical_actor, classify_event,
+                             parse_count)
+
+
+@pytest.mark.parametrize(("text", "event_type", "acled_sub"), [
+    ("drone strike", "drone_strike", "Air/drone strike"),
+    ("one-way attack drone", "drone_attack", "Air/drone strike"),
+    ("one-way attack UAS", "drone_attack", "Air/drone strike"),
+    ("rocket attack", "rocket_attack", "Shelling/artillery/missile attack"),
+    ("close-range ballistic missile", "missile_attack", "Shelling/artillery/missile attack"),
+    ("self-defense strikes", "airstrike", "Air/drone strike"),
+    ("troop presence", "troop_presence", "Other"),
+    ("roadside bomb", "ied_attack", "Remote explosive/landmine/IED"),
+    ("frappes aériennes", "airstrike", "Air/drone strike"),
+    ("ضربة بطائرة مسيرة", "drone_strike", "Air/drone strike"),
+    ("قصف أميركي بطائرة مسيرة", "drone_strike", "Air/drone strike"),
+    ("هجوم بطائرة مسيرة", "drone_attack", "Air/drone strike"),
+    ("drone_attack", "drone_attack", "Air/drone strike"),
+])
+def test_event_types(text, event_type, acled_sub):
+    et = classify_event(text)
+    assert (et.event_type, et.acled_sub_event_type) == (event_type, acled_sub)
+
+
+def test_unknown_event_type():
+    with pytest.raises(EventTypeError, match="unknown event type 'attacked'"):
+        classify_event("attacked")
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("2", 2, 2), ("four", 4, 4), ("at least 3", 3, None), ("more than 40", 41, None),
+    ("2-4", 2, 4), ("up to 40", None, 40), ("dozens", 12, None), ("tens", 10, None),
+    ("hundreds", 100, None), ("several", None, None), ("a number of", None, None),
+    ("minor injuries", None, None), ("0", 0, 0), ("2,500", 2500, 2500), ("about 900", 900, 900),
+    ("between 2 and 4", 2, 4), ("three or four", 3, 4), ("a dozen", 12, 12),
+    ("twenty-one", 21, 21), ("one hundred and five", 105, 105), ("au moins 16", 16, None),
+    ("plus de 40", 41, None), ("أربعة", 4, 4), ("عشرات", 10, None), ("fewer than 10", None, 9),
+    ("Three", 3, 3), ("", None, None), (None, None, None),
+])
+def test_counts(text, low, high):
+    c = parse_count(text)
+    assert (c.low, c.high) == (low, high)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("-3", "negative figure '-3'"), ("4-2", "range '4-2' ends below its start"),
+])
+def test_invalid_counts(text, message):
+    with pytest.raises(CountError) as err:
+        parse_count(text)
+    assert (err.value.reason, str(err.value)) == ("invalid_count", message)
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("Kataib Hezbollah", "Kata'ib Hezbollah"), ("US military", "United States Armed Forces"),
+    ("U.S. fighter jets", "United States Armed Forces"), ("CENTCOM", "United States Armed Forces"),
+    ("L'armée américaine", "United States Armed Forces"),
+    ("the Islamic Resistance in Iraq", "Islamic Resistance in Iraq"),
+    ("Harakat Al Nujaba", "Harakat Hezbollah al-Nujaba"),
+    ("جماعات مدعومة من إيران", "Iran-aligned militias"),
+    ("Teshkil al-Warithin", "Teshkil al-Warithin"), (None, None),
+])
+def test_actors(text, canonical):
+    assert canonical_actor(text) == canonical

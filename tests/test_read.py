@@ -1,0 +1,99 @@
+"""Reading raw files: unreadable files stop the build; bad rows go to quarantine with a reason."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.read import read_raw
+from tests.conftest import HEADER, write
+
+ROW = "r1,Reuters,2024-01-05,drone strike,Thursday,Baghdad,Iraq,2,,\n"
+
+
+def test_csv_with_bom_and_mixed_case_header(raw):
+    write(raw, "a.csv", "\ufeff Report_ID ,SOURCE,published,event_type,date,place\n"
+                        "r1,Reuters,2024-01-05,drone strike,Thursday,Baghdad\n")
+    batch = read_raw(raw)
+    assert batch.rows["report_id"].tolist() == ["r1"]
+    assert batch.rows["country"].tolist() == [None]
+    assert batch.files[0].rows == 1
+
+
+def test_unknown_columns_are_kept_in_extra(raw):
+    write(raw, "a.csv", "report_id,source,published,event_type,date,place,Reporter,tone\n"
+                        "r1,Reuters,2024-01-05,drone strike,Thursday,Baghdad,J. Doe,\n")
+    extra = read_raw(raw).rows["extra"].tolist()
+    assert [json.loads(e) for e in extra] == [{"reporter": "J. Doe"}]
+
+
+def test_recursive_and_jsonl(raw):
+    write(raw, "a/b/c.csv", HEADER + ROW)
+    write(raw, "z.jsonl", json.dumps({"report_id": "r2", "source": "AP", "published": "2024-01-05",
+                                      "event_type": "airstrike", "date": "Friday",
+                                      "place": "Erbil", "killed": 3}) + "\n\n")
+    batch = read_raw(raw)
+    assert batch.rows["report_id"].tolist() == ["r1", "r2"]
+    assert batch.rows["killed"].tolist() == ["2", "3"]
+    assert [f.path for f in batch.files] == ["a/b/c.csv", "z.jsonl"]
+
+
+def test_not_utf8_names_file_and_line(raw):
+    write(raw, "bad.csv", (HEADER + ROW + "r2,Al Jazeera,2024-01-05,raid,hier,Bagdad,Irak,,,\n")
+          .encode("utf-8").replace(b"Bagdad", b"Bagd\xe9d"))
+    with pytest.raises(InputError) as err:
+        read_raw(raw)
+    assert str(err.value) == "bad.csv:3: not UTF-8 (byte 0xe9)"
+
+
+def test_missing_required_column(raw):
+    write(raw, "a.csv", "report_id,source,published,event_type,date\nr1,AP,2024-01-05,x,y\n")
+    with pytest.raises(InputError) as err:
+        read_raw(raw)
+    assert str(err.value) == "a.csv:1: missing required column(s) place"
+
+
+def test_unterminated_quote_is_unreadable(raw):
+    write(raw, "a.csv", HEADER + ROW + 'r2,"AP,2024-01-05,x,y,z,,,,\n')
+    with pytest.raises(InputError) as err:
+        read_raw(raw)
+    assert str(err.value).startswith("a.csv:3: not valid CSV")
+
+
+def test_jsonl_that_is_not_json_at_all(raw):
+    write(raw, "a.jsonl", HEADER + ROW)
+    with pytest.raises(InputError) as err:
+        read_raw(raw)
+    assert str(err.value).startswith("a.jsonl:1: not JSON Lines")
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(InputError, match="raw folder does not exist"):
+        read_raw(tmp_path / "nope")
+
+
+def test_row_level_problems_go_to_quarantine(raw):
+    write(raw, "a.csv", HEADER + ROW
+          + "r2,AP,2024-01-05,airstrike,Friday\n"          # too few fields
+          + "r3,AP,,airstrike,Friday,Erbil,,,,\n"           # published empty
+          + ROW.replace("Reuters", "Reuters again"))        # duplicate id
+    write(raw, "c.jsonl", '{"report_id": "j2", "source": "AP", "published": "2024-01-05", '
+                          '"event_type": "airstrike", "date": "Friday", "place": "Erbil"}\n'
+                          '[1, 2]\n{"report_id": "j3", \n')
+    batch = read_raw(raw)
+    got = sorted((q["input_file"], q["input_line"], q["reason"], q["message"])
+                 for q in batch.quarantine)
+    assert got == [
+        ("a.csv", 3, "malformed_row", "expected 10 fields, found 5"),
+        ("a.csv", 4, "missing_field", "required field(s) empty: published"),
+        ("a.csv", 5, "duplicate_report_id", "report_id r1 already read at a.csv:2"),
+        ("c.jsonl", 2, "malformed_row", "line is JSON but not an object"),
+        ("c.jsonl", 3, "malformed_row",
+         "not a JSON object (Expecting property name enclosed in double quotes)"),
+    ]
+    assert batch.rows["report_id"].tolist() == ["r1", "j2"]
+    assert batch.raw_count == len(batch.rows) + len(batch.quarantine)
+    dup = next(q for q in batch.quarantine if q["reason"] == "duplicate_report_id")
+    assert json.loads(dup["raw"])["source"] == "Reuters again"

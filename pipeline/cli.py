@@ -153,6 +153,8 @@ def show(
 
     Example: conflict-timeline show ct-0123456789ab
     """
+    import pandas as pd
+
     from .errors import UsageError
     from .publish import load
 
@@ -168,7 +170,7 @@ def show(
                  "killed_best", "killed_high", "injured_low", "injured_best", "injured_high",
                  "troops", "source_count"):
         value = event[name]
-        typer.echo(f"{name:>15}: {'' if value is None or value != value else value}")
+        typer.echo(f"{name:>15}: {'' if pd.isna(value) else value}")
     evidence = reports[reports["incident_id"] == incident_id].sort_values(["published",
                                                                            "report_id"])
     cols = ["report_id", "source", "published", "raw_date", "raw_place", "raw_killed",

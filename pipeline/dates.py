@@ -13,7 +13,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 
 import pandas as pd
@@ -519,7 +519,7 @@ def _parse_published(value: str) -> datetime:
         if tz is not None:
             dt = dt.replace(tzinfo=timezone(tz.utcoffset(None)))
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt
 
 
@@ -544,7 +544,7 @@ def normalize_dates(texts: pd.Series, published: pd.Series, languages: pd.Series
         except DateError as exc:
             out["error_reason"][i], out["error_message"][i] = exc.reason, str(exc)
             continue
-        out["published"][i] = pub.astimezone(timezone.utc)
+        out["published"][i] = pub.astimezone(UTC)
         key = (txts[i], pub.date(), langs[i])
         res = memo.get(key)
         if res is None:

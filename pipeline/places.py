@@ -19,7 +19,7 @@ import pickle
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -277,7 +277,7 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _country(iso2: str) -> tuple[str, str]:
     import pycountry
 

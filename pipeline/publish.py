@@ -26,8 +26,7 @@ import pyarrow.parquet as pq
 from .config import DEFAULT_OUT, EXPECTATIONS, PACKAGE_DATA
 from .errors import BuildLocked, UsageError
 from .read import InputFile
-from .schema import (DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, PRIMARY_KEYS, REASONS,
-                     TABLES)
+from .schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, PRIMARY_KEYS, REASONS, TABLES
 
 LOCK_TIMEOUT_S = 30.0
 ENUMS = {"event_type": EVENT_TYPES, "date_precision": DATE_PRECISIONS,

@@ -44,3 +44,13 @@ def sample_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "raw"
     shutil.copytree(SAMPLE, dest)
     return dest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/ from the current build instead of comparing.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

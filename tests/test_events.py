@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.events import (CountError, EventTypeError, canonical_actor, classify_event,
-                             parse_count)
+from pipeline.events import CountError, EventTypeError, canonical_actor, classify_event, parse_count
 
 
 @pytest.mark.parametrize(("text", "event_type", "acled_sub"), [

@@ -1,0 +1,191 @@
+"""The whole path on the embedded sample and on crafted inputs: accounting, reasons, releases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pipeline
+from pipeline.errors import InputError, ValidationFailed
+from tests.conftest import HEADER, SAMPLE, write
+
+GOLDEN = Path(__file__).parent / "golden"
+EVENT_COLUMNS = ["incident_id", "event_type", "date", "date_start", "date_end", "date_precision",
+                 "place", "admin1", "iso3", "geo_precision", "actor1", "killed_low",
+                 "killed_best", "killed_high", "injured_low", "injured_best", "injured_high",
+                 "troops", "source_count", "report_ids"]
+REPORT_COLUMNS = ["report_id", "incident_id", "event_type", "date", "date_start", "date_end",
+                  "date_precision", "date_method", "place", "admin1", "iso3", "latitude",
+                  "longitude", "geo_precision", "place_method", "actor1", "killed_low",
+                  "killed_high", "injured_low", "injured_high", "troops"]
+
+
+def _frame(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    out = table[columns].copy()
+    for c in columns:
+        out[c] = out[c].map(lambda v: "|".join(v) if isinstance(v, list | tuple) or hasattr(
+            v, "tolist") and not isinstance(v, str) else ("" if v is None or v is pd.NA
+                                                          or v != v else str(v)))
+    return out.reset_index(drop=True)
+
+
+@pytest.mark.parametrize(("table", "columns"), [("events", EVENT_COLUMNS),
+                                                ("reports", REPORT_COLUMNS),
+                                                ("quarantine", ["input_file", "input_line",
+                                                                "report_id", "reason", "message"])])
+def test_sample_matches_golden(sample_build, table, columns, update_golden):
+    got = _frame(pipeline.load(table, root=sample_build), columns)
+    path = GOLDEN / f"{table}.csv"
+    if update_golden:
+        path.parent.mkdir(exist_ok=True)
+        got.to_csv(path, index=False, lineterminator="\n")
+    want = pd.read_csv(path, dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_sample_accounting_and_descriptor(sample_build):
+    d = json.loads((sample_build / "versions" / "v1" / "datapackage.json").read_text())
+    rows = {r["name"]: r["rows"] for r in d["resources"]}
+    raw_rows = sum(i["rows"] for i in d["inputs"])
+    assert raw_rows == rows["reports"] + rows["quarantine"]
+    assert rows["reports"] >= 100 and rows["events"] >= 25
+    assert d["version"] == "v1" and d["parent"] is None
+    assert d["validation"] == {"success": True, "expectations": 65, "failed": 0}
+    assert d["changes"] == {"added": rows["events"], "removed": 0, "changed": 0}
+    for r in d["resources"]:
+        data = (sample_build / "versions" / "v1" / r["path"]).read_bytes()
+        assert r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert r["bytes"] == len(data)
+    inputs = {i["path"] for i in d["inputs"]}
+    assert {"2024-01.csv", "seed-article.jsonl"} <= inputs
+    assert (sample_build / "LATEST").read_text() == "v1\n"
+    assert (sample_build / "versions" / "v1" / "validation" / "results.json").exists()
+
+
+def test_seed_article_claims(sample_build):
+    reports = pipeline.load("reports", root=sample_build).set_index("report_id")
+    us, police = reports.loc["freebeacon-2024-01-04-01"], reports.loc["freebeacon-2024-01-04-02"]
+    assert us["incident_id"] == police["incident_id"]
+    assert (us["killed_low"], police["killed_low"], police["injured_low"]) == (2, 4, 6)
+    assert str(police["date"]) == "2024-01-04" and police["geo_precision"] == "near"
+    troops = reports.loc[["freebeacon-2024-01-04-04", "freebeacon-2024-01-04-05"],
+                         ["iso3", "troops", "event_type"]]
+    assert troops.values.tolist() == [["SYR", 900, "troop_presence"],
+                                      ["IRQ", 2500, "troop_presence"]]
+    last_month = reports.loc["freebeacon-2024-01-04-06"]
+    assert (str(last_month["date_start"]), str(last_month["date_end"]),
+            last_month["date_precision"], last_month["injured_low"]) == (
+        "2023-12-01", "2023-12-31", "month", 3)
+    event = pipeline.load("events", root=sample_build).set_index("incident_id").loc[
+        us["incident_id"]]
+    assert (event["killed_low"], event["killed_high"]) == (2, 4)
+
+
+def test_rebuild_is_unchanged_and_byte_identical(tmp_path):
+    first = pipeline.build(SAMPLE, tmp_path / "a")
+    again = pipeline.build(SAMPLE, tmp_path / "a")
+    other = pipeline.build(SAMPLE, tmp_path / "b")
+    assert (first.status, again.status, again.line()) == ("published", "unchanged", "unchanged: v1")
+    assert other.version == "v1"
+    for table in ("events", "reports", "quarantine"):
+        a = (tmp_path / "a" / "versions" / "v1" / f"{table}.parquet").read_bytes()
+        b = (tmp_path / "b" / "versions" / "v1" / f"{table}.parquet").read_bytes()
+        assert a == b
+
+
+def test_new_report_publishes_v2_and_keeps_ids(sample_copy, tmp_path):
+    out = tmp_path / "out"
+    pipeline.build(sample_copy, out)
+    v1 = pipeline.load("events", root=out)
+    write(sample_copy, "late.csv", HEADER + "late-1,AP,2024-01-06T09:00:00Z,drone strike,"
+          "Thursday,eastern Baghdad,Iraq,3,,\n")
+    result = pipeline.build(sample_copy, out)
+    assert (result.status, result.version) == ("published", "v2")
+    v2 = pipeline.load("events", root=out)
+    assert set(v1["incident_id"]) == set(v2["incident_id"])
+    changed = pipeline.diff("v1", "v2", root=out)["changed"]
+    [(iid, fields)] = changed.items()
+    assert "late-1" in fields["report_ids"][1] and fields["source_count"][1] == \
+        fields["source_count"][0] + 1
+    assert pipeline.load("events", version="v1", root=out).equals(v1)  # v1 never changes
+    versions = pipeline.versions(out)
+    assert versions[["version", "added", "removed", "changed", "latest"]].values.tolist() == [
+        ["v1", len(v1), 0, 0, False], ["v2", 0, 0, 1, True]]
+
+
+REASON_ROWS = {
+    "date_unparseable": "q1,AP,2024-02-05,airstrike,31 February 2024,Erbil,Iraq,,,",
+    "date_after_publication": "q2,AP,2024-02-05,airstrike,\"February 9, 2024\",Erbil,Iraq,,,",
+    "place_unresolved": "q3,AP,2024-02-05,airstrike,Sunday,Xyzzy,,,,",
+    "place_ambiguous": "q4,AP,2024-02-05,airstrike,Sunday,Erbil and Damascus,,,,",
+    "event_type_unknown": "q5,AP,2024-02-05,parade,Sunday,Erbil,Iraq,,,",
+    "invalid_count": "q6,AP,2024-02-05,airstrike,Sunday,Erbil,Iraq,4-2,,",
+    "missing_field": "q7,AP,2024-02-05,airstrike,,Erbil,Iraq,,,",
+    "duplicate_report_id": "ok,AP,2024-02-05,airstrike,Sunday,Erbil,Iraq,,,",
+    "malformed_row": "q8,AP,2024-02-05,airstrike",
+}
+
+
+def test_each_reason_code_lands_in_quarantine(raw, tmp_path):
+    ok = "ok,AP,2024-02-05,airstrike,Sunday,Erbil,Iraq,1,,"
+    write(raw, "a.csv", HEADER + "\n".join([ok, *REASON_ROWS.values()]) + "\n")
+    result = pipeline.build(raw, tmp_path / "out")
+    q = pipeline.load("quarantine", root=tmp_path / "out")
+    assert q[["input_line", "reason"]].values.tolist() == [
+        [line, reason] for line, reason in enumerate(REASON_ROWS, start=3)]
+    assert q.set_index("reason").loc["invalid_count", "message"] == \
+        "killed: range '4-2' ends below its start"
+    assert json.loads(q.set_index("reason").loc["place_ambiguous", "raw"])["place"] == \
+        "Erbil and Damascus"
+    assert (result.raw_rows, result.reports, result.quarantined) == (10, 1, 9)
+
+
+def test_unreadable_input_publishes_nothing(raw, tmp_path):
+    write(raw, "a.csv", HEADER + "r1,AP,2024-01-05,drone strike,Thursday,Baghdad,Iraq,,,\n")
+    write(raw, "b.csv", "report_id,source\nx,y\n")
+    with pytest.raises(InputError, match=r"^b\.csv:1: missing required column"):
+        pipeline.build(raw, tmp_path / "out")
+    assert not (tmp_path / "out" / "LATEST").exists()
+
+
+def test_failed_validation_publishes_nothing(raw, tmp_path, monkeypatch):
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    for name in ("reports", "quarantine"):
+        (suites / f"{name}.json").write_text(json.dumps({"name": name, "expectations": [
+            {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 0}}]}))
+    (suites / "events.json").write_text(json.dumps({"name": "events", "meta": {"key": "incident_id"},
+                                                    "expectations": [
+        {"type": "expect_column_values_to_be_between",
+         "kwargs": {"column": "killed_low", "max_value": 1}, "meta": {"why": "crafted"}}]}))
+    monkeypatch.setattr("pipeline.validate.EXPECTATIONS", suites)
+    write(raw, "a.csv", HEADER + "r1,AP,2024-01-05,drone strike,Thursday,Baghdad,Iraq,4,,\n")
+    out = tmp_path / "out"
+    with pytest.raises(ValidationFailed) as err:
+        pipeline.build(raw, out)
+    assert err.value.exit_code == 1
+    line = str(err.value).splitlines()[1]
+    assert line.startswith("events.killed_low: expect_column_values_to_be_between failed for "
+                           "1 row(s) (e.g. ct-")
+    assert not (out / "LATEST").exists() and not (out / "versions").exists()
+    [failed] = list((out / "failed").iterdir())
+    assert json.loads((failed / "results.json").read_text())["failed"] == 1
+
+
+def test_unknown_expectation_type_is_an_error(tmp_path, monkeypatch, raw):
+    from pipeline.errors import PipelineError
+
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    for name in ("events", "reports", "quarantine"):
+        (suites / f"{name}.json").write_text(json.dumps({"name": name, "expectations": [
+            {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 0}},
+            {"type": "expect_column_to_be_wonderful", "kwargs": {"column": "x"}}]}))
+    monkeypatch.setattr("pipeline.validate.EXPECTATIONS", suites)
+    write(raw, "a.csv", HEADER + "r1,AP,2024-01-05,drone strike,Thursday,Baghdad,Iraq,,,\n")
+    with pytest.raises(PipelineError, match="2 expectations written but 1 loaded"):
+        pipeline.build(raw, tmp_path / "out")

@@ -1,0 +1,125 @@
+"""The CLI through Typer's CliRunner: exact output lines and exit codes (SPEC §8)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from tests.conftest import HEADER, SAMPLE, write
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "timeline"
+    result = invoke("build", "--raw", str(SAMPLE), "--out", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+def test_build_then_unchanged(built):
+    out, first = built
+    assert first.stdout.startswith("published v1: ")
+    assert "quarantined of" in first.stdout and first.stderr == ""
+    again = invoke("build", "--raw", str(SAMPLE), "--out", str(out))
+    assert (again.exit_code, again.stdout) == (0, "unchanged: v1\n")
+
+
+def test_validate_latest_and_named(built):
+    out, _ = built
+    for args in ((), ("v1",), ("latest",)):
+        result = invoke("validate", *args, "--out", str(out))
+        assert (result.exit_code, result.stdout) == (0, "v1: valid (65 expectations passed)\n")
+
+
+def test_validate_detects_a_changed_file(built, tmp_path):
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(built[0], out)
+    path = out / "versions" / "v1" / "events.parquet"
+    path.write_bytes(path.read_bytes() + b"\0")
+    result = invoke("validate", "--out", str(out))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("Error: events.events.parquet: sha256 matches datapackage.json "
+                               "failed for 1 row(s) (e.g. expected ")
+    assert lines[-1] == "Error: v1: 1 of 3 expectations failed"
+
+
+def test_versions_table_and_json(built):
+    out, _ = built
+    table = invoke("versions", "--out", str(out))
+    assert table.exit_code == 0
+    header, row = table.stdout.splitlines()
+    assert header.split() == ["version", "created", "parent", "events", "reports", "quarantine",
+                              "validation", "added", "removed", "changed", "latest"]
+    assert row.split()[0] == "v1" and row.split()[-1] == "*"
+    data = json.loads(invoke("versions", "--json", "--out", str(out)).stdout)
+    assert [v["version"] for v in data] == ["v1"] and data[0]["validation"] == "passed"
+
+
+def test_show_incident_with_its_reports(built):
+    out, _ = built
+    import pipeline
+
+    reports = pipeline.load("reports", root=out).set_index("report_id")
+    iid = reports.loc["freebeacon-2024-01-04-02", "incident_id"]
+    result = invoke("show", iid, "--out", str(out))
+    assert result.exit_code == 0
+    assert f"    incident_id: {iid}" in result.stdout
+    assert re.search(r"^\s*freebeacon-2024-01-04-02\s+Iraqi police and security sources\s+"
+                     r"2024-01-04 00:00:00\+00:00\s+January 4, 2024\s+eastern Baghdad\s+four\s+six",
+                     result.stdout, re.M)
+    missing = invoke("show", "ct-000000000000", "--out", str(out))
+    assert (missing.exit_code, missing.stderr) == (
+        2, "Error: no incident 'ct-000000000000' in version latest\n")
+
+
+def test_diff_same_version_is_empty(built):
+    out, _ = built
+    result = invoke("diff", "v1", "v1", "--out", str(out))
+    assert (result.exit_code, result.stdout) == (0, "added 0, removed 0, changed 0\n")
+
+
+def test_unreadable_input_exits_2_with_one_line(raw, tmp_path):
+    write(raw, "a.csv", HEADER + "r1,AP,2024-01-05,drone strike,Thursday,Baghd\xe9d,,,,\n",
+          encoding="latin-1")
+    result = invoke("build", "--raw", str(raw), "--out", str(tmp_path / "out"))
+    assert (result.exit_code, result.stderr) == (2, "Error: a.csv:2: not UTF-8 (byte 0xe9)\n")
+    assert result.stdout == ""
+
+
+def test_usage_errors_exit_2(tmp_path):
+    result = invoke("validate", "--out", str(tmp_path))
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: no published version in {tmp_path}: run `conflict-timeline build` first\n")
+    result = invoke("validate", "v9", "--out", str(tmp_path))
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: no version 'v9' in {tmp_path} (versions: none)\n")
+    result = invoke("build", "--raw", str(SAMPLE), "--out", str(tmp_path), "--engine", "spark")
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: unknown engine 'spark': use pandas or dask\n")
+
+
+def test_every_command_has_help_with_an_example():
+    for command in ("build", "validate", "versions", "diff", "show"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0 and "Example:" in result.stdout
+
+
+def test_python_dash_m_entry_point():
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0 and "build" in result.stdout

@@ -104,8 +104,8 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     Raises InputError (exit 2) for an unreadable file, ValidationFailed (exit 1) when a
     suite fails — in both cases nothing is published.
     """
-    from .publish import publish, to_arrow
-    from .validate import validate_tables
+    from .publish import publish, record_failure, to_arrow
+    from .validate import ValidationReport, validate_tables
 
     if engine not in ("pandas", "dask"):
         raise UsageError(f"unknown engine {engine!r}: use pandas or dask")
@@ -120,18 +120,19 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
     assert batch.raw_count == tables["reports"].num_rows + tables["quarantine"].num_rows, \
         "accounting: raw rows must equal reports + quarantine"
-    progress("validating")
-    frames = {name: t.to_pandas() for name, t in tables.items()}
-    report = validate_tables(frames)
-    if not report.success:
-        from .publish import record_failure
 
-        where = record_failure(out, report)
-        lines = "\n".join(f.line() for f in report.failures)
-        raise ValidationFailed(f"validation failed, nothing published (results in {where}):\n"
-                               f"{lines}", report)
+    def check() -> ValidationReport:
+        progress("validating")
+        report = validate_tables({name: t.to_pandas() for name, t in tables.items()})
+        if not report.success:
+            where = record_failure(out, report)
+            lines = "\n".join(f.line() for f in report.failures)
+            raise ValidationFailed(f"validation failed, nothing published (results in {where}):\n"
+                                   f"{lines}", report)
+        return report
+
     progress("publishing")
-    status, version = publish(out, tables, batch.files, report)
+    status, version, report = publish(out, tables, batch.files, check)
     return BuildResult(status, version, batch.raw_count, tables["reports"].num_rows,
                        tables["quarantine"].num_rows, tables["events"].num_rows,
-                       time.perf_counter() - started, report.summary())
+                       time.perf_counter() - started, report.summary() if report else {})

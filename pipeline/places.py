@@ -43,8 +43,8 @@ _NEAR_PREFIX = re.compile(
     rf"(?:near|nearby|outside|close to|in the vicinity of|around|on the outskirts of|"
     rf"the outskirts of|outskirts of|the edge of|{_DIRECTIONS}(?:ern)?(?: of| part of)?|"
     rf"{_DIRECTIONS}ern|downtown|pres de|(?:a l |au )?(?:nord|sud|est|ouest|centre|nord est|"
-    rf"nord ouest|sud est|sud ouest)(?: de la| de l| du| des| de)|قرب|بالقرب من|شرق|غرب|شمال|جنوب|شرقي|غربي|شمالي|جنوبي|"
-    rf"ضواحي|محيط)\s+"
+    rf"nord ouest|sud est|sud ouest)(?: de la| de l| du| des| de)|"
+    rf"قرب|بالقرب من|شرق|غرب|شمال|جنوب|شرقي|غربي|شمالي|جنوبي|ضواحي|محيط)\s+"
 )
 _SETTLEMENT = re.compile(r"^(?:the\s+)?(?:city|town|village|district|area|region)\s+of\s+")
 _ADMIN_SUFFIX = re.compile(

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from .config import DEFAULT_OUT, EXPECTATIONS, PACKAGE_DATA
 from .errors import BuildLocked, UsageError
 from .read import InputFile
 from .schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, PRIMARY_KEYS, REASONS, TABLES
+from .validate import Failure, ValidationReport, validate_tables
 
 LOCK_TIMEOUT_S = 30.0
 ENUMS = {"event_type": EVENT_TYPES, "date_precision": DATE_PRECISIONS,
@@ -178,8 +179,11 @@ def _cleanup(root: Path) -> None:
 
 
 def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile],
-            validation: object) -> tuple[str, str]:
-    """Write a new version unless it equals the latest; return (status, version id)."""
+            validate: Callable[[], ValidationReport]) -> tuple[str, str, ValidationReport | None]:
+    """Write a new version unless it equals the latest; return (status, version id, report).
+
+    `validate` runs only when something changed; it raises to stop the publication.
+    """
     root = Path(out)
     with locked(root):
         _cleanup(root)
@@ -206,7 +210,8 @@ def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile
             input_list = [{"path": f.path, "sha256": f.sha256, "rows": f.rows} for f in inputs]
             if parent and _same(root / "versions" / parent, resources, input_list):
                 shutil.rmtree(tmp)
-                return "unchanged", parent
+                return "unchanged", parent, None
+            validation = validate()
             changes = _changes(root, parent, tables["events"])
             _write_validation(tmp / "validation", validation, vid)
             package = {
@@ -219,7 +224,7 @@ def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile
                 "parent": parent,
                 "code_version": code_version(),
                 "inputs": input_list,
-                "validation": validation.summary(),  # type: ignore[attr-defined]
+                "validation": validation.summary(),
                 "changes": changes,
                 "resources": resources,
             }
@@ -234,7 +239,7 @@ def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _write_atomic(root / "LATEST", vid + "\n")
-        return "published", vid
+        return "published", vid, validation
 
 
 def _same(previous: Path, resources: list[dict], inputs: list[dict]) -> bool:
@@ -254,10 +259,10 @@ def _changes(root: Path, parent: str | None, events: pa.Table) -> dict:
     return {k: len(v) for k, v in d.items()}
 
 
-def _write_validation(folder: Path, report: object, title: str) -> None:
+def _write_validation(folder: Path, report: ValidationReport, title: str) -> None:
     """results.json (the whole report) and a small self-contained HTML page."""
     folder.mkdir(parents=True, exist_ok=True)
-    data = report.to_json()  # type: ignore[attr-defined]
+    data = report.to_json()
     (folder / "results.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
     rows = "".join(
@@ -278,7 +283,7 @@ def _write_validation(folder: Path, report: object, title: str) -> None:
         f"</table><h2>Failures</h2><ul>{fails}</ul></body></html>\n", encoding="utf-8")
 
 
-def record_failure(out: Path | str, report: object) -> Path:
+def record_failure(out: Path | str, report: ValidationReport) -> Path:
     """Keep a failed build's results beside versions/ (never in a version)."""
     root = Path(out)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -344,10 +349,8 @@ def diff(a: str, b: str, root: Path | str | None = None) -> dict[str, dict]:
     return diff_tables(old, new)
 
 
-def validate_version(version: str | None = None, root: Path | str | None = None):  # noqa: ANN201
+def validate_version(version: str | None = None, root: Path | str | None = None) -> ValidationReport:
     """Re-check a published version: every file's sha256, then every expectation suite."""
-    from .validate import Failure, validate_tables
-
     folder = resolve_version(version, root)
     d = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     mismatches = []
@@ -359,8 +362,6 @@ def validate_version(version: str | None = None, root: Path | str | None = None)
                                       "published files are immutable", 1,
                                       [f"expected {r['hash'][7:19]}…, found {actual[7:19]}…"]))
     if mismatches:
-        from .validate import ValidationReport
-
         return ValidationReport(False, len(d["resources"]), len(mismatches), {}, mismatches)
     frames = {r["name"]: pq.read_table(folder / r["path"]).to_pandas() for r in d["resources"]}
     return validate_tables(frames)

@@ -150,6 +150,7 @@ _FILLER = re.compile(
 )
 
 
+@lru_cache(maxsize=300_000)
 def _clean(text: str, language: str) -> str:
     text = _translate(_fold(text), language)
     text = _TIME.sub(" ", text)
@@ -219,7 +220,14 @@ _RELATIVE_DAYS = {
 }
 
 
+_RELATIVE_WORDS = re.compile(
+    r"today|tonight|yesterday|now|current|present|ago|last|past|previous|this|weekend|"
+    r"overnight|earlier|day before|so far")
+
+
 def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
+    if not _RELATIVE_WORDS.search(t):
+        return None
     t = re.sub(r"^(?:as of|since|until|through)\s+(?=today|now)", "", t)
     m = re.fullmatch(r"(?:over )?(?:last|past|previous) (\d+)(?: hours)?", t)  # "hours" is filler
     if m:  # "in the last 24 hours": the publication day and the days those hours reach back
@@ -281,18 +289,31 @@ def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
     return None
 
 
-def _weekday_phrase(t: str, ref: date) -> tuple[date, date, str] | None:
-    t = re.sub(rf"\b{PART_OF_DAY}\b", " ", t)
-    t = re.sub(r"\b(?:early|late|this|past|overnight|before|after|earlier|later|night of)\b",
-               " ", t)
-    t = re.sub(r"\s+", " ", t).strip()
-    m = re.fullmatch(rf"(last )?{_W}(?:(?:-| to | and | into ){_W})?", t)
+_PARTS_RE = re.compile(rf"\b{PART_OF_DAY}\b")
+_WEEKDAY_NOISE = re.compile(
+    r"\b(?:early|late|this|past|overnight|before|after|earlier|later|night of)\b")
+_WEEKDAY_RE = re.compile(rf"(last )?{_W}(?:(?:-| to | and | into ){_W})?")
+
+
+@lru_cache(maxsize=100_000)
+def _weekday_parts(t: str) -> tuple[bool, int, int | None] | None:
+    """The publication-independent half of `_weekday_phrase`: (last?, weekday, end weekday)."""
+    t = _WEEKDAY_NOISE.sub(" ", _PARTS_RE.sub(" ", t))
+    m = _WEEKDAY_RE.fullmatch(" ".join(t.split()))
     if not m:
         return None
-    first = _weekday_on_or_before(ref, WEEKDAYS[m[2]], strictly=bool(m[1]))
-    if m[3]:  # "Saturday to Sunday night": the span ends on the second day
-        second = _weekday_on_or_before(ref, WEEKDAYS[m[3]])
-        first = second - timedelta(days=(WEEKDAYS[m[3]] - WEEKDAYS[m[2]]) % 7)
+    return bool(m[1]), WEEKDAYS[m[2]], WEEKDAYS[m[3]] if m[3] else None
+
+
+def _weekday_phrase(t: str, ref: date) -> tuple[date, date, str] | None:
+    parts = _weekday_parts(t)
+    if parts is None:
+        return None
+    last, wd1, wd2 = parts
+    first = _weekday_on_or_before(ref, wd1, strictly=last)
+    if wd2 is not None:  # "Saturday to Sunday night": the span ends on the second day
+        second = _weekday_on_or_before(ref, wd2)
+        first = second - timedelta(days=(wd2 - wd1) % 7)
         return first, second, "weekday_span"
     return first, first, "weekday"
 
@@ -325,30 +346,39 @@ def _numeric(t: str, ref: date) -> tuple[date, date, str] | None:
     return chosen[0], chosen[0], chosen[1]
 
 
-def _absolute(t: str, ref: date) -> tuple[date, date, str] | None:
+_DAY_MONTH = re.compile(rf"{_D} {_M}(?: {_Y})?")
+_MONTH_DAY = re.compile(rf"{_M} {_D}(?: {_Y})?")
+
+
+@lru_cache(maxsize=100_000)
+def _absolute_parts(t: str) -> tuple[int, str, str | None] | None:
+    """The publication-independent half of `_absolute`: (day, month name, year text)."""
     t = re.sub(rf"^{_W} ", "", t)
-    t = re.sub(rf"\b{PART_OF_DAY}\b", " ", t)
+    t = _PARTS_RE.sub(" ", t)
     t = re.sub(r"^(?:early|late) ", "", t) if re.match(rf"^(?:early|late) {_W}", t) else t
-    t = re.sub(rf"^{_W} ", "", t.strip())
-    t = re.sub(r"\s+", " ", t).strip()
-    patterns = (
-        (rf"{_D} {_M}(?: {_Y})?", lambda m: (int(m[1]), m[2], m[3])),
-        (rf"{_M} {_D}(?: {_Y})?", lambda m: (int(m[2]), m[1], m[3])),
-    )
-    for pattern, parts in patterns:
-        m = re.fullmatch(pattern, t)
-        if m:
-            day, month_name, year = parts(m)
-            month = MONTHS[month_name]
-            if year is None:
-                if day > calendar.monthrange(2024, month)[1]:
-                    raise DateError("date_unparseable", f"no such day: {day} {month_name}")
-                y = _infer_year(month, day, ref)
-                d = _day(y, month, day)
-                return d, d, "exact_no_year"
-            d = _day(int(year), month, day)
-            return d, d, "exact"
+    t = " ".join(re.sub(rf"^{_W} ", "", t.strip()).split())
+    m = _DAY_MONTH.fullmatch(t)
+    if m:
+        return int(m[1]), m[2], m[3]
+    m = _MONTH_DAY.fullmatch(t)
+    if m:
+        return int(m[2]), m[1], m[3]
     return None
+
+
+def _absolute(t: str, ref: date) -> tuple[date, date, str] | None:
+    parts = _absolute_parts(t)
+    if parts is None:
+        return None
+    day, month_name, year = parts
+    month = MONTHS[month_name]
+    if year is None:
+        if day > calendar.monthrange(2024, month)[1]:
+            raise DateError("date_unparseable", f"no such day: {day} {month_name}")
+        d = _day(_infer_year(month, day, ref), month, day)
+        return d, d, "exact_no_year"
+    d = _day(int(year), month, day)
+    return d, d, "exact"
 
 
 def _range(t: str, ref: date) -> tuple[date, date, str] | None:
@@ -466,16 +496,42 @@ def parse_date(text: str | None, published: date | datetime, language: str | Non
     return _parse(text or "", ref, (language or "en").lower())
 
 
+# A text that names its year and nothing relative reads the same on any publication day:
+# resolve it once per text, not once per (text, day). Numeric d/m forms and "since" are not.
+_YEAR = re.compile(r"\b(?:1[89]|2[01])\d\d\b")
+_REF_BOUND = re.compile(r"since|until|as of|through|\b\d{1,2}[./-]\d{1,2}[./-]|"
+                        + _RELATIVE_WORDS.pattern)
+_FAR = date(9000, 1, 1)
+
+
+@lru_cache(maxsize=300_000)
+def _ref_free(t: str) -> tuple[date, date, str] | DateError | None:
+    try:
+        for rule in RULES:
+            found = rule(t, _FAR)
+            if found:
+                return found
+    except DateError as exc:
+        return exc
+    return None
+
+
 @lru_cache(maxsize=200_000)
 def _parse(text: str, ref: date, language: str) -> DateSpan:
     t = _clean(text, language)
     if not t:
         raise DateError("date_unparseable", f"empty date text {text!r}")
     found = None
-    for rule in RULES:
-        found = rule(t, ref)
-        if found:
-            break
+    if _YEAR.search(t) and not _REF_BOUND.search(t):
+        fixed = _ref_free(t)
+        if isinstance(fixed, DateError):
+            raise fixed
+        found = fixed
+    if found is None:
+        for rule in RULES:
+            found = rule(t, ref)
+            if found:
+                break
     if found is None:
         found = _dateparser(text, language, ref)
     if found is None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -100,11 +99,13 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         fits = [] if ambiguous else _fits(coarse_by_day, block, r, admin1, side)
         chosen = min(fits, key=lambda inc: inc.seq) if fits else None
         _join(chosen, pos, r, block, admin1, side, incidents, coarse_by_day)
-    ids = pd.Series(index=reports.index, dtype=object)
-    for inc in incidents:
-        members = df.loc[inc.members].sort_values(["published", "report_id"], kind="stable")
-        ids.loc[inc.members] = incident_id(members["report_id"].iloc[0])
-    return ids
+    seq = pd.Series([inc.seq for inc in incidents for _ in inc.members],
+                    index=[pos for inc in incidents for pos in inc.members])
+    firsts = (df[["published", "report_id"]].assign(seq=seq)
+              .sort_values(["seq", "published", "report_id"], kind="stable")
+              .drop_duplicates("seq"))
+    names = dict(zip(firsts["seq"], map(incident_id, firsts["report_id"]), strict=True))
+    return seq.reindex(reports.index).map(names).astype(object)
 
 
 def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
@@ -145,69 +146,80 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
     chosen.members.append(pos)
 
 
-def _median_low(values: list[int]) -> int | None:
-    return int(statistics.median_low(values)) if values else None
+def _first_by(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per incident, the first row after sorting by `keys` (ties: earliest report)."""
+    ordered = df.sort_values(["incident_id", *keys, "_order"], kind="stable")
+    return ordered.drop_duplicates("incident_id").set_index("incident_id")
 
 
-def _most_common(values: pd.Series) -> object:
-    """The most frequent non-null value; ties go to the earliest report (values come ordered)."""
-    values = values.dropna()
-    if values.empty:
-        return None
-    counts = values.value_counts(sort=False)
-    best = counts.max()
-    return next(v for v in values if counts[v] == best)
+def _median_low(df: pd.DataFrame, column: str) -> pd.Series:
+    """Per incident, the lower median of a column's non-null values (statistics.median_low)."""
+    vals = df.loc[df[column].notna(), ["incident_id", column]].sort_values(
+        ["incident_id", column], kind="stable")
+    size = vals.groupby("incident_id")[column].transform("size")
+    rank = vals.groupby("incident_id").cumcount()
+    return vals[rank == (size - 1) // 2].set_index("incident_id")[column]
 
 
-def figure_bounds(lows: list, highs: list) -> tuple[int | None, int | None, int | None]:
-    """(low, best, high) of one figure across sources.
-
-    low = the lowest lower bound; high = the highest figure any source gave, when at least
-    one source gave an upper bound (else open); best = the median (low half) of the sources'
-    stated figures (exact values and lower bounds), kept inside [low, high].
-    """
-    lo = [int(v) for v in lows if v is not None and not pd.isna(v)]
-    hi = [int(v) for v in highs if v is not None and not pd.isna(v)]
-    low = min(lo) if lo else None
-    high = max(hi + lo) if hi else None
-    best = _median_low(lo)
-    if best is not None:
-        best = max(best, low) if low is not None else best
-        best = min(best, high) if high is not None else best
-    return low, best, high
+def _most_common(df: pd.DataFrame, column: str, rank: pd.Series | None = None) -> pd.Series:
+    """Per incident, the most frequent non-null value; ties go to the earliest report."""
+    vals = df.loc[df[column].notna(), ["incident_id", column, "_order"]]
+    if rank is not None:
+        vals = vals.assign(_rank=rank.loc[vals.index])
+    stats = vals.groupby(["incident_id", column], sort=False).agg(
+        n=("_order", "size"), first=("_order", "min")).reset_index()
+    keys, asc = ["incident_id", "n", "first"], [True, False, True]
+    if rank is not None:
+        stats["_rank"] = stats[column].map(dict(zip(vals[column], vals["_rank"], strict=False)))
+        keys, asc = ["incident_id", "_rank", "n", "first"], [True, True, False, True]
+    best = stats.sort_values(keys, ascending=asc, kind="stable").drop_duplicates("incident_id")
+    return best.set_index("incident_id")[column]
 
 
 def build_events(reports: pd.DataFrame) -> pd.DataFrame:
-    """One row per incident from reports that carry `incident_id` (SPEC §7 events columns)."""
+    """One row per incident from reports that carry `incident_id` (SPEC §7 events columns).
+
+    Date from the narrowest span, place from the most precise report, event type the most
+    specific (then most frequent), actors the most frequent; figures:
+    low = lowest lower bound, high = highest figure given when any source gave an upper
+    bound, best = lower median of the stated figures (exact values and lower bounds).
+    """
     vocab = vocabulary()
-    rows = []
-    ordered = reports.sort_values(["incident_id", "published", "report_id"], kind="stable")
-    for iid, g in ordered.groupby("incident_id", sort=True):
-        spans = (g["date_end"] - g["date_start"]).map(lambda d: d.days)
-        when = g.loc[spans.sort_values(kind="stable").index[0]]
-        where = g.loc[g["geo_precision"].map(GEO_RANK).sort_values(kind="stable").index[0]]
-        kinds = g["event_type"].map(lambda t: -vocab[t].specificity)
-        top = g[kinds == kinds.min()]["event_type"]
-        event_type = _most_common(top)
-        et = vocab[str(event_type)]
-        killed = figure_bounds(g["killed_low"].tolist(), g["killed_high"].tolist())
-        injured = figure_bounds(g["injured_low"].tolist(), g["injured_high"].tolist())
-        troops = [int(v) for v in g["troops"] if not pd.isna(v)]
-        rows.append({
-            "incident_id": iid, "event_type": et.event_type,
-            "acled_event_type": et.acled_event_type,
-            "acled_sub_event_type": et.acled_sub_event_type,
-            "date": when["date"], "date_start": when["date_start"], "date_end": when["date_end"],
-            "date_precision": when["date_precision"],
-            **{c: where[c] for c in ("place", "admin1", "admin2", "country", "iso3", "latitude",
-                                     "longitude", "geonames_id", "geo_precision")},
-            "actor1": _most_common(g["actor1"]), "actor2": _most_common(g["actor2"]),
-            "killed_low": killed[0], "killed_best": killed[1], "killed_high": killed[2],
-            "injured_low": injured[0], "injured_best": injured[1], "injured_high": injured[2],
-            "troops": _median_low(troops),
-            "source_count": int(g["source"].nunique()),
-            "sources": sorted(set(g["source"])),
-            "report_ids": g["report_id"].tolist(),
-            "first_reported": g["published"].min(), "last_reported": g["published"].max(),
-        })
-    return pd.DataFrame(rows)
+    df = reports.sort_values(["published", "report_id"], kind="stable").reset_index(drop=True)
+    df["_order"] = range(len(df))
+    df["_span"] = [(e - s).days for s, e in zip(df["date_start"], df["date_end"], strict=True)]
+    df["_geo"] = df["geo_precision"].map(GEO_RANK)
+    when = _first_by(df, ["_span"])
+    where = _first_by(df, ["_geo"])
+    event_type = _most_common(df, "event_type",
+                              rank=-df["event_type"].map(lambda t: vocab[t].specificity))
+    events = pd.DataFrame(index=when.index)
+    events["event_type"] = event_type
+    events["acled_event_type"] = events["event_type"].map(lambda t: vocab[t].acled_event_type)
+    events["acled_sub_event_type"] = events["event_type"].map(
+        lambda t: vocab[t].acled_sub_event_type)
+    for c in ("date", "date_start", "date_end", "date_precision"):
+        events[c] = when[c]
+    for c in ("place", "admin1", "admin2", "country", "iso3", "latitude", "longitude",
+              "geonames_id", "geo_precision"):
+        events[c] = where[c]
+    events["actor1"] = _most_common(df, "actor1")
+    events["actor2"] = _most_common(df, "actor2")
+    groups = df.groupby("incident_id", sort=True)
+    for figure in ("killed", "injured"):
+        low, high = f"{figure}_low", f"{figure}_high"
+        events[low] = groups[low].min()
+        stated = df[[low, high]].max(axis=1)
+        any_high = groups[high].count() > 0
+        events[high] = stated.groupby(df["incident_id"]).max().where(any_high)
+        best = _median_low(df, low).reindex(events.index)
+        best = best.where(best.isna() | events[low].isna(), best.clip(lower=events[low]))
+        events[f"{figure}_best"] = best.where(best.isna() | events[high].isna(),
+                                              best.clip(upper=events[high]))
+    events["troops"] = _median_low(df, "troops")
+    events["sources"] = groups["source"].agg(lambda s: sorted(set(s)))
+    events["source_count"] = events["sources"].map(len)
+    events["report_ids"] = groups["report_id"].agg(list)
+    events["first_reported"] = groups["published"].min()
+    events["last_reported"] = groups["published"].max()
+    return events.reset_index()

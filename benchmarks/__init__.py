@@ -1,0 +1,1 @@
+"""Benchmarks on synthetic reports (`make bench`); never on data/raw/."""

@@ -381,31 +381,44 @@ def _absolute(t: str, ref: date) -> tuple[date, date, str] | None:
     return d, d, "exact"
 
 
-def _range(t: str, ref: date) -> tuple[date, date, str] | None:
-    t = re.sub(rf"\b{PART_OF_DAY}\b", " ", t)
-    t = re.sub(r"^(?:between|from) ", "", re.sub(r"\s+", " ", t).strip())
+_RANGE_FORMS = tuple((re.compile(pattern), parts) for pattern, parts in (
+    (rf"{_D}-{_D} {_M}(?: {_Y})?", lambda m: (int(m[1]), m[3], int(m[2]), m[3], m[4])),
+    (rf"{_M} {_D}-{_D}(?: {_Y})?", lambda m: (int(m[2]), m[1], int(m[3]), m[1], m[4])),
+    (rf"{_D} {_M}-{_D} {_M}(?: {_Y})?", lambda m: (int(m[1]), m[2], int(m[3]), m[4], m[5])),
+    (rf"{_M} {_D}-{_M} {_D}(?: {_Y})?", lambda m: (int(m[2]), m[1], int(m[4]), m[3], m[5])),
+    (rf"{_M} {_D} {_Y}-{_M} {_D} {_Y}", lambda m: (int(m[2]), m[1], int(m[5]), m[4], m[6])),
+    (rf"{_D} {_M} {_Y}-{_D} {_M} {_Y}", lambda m: (int(m[1]), m[2], int(m[4]), m[5], m[6])),
+))
+
+
+@lru_cache(maxsize=100_000)
+def _range_parts(t: str) -> tuple[int, str, int, str, str | None] | None:
+    """The publication-independent half of `_range`: (day, month, day, month, year text)."""
+    if "-" not in t and not re.search(r" (?:and|to|until|till|through|into) ", t):
+        return None
+    t = _PARTS_RE.sub(" ", t)
+    t = re.sub(r"^(?:between|from) ", "", " ".join(t.split()))
     t = re.sub(r" (?:and|to|until|till|through|into) ", "-", t)
     t = re.sub(rf"\b{_W}\b ?", "", t).strip()
-    forms = (
-        (rf"{_D}-{_D} {_M}(?: {_Y})?", lambda m: (int(m[1]), m[3], int(m[2]), m[3], m[4])),
-        (rf"{_M} {_D}-{_D}(?: {_Y})?", lambda m: (int(m[2]), m[1], int(m[3]), m[1], m[4])),
-        (rf"{_D} {_M}-{_D} {_M}(?: {_Y})?", lambda m: (int(m[1]), m[2], int(m[3]), m[4], m[5])),
-        (rf"{_M} {_D}-{_M} {_D}(?: {_Y})?", lambda m: (int(m[2]), m[1], int(m[4]), m[3], m[5])),
-        (rf"{_M} {_D} {_Y}-{_M} {_D} {_Y}", lambda m: (int(m[2]), m[1], int(m[5]), m[4], m[6])),
-        (rf"{_D} {_M} {_Y}-{_D} {_M} {_Y}", lambda m: (int(m[1]), m[2], int(m[4]), m[5], m[6])),
-    )
-    for pattern, parts in forms:
-        m = re.fullmatch(pattern, t)
+    for pattern, parts in _RANGE_FORMS:
+        m = pattern.fullmatch(t)
         if m:
-            d1, m1, d2, m2, year = parts(m)
-            mo1, mo2 = MONTHS[m1], MONTHS[m2]
-            y2 = int(year) if year else _infer_year(mo2, min(d2, 28), ref)
-            y1 = y2 - 1 if mo1 > mo2 else y2
-            start, end = _day(y1, mo1, d1), _day(y2, mo2, d2)
-            if start > end:
-                raise DateError("date_unparseable", f"span ends before it starts: {t}")
-            return start, end, "exact_span"
+            return parts(m)
     return None
+
+
+def _range(t: str, ref: date) -> tuple[date, date, str] | None:
+    parts = _range_parts(t)
+    if parts is None:
+        return None
+    d1, m1, d2, m2, year = parts
+    mo1, mo2 = MONTHS[m1], MONTHS[m2]
+    y2 = int(year) if year else _infer_year(mo2, min(d2, 28), ref)
+    y1 = y2 - 1 if mo1 > mo2 else y2
+    start, end = _day(y1, mo1, d1), _day(y2, mo2, d2)
+    if start > end:
+        raise DateError("date_unparseable", f"span ends before it starts: {t}")
+    return start, end, "exact_span"
 
 
 def _period(t: str, ref: date) -> tuple[date, date, str] | None:

@@ -1,0 +1,139 @@
+"""`make bench`: normalization and build figures on SYNTHETIC reports → benchmarks/results.json.
+
+Stages are timed on the library functions a build uses; the naive baselines are what a
+hand-made pipeline does (per-row `dateparser.parse` with RELATIVE_BASE; an exact gazetteer
+lookup per row), measured on a sample of the same data and compared in rows per second.
+The whole build runs in a child process so that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks.synth import synth_reports, write_raw
+
+HERE = Path(__file__).parent
+ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+NAIVE_ROWS = int(os.environ.get("BENCH_NAIVE_ROWS", "20000"))
+BUILD_ROWS = [int(n) for n in os.environ.get("BENCH_BUILD_ROWS", "100000").split(",")]
+
+
+def _timed(fn, *args):  # noqa: ANN001, ANN202
+    start = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - start
+
+
+def naive_dates(frame: pd.DataFrame) -> None:
+    """The baseline: dateparser on every row, anchored on the publication time."""
+    import dateparser
+
+    for text, pub, lang in zip(frame["date"], frame["published"], frame["language"], strict=True):
+        base = pd.Timestamp(pub).tz_localize(None).to_pydatetime()
+        dateparser.parse(text, languages=[lang], settings={"RELATIVE_BASE": base,
+                                                           "PREFER_DATES_FROM": "past"})
+
+
+def naive_places(frame: pd.DataFrame) -> None:
+    """The baseline: one exact gazetteer lookup per row."""
+    from pipeline.places import fold, gazetteer
+
+    names = gazetteer().names
+    for text in frame["place"]:
+        names.get(fold(text))
+
+
+def bench_normalizers(frame: pd.DataFrame) -> dict:
+    from pipeline.dates import normalize_dates, parse_published
+    from pipeline.places import gazetteer, normalize_places
+
+    gazetteer()  # loading the index is a build's fixed cost, not per-row work
+    pub_days = [parse_published(p).date() for p in frame["published"]]
+    distinct = len(set(zip(frame["date"], pub_days, frame["language"], strict=True)))
+    dates, t_dates = _timed(normalize_dates, frame["date"], frame["published"], frame["language"])
+    places, t_places = _timed(normalize_places, frame["place"], frame["country"])
+    sample = frame.sample(NAIVE_ROWS, random_state=0)
+    _, t_naive_dates = _timed(naive_dates, sample)
+    _, t_naive_places = _timed(naive_places, sample)
+    n = len(frame)
+    return {
+        "rows": n, "distinct_date_inputs": distinct,
+        "dates": {"seconds": round(t_dates, 2), "rows_per_s": round(n / t_dates),
+                  "rejected": int(dates["error_reason"].notna().sum()),
+                  "naive_rows": NAIVE_ROWS, "naive_rows_per_s": round(NAIVE_ROWS / t_naive_dates),
+                  "speedup": round((n / t_dates) / (NAIVE_ROWS / t_naive_dates), 1)},
+        "places": {"seconds": round(t_places, 2), "rows_per_s": round(n / t_places),
+                   "unresolved": int(places["error_reason"].notna().sum()),
+                   "naive_rows_per_s": round(NAIVE_ROWS / t_naive_places),
+                   "speedup": round((n / t_places) / (NAIVE_ROWS / t_naive_places), 2)},
+    }
+
+
+def bench_build(rows: int) -> dict:
+    """A whole build (read → publish) of `rows` synthetic reports in a child process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = write_raw(rows, Path(tmp) / "raw")
+        code = ("import json, resource, time, pipeline\n"
+                "marks = []\n"
+                "t0 = time.perf_counter()\n"
+                f"r = pipeline.build({str(raw)!r}, {str(Path(tmp) / 'out')!r},"
+                " progress=lambda m: marks.append((m.split(':')[0], time.perf_counter())))\n"
+                "marks.append(('done', time.perf_counter()))\n"
+                "stages = {a[0]: round(b[1] - a[1], 2) for a, b in zip(marks, marks[1:])}\n"
+                "print(json.dumps({'seconds': round(time.perf_counter() - t0, 2),"
+                " 'stages': stages, 'incidents': r.incidents, 'reports': r.reports,"
+                " 'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
+                " / 1024)}))\n")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        result["rows"] = rows
+        result["rows_per_s"] = round(rows / result["seconds"])
+        return result
+
+
+def main() -> None:
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(),
+               "platform": platform.platform(), "processor": _cpu()}
+    print(f"generating {ROWS:,} synthetic reports …", flush=True)
+    frame, t_gen = _timed(synth_reports, ROWS)
+    results = {"machine": machine, "generate_seconds": round(t_gen, 1),
+               "normalize": bench_normalizers(frame), "build": [bench_build(n) for n in BUILD_ROWS],
+               "bench_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    norm = results["normalize"]
+    print(f"\n{'stage':<10}{'rows':>11}{'seconds':>9}{'rows/s':>11}{'naive rows/s':>14}{'×':>8}")
+    for stage in ("dates", "places"):
+        s = norm[stage]
+        print(f"{stage:<10}{norm['rows']:>11,}{s['seconds']:>9}{s['rows_per_s']:>11,}"
+              f"{s['naive_rows_per_s']:>14,}{s['speedup']:>8}")
+    print(f"distinct (date text, publication day, language): {norm['distinct_date_inputs']:,}")
+    for b in results["build"]:
+        stages = ", ".join(f"{k} {v}s" for k, v in b["stages"].items())
+        print(f"build {b['rows']:,} rows: {b['seconds']} s ({b['rows_per_s']:,} rows/s), "
+              f"peak RSS {b['peak_rss_mb']} MB; {stages}")
+    print(f"machine: {machine['processor']}, {machine['cpus']} CPUs, Python {machine['python']}")
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+if __name__ == "__main__":
+    main()

@@ -111,6 +111,7 @@ def versions(out: OutOption = DEFAULT_OUT, as_json: JsonOption = False) -> None:
         typer.echo(f"no versions in {out}")
     else:
         table["latest"] = table["latest"].map({True: "*", False: ""})
+        table["parent"] = table["parent"].fillna("")
         typer.echo(table.to_string(index=False))
 
 

@@ -132,16 +132,17 @@ def descriptor(version: str | None = None, out: Path | str | None = None) -> dic
 
 
 @contextmanager
-def locked(out: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+def locked(out: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the output folder's lock: two builds never interleave."""
     from filelock import FileLock, Timeout
 
+    timeout = LOCK_TIMEOUT_S if timeout is None else timeout
     out.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out / ".lock"))
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
-        raise BuildLocked(f"another build is writing to {out} (waited {timeout:.0f} s for its "
+        raise BuildLocked(f"another build is writing to {out} (waited {timeout:g} s for its "
                           "lock); run again when it has finished") from None
     try:
         yield

@@ -1,0 +1,121 @@
+"""Releases: atomic under kill -9, locked against concurrent builds, readable by every reader."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pipeline
+from pipeline.errors import BuildLocked
+from tests.conftest import HEADER, ROOT, SAMPLE, write
+
+
+def _intact(out: Path, version: str) -> bool:
+    folder = out / "versions" / version
+    d = json.loads((folder / "datapackage.json").read_text())
+    return all("sha256:" + hashlib.sha256((folder / r["path"]).read_bytes()).hexdigest() == r["hash"]
+               for r in d["resources"])
+
+
+def test_kill_during_publish_leaves_latest_intact(sample_copy, tmp_path):
+    out = tmp_path / "out"
+    pipeline.build(sample_copy, out)
+    write(sample_copy, "late.csv", HEADER + "late-1,AP,2024-02-08,drone strike,Wednesday,"
+          "eastern Baghdad,Iraq,3,,\n")
+    child = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--raw", str(sample_copy),
+                              "--out", str(out), "--quiet"], cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not list((out / "versions").glob(".tmp-*")):  # the new version is being written
+        assert child.poll() is None and time.monotonic() < deadline, "build ended before the kill"
+        time.sleep(0.005)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert (out / "LATEST").read_text() == "v1\n"
+    assert _intact(out, "v1") and not (out / "versions" / "v2").exists()
+    assert pipeline.load("events", root=out).shape[0] > 0
+    result = pipeline.build(sample_copy, out)  # the next build cleans up and publishes
+    assert (result.status, result.version) == ("published", "v2")
+    assert not list((out / "versions").glob(".tmp-*"))
+    assert _intact(out, "v1") and _intact(out, "v2")
+
+
+def test_second_build_waits_then_fails_clearly(tmp_path, monkeypatch):
+    from filelock import FileLock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr("pipeline.publish.LOCK_TIMEOUT_S", 0.2)
+    with FileLock(str(out / ".lock")):
+        with pytest.raises(BuildLocked) as err:
+            pipeline.build(SAMPLE, out)
+    assert str(err.value) == (f"another build is writing to {out} (waited 0.2 s for its lock); "
+                              "run again when it has finished")
+    assert not (out / "LATEST").exists()
+
+
+def test_datapackage_is_valid_frictionless_v2(sample_build):
+    from frictionless import Package
+
+    descriptor = json.loads((sample_build / "versions" / "v1" / "datapackage.json").read_text())
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert list(Package.metadata_validate(descriptor)) == []
+    broken = dict(descriptor, resources=[{"name": "events"}])  # no path: the profile must object
+    assert list(Package.metadata_validate(broken))
+    fields = {f["name"]: f for f in descriptor["resources"][0]["schema"]["fields"]}
+    assert fields["event_type"]["constraints"]["enum"][0] == "airstrike"
+    assert fields["date"]["type"] == "date" and fields["sources"]["type"] == "array"
+    assert descriptor["resources"][0]["schema"]["primaryKey"] == ["incident_id"]
+
+
+def test_pandas_polars_duckdb_read_the_same_rows(sample_build):
+    import duckdb
+    import polars as pl
+
+    path = sample_build / "versions" / "v1" / "events.parquet"
+    ids = sorted(pipeline.load("events", root=sample_build)["incident_id"])
+    assert sorted(pd.read_parquet(path)["incident_id"]) == ids
+    assert sorted(pl.read_parquet(path)["incident_id"].to_list()) == ids
+    rows = duckdb.sql(f"SELECT incident_id, date FROM '{path}' ORDER BY incident_id").fetchall()
+    assert [r[0] for r in rows] == ids and type(rows[0][1]).__name__ == "date"
+
+
+def test_notebook_runs(sample_build, tmp_path, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(ROOT / "notebooks" / "explore.ipynb", as_version=4)
+    monkeypatch.setenv("CT_OUT", str(sample_build))
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2  # both charts drawn
+    assert any("incidents from" in o.get("text", "") for o in outputs)
+
+
+def test_versions_and_diff_json(sample_copy, tmp_path):
+    out = tmp_path / "out"
+    pipeline.build(sample_copy, out)
+    shutil.rmtree(sample_copy / "2023-10.csv", ignore_errors=True)
+    (sample_copy / "2023-10.csv").unlink()
+    pipeline.build(sample_copy, out)
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["diff", "v1", "v2", "--json", "--out", str(out)])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["removed"] and not data["added"]
+    summary = pipeline.versions(out).set_index("version").loc["v2"]
+    assert summary["removed"] == len(data["removed"]) and summary["changed"] == len(data["changed"])

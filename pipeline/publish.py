@@ -362,6 +362,10 @@ def validate_version(version: str | None = None, root: Path | str | None = None)
             mismatches.append(Failure(r["name"], "sha256 matches datapackage.json", r["path"],
                                       "published files are immutable", 1,
                                       [f"expected {r['hash'][7:19]}…, found {actual[7:19]}…"]))
+        elif not pq.read_schema(path).remove_metadata().equals(TABLES[r["name"]]):
+            mismatches.append(Failure(r["name"], "Arrow schema matches SPEC §7", r["path"],
+                                      "column names, order and types are the contract", 1,
+                                      [str(pq.read_schema(path).names)]))
     if mismatches:
         return ValidationReport(False, len(d["resources"]), len(mismatches), {}, mismatches)
     frames = {r["name"]: pq.read_table(folder / r["path"]).to_pandas() for r in d["resources"]}

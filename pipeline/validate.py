@@ -12,12 +12,13 @@ import json
 import logging
 import os
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
-from .config import EXPECTATIONS
+from .config import EXPECTATIONS, PACKAGE_DATA
 from .errors import PipelineError
 from .schema import TROOP_TYPES
 
@@ -83,6 +84,22 @@ def _days(col: pd.Series) -> pd.Series:
     raise TypeError(f"not a date column: {arr.type}")
 
 
+@lru_cache(maxsize=1)
+def country_boxes() -> pd.DataFrame:
+    """Bounding box of each country (iso3 → min/max lat/lon), from data/country_boxes.csv."""
+    return pd.read_csv(PACKAGE_DATA / "country_boxes.csv", keep_default_na=False).set_index("iso3")
+
+
+def _in_box(df: pd.DataFrame) -> pd.Series:
+    """True when the row's point lies in its country's box (or the country has no box)."""
+    boxes = country_boxes().reindex(df["iso3"].astype(object))
+    boxes.index = df.index
+    lat, lon = df["latitude"].astype(float), df["longitude"].astype(float)
+    inside = ((lat >= boxes["min_lat"]) & (lat <= boxes["max_lat"])
+              & (lon >= boxes["min_lon"]) & (lon <= boxes["max_lon"]))
+    return inside | boxes["min_lat"].isna()
+
+
 def validation_frame(table: str, frame: pd.DataFrame, events: pd.DataFrame | None = None
                      ) -> pd.DataFrame:
     """The table plus the helper columns its suite reads."""
@@ -92,6 +109,7 @@ def validation_frame(table: str, frame: pd.DataFrame, events: pd.DataFrame | Non
             df[f"{c}_day"] = _days(df[c])
         is_troop = df["event_type"].isin(TROOP_TYPES)
         df["_troops_ok"] = df["troops"].notna() == is_troop
+        df["_in_country_box"] = _in_box(df)
     if table == "events":
         df["_sources_n"] = df["sources"].map(len).astype("Int64")
         df["_report_ids_n"] = df["report_ids"].map(len).astype("Int64")

@@ -1,0 +1,130 @@
+"""Every expectation of every suite fires on a table with exactly one crafted bad row."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.config import EXPECTATIONS
+from pipeline.validate import validate_tables
+
+SUITES = {t: json.loads((EXPECTATIONS / f"{t}.json").read_text()) for t in
+          ("events", "reports", "quarantine")}
+CASES = [(t, i) for t, s in SUITES.items() for i in range(len(s["expectations"]))]
+KEYS = {"events": "incident_id", "reports": "report_id", "quarantine": "input_line"}
+
+
+@pytest.fixture(scope="module")
+def tables(sample_build):
+    folder = sample_build / "versions" / "v1"
+    return {t: pq.read_table(folder / f"{t}.parquet").to_pandas() for t in SUITES}
+
+
+def _row(frame: pd.DataFrame, *need: str) -> int:
+    """A row where the given columns are all present (so breaking it is visible)."""
+    ok = frame[list(need)].notna().all(axis=1) if need else pd.Series(True, index=frame.index)
+    return int(frame.index[ok][0])
+
+
+def _break(table: str, df: pd.DataFrame, kwargs: dict, kind: str) -> int:  # noqa: C901
+    """Make one row of `df` violate the expectation; return that row's index."""
+    col = kwargs.get("column")
+    if kind == "expect_table_columns_to_match_set":
+        df["unexpected_column"] = 1
+        return 0
+    if kind == "expect_compound_columns_to_be_unique":
+        df.loc[1, kwargs["column_list"]] = df.loc[0, kwargs["column_list"]].values
+        return 1
+    if kind == "expect_column_pair_values_to_be_equal":  # source_count = number of sources
+        df.loc[0, "source_count"] += 1
+        return 0
+    if kind == "expect_column_pair_values_a_to_be_greater_than_b":
+        a, b = kwargs["column_A"], kwargs["column_B"]
+        if a.endswith("_day") or b.endswith("_day"):
+            i = _row(df, "date_start", "date_end")
+            day = timedelta(days=1)
+            change = {("date_day", "date_start_day"): ("date", df.at[i, "date_start"] - day),
+                      ("date_end_day", "date_day"): ("date", df.at[i, "date_end"] + day)}
+            if (a, b) in change:
+                c, v = change[(a, b)]
+            elif a == "_published_limit_day":
+                c, v = "date_end", df.at[i, "published"].date() + 5 * day
+            elif a == "_first_reported_limit_day":
+                c, v = "first_reported", pd.Timestamp(df.at[i, "date_start"], tz="UTC") - 5 * day
+            else:  # last_reported before first_reported
+                c, v = "last_reported", df.at[i, "first_reported"] - day
+            df[c] = df[c].astype(object)
+            df.at[i, c] = v
+            return i
+        i = _row(df, b)
+        df[a] = df[a].astype(object)
+        df.at[i, a] = df.at[i, b] - 1
+        return i
+    if kind == "expect_column_values_to_be_unique":
+        df.loc[1, col] = df.loc[0, col]
+        return 1
+    if kind == "expect_column_values_to_match_regex":
+        df.loc[0, col] = "not-an-id"
+        return 0
+    if kind == "expect_column_min_to_be_between":  # date_start_day ≥ 1990
+        df["date_start"] = df["date_start"].astype(object)
+        df.at[0, "date_start"] = df.at[0, "date_start"].replace(year=1989)
+        return 0
+    helper = {"published_day": ("published", None), "_sources_n": None, "_report_ids_n": None}
+    if kind == "expect_column_values_to_not_be_null":
+        base = helper.get(col, (col, None))[0]
+        df[base] = df[base].astype(object)
+        df.at[0, base] = None
+        return 0
+    if kind == "expect_column_values_to_be_in_set":
+        if col == "_troops_ok":
+            i = int(df.index[~df["event_type"].str.startswith("troop")][0])
+            df["troops"] = df["troops"].astype(object)
+            df.at[i, "troops"] = 5
+            return i
+        if col == "_in_country_box":
+            i = int(df.index[df["iso3"] == "IRQ"][0])
+            df.at[i, "latitude"], df.at[i, "longitude"] = 0.0, 0.0
+            return i
+        if col == "_incident_known":
+            df.at[0, "incident_id"] = "ct-000000000000"
+            return 0
+        df[col] = df[col].astype(object)
+        df.at[0, col] = "bogus"
+        return 0
+    if kind == "expect_column_values_to_be_between":
+        if col == "_report_ids_n":
+            df.at[0, "report_ids"] = []
+            return 0
+        value = kwargs["min_value"] - 1 if "min_value" in kwargs else kwargs["max_value"] + 1
+        df[col] = df[col].astype(object)
+        df.at[0, col] = value
+        return 0
+    raise AssertionError(f"no way to break {kind}")
+
+
+@pytest.mark.parametrize(("table", "index"), CASES,
+                         ids=[f"{t}-{i}-{SUITES[t]['expectations'][i]['type']}" for t, i in CASES])
+def test_expectation_fires_on_one_bad_row(tables, table, index):
+    spec = SUITES[table]["expectations"][index]
+    frame = tables[table].copy()
+    bad = _break(table, frame, dict(spec["kwargs"]), spec["type"])
+    given = {table: frame} if table != "reports" else {"events": tables["events"], "reports": frame}
+    report = validate_tables(given)
+    column = spec["kwargs"].get("column") or (
+        f"{spec['kwargs']['column_A']}/{spec['kwargs']['column_B']}" if "column_A" in spec["kwargs"]
+        else None)
+    hits = [f for f in report.failures if f.table == table and f.expectation == spec["type"]
+            and f.column == column]
+    assert hits, [f.line() for f in report.failures]
+    failure = hits[0]
+    assert failure.why == spec["meta"]["why"]
+    if spec["type"] not in ("expect_table_columns_to_match_set", "expect_column_min_to_be_between"):
+        assert failure.unexpected_count in (1, 2)  # a duplicate counts both copies
+        assert failure.examples
+        if spec["kwargs"].get("column") != KEYS[table]:  # the example names the bad row
+            assert str(frame.at[bad, KEYS[table]]) in failure.examples

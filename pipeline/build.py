@@ -123,9 +123,10 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
 
     def check() -> ValidationReport:
         progress("validating")
-        report = validate_tables({name: t.to_pandas() for name, t in tables.items()})
+        frames = {name: t.to_pandas() for name, t in tables.items()}
+        report = validate_tables(frames)
         if not report.success:
-            where = record_failure(out, report)
+            where = record_failure(out, report, frames)
             lines = "\n".join(f.line() for f in report.failures)
             raise ValidationFailed(f"validation failed, nothing published (results in {where}):\n"
                                    f"{lines}", report)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import os
 import re
@@ -214,7 +213,8 @@ def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile
                 return "unchanged", parent, None
             validation = validate()
             changes = _changes(root, parent, tables["events"])
-            _write_validation(tmp / "validation", validation, vid)
+            _write_validation(tmp / "validation", validation, f"Conflict Timeline {vid}",
+                              {name: t.to_pandas() for name, t in tables.items()})
             package = {
                 "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
                 "name": "conflict-timeline",
@@ -260,36 +260,25 @@ def _changes(root: Path, parent: str | None, events: pa.Table) -> dict:
     return {k: len(v) for k, v in d.items()}
 
 
-def _write_validation(folder: Path, report: ValidationReport, title: str) -> None:
-    """results.json (the whole report) and a small self-contained HTML page."""
+def _write_validation(folder: Path, report: ValidationReport, title: str,
+                      tables: dict[str, pd.DataFrame]) -> None:
+    """results.json (the whole report) and index.html (the quality report)."""
+    from .report import render
+
     folder.mkdir(parents=True, exist_ok=True)
-    data = report.to_json()
-    (folder / "results.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
-    rows = "".join(
-        f"<tr><td>{html.escape(t)}</td><td>{v['rows']}</td><td>{v['expectations']}</td>"
-        f"<td>{v['failed']}</td></tr>" for t, v in data["tables"].items())
-    fails = "".join(
-        f"<li><b>{html.escape(f['table'])}.{html.escape(str(f['column']))}</b> "
-        f"{html.escape(f['expectation'])}: {f['unexpected_count']} row(s) "
-        f"{html.escape(', '.join(f['examples']))}</li>" for f in data["failures"]) or "<li>none</li>"
-    status = "passed" if data["success"] else "FAILED"
-    (folder / "index.html").write_text(
-        f"<!doctype html><html><head><meta charset='utf-8'><title>Validation {title}</title>"
-        "<style>body{font-family:sans-serif;margin:2em}td,th{padding:4px 10px;border-bottom:"
-        "1px solid #ccc}</style></head><body>"
-        f"<h1>Validation of {html.escape(title)}: {status}</h1>"
-        f"<p>{data['evaluated']} expectations, {data['failed']} failed.</p>"
-        f"<table><tr><th>table</th><th>rows</th><th>expectations</th><th>failed</th></tr>{rows}"
-        f"</table><h2>Failures</h2><ul>{fails}</ul></body></html>\n", encoding="utf-8")
+    (folder / "results.json").write_text(
+        json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str) + "\n",
+        encoding="utf-8")
+    (folder / "index.html").write_text(render(title, report, tables), encoding="utf-8")
 
 
-def record_failure(out: Path | str, report: ValidationReport) -> Path:
+def record_failure(out: Path | str, report: ValidationReport,
+                   tables: dict[str, pd.DataFrame]) -> Path:
     """Keep a failed build's results beside versions/ (never in a version)."""
     root = Path(out)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     folder = root / "failed" / stamp
-    _write_validation(folder, report, f"failed build {stamp}")
+    _write_validation(folder, report, f"Conflict Timeline: failed build {stamp}", tables)
     return folder
 
 

@@ -51,6 +51,7 @@ class ValidationReport:
     failed: int
     tables: dict[str, dict] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    results: list[dict] = field(default_factory=list)  # every expectation, passed or not
 
     def summary(self) -> dict:
         """The short form recorded in datapackage.json."""
@@ -160,11 +161,18 @@ def validate_tables(tables: dict[str, pd.DataFrame], root: Path | None = None) -
                                          "partial_unexpected_count": 20})
         failed = 0
         for res in result.results:  # GX may reorder results: read each one's own config
+            cfg = res.expectation_config
+            assert cfg is not None
+            kwargs, info = dict(cfg.kwargs), res.result or {}
+            column = kwargs.get("column") or (f"{kwargs['column_A']}/{kwargs['column_B']}"
+                                              if "column_A" in kwargs else None)
+            report.results.append({"table": table, "expectation": cfg.type, "column": column,
+                                   "why": (cfg.meta or {}).get("why", ""),
+                                   "success": bool(res.success),
+                                   "unexpected_count": info.get("unexpected_count")})
             if res.success:
                 continue
             failed += 1
-            cfg = res.expectation_config
-            kwargs, info = dict(cfg.kwargs), res.result or {}
             examples = []
             if key in df.columns:
                 examples = [str(df.at[i, key]) for i in
@@ -172,8 +180,6 @@ def validate_tables(tables: dict[str, pd.DataFrame], root: Path | None = None) -
                             if not isinstance(i, dict) and i in df.index]
             if not examples:
                 examples = [str(v) for v in (info.get("partial_unexpected_list") or [])[:EXAMPLES]]
-            column = kwargs.get("column") or (f"{kwargs['column_A']}/{kwargs['column_B']}"
-                                              if "column_A" in kwargs else None)
             count = info.get("unexpected_count")
             report.failures.append(Failure(
                 table, cfg.type, column, (cfg.meta or {}).get("why", ""),

@@ -48,7 +48,7 @@ def timeline_svg(events: pd.DataFrame, width: int = 900, height: int = 220) -> s
     if events.empty:
         return "<p>No incidents.</p>"
     dates = pd.to_datetime(events["date"])
-    weeks = (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.date
+    weeks = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.date
     table = pd.crosstab(weeks, events["event_type"])
     first, last = min(table.index), max(table.index)
     all_weeks = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]

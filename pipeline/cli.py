@@ -180,6 +180,28 @@ def show(
     typer.echo(evidence[cols].fillna("").to_string(index=False))
 
 
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Plain-text news articles.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSON Lines file to write.")],
+    published: Annotated[str | None, typer.Option(
+        "--published", help="Publication time, when the article has no `published:` line.")] = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Outlet, when the article has no `source:` line.")] = None,
+) -> None:
+    """Turn article text into reports that `build` reads (one JSON object a line).
+
+    Example: conflict-timeline extract article.txt --published 2024-01-04 --source Reuters -o data/raw/incidents/article.jsonl
+    """
+    from .extract import extract_file, write_jsonl
+
+    with _errors():
+        rows = [row for path in files
+                for row in extract_file(path, published=published, source=source)]
+        write_jsonl(rows, output)
+    typer.echo(f"wrote {len(rows)} reports from {len(files)} article(s) to {output}")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

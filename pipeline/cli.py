@@ -191,7 +191,7 @@ def extract(
 ) -> None:
     """Turn article text into reports that `build` reads (one JSON object a line).
 
-    Example: conflict-timeline extract article.txt --published 2024-01-04 --source Reuters -o data/raw/incidents/article.jsonl
+    Example: conflict-timeline extract a.txt --published 2024-01-04 --source AP -o raw/a.jsonl
     """
     from .extract import extract_file, write_jsonl
 

@@ -114,7 +114,7 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
-    for command in ("build", "validate", "versions", "diff", "show"):
+    for command in ("build", "validate", "versions", "diff", "show", "extract"):
         result = invoke(command, "--help")
         assert result.exit_code == 0 and "Example:" in result.stdout
 

@@ -600,7 +600,7 @@ def normalize_dates(texts: pd.Series, published: pd.Series, languages: pd.Series
     and error_reason / error_message (null where the row normalized).
     """
     n = len(texts)
-    out = {k: [None] * n for k in ("published", "date", "date_start", "date_end",
+    out: dict[str, list] = {k: [None] * n for k in ("published", "date", "date_start", "date_end",
                                    "date_precision", "date_method", "error_reason",
                                    "error_message")}
     langs = languages.fillna("en").str.lower().tolist()

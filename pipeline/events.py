@@ -179,9 +179,9 @@ def parse_count(text: str | None) -> Count:
     rest = tokens[used:]
     if rest and rest[0] in ("to", "or", "and", "a", "ou", "et", "الى", "او") or (
             raw and re.search(r"\d\s*[-–]\s*\d", raw)):
-        if re.search(r"\d\s*[-–]\s*\d", raw):
-            m = re.search(r"(\d+)\s*[-–]\s*(\d+)", raw)
-            assert m is not None
+        second: int | None = None
+        m = re.search(r"(\d+)\s*[-–]\s*(\d+)", raw)
+        if m:
             value, second = int(m[1]), int(m[2])
         else:
             nxt = _number(rest[1:], words)

@@ -263,8 +263,9 @@ def extract_text(body: str, *, published: str, source: str, url: str | None = No
                                 place[0] if place else "", place[1] if place else "",
                                 actor1, actor2, sentence)
             incidents.append(current)
-        elif place and not current.place:
+        elif place and current is not None and not current.place:
             current.place, current.country = place
+        assert current is not None
         if killed is None and injured is None:
             continue
         key = own or source

@@ -222,8 +222,8 @@ def build_gazetteer() -> Gazetteer:
     admin1_names: dict[str, list[tuple[str, str]]] = {}
     for row in _read_csv("admin1.csv"):
         key = (row["iso2"], row["admin1_code"])
-        s = sums.get(key)
-        lat, lon = (s[0] / s[2], s[1] / s[2]) if s else (math.nan, math.nan)
+        total = sums.get(key)
+        lat, lon = (total[0] / total[2], total[1] / total[2]) if total else (math.nan, math.nan)
         admin1[key] = (row["admin1"], lat, lon)
         for n in (row["admin1"], row.get("admin1_ar") or ""):
             if n:
@@ -297,7 +297,8 @@ def country_hint(text: str | None) -> str | None:
         import pycountry
 
         code = text.strip()
-        c = pycountry.countries.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
+        c = (pycountry.countries.get(alpha_2=code) if len(code) == 2
+             else pycountry.countries.get(alpha_3=code))
         if c is not None:
             return c.alpha_2
     words = [w for w in key.split() if w not in _ARTICLES]

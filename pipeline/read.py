@@ -93,7 +93,7 @@ def _check_header(header: list[str], name: str) -> list[str]:
     return keys
 
 
-def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]], list[dict]]:
+def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], list[dict]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -116,7 +116,8 @@ def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str
         if not any(f.strip() for f in fields):
             continue
         if len(fields) != len(keys):
-            raw = dict(zip(keys, fields, strict=False)) if len(fields) < len(keys) else fields
+            raw: dict | str = (dict(zip(keys, fields, strict=False)) if len(fields) < len(keys)
+                               else json.dumps(fields, ensure_ascii=False))
             bad.append(quarantine_row(
                 name, line, fields[0] if fields else None, "malformed_row",
                 f"expected {len(keys)} fields, found {len(fields)}", raw))
@@ -125,7 +126,7 @@ def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str
     return keys, rows, bad
 
 
-def _read_jsonl(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]], list[dict]]:
+def _read_jsonl(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], list[dict]]:
     records: list[tuple[int, dict]] = []
     bad: list[dict] = []
     for number, line in enumerate(text.splitlines(), start=1):

@@ -9,7 +9,7 @@ so the mix of distinct (text, publication day) pairs resembles real input.
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -113,7 +113,7 @@ def synth_reports(n: int, seed: int = 0, start: date = date(2015, 1, 1), days: i
             lang = ("en", "en", "en", "en", "ar", "fr")[rng.integers(6)]
             zone = ZONES[rng.integers(len(ZONES))]
             published = datetime(pub_day.year, pub_day.month, pub_day.day, int(rng.integers(24)),
-                                 int(rng.integers(60)), tzinfo=timezone.utc)
+                                 int(rng.integers(60)), tzinfo=UTC)
             pub_text = published.isoformat().replace("+00:00", zone)
             local = datetime.fromisoformat(pub_text).date()
             rows.append([

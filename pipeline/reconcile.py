@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -58,6 +60,28 @@ def _places_fit(inc: _Incident, geo: str, admin1: str | None, lat: float, lon: f
     return _km(inc.lat, inc.lon, lat, lon) <= NEAR_KM
 
 
+class _Row(NamedTuple):
+    family_: str
+    coarse_: bool
+    iso3: str
+    actor1: object
+    admin1: object
+    geo_precision: str
+    date_start: date
+    date_end: date
+    latitude: float
+    longitude: float
+
+
+_FIELDS = _Row._fields
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[_Row]:
+    """Rows as light tuples: whole columns are converted once (iterating Arrow-backed
+    columns value by value is slow)."""
+    return map(_Row._make, zip(*(frame[c].tolist() for c in _FIELDS), strict=True))
+
+
 def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     """The incident_id of every report (index-aligned). Deterministic for a given set of reports.
 
@@ -76,7 +100,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     incidents: list[_Incident] = []
     by_day: dict[tuple, list[_Incident]] = {}
     waiting = []
-    for pos, r in zip(order.index, order.itertuples(index=False), strict=True):
+    for pos, r in zip(order.index, _rows(order), strict=True):
         # Only the sides of actors we know decide between strikes; free text never splits them.
         side = sides.get(r.actor1) if isinstance(r.actor1, str) else None
         admin1 = r.admin1 if isinstance(r.admin1, str) else None

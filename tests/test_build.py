@@ -189,3 +189,32 @@ def test_unknown_expectation_type_is_an_error(tmp_path, monkeypatch, raw):
     write(raw, "a.csv", HEADER + "r1,AP,2024-01-05,drone strike,Thursday,Baghdad,Iraq,,,\n")
     with pytest.raises(PipelineError, match="2 expectations written but 1 loaded"):
         pipeline.build(raw, tmp_path / "out")
+
+
+def _incident_of(out, report_id: str, version: str = "latest") -> str:
+    reports = pipeline.load("reports", version=version, root=out).set_index("report_id")
+    return reports.loc[report_id, "incident_id"]
+
+
+def test_incident_id_survives_removed_and_corrected_reports(sample_copy, tmp_path):
+    out = tmp_path / "out"
+    pipeline.build(sample_copy, out)
+    tower = _incident_of(out, "taskandpurpose-2024-01-28-01")
+    members = pipeline.load("events", root=out).set_index("incident_id").loc[tower, "report_ids"]
+    earliest, later = members[0], members[-1]
+    assert later != earliest
+    # Remove a later report of the incident: its id stays.
+    path = sample_copy / "2024-01.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith(later + ",")),
+                    encoding="utf-8")
+    assert pipeline.build(sample_copy, out).version == "v2"
+    assert _incident_of(out, earliest) == tower
+    # Correct a report's figure (same report_id, new text): the id stays, the figure changes.
+    text = path.read_text(encoding="utf-8")
+    assert text.count(",Three,34,") == 1
+    path.write_text(text.replace(",Three,34,", ",Four,34,"), encoding="utf-8")
+    assert pipeline.build(sample_copy, out).version == "v3"
+    assert _incident_of(out, "taskandpurpose-2024-01-28-01") == tower
+    changed = pipeline.diff("v2", "v3", root=out)["changed"]
+    assert list(changed) == [tower] and changed[tower]["killed_high"] == [3, 4]

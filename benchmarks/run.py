@@ -79,11 +79,26 @@ def bench_normalizers(frame: pd.DataFrame) -> dict:
     }
 
 
+def bench_reconcile(frame: pd.DataFrame) -> dict:
+    """Normalize every row as a build does, then time grouping reports into incidents."""
+    from pipeline.build import normalize, reconcile_reports
+    from pipeline.read import RawBatch
+
+    rows = frame.assign(source_url=None, quote=None, extra=None, input_file="synthetic.csv",
+                        input_line=range(2, len(frame) + 2))
+    (reports, _), t_norm = _timed(normalize, RawBatch(rows=rows))
+    (events, _), t_rec = _timed(reconcile_reports, reports)
+    return {"reports": len(reports), "incidents": len(events),
+            "normalize_seconds": round(t_norm, 2), "seconds": round(t_rec, 2),
+            "rows_per_s": round(len(reports) / t_rec)}
+
+
 def bench_build(rows: int) -> dict:
     """A whole build (read → publish) of `rows` synthetic reports in a child process."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = write_raw(rows, Path(tmp) / "raw")
-        code = ("import json, resource, time, pipeline\n"
+        code = ("import json, time, pipeline\n"
+                "from benchmarks.run import peak_mb\n"
                 "marks = []\n"
                 "t0 = time.perf_counter()\n"
                 f"r = pipeline.build({str(raw)!r}, {str(Path(tmp) / 'out')!r},"
@@ -92,10 +107,9 @@ def bench_build(rows: int) -> dict:
                 "stages = {a[0]: round(b[1] - a[1], 2) for a, b in zip(marks, marks[1:])}\n"
                 "print(json.dumps({'seconds': round(time.perf_counter() - t0, 2),"
                 " 'stages': stages, 'incidents': r.incidents, 'reports': r.reports,"
-                " 'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
-                " / 1024)}))\n")
+                " 'peak_rss_mb': peak_mb()}))\n")
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True)
+                             cwd=HERE.parent, check=True)
         result = json.loads(out.stdout.strip().splitlines()[-1])
         result["rows"] = rows
         result["rows_per_s"] = round(rows / result["seconds"])
@@ -108,8 +122,9 @@ def main() -> None:
     print(f"generating {ROWS:,} synthetic reports …", flush=True)
     frame, t_gen = _timed(synth_reports, ROWS)
     results = {"machine": machine, "generate_seconds": round(t_gen, 1),
-               "normalize": bench_normalizers(frame), "build": [bench_build(n) for n in BUILD_ROWS],
-               "bench_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+               "normalize": bench_normalizers(frame), "reconcile": bench_reconcile(frame),
+               "build": [bench_build(n) for n in BUILD_ROWS],
+               "bench_peak_rss_mb": peak_mb()}
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     norm = results["normalize"]
     print(f"\n{'stage':<10}{'rows':>11}{'seconds':>9}{'rows/s':>11}{'naive rows/s':>14}{'×':>8}")
@@ -118,11 +133,22 @@ def main() -> None:
         print(f"{stage:<10}{norm['rows']:>11,}{s['seconds']:>9}{s['rows_per_s']:>11,}"
               f"{s['naive_rows_per_s']:>14,}{s['speedup']:>8}")
     print(f"distinct (date text, publication day, language): {norm['distinct_date_inputs']:,}")
+    rec = results["reconcile"]
+    print(f"reconcile {rec['reports']:,} reports → {rec['incidents']:,} incidents: {rec['seconds']} s "
+          f"({rec['rows_per_s']:,} rows/s; normalizing them first took {rec['normalize_seconds']} s)")
     for b in results["build"]:
         stages = ", ".join(f"{k} {v}s" for k, v in b["stages"].items())
         print(f"build {b['rows']:,} rows: {b['seconds']} s ({b['rows_per_s']:,} rows/s), "
               f"peak RSS {b['peak_rss_mb']} MB; {stages}")
     print(f"machine: {machine['processor']}, {machine['cpus']} CPUs, Python {machine['python']}")
+
+
+def peak_mb() -> int:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited over exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _cpu() -> str:

@@ -45,11 +45,12 @@ def _reject(frame: pd.DataFrame, reasons: pd.Series, messages: pd.Series,
             quarantine: list[dict]) -> pd.DataFrame:
     """Move rows with a reason to quarantine; return the rest."""
     bad = reasons.notna()
-    for idx in frame.index[bad]:
-        row = frame.loc[idx]
-        quarantine.append(quarantine_row(row["input_file"], int(row["input_line"]),
-                                         row["report_id"], reasons[idx], messages[idx],
-                                         raw_record(row)))
+    if bad.any():
+        rejected = frame[bad]
+        for (_, row), reason, message in zip(rejected.iterrows(), reasons[bad], messages[bad],
+                                             strict=True):
+            quarantine.append(quarantine_row(row["input_file"], int(row["input_line"]),
+                                             row["report_id"], reason, message, raw_record(row)))
     return frame[~bad]
 
 

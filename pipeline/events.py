@@ -241,6 +241,17 @@ def canonical_actor(text: str | None) -> str | None:
 # --- vectorized over a frame -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=100_000)
+def _event_row(text: str) -> tuple[str, str, str, str] | EventTypeError:
+    """The event columns of one distinct text (or its error), computed once."""
+    try:
+        et = classify_event(text)
+    except EventTypeError as exc:
+        return exc
+    method = "vocabulary" if fold(text).replace(" ", "_") == et.event_type else "phrase"
+    return et.event_type, et.acled_event_type, et.acled_sub_event_type, method
+
+
 def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
     """Event type, counts and actors for every row; errors as (error_reason, error_message)."""
     n = len(frame)
@@ -248,18 +259,13 @@ def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
         "event_type", "acled_event_type", "acled_sub_event_type", "event_type_method",
         "actor1", "actor2", "killed_low", "killed_high", "injured_low", "injured_high",
         "troops", "error_reason", "error_message")}
-    event_texts = frame["event_type"].tolist()
-    for i, text in enumerate(event_texts):
-        try:
-            et = classify_event(text)
-        except EventTypeError as exc:
-            out["error_reason"][i], out["error_message"][i] = exc.reason, str(exc)
+    for i, text in enumerate(frame["event_type"].tolist()):
+        found = _event_row(text)
+        if isinstance(found, EventTypeError):
+            out["error_reason"][i], out["error_message"][i] = found.reason, str(found)
             continue
-        out["event_type"][i] = et.event_type
-        out["acled_event_type"][i] = et.acled_event_type
-        out["acled_sub_event_type"][i] = et.acled_sub_event_type
-        out["event_type_method"][i] = "vocabulary" if fold(text).replace(" ", "_") == \
-            et.event_type else "phrase"
+        (out["event_type"][i], out["acled_event_type"][i], out["acled_sub_event_type"][i],
+         out["event_type_method"][i]) = found
     for col in ("actor1", "actor2"):
         out[col] = [canonical_actor(v) for v in frame[col].tolist()]
     for col in ("killed", "injured", "troops"):

@@ -19,6 +19,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .config import PACKAGE_DATA, PUBLICATION_SLACK_DAYS
+from .errors import RowError
 
 MONTHS = {
     name: i
@@ -41,12 +42,8 @@ _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 _ARABIC_MARKS = re.compile(r"[\u064b-\u0652\u0640]")  # harakat and tatweel
 
 
-class DateError(ValueError):
-    """A date text that cannot become a span; `reason` is a SPEC §5 code."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
+class DateError(RowError):
+    """A date text that cannot become a span (date_unparseable, date_after_publication)."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,14 @@ class InputError(PipelineError):
         self.path, self.line, self.problem = path, line, problem
 
 
+class RowError(ValueError):
+    """A value a normalizer cannot use: the row goes to quarantine under `reason` (SPEC §5)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class UsageError(PipelineError):
     """The caller asked for something that does not exist (a version, an incident, an engine)."""
 

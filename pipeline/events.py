@@ -15,19 +15,22 @@ from functools import lru_cache
 import pandas as pd
 
 from .config import PACKAGE_DATA
+from .errors import RowError
 from .places import fold
 
 
-class CountError(ValueError):
+class CountError(RowError):
     """A figure that contradicts itself (negative, or a range that ends below its start)."""
 
-    reason = "invalid_count"
+    def __init__(self, message: str) -> None:
+        super().__init__("invalid_count", message)
 
 
-class EventTypeError(ValueError):
+class EventTypeError(RowError):
     """An event type text that no phrase of the table recognizes."""
 
-    reason = "event_type_unknown"
+    def __init__(self, message: str) -> None:
+        super().__init__("event_type_unknown", message)
 
 
 @dataclass(frozen=True)

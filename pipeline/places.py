@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import CACHE_DIR, PACKAGE_DATA
+from .errors import RowError
 
 # Countries whose towns are indexed with every alternate name (the theatre we report on);
 # elsewhere only towns of 15,000 or more, by their main names.
@@ -56,12 +57,8 @@ _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|ar
 _LIST_SPLIT = re.compile(r"\s+(?:and|&|et|و)\s+|\s*/\s*")
 
 
-class PlaceError(ValueError):
-    """A place text that cannot be resolved; `reason` is a SPEC §5 code."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
+class PlaceError(RowError):
+    """A place text that cannot be resolved (place_unresolved, place_ambiguous)."""
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from .dates import normalize_dates
-from .errors import UsageError, ValidationFailed
-from .events import normalize_events
+from .engines import open_engine
+from .errors import ValidationFailed
+from .events import normalize_events, vocabulary
 from .places import normalize_places
 from .read import RawBatch, iter_quarantine, quarantine_row, raw_record, read_raw
 from .reconcile import assign_incidents, build_events
@@ -87,10 +88,34 @@ def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.
     return reports.reset_index(drop=True), iter_quarantine(quarantine)
 
 
-def reconcile_reports(reports: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Give every report its incident_id; return (events, reports) in a stable order."""
+def _normalize_part(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """One part of the raw rows → (reports, quarantine records); runs on any engine."""
+    reports, quarantine = normalize(RawBatch(rows=rows))
+    return reports, quarantine.to_dict("records")
+
+
+def _split(rows: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
+    """Contiguous parts in input order, so that concatenating results keeps that order."""
+    if parts <= 1 or len(rows) < 2 * parts:
+        return [rows]
+    bounds = [len(rows) * i // parts for i in range(parts + 1)]
+    return [rows.iloc[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _blocks(reports: pd.DataFrame) -> list[pd.DataFrame]:
+    """Reports grouped by country and event family: incidents never cross these blocks."""
+    family = reports["event_type"].map({k: v.family for k, v in vocabulary().items()})
+    return [group for _, group in reports.groupby([reports["iso3"], family], sort=True)]
+
+
+def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give every report its incident_id (computed here unless `ids` is given, as an engine
+    does block by block); return (events, reports) in a stable order."""
     reports = reports.copy()
-    reports["incident_id"] = assign_incidents(reports) if len(reports) else pd.Series(dtype=object)
+    if ids is None:
+        ids = assign_incidents(reports) if len(reports) else pd.Series(dtype=object)
+    reports["incident_id"] = ids.reindex(reports.index) if len(reports) else ids
     reports = reports.sort_values("report_id", kind="stable").reset_index(drop=True)
     events = build_events(reports) if len(reports) else pd.DataFrame()
     if len(events):
@@ -108,16 +133,18 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     from .publish import publish, record_failure, to_arrow
     from .validate import ValidationReport, validate_tables
 
-    if engine not in ("pandas", "dask"):
-        raise UsageError(f"unknown engine {engine!r}: use pandas or dask")
-    if engine == "dask" or scheduler:
-        raise UsageError("the dask engine is not available yet: use --engine pandas")
     started = time.perf_counter()
-    progress(f"reading {raw}")
-    batch = read_raw(raw)
-    reports, quarantine = normalize(batch, progress)
-    progress("reconciling")
-    events, reports = reconcile_reports(reports)
+    with open_engine(engine, scheduler) as runner:
+        progress(f"reading {raw}")
+        batch = read_raw(raw)
+        progress(f"normalizing {len(batch.rows):,} reports")
+        parts = runner.map(_normalize_part, _split(batch.rows, runner.parts))
+        reports = pd.concat([p[0] for p in parts], ignore_index=True)
+        quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
+        progress("reconciling")
+        blocks = _blocks(reports) if runner.parts > 1 else [reports]
+        ids = pd.concat(runner.map(assign_incidents, blocks)) if len(reports) else None
+        events, reports = reconcile_reports(reports, ids)
     tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
     assert batch.raw_count == tables["reports"].num_rows + tables["quarantine"].num_rows, \
         "accounting: raw rows must equal reports + quarantine"

@@ -1,0 +1,63 @@
+"""Where the work runs: in this process (pandas) or on a dask.distributed cluster.
+
+An engine only maps a function over parts; the steps and their order are the same for
+both, so both publish the same rows. Normalizing splits the rows into parts; reconciling
+splits the reports by blocking key (country and event family), which no incident crosses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .errors import UsageError
+
+ENGINES = ("pandas", "dask")
+
+
+class PandasEngine:
+    """Everything in this process, one part at a time."""
+
+    parts = 1
+
+    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        return [fn(item) for item in items]
+
+
+class DaskEngine:
+    """Parts run on the workers of a dask.distributed cluster; results come back in order."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        workers = len(client.scheduler_info().get("workers", {})) or 1
+        self.parts = 2 * workers
+
+    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        futures = self.client.map(fn, items, pure=False)
+        return self.client.gather(futures)
+
+
+@contextmanager
+def open_engine(name: str, scheduler: str | None = None) -> Iterator[PandasEngine | DaskEngine]:
+    """The engine for `--engine`/`--scheduler`: a local cluster when dask has no scheduler."""
+    if name not in ENGINES:
+        raise UsageError(f"unknown engine {name!r}: use pandas or dask")
+    if name == "pandas":
+        if scheduler:
+            raise UsageError("--scheduler needs --engine dask")
+        yield PandasEngine()
+        return
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as exc:
+            raise UsageError(f"cannot reach the dask scheduler at {scheduler}: {exc}") from None
+        with client:
+            yield DaskEngine(client)
+        return
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        yield DaskEngine(client)

@@ -200,6 +200,24 @@ def _most_common(df: pd.DataFrame, column: str, rank: pd.Series | None = None) -
     return best.set_index("incident_id")[column]
 
 
+def _lists(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per incident, its sorted distinct sources and its report ids in report order.
+
+    One pass over sorted columns: much faster than a groupby with a Python function per group.
+    """
+    ordered = df.sort_values(["incident_id", "_order"], kind="stable")
+    keys, sources, reports = (ordered[c].tolist() for c in ("incident_id", "source", "report_id"))
+    index, src, rep = [], [], []
+    start = 0
+    for end in range(1, len(keys) + 1):
+        if end == len(keys) or keys[end] != keys[start]:
+            index.append(keys[start])
+            src.append(sorted(set(sources[start:end])))
+            rep.append(reports[start:end])
+            start = end
+    return (pd.Series(src, index=index, dtype=object), pd.Series(rep, index=index, dtype=object))
+
+
 def build_events(reports: pd.DataFrame) -> pd.DataFrame:
     """One row per incident from reports that carry `incident_id` (SPEC §7 events columns).
 
@@ -241,9 +259,10 @@ def build_events(reports: pd.DataFrame) -> pd.DataFrame:
         events[f"{figure}_best"] = best.where(best.isna() | events[high].isna(),
                                               best.clip(upper=events[high]))
     events["troops"] = _median_low(df, "troops")
-    events["sources"] = groups["source"].agg(lambda s: sorted(set(s)))
+    sources, report_ids = _lists(df)
+    events["sources"] = sources
     events["source_count"] = events["sources"].map(len)
-    events["report_ids"] = groups["report_id"].agg(list)
+    events["report_ids"] = report_ids
     events["first_reported"] = groups["published"].min()
     events["last_reported"] = groups["published"].max()
     return events.reset_index()

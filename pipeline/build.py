@@ -141,6 +141,8 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
         parts = runner.map(_normalize_part, _split(batch.rows, runner.parts))
         reports = pd.concat([p[0] for p in parts], ignore_index=True)
         quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
+        del parts
+        batch.rows = batch.rows.iloc[:0]  # the raw text lives on in reports; free the copy
         progress("reconciling")
         blocks = _blocks(reports) if runner.parts > 1 else [reports]
         ids = pd.concat(runner.map(assign_incidents, blocks)) if len(reports) else None

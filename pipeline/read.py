@@ -154,7 +154,9 @@ def _read_jsonl(text: str, name: str) -> tuple[list[str], list[tuple[int, list]]
 
 def _frame(keys: list[str], rows: list[tuple[int, list]], name: str) -> pd.DataFrame:
     """Known columns by name (absent optional ones as null), unknown ones folded into `extra`."""
-    data = {k: [_clean(r[1][i]) for r in rows] for i, k in enumerate(keys)}
+    columns = list(zip(*(r[1] for r in rows), strict=True)) if rows else [()] * len(keys)
+    data = {k: [v.strip() or None for v in col] if all(isinstance(v, str) for v in col)
+            else [_clean(v) for v in col] for k, col in zip(keys, columns, strict=True)}
     frame = pd.DataFrame({c: data.get(c, [None] * len(rows)) for c in RAW_COLUMNS}, dtype=object)
     unknown = [k for k in keys if k not in RAW_COLUMNS and k]
     if unknown:

@@ -49,14 +49,19 @@ def _coarse(precision: str, geo: str) -> bool:
     return precision in ("month", "year") or geo == "country"
 
 
+_NEAR_DEGREES = NEAR_KM / 111.0
+
+
 def _places_fit(inc: _Incident, geo: str, admin1: str | None, lat: float, lon: float) -> bool:
     """Same or nested places: near each other, or one is the admin1/country holding the other."""
     if inc.geo == "country" or geo == "country":
         return True
     if inc.geo in ("admin1", "admin2") or geo in ("admin1", "admin2"):
         return inc.admin1 is not None and inc.admin1 == admin1
-    if any(math.isnan(v) for v in (inc.lat, inc.lon, lat, lon)):
+    if inc.lat != inc.lat or lat != lat:  # NaN: no point to measure
         return inc.admin1 == admin1
+    if abs(inc.lat - lat) > _NEAR_DEGREES:  # farther north-south alone than NEAR_KM
+        return False
     return _km(inc.lat, inc.lon, lat, lon) <= NEAR_KM
 
 
@@ -93,8 +98,8 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     sides = actor_sides()
     df = reports.assign(
         family_=reports["event_type"].map(families),
-        coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"], reports["geo_precision"],
-                                                strict=True)],
+        coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"].tolist(),
+                                                reports["geo_precision"].tolist(), strict=True)],
     )
     order = df.sort_values(["coarse_", "date_start", "published", "report_id"], kind="stable")
     incidents: list[_Incident] = []

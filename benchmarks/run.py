@@ -102,7 +102,7 @@ def bench_build(rows: int) -> dict:
                 "marks = []\n"
                 "t0 = time.perf_counter()\n"
                 f"r = pipeline.build({str(raw)!r}, {str(Path(tmp) / 'out')!r},"
-                " progress=lambda m: marks.append((m.split(':')[0], time.perf_counter())))\n"
+                " progress=lambda m: marks.append((m.split()[0], time.perf_counter())))\n"
                 "marks.append(('done', time.perf_counter()))\n"
                 "stages = {a[0]: round(b[1] - a[1], 2) for a, b in zip(marks, marks[1:])}\n"
                 "print(json.dumps({'seconds': round(time.perf_counter() - t0, 2),"

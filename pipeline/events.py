@@ -105,6 +105,23 @@ def classify_event(text: str) -> EventType:
     raise EventTypeError(f"unknown event type {text!r}")
 
 
+def first_event(text: str) -> EventType | None:
+    """The event phrase that comes first in a sentence (ties: the table's more specific one).
+
+    "A US airstrike killed five militants preparing to launch drones" → airstrike: the
+    phrase a sentence opens with names its event; later ones are circumstances.
+    """
+    key = fold(text or "").replace("_", " ")
+    best: tuple[bool, int, int, str] | None = None
+    for rank, (pattern, event_type) in enumerate(_phrases()):
+        m = pattern.search(key)
+        # Troop words ("soldiers", "forces") name an event only when nothing else does.
+        troops = vocabulary()[event_type].family == "troops"
+        if m and (best is None or (troops, m.start(), rank) < best[:3]):
+            best = (troops, m.start(), rank, event_type)
+    return vocabulary()[best[3]] if best else None
+
+
 # --- counts ----------------------------------------------------------------------------------
 
 

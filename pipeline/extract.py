@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .dates import DateError, parse_date, parse_published
 from .errors import UsageError
-from .events import EventTypeError, canonical_actor, classify_event
+from .events import canonical_actor, first_event
 from .places import REGION, PlaceError, resolve_place
 
 _ABBREV = re.compile(r"\b(U\.S|U\.K|U\.N|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Gen|Maj|Lt|Col|Sgt|"
@@ -38,6 +38,7 @@ _DATE_PHRASES = re.compile("|".join([
     r"(?:late |early )?yesterday(?: (?:morning|afternoon|evening))?", r"last night",
     r"(?:early )?(?:today|tonight|this morning|this evening)", r"overnight",
     rf"(?:early |mid-|late )?{_MONTH} \d{{4}}", rf"in {_MONTH}",
+    r"Christmas (?:Day|Eve)|New Year's (?:Day|Eve)",
     rf"{_FR_DAY}(?: \d{{1,2}}(?:er)? {_FR_MONTH}(?: \d{{4}})?)?", rf"\d{{1,2}}(?:er)? {_FR_MONTH}"
     r"(?: \d{4})?", r"\bhier\b", r"le mois dernier", r"la semaine dernière",
     r"أمس", r"اليوم", r"(?:مساء |فجر |صباح )?(?:الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت|الأحد)",
@@ -48,14 +49,14 @@ _NUMBER = (r"(?:at least |more than |over |about |around |nearly |up to |some )?
            r"fifty|dozens|several|a dozen|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)")
 _KILLED = [re.compile(p, re.I) for p in (
     rf"(?:killed|killing|kills|kill|left|leaving)\s+(?P<n>{_NUMBER})\b",
-    rf"(?P<n>{_NUMBER})\s+(?:[\w-]+\s+){{0,4}}(?:were |was |have been |had been )?"
+    rf"(?P<n>{_NUMBER})\s+(?:[\w.'’-]+\s+){{0,4}}(?:were |was |have been |had been )?"
     r"(?:killed|dead|died)\b",
     rf"(?:death|deaths) of (?P<n>{_NUMBER})\b",
     rf"(?:tué|tuant|fait)\s+(?P<n>{_NUMBER})\b", rf"(?P<n>{_NUMBER})\s+(?:\w+\s+){{0,3}}tués",
 )]
 _INJURED = [re.compile(p, re.I) for p in (
     rf"(?:injured|injuring|wounded|wounding|injures|wounds)\s+(?P<n>{_NUMBER})\b",
-    rf"(?P<n>{_NUMBER})\s+(?:[\w-]+\s+){{0,4}}(?:were |was |have been )?(?:injured|wounded|hurt)\b",
+    rf"(?P<n>{_NUMBER})\s+(?:[\w.'’-]+\s+){{0,4}}(?:were |was |have been )?(?:injured|wounded|hurt)\b",
     rf"(?P<n>{_NUMBER})\s+(?:\w+\s+){{0,3}}blessés",
 )]
 # "killed the militia leader and another individual": a person and one more, counted as two.
@@ -63,15 +64,16 @@ _PAIR = re.compile(r"(?:killed|death of|killing)\s+(?:the|a)\s+[\w\s-]{2,40}?\s+
                    r"(?:another|one other|one of his|an? other)\b", re.I)
 _ATTRIBUTION = [re.compile(p) for p in (
     r"[Aa]ccording to (?:an? |the )?(?P<s>[^,;.]{3,60}?)(?:,|;|\.| the | that )",
-    r"(?P<s>(?:[A-Z][\w'’.-]*\s){0,5}(?:police|security sources|sources|officials?|"
-    r"[Oo]bservatory|[Mm]inistry|military|spokesman|spokesperson|CENTCOM|Pentagon|[Cc]ommand)"
+    r"(?P<s>(?:[\w'’.-]+\s){0,4}(?:police|security sources|sources|officials?|"
+    r"[Oo]bservatory|[Mm]inistry|military|spokesman|spokesperson|CENTCOM|Pentagon|[Cc]ommand|"
+    r"[Cc]ouncil)"
     r"(?:\s(?:and|or)\s(?:[\w-]+\s){0,2}(?:sources|officials?))?)\s+(?:have |has |had )?"
     r"(?:said|says|reported|told|confirmed|stated)",
     r"(?:said|says|reported|told reporters|confirmed)\s+(?P<s>(?:an? |the )?[A-Z][\w .'’-]{2,50}?)"
     r"(?:,|\.|$)",
 )]
 _AGGREGATE = re.compile(r"\b(?:\d[\d,]*|dozens|scores|hundreds)\s+(?:\w+\s+){0,2}"
-                        r"(?:attacks|strikes|incidents)\b|\bsince (?:the start|mid-|early|"
+                        r"(?:attacks|strikes|incidents)\b|\bsince (?:the start|mid-|early|late|"
                         r"October|November|December)|\bseries of attacks\b", re.I)
 _GENERAL = re.compile(r"\b(?:typically|usually|often|frequently|regularly|routinely)\b", re.I)
 _TROOPS = re.compile(rf"(?P<n>{_NUMBER})\s+(?:US |U\.S\. |American )?(?:troops|soldiers|"
@@ -83,6 +85,8 @@ _PLACE = re.compile(
     r"central|northeast|northwest|southeast|southwest|l'est de|l'ouest de|le nord de|le sud de|"
     r"près de|dans)\s+)+)?(?:(?:[Aa]l[- ]|the )?[A-Z0-9][\w'’-]*(?:\s+(?:[Aa]l[- ]|de |d')?"
     r"[A-Z0-9][\w'’-]*)*)")
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,30}(?:\([^)]*\))?(?:,\s*[A-Z][a-z]{2,4}\.? \d{1,2})?"
+                       r"\s+[—–-]{1,2}\s+")
 _HEADER = re.compile(r"^(published|source|url|language)\s*:\s*(.*)$", re.I)
 _SOCIAL = re.compile(r"pic\.twitter\.com|https?://t\.co/|\(@\w+\)")
 
@@ -92,6 +96,7 @@ class _Incident:
     event_type: str
     family: str
     date: str
+    dated: bool
     place: str
     country: str
     actor1: str | None
@@ -128,9 +133,9 @@ def sentences(body: str) -> list[str]:
     """Paragraphs, then sentences; abbreviations (U.S., Jan., a.m.) do not end a sentence."""
     out: list[str] = []
     for para in re.split(r"\n\s*\n|\n(?=[A-Z\u0600-\u06ff\"“])", body):
-        para = " ".join(para.split())
-        if not para:
-            continue
+        para = _DATELINE.sub("", " ".join(para.split()))
+        if not para or not re.search(r"[.!?؟\"”]$", para):
+            continue  # a headline or a caption: no sentence of its own
         protected = _ABBREV.sub(lambda m: m.group(0).replace(".", "\0"), para)
         for sent in re.split(r"(?<=[.!?؟])[\"”’]?\s+(?=[\"“]?[A-Z0-9\u0600-\u06ff«])", protected):
             sent = sent.replace("\0", ".").strip()
@@ -241,9 +246,8 @@ def extract_text(body: str, *, published: str, source: str, url: str | None = No
             continue
         if _AGGREGATE.search(sentence):
             continue
-        try:
-            event = classify_event(sentence)
-        except EventTypeError:
+        event = first_event(sentence)
+        if event is None:
             continue
         if event.family == "troops":
             continue
@@ -251,15 +255,15 @@ def extract_text(body: str, *, published: str, source: str, url: str | None = No
         place = _place(sentence, "")
         killed, injured = _figures(sentence)
         own = _source(sentence)
-        same = current is not None and (
-            (date is None and current.family == event.family)
-            or (date is not None and _same_day(date, current.date, pub, lang)
-                and current.family == event.family))
+        same = current is not None and current.family == event.family and (
+            date is None or not current.dated or _same_day(date, current.date, pub, lang))
+        if same and date is not None and current is not None and not current.dated:
+            current.date, current.dated = date, True  # the first sentence said no date
         if not same:
             if date is None and current is not None:
                 continue  # a passing mention with nothing of its own is not a new incident
             actor1, actor2 = _actors(sentence)
-            current = _Incident(event.event_type, event.family, date or "today",
+            current = _Incident(event.event_type, event.family, date or "today", date is not None,
                                 place[0] if place else "", place[1] if place else "",
                                 actor1, actor2, sentence)
             incidents.append(current)

@@ -52,11 +52,6 @@ class Count:
     high: int | None
     method: str
 
-    @property
-    def point(self) -> int | None:
-        """The figure a source stated: exact value, else its lower bound ("at least 3" → 3)."""
-        return self.low if self.low is not None else None
-
 
 def _rows(name: str) -> list[dict[str, str]]:
     with open(PACKAGE_DATA / name, encoding="utf-8") as fh:

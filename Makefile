@@ -39,6 +39,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
+.PHONY: accuracy
+## Score places and reconciliation against the gold files → benchmarks/accuracy.json
+accuracy: $(STAMP)
+	$(BIN)/python -m benchmarks.accuracy
+
 .PHONY: lint
 ## Lint and type-check the library
 lint: $(STAMP)

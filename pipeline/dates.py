@@ -112,6 +112,7 @@ def _translate(text: str, language: str) -> str:
         text = re.sub(r"\b(\d+)er\b", r"\1", text)
     if "ar" in langs:  # the conjunction و and the article are glued to the next word
         text = re.sub(r"(?<!\S)و(?=ال|\d)", "و ", text)
+        text = re.sub(r"(?<=[\u0600-\u06ff])\s*([-/])\s*(?=[\u0600-\u06ff])", r" \1 ", text)
     tokens = re.findall(r"[\w'’.-]+|[^\w\s]", text)
     out: list[str] = []
     i = 0
@@ -459,6 +460,24 @@ def _since(t: str, ref: date) -> tuple[date, date, str] | None:
 
 RULES = (_relative, _numeric, _absolute, _range, _since, _period, _weekday_phrase)
 
+# Inside a longer sentence ("around 6:30 pm local Baghdad time on January 20", "at 21:30 local
+# time ... Wednesday night"): the most precise date phrase found in it, when the whole fails.
+_IN_TEXT = (
+    (re.compile(rf"(?:{_W} )?(?:{_D} {_M}|{_M} {_D})(?: {_Y})?"), _absolute),
+    (re.compile(rf"(?:last )?{_W}(?:(?:-| to | and | into | / ){_W})?"), _weekday_phrase),
+    (re.compile(r"\b(?:(?:last|this|past|previous) (?:night|evening|morning|week|weekend|month|"
+                r"year)|today|tonight|yesterday|overnight)\b"), _relative),
+)
+
+
+def _in_text(t: str, ref: date) -> tuple[date, date, str] | None:
+    for pattern, rule in _IN_TEXT:
+        for m in pattern.finditer(t):
+            found = rule(m[0].replace(" / ", "-"), ref)
+            if found:
+                return found[0], found[1], "in_text_" + found[2]
+    return None
+
 
 # --- fallback -----------------------------------------------------------------------------
 
@@ -544,6 +563,8 @@ def _parse(text: str, ref: date, language: str) -> DateSpan:
                 break
     if found is None:
         found = _dateparser(text, language, ref)
+    if found is None:
+        found = _in_text(t, ref)
     if found is None:
         raise DateError("date_unparseable", f"cannot read a date in {text!r}")
     start, end, method = found

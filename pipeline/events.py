@@ -157,6 +157,39 @@ def _number(tokens: list[str], words: dict[str, int]) -> tuple[int, int] | None:
     return (total + current, used) if used else None
 
 
+# An age is not a count: "a seven-year-old girl", "âgée de 7 ans", "تبلغ من العمر سبع سنوات".
+_AGE = re.compile(r"\b[\w]+ years? old\b|\bagee? de \w+ ans\b|\b(?:تبلغ|يبلغ) من العمر \w+ (?:سنوات|عاما)")
+# "Saleh al-Arouri and two commanders", "X ... along with two of his guards", "un autre
+# combattant": people added to the lead (a named person counts one).
+_ADDED = re.compile(r"\b(?:and|along with|as well as|plus|et|ainsi que|avec|الي جانب|بالاضافه الي)\s+"
+                    r"(an unknown number|another|others|un autre|une autre|d autres|\w+ اخر|\w+)\b")
+_OUTCOME = re.compile(r"\b(?:killed|dead|died|wounded|injured|hurt|tues?|morts?|blesses?|قتلي|قتلوا|"
+                      r"جرحي|جريح|اصيب\w*|مصاب\w*)\b")
+
+
+def _added(key: str, words: dict[str, int]) -> tuple[int, bool] | None:
+    """People joined to the lead by "and", "along with" or "another": (how many, whether
+    more are unknown); None when nothing is added or the clause is another outcome."""
+    total, unknown, found = 0, False, False
+    for m in _ADDED.finditer(key):
+        if _OUTCOME.search(key[m.end():]):  # "three killed and four wounded"
+            return None
+        word = m[1]
+        if word in ("another", "un autre", "une autre") or word.endswith(" اخر"):
+            total, found = total + 1, True
+        elif word in ("an unknown number", "others", "d autres"):
+            unknown = found = True
+        elif word in ("his", "her", "their", "son", "sa"):  # "and his deputy"
+            total, found = total + 1, True
+        elif word not in ("a", "an", "un", "une"):
+            number = _number(key[m.start(1):].split(), words)
+            if number:
+                total, found = total + number[0], True
+    loose = len(re.findall(r"(?<!and )(?<!et )\banother\b", key))  # "... Another operative"
+    total, found = total + loose, found or bool(loose)
+    return (total, unknown) if found else None
+
+
 @lru_cache(maxsize=100_000)
 def parse_count(text: str | None) -> Count:
     """`four` → 4/4, `at least 3` → 3/None, `2-4` → 2/4, `dozens` → 12/None, `several` → None/None.
@@ -170,7 +203,7 @@ def parse_count(text: str | None) -> Count:
     if re.match(r"^\s*[-−]\s*\d", raw):
         raise CountError(f"negative figure {text!r}")
     raw = re.sub(r"(?<=\d)[,.\u066c](?=\d{3}\b)", "", raw)  # 2,500 → 2500
-    key = fold(raw)
+    key = _AGE.sub(" ", fold(raw)).strip()
     words, phrases = _count_tables()
     kind, fixed = "exact", None  # kind "span" only strips "between"
     for phrase, k, value in phrases:
@@ -186,12 +219,19 @@ def parse_count(text: str | None) -> Count:
         return Count(fixed, fixed, "approx")
     tokens = key.split()
     first = _number(tokens, words)
+    added = _added(key, words) if kind == "exact" else None
     if first is None:
         if key in ("dozen", "a dozen"):
             return Count(12, 12, "approx")
+        if added is not None:  # a named person and the people with them
+            return Count(1 + added[0], None if added[1] else 1 + added[0], "named_and_others")
         return Count(None, None, "unknown")
     value, used = first
     rest = tokens[used:]
+    if added is not None and (added[0] or added[1]) and rest and rest[0] not in (
+            "to", "or", "ou", "الى", "او"):
+        total = value + added[0]
+        return Count(total, None if added[1] else total, "sum")
     if rest and rest[0] in ("to", "or", "and", "a", "ou", "et", "الى", "او") or (
             raw and re.search(r"\d\s*[-–]\s*\d", raw)):
         second: int | None = None
@@ -234,6 +274,17 @@ def _actor_patterns() -> list[tuple[re.Pattern[str], str]]:
 def actor_sides() -> dict[str, str]:
     """Canonical actor → the side it fights on (data/actor_sides.csv), for reconciliation."""
     return {r["canonical"]: r["side"] for r in _rows("actor_sides.csv")}
+
+
+@lru_cache(maxsize=1)
+def air_powers() -> frozenset[str]:
+    """Canonical actors that strike from the air (data/actor_sides.csv `air_power`)."""
+    return frozenset(r["canonical"] for r in _rows("actor_sides.csv") if r.get("air_power") == "yes")
+
+
+# What an attack-family type means when an air power fired it: its drones are armed drones
+# and its missiles are air-launched (ACLED: Air/drone strike).
+BY_AIR = {"drone_attack": "drone_strike", "missile_attack": "airstrike", "rocket_attack": "airstrike"}
 
 
 @lru_cache(maxsize=100_000)
@@ -283,6 +334,14 @@ def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
          out["event_type_method"][i]) = found
     for col in ("actor1", "actor2"):
         out[col] = [canonical_actor(v) for v in frame[col].tolist()]
+    vocab, air = vocabulary(), air_powers()
+    for i, (event_type, actor) in enumerate(zip(out["event_type"], out["actor1"], strict=True)):
+        if event_type in BY_AIR and actor in air:
+            et = vocab[BY_AIR[event_type]]
+            out["event_type"][i] = et.event_type
+            out["acled_event_type"][i] = et.acled_event_type
+            out["acled_sub_event_type"][i] = et.acled_sub_event_type
+            out["event_type_method"][i] = "actor"
     for col in ("killed", "injured", "troops"):
         for i, text in enumerate(frame[col].tolist()):
             try:

@@ -32,28 +32,36 @@ from .errors import RowError
 REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG", "QA", "BH",
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 
 _ARTICLES = {"al", "el", "ad", "ar", "az", "as", "ash", "at", "an", "ed", "er", "ez", "es", "en",
-             "the", "le", "la", "les", "l"}
+             "the", "le", "la", "les", "l", "d"}
 _DIRECTIONS = (r"(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                r"north-east|north-west|south-east|south-west|central|upper|lower)")
 _NEAR_PREFIX = re.compile(
     rf"^(?:(?:just|about|some|\d+\s*(?:km|kilometers|kilometres|miles))\s+)?"
     rf"(?:near|nearby|outside|close to|in the vicinity of|around|on the outskirts of|"
     rf"the outskirts of|outskirts of|the edge of|{_DIRECTIONS}(?:ern)?(?: of| part of)?|"
-    rf"{_DIRECTIONS}ern|downtown|pres de|(?:a l |au )?(?:nord|sud|est|ouest|centre|nord est|"
-    rf"nord ouest|sud est|sud ouest)(?: de la| de l| du| des| de)|"
+    rf"{_DIRECTIONS}ern|downtown|pres de|pres d|pres du|aux environs de|non loin de|"
+    rf"(?:a l |au |dans l |l )?(?:nord|sud|est|ouest|centre|nord est|"
+    rf"nord ouest|sud est|sud ouest)(?: de la| de l| du| des| de| d)|"
+    rf"(?:aeroport|base aerienne|base|port|site nucleaire|site|quartier|camp)(?: de la| de l| du| de| d)|"
     rf"قرب|بالقرب من|شرق|غرب|شمال|جنوب|شرقي|غربي|شمالي|جنوبي|ضواحي|محيط)\s+"
 )
-_SETTLEMENT = re.compile(r"^(?:the\s+)?(?:city|town|village|district|area|region)\s+of\s+")
+_SETTLEMENT = re.compile(r"^(?:the\s+)?(?:city|town|village|district|area|region)\s+of\s+|"
+                         r"^(?:ville|village|localite)(?: de| d)\s+|^(?:مدينه|بلده|قريه)\s+")
+# "in Syria", "à Bagdad", "في بغداد": a preposition says nothing about the place.
+_PREPOSITION = re.compile(r"^(?:in|at|inside|within|across|throughout|dans|en|a|au|aux|في|داخل)\s+")
 _ADMIN_SUFFIX = re.compile(
     r"\s+(?:province|governorate|gov\.|region|countryside|desert|rural area|rif|"
-    r"countryside areas)$|^(?:province of|governorate of|محافظة|ريف|بادية)\s+"
+    r"countryside areas)$|^(?:province of|governorate of|(?:province|gouvernorat|region)"
+    r"(?: de la| de l| du| de| d)|محافظه|ريف|باديه|استان)\s+"
 )
 _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|area|street|"
-                          r"st\.?|road|square|suburb)$")
+                          r"st\.?|road|square|suburb|airport|air base|airbase|base|port|"
+                          r"oil field|gas field|field)$")
+_OCCUPIED = re.compile(r"\b(?:occupied|occupee|المحتله)\b\s*")
 _LIST_SPLIT = re.compile(r"\s+(?:and|&|et|و)\s+|\s*/\s*")
 
 
@@ -77,7 +85,7 @@ class Place:
     place_method: str
 
 
-_ARABIC_FOLD = str.maketrans("أإآىةـ", "ااايه ")
+_ARABIC_FOLD = str.maketrans("أإآىةـیک", "ااايه يك")  # Persian yeh and kaf as Arabic
 
 
 def fold(text: str) -> str:
@@ -86,6 +94,7 @@ def fold(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().translate(_ARABIC_FOLD)
     text = re.sub(r"[\u064b-\u0652]", "", text)
+    text = re.sub(r"\b([dl])['’](?=\w)", r"\1 ", text)  # French elision: d'Erbil → d erbil
     text = re.sub(r"[’'`ʿʾ‘]", "", text)
     text = re.sub(r"[^\w]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -184,11 +193,19 @@ def build_gazetteer() -> Gazetteer:
         key = fold(key_text)
         if not key:
             return
-        names.setdefault(key, []).append(idx)
+        keys = [key]
+        words = key.split()
+        if with_skeleton and len(words) > 1 and words[0] in _ARTICLES:
+            keys.append(" ".join(words[1:]))  # Al Qa'im is "Qaim" too
+        for k in keys:
+            hits = names.setdefault(k, [])
+            if not hits or hits[-1] != idx:
+                hits.append(idx)
         if with_skeleton:
             sk = skeleton(key)
-            if len(sk) >= 3:
-                skels.setdefault(sk, []).append(idx)
+            hits = skels.setdefault(sk, []) if len(sk) >= 3 else []
+            if len(sk) >= 3 and (not hits or hits[-1] != idx):
+                hits.append(idx)
 
     cities_sorted = sorted(cities.values(), key=lambda c: (-c["population"], c["geonameid"]))
     sums: dict[tuple[str, str], list[float]] = {}
@@ -228,13 +245,15 @@ def build_gazetteer() -> Gazetteer:
 
     countries: dict[str, str] = {}
     translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
-                                        fallback=True) for lang in ("ar", "fr", "de", "es")]
+                                        fallback=True) for lang in ("ar", "fr")]  # our languages
     for c in pycountry.countries:
         english = [c.name, getattr(c, "common_name", ""), getattr(c, "official_name", "")]
         for n in english + [t.gettext(n) for t in translations for n in english if n]:
             if n:
                 countries.setdefault(fold(n), c.alpha_2)
     country_points = {cc: (s[0] / s[2], s[1] / s[2]) for cc, s in csums.items()}
+    for keys in admin1_names.values():  # a name two countries share: the more populous first
+        keys.sort(key=lambda k: -sums.get(k, [0.0, 0.0, 0.0])[2])
 
     curated: dict[str, list[int]] = {}
     for row in _read_csv("curated_places.csv"):
@@ -299,7 +318,15 @@ def country_hint(text: str | None) -> str | None:
         if c is not None:
             return c.alpha_2
     words = [w for w in key.split() if w not in _ARTICLES]
-    return gaz.countries.get(" ".join(words))
+    if " ".join(words) in gaz.countries:
+        return gaz.countries[" ".join(words)]
+    key = _OCCUPIED.sub("", key).strip()  # a territory or town given as the country: Gaza Strip
+    admins = gaz.admin1_names.get(key, [])
+    if admins:
+        return admins[0][0]
+    towns = gaz.names.get(key, [])
+    idx = _pick(gaz, towns, None) if towns else None
+    return gaz.rows[idx][3] if idx is not None and gaz.rows[idx][3] in REGION else None
 
 
 def _record(gaz: Gazetteer, idx: int, precision: str, method: str) -> Place:
@@ -334,9 +361,18 @@ def _pick(gaz: Gazetteer, candidates: list[int], hint: str | None) -> int | None
     return min(candidates, key=lambda i: (gaz.rows[i][3] not in region, -gaz.rows[i][5], i))
 
 
+def _bare(key: str) -> str:
+    """Without the Arabic article glued to its first word: الرميلان → رميلان."""
+    first, _, rest = key.partition(" ")
+    if first.startswith("ال") and len(first) > 4:
+        return f"{first[2:]} {rest}".strip()
+    return key
+
+
 def _lookup(gaz: Gazetteer, key: str, hint: str | None) -> tuple[str, object] | None:
     """One name → ('curated'|'exact'|'alias'|'admin1'|'country'|'fuzzy', row index or key)."""
     stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
+    stripped = stripped if stripped != key else _bare(key)
     for k in (key, stripped):  # a country's name beats a town of that name abroad
         if k in gaz.countries and (not hint or gaz.countries[k] == hint):
             return "country", gaz.countries[k]
@@ -362,18 +398,31 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None) -> tuple[str, object] | 
     return None
 
 
+def _known(gaz: Gazetteer, key: str, hint: str | None) -> bool:
+    """A curated site or an admin1 by its full name: stop stripping qualifiers and suffixes."""
+    return any(k in gaz.curated or any(not hint or a[0] == hint for a in gaz.admin1_names.get(k, []))
+               for k in (key, " ".join(w for w in key.split() if w not in _ARTICLES)))
+
+
 def _resolve_one(gaz: Gazetteer, text: str, hint: str | None) -> Place | None:
-    key = fold(text)
+    key = _OCCUPIED.sub("", fold(text)).strip()
     near = False
     admin_only = False
     for _ in range(3):
+        if _known(gaz, key, hint):
+            break
+        key = _PREPOSITION.sub("", key)
         new = _NEAR_PREFIX.sub("", key)
-        new = _SETTLEMENT.sub("", new)
         if new != key:
             near, key = True, new
+        key = _SETTLEMENT.sub("", key)
+        if _known(gaz, key, hint):
+            break
         new = _ADMIN_SUFFIX.sub("", key)
         if new != key:
             admin_only, key = True, new
+        if _known(gaz, key, hint):
+            break
         new = _PART_SUFFIX.sub("", key)
         if new != key:
             near, key = True, new
@@ -422,7 +471,8 @@ _BORDER = {"border", "borders", "frontier", "frontiere", "frontieres", "الحد
 _COMMON = {"base", "camp", "city", "town", "tower", "near", "field", "airport", "border", "army",
            "mission", "green", "zone", "capital", "country", "province", "governorate", "region",
            "facility", "facilities", "sites", "locations", "river", "desert", "central", "state",
-           "embassy", "compound", "american", "coalition", "forces", "troops", "headquarters"}
+           "embassy", "compound", "american", "coalition", "forces", "troops", "headquarters",
+           "مدينه", "بلده", "قريه", "منطقه", "محافظه", "قاعده", "مطار", "العاصمه", "ميناء"}
 
 
 def _tokens(text: str) -> tuple[list[str], list[str]]:
@@ -432,6 +482,7 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     cased = fold(text.replace("İ", "I")).split()  # fold lowercases; redo it without lowering
     raw = unicodedata.normalize("NFKD", text)
     raw = "".join(ch for ch in raw if not unicodedata.combining(ch))
+    raw = re.sub(r"\b([dlDL])['’](?=\w)", r"\1 ", raw)  # as `fold` splits French elisions
     raw = re.sub(r"[’'`ʿʾ‘]", "", raw)
     raw_tokens = re.sub(r"[^\w]+", " ", raw).split()
     if len(raw_tokens) != len(cased):
@@ -499,7 +550,9 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
                 i > 0 and tokens[i - 1] in _ADMIN_WORDS) or (
                 i > 1 and tokens[i - 1] == "of" and tokens[i - 2] in _ADMIN_WORDS)
             hit = _find(gaz, phrase, hint, proper, bool(admin)) or (
-                _find(gaz, " ".join(words), hint, proper, bool(admin)) if len(words) < n else None)
+                _find(gaz, " ".join(words), hint, proper, bool(admin)) if len(words) < n else None
+            ) or (_find(gaz, _bare(phrase), hint, proper, bool(admin))
+                  if _bare(phrase) != phrase else None)
             if hit and hit[0] == "country" and (
                     any(t in _BORDER for t in tokens[i + n:i + n + 1])
                     or any(t in _BORDER for t in tokens[max(0, i - 4):i])):

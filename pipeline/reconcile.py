@@ -42,7 +42,9 @@ class _Incident:
     lon: float
     side: str | None
     seq: int
+    event_type: str
     members: list[int] = field(default_factory=list)
+    other_days: set[date] = field(default_factory=set)  # of reports that joined a day off
 
 
 def _coarse(precision: str, geo: str) -> bool:
@@ -67,6 +69,7 @@ def _places_fit(inc: _Incident, geo: str, admin1: str | None, lat: float, lon: f
 
 class _Row(NamedTuple):
     family_: str
+    event_type: str
     coarse_: bool
     iso3: str
     actor1: object
@@ -112,6 +115,8 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         troops = r.family_ == "troops"
         block = (r.iso3, r.family_) + ((side, r.date_start, r.date_end) if troops else ())
         fits = _fits(by_day, block, r, admin1, side)
+        off_day = not fits
+        fits = fits or _adjacent(by_day, block, r, admin1, side)
         if not r.coarse_:
             chosen = min(fits, key=lambda inc: (
                 abs((inc.start - r.date_start).days), GEO_RANK[inc.geo],
@@ -122,12 +127,14 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         else:
             waiting.append((pos, r, block, admin1, side, len(fits) > 1))
             continue
-        _join(chosen, pos, r, block, admin1, side, incidents, by_day)
+        _join(chosen, pos, r, block, admin1, side, incidents, by_day, off_day)
     coarse_by_day: dict[tuple, list[_Incident]] = {}
     for pos, r, block, admin1, side, ambiguous in waiting:
         fits = [] if ambiguous else _fits(coarse_by_day, block, r, admin1, side)
+        off_day = not fits
+        fits = fits or ([] if ambiguous else _adjacent(coarse_by_day, block, r, admin1, side))
         chosen = min(fits, key=lambda inc: inc.seq) if fits else None
-        _join(chosen, pos, r, block, admin1, side, incidents, coarse_by_day)
+        _join(chosen, pos, r, block, admin1, side, incidents, coarse_by_day, off_day)
     seq = pd.Series([inc.seq for inc in incidents for _ in inc.members],
                     index=[pos for inc in incidents for pos in inc.members])
     firsts = (df[["published", "report_id"]].assign(seq=seq)
@@ -138,33 +145,62 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
 
 
 def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
-          side: str | None) -> list[_Incident]:
-    """Incidents of the same block whose dates overlap the report's and whose places nest."""
+          side: str | None, slack: int = 0) -> list[_Incident]:
+    """Incidents of the same block whose dates overlap the report's (widened by `slack`
+    days) and whose places nest."""
     seen: dict[int, _Incident] = {}
-    day = r.date_start
-    while day <= r.date_end:
+    start, end = r.date_start - timedelta(days=slack), r.date_end + timedelta(days=slack)
+    day = start
+    while day <= end:
         for inc in by_day.get(block + (day,), ()):
             seen.setdefault(inc.seq, inc)
         day += timedelta(days=1)
     return [inc for _, inc in sorted(seen.items())
-            if inc.start <= r.date_end and r.date_start <= inc.end
+            if (inc.start <= end and start <= inc.end)
+            or any(start <= d <= end for d in inc.other_days)
             and _places_fit(inc, r.geo_precision, admin1, r.latitude, r.longitude)
             and (r.family_ != "strike" or not (inc.side and side and inc.side != side))]
 
 
+def _adjacent(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
+              side: str | None) -> list[_Incident]:
+    """The one incident a day before or after a report dated to a day or a few.
+
+    Outlets disagree by a day about late-night events and across time zones ("Friday" in
+    Washington is Saturday in Baghdad): a single adjacent-day incident that fits is that
+    event when it has the same event type (and, for a country-level report, the same side);
+    two are look-alikes, and the report stands alone. Troop counts never move.
+    """
+    if r.family_ == "troops" or (r.date_end - r.date_start).days > 6:
+        return []
+    one = timedelta(days=1)
+    fits = [inc for inc in _fits(by_day, block, r, admin1, side, slack=1)
+            if inc.event_type == r.event_type and (not r.coarse_ or (side and inc.side == side))
+            and inc.start - one <= r.date_end and r.date_start <= inc.end + one]  # no chains
+    return fits if len(fits) == 1 else []
+
+
 def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
           admin1: str | None, side: str | None, incidents: list[_Incident],
-          by_day: dict) -> None:
-    """Add the report to `chosen`, or to a new incident when None."""
+          by_day: dict, off_day: bool = False) -> None:
+    """Add the report to `chosen`, or to a new incident when None. A report that joined a
+    day off (`_adjacent`) makes its day one the incident can be found by."""
     if chosen is None:
         chosen = _Incident(block, r.date_start, r.date_end, r.geo_precision, admin1,
-                           r.latitude, r.longitude, side, len(incidents))
+                           r.latitude, r.longitude, side, len(incidents), r.event_type)
         incidents.append(chosen)
         day = r.date_start
         while day <= r.date_end:
             by_day.setdefault(block + (day,), []).append(chosen)
             day += timedelta(days=1)
     else:
+        if off_day:
+            day = r.date_start
+            while day <= r.date_end:
+                if day not in chosen.other_days and not chosen.start <= day <= chosen.end:
+                    chosen.other_days.add(day)
+                    by_day.setdefault(block + (day,), []).append(chosen)
+                day += timedelta(days=1)
         # Narrow the incident to the more precise date and place as reports arrive.
         if (r.date_end - r.date_start) < (chosen.end - chosen.start):
             chosen.start, chosen.end = r.date_start, r.date_end

@@ -131,3 +131,30 @@ def test_never_crashes_never_after_publication(text, published, language):
 def test_published_iso_round_trip(when, hours):
     aware = when.replace(tzinfo=timezone(timedelta(hours=hours)))
     assert parse_published(aware.isoformat()) == aware
+
+
+@pytest.mark.parametrize(("text", "language", "published", "start", "end", "method"), [
+    ("around 6:30 pm local Baghdad time on January 20", "en", "2024-01-21", "2024-01-20",
+     "2024-01-20", "in_text_exact_no_year"),
+    ("At 12:15 a.m. (Iraq time) ... on Wednesday", "en", "2024-01-24", "2024-01-24",
+     "2024-01-24", "in_text_weekday"),
+    ("Ce vendredi 2 février 2024", "fr", "2024-02-03", "2024-02-02", "2024-02-02",
+     "in_text_exact"),
+    ("صباح اليوم السبت 10 أوت 2024", "ar", "2024-08-10", "2024-08-10", "2024-08-10",
+     "in_text_exact"),
+    ("منتصف ليل الخميس-الجمعة", "ar", "2024-05-31", "2024-05-30", "2024-05-31",
+     "in_text_weekday_span"),
+    ("ليل الاثنين على الثلاثاء", "ar", "2024-01-16", "2024-01-15", "2024-01-16", "weekday_span"),
+    ("Saturday's", "en", "2024-01-22", "2024-01-20", "2024-01-20", "in_text_weekday"),
+    ("over last night", "en", "2024-05-31", "2024-05-30", "2024-05-30", "in_text_relative_day"),
+])
+def test_a_date_inside_a_longer_sentence(text, language, published, start, end, method):
+    """Real phrasings from the reconciliation gold set that no whole-text rule reads."""
+    got = parse_date(text, date.fromisoformat(published), language)
+    assert (got.start.isoformat(), got.end.isoformat(), got.method) == (start, end, method)
+
+
+@pytest.mark.parametrize("text", ["dans la nuit", "around midnight", "A few days earlier"])
+def test_no_day_in_the_sentence_is_still_unparseable(text):
+    with pytest.raises(DateError, match="cannot read a date"):
+        parse_date(text, date(2024, 1, 5), "fr" if text.startswith("dans") else "en")

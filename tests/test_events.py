@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from pipeline.events import CountError, EventTypeError, canonical_actor, classify_event, parse_count
+from pipeline.events import (
+    CountError,
+    EventTypeError,
+    canonical_actor,
+    classify_event,
+    normalize_events,
+    parse_count,
+)
 
 
 @pytest.mark.parametrize(("text", "event_type", "acled_sub"), [
@@ -67,3 +75,35 @@ def test_invalid_counts(text, message):
 ])
 def test_actors(text, canonical):
     assert canonical_actor(text) == canonical
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("Saleh Al-Arouri, and two commanders of the Al-Qassam Brigades", 3, 3),
+    ("a senior commander ... along with two of his guards", 3, 3),
+    ("a senior commander ... and his deputy ... Another Hezbollah operative", 3, 3),
+    ("Wissam Hassan Tawil ... et un autre combattant du Hezbollah", 2, 2),
+    ("المسؤول المستهدف إلى جانب عنصر آخر في حزب الله", 2, 2),
+    ("Four officers ... and an unknown number of civilians", 4, None),
+    ("five U.S. servicemembers and two contractors", 7, 7),
+    ("three killed and four wounded", 3, 3),  # another outcome is not added
+    ("seven members of the same family, including a child", 7, 7),  # a part, not more
+    ("a seven-year-old girl was critically injured", 1, 1),  # an age is not a count
+    ("طفلة تبلغ من العمر سبع سنوات", 1, 1),  # an Arabic singular noun is one person
+    ("من دون وقوع ضحايا", 0, 0),
+    ("عدم وقوع أي إصابات", 0, 0),
+])
+def test_counts_from_real_reporting(text, low, high):
+    got = parse_count(text)
+    assert (got.low, got.high) == (low, high)
+
+
+def test_air_powers_drone_and_missile_attacks_are_strikes():
+    frame = pd.DataFrame({"event_type": ["drone attack", "Israeli missile attack", "drone attack"],
+                          "actor1": ["U.S. forces", "Israeli army", "Kataib Hezbollah"],
+                          "actor2": [None] * 3, "killed": [None] * 3, "injured": [None] * 3,
+                          "troops": [None] * 3})
+    out = normalize_events(frame)
+    assert out["event_type"].tolist() == ["drone_strike", "airstrike", "drone_attack"]
+    assert out["event_type_method"].tolist() == ["actor", "actor", "vocabulary"]
+    assert out["actor1"].tolist() == ["United States Armed Forces", "Israel Defense Forces",
+                                      "Kata'ib Hezbollah"]

@@ -62,14 +62,12 @@ def quarantine_row(file: str, line: int, report_id: object, reason: str, message
             "message": message, "raw": raw_text}
 
 
-def _decode(path: Path, name: str) -> tuple[str, str]:
-    data = path.read_bytes()
+def _decode(data: bytes, name: str) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(name, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})") from None
-    return text, hashlib.sha256(data).hexdigest()
 
 
 def _clean(value: object) -> str | None:
@@ -126,6 +124,49 @@ def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], 
     return keys, rows, bad
 
 
+def _read_csv_fast(data: bytes, name: str) -> tuple[list[str], dict[str, list], list[int]] | None:
+    """The common case read by Arrow's CSV parser, ~10× faster than the csv module: a
+    well-formed file whose every line is one record, so that record i sits on line i + 2.
+    Anything else (a quoted newline, a blank line, a short row, odd quoting) returns None and
+    the csv-module reader, which knows line numbers and quarantines bad rows, reads it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    header_end = data.find(b"\n")
+    first = data[: header_end if header_end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    if '"' in first or not first.strip():
+        return None
+    names = first.split(",")
+    keys = _check_header(names, name)
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if table.num_rows != lines - 1 or table.num_columns != len(keys):
+        return None
+    columns: dict[str, list] = {}
+    for key, column in zip(keys, table.columns, strict=True):
+        trimmed = pc.utf8_trim_whitespace(column)
+        columns[key] = pc.if_else(pc.equal(trimmed, ""), None, trimmed).to_numpy(
+            zero_copy_only=False).tolist()
+    line_numbers = list(range(2, table.num_rows + 2))
+    blank = [i for i, values in enumerate(zip(*columns.values(), strict=True))
+             if all(v is None for v in values)] if table.num_rows else []
+    if blank:  # rows of empty fields are skipped, as the csv-module reader skips them
+        drop = set(blank)
+        columns = {k: [v for i, v in enumerate(col) if i not in drop] for k, col in columns.items()}
+        line_numbers = [n for i, n in enumerate(line_numbers) if i not in drop]
+    return keys, columns, line_numbers
+
+
 def _read_jsonl(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], list[dict]]:
     records: list[tuple[int, dict]] = []
     bad: list[dict] = []
@@ -153,22 +194,28 @@ def _read_jsonl(text: str, name: str) -> tuple[list[str], list[tuple[int, list]]
 
 
 def _frame(keys: list[str], rows: list[tuple[int, list]], name: str) -> pd.DataFrame:
-    """Known columns by name (absent optional ones as null), unknown ones folded into `extra`."""
+    """Rows as read by the csv module or from JSON Lines → `_assemble`."""
     columns = list(zip(*(r[1] for r in rows), strict=True)) if rows else [()] * len(keys)
     data = {k: [v.strip() or None for v in col] if all(isinstance(v, str) for v in col)
             else [_clean(v) for v in col] for k, col in zip(keys, columns, strict=True)}
-    frame = pd.DataFrame({c: data.get(c, [None] * len(rows)) for c in RAW_COLUMNS}, dtype=object)
+    return _assemble(keys, data, [r[0] for r in rows], name)
+
+
+def _assemble(keys: list[str], data: dict[str, list], lines: list[int], name: str) -> pd.DataFrame:
+    """Known columns by name (absent optional ones as null), unknown ones folded into `extra`."""
+    n = len(lines)
+    frame = pd.DataFrame({c: data.get(c, [None] * n) for c in RAW_COLUMNS}, dtype=object)
     unknown = [k for k in keys if k not in RAW_COLUMNS and k]
     if unknown:
         extra = [
-            {k: data[k][i] for k in unknown if data[k][i] is not None} for i in range(len(rows))
+            {k: data[k][i] for k in unknown if data[k][i] is not None} for i in range(n)
         ]
         frame["extra"] = [json.dumps(e, ensure_ascii=False, sort_keys=True) if e else None
                           for e in extra]
     else:
         frame["extra"] = None
     frame["input_file"] = name
-    frame["input_line"] = [r[0] for r in rows]
+    frame["input_line"] = lines
     return frame
 
 
@@ -187,7 +234,15 @@ def read_raw(raw_dir: Path | str) -> RawBatch:
     batch = RawBatch(rows=pd.DataFrame())
     for path in discover(raw_dir):
         name = path.relative_to(raw_dir).as_posix()
-        text, digest = _decode(path, name)
+        data = path.read_bytes()
+        text = _decode(data, name)
+        digest = hashlib.sha256(data).hexdigest()
+        fast = _read_csv_fast(data, name) if path.suffix.lower() == ".csv" else None
+        if fast is not None:
+            keys, columns, lines = fast
+            frames.append(_assemble(keys, columns, lines, name))
+            batch.files.append(InputFile(name, digest, len(lines)))
+            continue
         reader = _read_csv if path.suffix.lower() == ".csv" else _read_jsonl
         keys, rows, bad = reader(text, name)
         frames.append(_frame(keys, rows, name))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from .events import actor_sides, vocabulary
@@ -70,9 +71,9 @@ def _places_fit(inc: _Incident, geo: str, admin1: str | None, lat: float, lon: f
 class _Row(NamedTuple):
     family_: str
     event_type: str
+    side_: object
     coarse_: bool
     iso3: str
-    actor1: object
     admin1: object
     geo_precision: str
     date_start: date
@@ -93,24 +94,30 @@ def _rows(frame: pd.DataFrame) -> Iterator[_Row]:
 def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     """The incident_id of every report (index-aligned). Deterministic for a given set of reports.
 
-    Three passes: precise reports form incidents; each coarse report joins the one precise
-    incident that fits (none or several: it waits); the coarse reports left then group
-    among themselves.
+    Reports alike in everything matching looks at (type, dates, place, side) are one
+    incident; one of each kind goes through three passes: precise reports form incidents;
+    each coarse report joins the one precise incident that fits (none or several: it waits);
+    the coarse reports left then group among themselves.
     """
     families = {k: v.family for k, v in vocabulary().items()}
+    # Only the sides of actors we know decide between strikes; free text never splits them.
     sides = actor_sides()
     df = reports.assign(
         family_=reports["event_type"].map(families),
         coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"].tolist(),
                                                 reports["geo_precision"].tolist(), strict=True)],
+        side_=reports["actor1"].map(sides),
     )
     order = df.sort_values(["coarse_", "date_start", "published", "report_id"], kind="stable")
+    kind = order.groupby(["family_", "event_type", "iso3", "side_", "admin1", "geo_precision",
+                          "latitude", "longitude", "date_start", "date_end", "coarse_"],
+                         dropna=False, sort=False).ngroup()
+    first = ~kind.duplicated()
     incidents: list[_Incident] = []
     by_day: dict[tuple, list[_Incident]] = {}
     waiting = []
-    for pos, r in zip(order.index, _rows(order), strict=True):
-        # Only the sides of actors we know decide between strikes; free text never splits them.
-        side = sides.get(r.actor1) if isinstance(r.actor1, str) else None
+    for pos, r in zip(kind[first].tolist(), _rows(order[first.to_numpy()]), strict=True):
+        side = r.side_ if isinstance(r.side_, str) else None
         admin1 = r.admin1 if isinstance(r.admin1, str) else None
         troops = r.family_ == "troops"
         block = (r.iso3, r.family_) + ((side, r.date_start, r.date_end) if troops else ())
@@ -135,8 +142,9 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         fits = fits or ([] if ambiguous else _adjacent(coarse_by_day, block, r, admin1, side))
         chosen = min(fits, key=lambda inc: inc.seq) if fits else None
         _join(chosen, pos, r, block, admin1, side, incidents, coarse_by_day, off_day)
-    seq = pd.Series([inc.seq for inc in incidents for _ in inc.members],
-                    index=[pos for inc in incidents for pos in inc.members])
+    seq_of_kind = pd.Series([inc.seq for inc in incidents for _ in inc.members],
+                            index=[k for inc in incidents for k in inc.members])
+    seq = pd.Series(seq_of_kind.reindex(kind.to_numpy()).to_numpy(), index=kind.index)
     firsts = (df[["published", "report_id"]].assign(seq=seq)
               .sort_values(["seq", "published", "report_id"], kind="stable")
               .drop_duplicates("seq"))
@@ -211,52 +219,68 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
     chosen.members.append(pos)
 
 
-def _first_by(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per incident, the first row after sorting by `keys` (ties: earliest report)."""
-    ordered = df.sort_values(["incident_id", *keys, "_order"], kind="stable")
-    return ordered.drop_duplicates("incident_id").set_index("incident_id")
+class _Groups:
+    """Reports grouped by incident with integer codes, so that every per-incident choice is a
+    numpy sort of a few arrays instead of a sort of the whole frame (SPEC §6 fields)."""
 
+    def __init__(self, reports: pd.DataFrame) -> None:
+        self.frame = reports
+        self.code, self.names = pd.factorize(reports["incident_id"], sort=True)
+        rid = pd.factorize(reports["report_id"], sort=True)[0]
+        published = reports["published"].to_numpy(dtype="datetime64[ns]").astype("int64")
+        order = np.lexsort((rid, published))  # earliest report first: ties go to it
+        self.order = np.empty(len(reports), dtype=np.int64)
+        self.order[order] = np.arange(len(reports))
 
-def _median_low(df: pd.DataFrame, column: str) -> pd.Series:
-    """Per incident, the lower median of a column's non-null values (statistics.median_low)."""
-    vals = df.loc[df[column].notna(), ["incident_id", column]].sort_values(
-        ["incident_id", column], kind="stable")
-    size = vals.groupby("incident_id")[column].transform("size")
-    rank = vals.groupby("incident_id").cumcount()
-    return vals[rank == (size - 1) // 2].set_index("incident_id")[column]
+    def first_by(self, key: np.ndarray) -> np.ndarray:
+        """Per incident, the row with the smallest `key` (ties: the earliest report)."""
+        rows = np.lexsort((self.order, key, self.code))
+        starts = np.flatnonzero(np.r_[True, np.diff(self.code[rows]) != 0])
+        return rows[starts]
 
+    def median_low(self, column: str) -> pd.Series:
+        """Per incident, the lower median of a column's non-null values (statistics.median_low)."""
+        values = pd.to_numeric(self.frame[column], errors="coerce").to_numpy(dtype=float)
+        keep = np.flatnonzero(~np.isnan(values))
+        if not len(keep):
+            return pd.Series(dtype=float)
+        rows = keep[np.lexsort((values[keep], self.code[keep]))]
+        codes = self.code[rows]
+        starts = np.flatnonzero(np.r_[True, np.diff(codes) != 0])
+        sizes = np.diff(np.r_[starts, len(rows)])
+        picked = rows[starts + (sizes - 1) // 2]
+        return pd.Series(values[picked], index=self.names[self.code[picked]])
 
-def _most_common(df: pd.DataFrame, column: str, rank: pd.Series | None = None) -> pd.Series:
-    """Per incident, the most frequent non-null value; ties go to the earliest report."""
-    vals = df.loc[df[column].notna(), ["incident_id", column, "_order"]]
-    if rank is not None:
-        vals = vals.assign(_rank=rank.loc[vals.index])
-    stats = vals.groupby(["incident_id", column], sort=False).agg(
-        n=("_order", "size"), first=("_order", "min")).reset_index()
-    keys, asc = ["incident_id", "n", "first"], [True, False, True]
-    if rank is not None:
-        stats["_rank"] = stats[column].map(dict(zip(vals[column], vals["_rank"], strict=False)))
-        keys, asc = ["incident_id", "_rank", "n", "first"], [True, True, False, True]
-    best = stats.sort_values(keys, ascending=asc, kind="stable").drop_duplicates("incident_id")
-    return best.set_index("incident_id")[column]
+    def most_common(self, column: str, rank: np.ndarray | None = None) -> pd.Series:
+        """Per incident, the most frequent non-null value (first by `rank` when given); ties go
+        to the value of the earliest report."""
+        values = self.frame[column]
+        keep = np.flatnonzero(values.notna().to_numpy())
+        if not len(keep):
+            return pd.Series(dtype=object)
+        vcode, uniques = pd.factorize(values.iloc[keep])
+        stats = pd.DataFrame({"inc": self.code[keep], "v": vcode, "o": self.order[keep]})
+        stats = stats.groupby(["inc", "v"], sort=False)["o"].agg(["size", "min"]).reset_index()
+        keys = [stats["min"].to_numpy(), -stats["size"].to_numpy()]
+        if rank is not None:
+            by_value = np.empty(len(uniques), dtype=float)
+            by_value[vcode] = rank[keep]
+            keys.append(by_value[stats["v"].to_numpy()])
+        best = np.lexsort((*keys, stats["inc"].to_numpy()))
+        inc = stats["inc"].to_numpy()[best]
+        first = best[np.r_[True, np.diff(inc) != 0]]
+        return pd.Series(np.asarray(uniques, dtype=object)[stats["v"].to_numpy()[first]],
+                         index=self.names[stats["inc"].to_numpy()[first]], dtype=object)
 
-
-def _lists(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Per incident, its sorted distinct sources and its report ids in report order.
-
-    One pass over sorted columns: much faster than a groupby with a Python function per group.
-    """
-    ordered = df.sort_values(["incident_id", "_order"], kind="stable")
-    keys, sources, reports = (ordered[c].tolist() for c in ("incident_id", "source", "report_id"))
-    index, src, rep = [], [], []
-    start = 0
-    for end in range(1, len(keys) + 1):
-        if end == len(keys) or keys[end] != keys[start]:
-            index.append(keys[start])
-            src.append(sorted(set(sources[start:end])))
-            rep.append(reports[start:end])
-            start = end
-    return (pd.Series(src, index=index, dtype=object), pd.Series(rep, index=index, dtype=object))
+    def lists(self) -> tuple[list[list[str]], list[list[str]]]:
+        """Per incident (in name order), its sorted distinct sources and its report ids in
+        report order."""
+        rows = np.lexsort((self.order, self.code))
+        bounds = np.flatnonzero(np.r_[True, np.diff(self.code[rows]) != 0, True])
+        sources = self.frame["source"].to_numpy(dtype=object)[rows].tolist()
+        reports = self.frame["report_id"].to_numpy(dtype=object)[rows].tolist()
+        pairs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        return ([sorted(set(sources[a:b])) for a, b in pairs], [reports[a:b] for a, b in pairs])
 
 
 def build_events(reports: pd.DataFrame) -> pd.DataFrame:
@@ -268,42 +292,45 @@ def build_events(reports: pd.DataFrame) -> pd.DataFrame:
     bound, best = lower median of the stated figures (exact values and lower bounds).
     """
     vocab = vocabulary()
-    df = reports.sort_values(["published", "report_id"], kind="stable").reset_index(drop=True)
-    df["_order"] = range(len(df))
-    df["_span"] = [(e - s).days for s, e in zip(df["date_start"], df["date_end"], strict=True)]
-    df["_geo"] = df["geo_precision"].map(GEO_RANK)
-    when = _first_by(df, ["_span"])
-    where = _first_by(df, ["_geo"])
-    event_type = _most_common(df, "event_type",
-                              rank=-df["event_type"].map(lambda t: vocab[t].specificity))
-    events = pd.DataFrame(index=when.index)
-    events["event_type"] = event_type
+    g = _Groups(reports)
+    span = np.array([(e - s).days for s, e in zip(reports["date_start"].tolist(),
+                                                  reports["date_end"].tolist(), strict=True)])
+    when = reports.iloc[g.first_by(span)]
+    where = reports.iloc[g.first_by(reports["geo_precision"].map(GEO_RANK).to_numpy())]
+    events = pd.DataFrame(index=pd.Index(g.names, name="incident_id"))
+    specificity = reports["event_type"].map(lambda t: -vocab[t].specificity).to_numpy(dtype=float)
+    events["event_type"] = g.most_common("event_type", rank=specificity)
     events["acled_event_type"] = events["event_type"].map(lambda t: vocab[t].acled_event_type)
     events["acled_sub_event_type"] = events["event_type"].map(
         lambda t: vocab[t].acled_sub_event_type)
     for c in ("date", "date_start", "date_end", "date_precision"):
-        events[c] = when[c]
+        events[c] = when[c].to_numpy()
     for c in ("place", "admin1", "admin2", "country", "iso3", "latitude", "longitude",
               "geonames_id", "geo_precision"):
-        events[c] = where[c]
-    events["actor1"] = _most_common(df, "actor1")
-    events["actor2"] = _most_common(df, "actor2")
-    groups = df.groupby("incident_id", sort=True)
+        events[c] = where[c].to_numpy()
+    events["actor1"] = g.most_common("actor1")
+    events["actor2"] = g.most_common("actor2")
+    groups = pd.DataFrame({c: reports[c].to_numpy() for c in
+                           ("killed_low", "killed_high", "injured_low", "injured_high")}
+                          ).groupby(g.code, sort=True)
     for figure in ("killed", "injured"):
         low, high = f"{figure}_low", f"{figure}_high"
-        events[low] = groups[low].min()
-        stated = df[[low, high]].max(axis=1)
-        any_high = groups[high].count() > 0
-        events[high] = stated.groupby(df["incident_id"]).max().where(any_high)
-        best = _median_low(df, low).reindex(events.index)
+        lows, highs = groups[low], groups[high]
+        events[low] = lows.min().to_numpy()
+        stated = reports[[low, high]].max(axis=1).to_numpy()
+        any_high = highs.count().to_numpy() > 0
+        most = pd.Series(stated).groupby(g.code, sort=True).max().to_numpy()
+        events[high] = np.where(any_high, most, np.nan)
+        best = g.median_low(low).reindex(events.index)
         best = best.where(best.isna() | events[low].isna(), best.clip(lower=events[low]))
         events[f"{figure}_best"] = best.where(best.isna() | events[high].isna(),
                                               best.clip(upper=events[high]))
-    events["troops"] = _median_low(df, "troops")
-    sources, report_ids = _lists(df)
+    events["troops"] = g.median_low("troops")
+    sources, report_ids = g.lists()
     events["sources"] = sources
-    events["source_count"] = events["sources"].map(len)
+    events["source_count"] = [len(x) for x in sources]
     events["report_ids"] = report_ids
-    events["first_reported"] = groups["published"].min()
-    events["last_reported"] = groups["published"].max()
+    published = pd.Series(reports["published"].to_numpy()).groupby(g.code, sort=True)
+    events["first_reported"] = published.min().to_numpy()
+    events["last_reported"] = published.max().to_numpy()
     return events.reset_index()

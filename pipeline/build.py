@@ -9,18 +9,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .dates import normalize_dates
 from .engines import open_engine
 from .errors import ValidationFailed
 from .events import normalize_events, vocabulary
+from .memory import release
 from .places import normalize_places
 from .read import RawBatch, iter_quarantine, quarantine_row, raw_record, read_raw
 from .reconcile import assign_incidents, build_events
 from .schema import REPORTS
 
 Progress = Callable[[str], None]
+PART_ROWS = 250_000  # rows normalized at once: a part's intermediate columns, not all of them
 
 
 @dataclass
@@ -104,6 +107,18 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _forget_inputs() -> None:
+    """Drop the normalizers' per-input memos (hundreds of thousands of entries at scale) once
+    every part is normalized; their rule tables stay loaded."""
+    from . import dates, events, places
+
+    for module in (dates, events, places):
+        for obj in vars(module).values():
+            info = getattr(obj, "cache_info", None)
+            if callable(info) and (info().maxsize or 0) > 1:
+                obj.cache_clear()
+
+
 def _normalize_part(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     """One part of the raw rows → (reports, quarantine records); runs on any engine."""
     reports, quarantine = normalize(RawBatch(rows=rows))
@@ -128,11 +143,11 @@ def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give every report its incident_id (computed here unless `ids` is given, as an engine
     does block by block); return (events, reports) in a stable order."""
-    reports = reports.copy()
     if ids is None:
         ids = assign_incidents(reports) if len(reports) else pd.Series(dtype=object)
-    reports["incident_id"] = ids.reindex(reports.index) if len(reports) else ids
-    reports = reports.sort_values("report_id", kind="stable").reset_index(drop=True)
+    ids = ids.reindex(reports.index) if len(reports) else ids
+    order = np.argsort(reports["report_id"].to_numpy(dtype=object), kind="stable")
+    reports = reports.assign(incident_id=ids).take(order).reset_index(drop=True)
     events = build_events(reports) if len(reports) else pd.DataFrame()
     if len(events):
         events = events.sort_values("incident_id", kind="stable").reset_index(drop=True)
@@ -146,7 +161,7 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     Raises InputError (exit 2) for an unreadable file, ValidationFailed (exit 1) when a
     suite fails — in both cases nothing is published.
     """
-    from .publish import publish, record_failure, to_arrow
+    from .publish import report_frames, publish, record_failure, to_arrow
     from .validate import ValidationReport, validate_tables
 
     started = time.perf_counter()
@@ -154,25 +169,29 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
         progress(f"reading {raw}")
         batch = read_raw(raw)
         progress(f"normalizing {len(batch.rows):,} reports")
-        parts = runner.map(_normalize_part, _split(batch.rows, runner.parts))
+        count = max(runner.parts, -(-len(batch.rows) // PART_ROWS))  # parts bound the memory
+        parts = runner.map(_normalize_part, _split(batch.rows, count))
         reports = pd.concat([p[0] for p in parts], ignore_index=True)
         quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
         del parts
         batch.rows = batch.rows.iloc[:0]  # the raw text lives on in reports; free the copy
+        _forget_inputs()
+        release()
         progress("reconciling")
         blocks = _blocks(reports) if runner.parts > 1 else [reports]
         ids = pd.concat(runner.map(assign_incidents, blocks)) if len(reports) else None
         events, reports = reconcile_reports(reports, ids)
     tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
+    del events, reports, quarantine  # the Arrow tables are the data from here on
+    release()
     assert batch.raw_count == tables["reports"].num_rows + tables["quarantine"].num_rows, \
         "accounting: raw rows must equal reports + quarantine"
 
     def check() -> ValidationReport:
         progress("validating")
-        frames = {name: t.to_pandas() for name, t in tables.items()}
-        report = validate_tables(frames)
+        report = validate_tables(tables)
         if not report.success:
-            where = record_failure(out, report, frames)
+            where = record_failure(out, report, report_frames(tables))
             lines = "\n".join(f.line() for f in report.failures)
             raise ValidationFailed(f"validation failed, nothing published (results in {where}):\n"
                                    f"{lines}", report)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .config import PACKAGE_DATA, PUBLICATION_SLACK_DAYS
@@ -610,6 +611,35 @@ def _parse_published(value: str) -> datetime:
     return dt
 
 
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
+def _published(published: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, str]]:
+    """Publication times → (UTC instants, local days, errors by position). ISO 8601 text, the
+    common case, is read for the whole column at once; its local day is its own date part."""
+    text = published.astype(object).where(published.notna(), "").map(str.strip)
+    iso = text.str.match(_ISO.pattern).to_numpy(dtype=bool, copy=True)
+    utc = pd.Series(pd.NaT, index=published.index, dtype="datetime64[us, UTC]")
+    day = pd.Series(None, index=published.index, dtype=object)
+    if iso.any():
+        instants = pd.to_datetime(text[iso], utc=True, format="ISO8601", errors="coerce")
+        days = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        ok = (instants.notna() & days.notna()).to_numpy()
+        iso[np.flatnonzero(iso)[~ok]] = False  # "2024-02-30": the slow path says why
+        utc[iso] = instants[ok].astype("datetime64[us, UTC]").to_numpy()
+        day[iso] = days[ok].dt.date.to_numpy()
+    errors: dict[int, str] = {}
+    for i in np.flatnonzero(~iso):  # any other format, one by one
+        try:
+            pub = parse_published(text.iloc[i])
+        except DateError as exc:
+            errors[int(i)] = str(exc)
+            continue
+        utc.iloc[i] = pd.Timestamp(pub.astimezone(UTC))
+        day.iloc[i] = pub.date()
+    return utc, day, errors
+
+
 def normalize_dates(texts: pd.Series, published: pd.Series, languages: pd.Series
                     ) -> pd.DataFrame:
     """Vectorized `parse_date` + `parse_published` over a frame: each distinct input once.
@@ -617,32 +647,33 @@ def normalize_dates(texts: pd.Series, published: pd.Series, languages: pd.Series
     Returns columns published (UTC), date, date_start, date_end, date_precision, date_method,
     and error_reason / error_message (null where the row normalized).
     """
-    n = len(texts)
-    out: dict[str, list] = {k: [None] * n for k in ("published", "date", "date_start", "date_end",
-                                   "date_precision", "date_method", "error_reason",
-                                   "error_message")}
-    langs = languages.fillna("en").str.lower().tolist()
-    pubs = published.tolist()
-    txts = texts.tolist()
-    memo: dict[tuple, DateSpan | DateError] = {}
-    for i in range(n):
+    utc, day, bad_published = _published(published)
+    keys = pd.DataFrame({"t": texts.astype(object).to_numpy(), "d": day.to_numpy(),
+                         "l": languages.fillna("en").str.lower().astype(object).to_numpy()})
+    code = keys.groupby(["t", "d", "l"], sort=False, dropna=False).ngroup().to_numpy()
+    first = np.flatnonzero(~pd.Series(code).duplicated().to_numpy())
+    fields = ("date", "date_start", "date_end", "date_precision", "date_method",
+              "error_reason", "error_message")
+    found: dict[str, list] = {f: [None] * len(first) for f in fields}
+    order = np.empty(len(first), dtype=np.int64)
+    t_col, d_col, l_col = (keys[c].to_numpy() for c in ("t", "d", "l"))
+    for j, i in enumerate(first.tolist()):
+        order[code[i]] = j
+        text, ref, lang = t_col[i], d_col[i], l_col[i]
+        if ref is None or ref != ref:
+            continue  # the publication time is unreadable: reported below
         try:
-            pub = parse_published(pubs[i])
+            res = parse_date(text, ref, lang)
         except DateError as exc:
-            out["error_reason"][i], out["error_message"][i] = exc.reason, str(exc)
+            found["error_reason"][j], found["error_message"][j] = exc.reason, str(exc)
             continue
-        out["published"][i] = pub.astimezone(UTC)
-        key = (txts[i], pub.date(), langs[i])
-        res = memo.get(key)
-        if res is None:
-            try:
-                res = parse_date(txts[i], pub.date(), langs[i])
-            except DateError as exc:
-                res = exc
-            memo[key] = res
-        if isinstance(res, DateError):
-            out["error_reason"][i], out["error_message"][i] = res.reason, str(res)
-        else:
-            out["date"][i], out["date_start"][i], out["date_end"][i] = res.best, res.start, res.end
-            out["date_precision"][i], out["date_method"][i] = res.precision, res.method
-    return pd.DataFrame(out, index=texts.index)
+        found["date"][j], found["date_start"][j], found["date_end"][j] = res.best, res.start, res.end
+        found["date_precision"][j], found["date_method"][j] = res.precision, res.method
+    rows = order[code]
+    out = {f: np.asarray(found[f], dtype=object)[rows] for f in fields}
+    for i, message in bad_published.items():
+        out["error_reason"][i], out["error_message"][i] = "date_unparseable", message
+    frame = pd.DataFrame({"published": utc.to_numpy(), **out}, index=texts.index)
+    for c in ("date_precision", "date_method", "error_reason", "error_message"):
+        frame[c] = frame[c].astype("str")
+    return frame

@@ -197,7 +197,7 @@ def parse_count(text: str | None) -> Count:
     Raises CountError for a negative figure or a reversed range; text without a number
     (`minor injuries`) is recorded as unknown, never guessed.
     """
-    if text is None or not str(text).strip():
+    if text is None or text != text or not str(text).strip():  # None, NaN or blank
         return Count(None, None, "empty")
     raw = str(text).strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
     if re.match(r"^\s*[-−]\s*\d", raw):

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -152,19 +153,21 @@ def _read_csv_fast(data: bytes, name: str) -> tuple[list[str], dict[str, list], 
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
     if table.num_rows != lines - 1 or table.num_columns != len(keys):
         return None
-    columns: dict[str, list] = {}
-    for key, column in zip(keys, table.columns, strict=True):
-        trimmed = pc.utf8_trim_whitespace(column)
-        columns[key] = pc.if_else(pc.equal(trimmed, ""), None, trimmed).to_numpy(
-            zero_copy_only=False).tolist()
-    line_numbers = list(range(2, table.num_rows + 2))
-    blank = [i for i, values in enumerate(zip(*columns.values(), strict=True))
-             if all(v is None for v in values)] if table.num_rows else []
-    if blank:  # rows of empty fields are skipped, as the csv-module reader skips them
-        drop = set(blank)
-        columns = {k: [v for i, v in enumerate(col) if i not in drop] for k, col in columns.items()}
-        line_numbers = [n for i, n in enumerate(line_numbers) if i not in drop]
-    return keys, columns, line_numbers
+    trimmed = []
+    for column in table.columns:
+        column = pc.utf8_trim_whitespace(column)
+        trimmed.append(pc.if_else(pc.equal(column, ""), None, column))
+    line_numbers = pa.array(range(2, table.num_rows + 2), pa.int64())
+    if table.num_rows:  # rows of empty fields are skipped, as the csv-module reader skips them
+        blank = trimmed[0].is_null()
+        for column in trimmed[1:]:
+            blank = pc.and_(blank, column.is_null())
+        if pc.any(blank).as_py():
+            keep = pc.invert(blank)
+            trimmed = [c.filter(keep) for c in trimmed]
+            line_numbers = line_numbers.filter(keep)
+    columns = {k: c.to_pandas() for k, c in zip(keys, trimmed, strict=True)}  # Arrow-backed
+    return keys, columns, line_numbers.to_pylist()
 
 
 def _read_jsonl(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], list[dict]]:
@@ -201,19 +204,25 @@ def _frame(keys: list[str], rows: list[tuple[int, list]], name: str) -> pd.DataF
     return _assemble(keys, data, [r[0] for r in rows], name)
 
 
-def _assemble(keys: list[str], data: dict[str, list], lines: list[int], name: str) -> pd.DataFrame:
-    """Known columns by name (absent optional ones as null), unknown ones folded into `extra`."""
+def _assemble(keys: list[str], data: dict[str, Any], lines: list[int], name: str) -> pd.DataFrame:
+    """Known columns by name (absent optional ones as null), unknown ones folded into `extra`.
+
+    Text is held in Arrow-backed string columns (missing = NaN): a million reports' raw
+    text takes a third of the memory it takes as Python strings."""
     n = len(lines)
-    frame = pd.DataFrame({c: data.get(c, [None] * n) for c in RAW_COLUMNS}, dtype=object)
+    frame = pd.DataFrame({c: pd.Series(data[c], dtype="str") if c in data
+                          else pd.Series([None] * n, dtype="str") for c in RAW_COLUMNS})
     unknown = [k for k in keys if k not in RAW_COLUMNS and k]
+    data = {k: data[k].tolist() if isinstance(data[k], pd.Series) else data[k] for k in unknown}
+    data = {k: [None if v != v else v for v in values] for k, values in data.items()}
     if unknown:
         extra = [
             {k: data[k][i] for k in unknown if data[k][i] is not None} for i in range(n)
         ]
-        frame["extra"] = [json.dumps(e, ensure_ascii=False, sort_keys=True) if e else None
-                          for e in extra]
+        frame["extra"] = pd.Series([json.dumps(e, ensure_ascii=False, sort_keys=True) if e else None
+                                    for e in extra], dtype="str")
     else:
-        frame["extra"] = None
+        frame["extra"] = pd.Series([None] * n, dtype="str")
     frame["input_file"] = name
     frame["input_line"] = lines
     return frame
@@ -221,8 +230,8 @@ def _assemble(keys: list[str], data: dict[str, list], lines: list[int], name: st
 
 def raw_record(row: pd.Series) -> dict:
     """The row as it was read (known and extra columns), for quarantine's `raw`."""
-    record = {c: row[c] for c in RAW_COLUMNS if row.get(c) is not None}
-    if row.get("extra"):
+    record = {c: row[c] for c in RAW_COLUMNS if isinstance(row.get(c), str)}
+    if isinstance(row.get("extra"), str):
         record.update(json.loads(row["extra"]))
     return record
 

@@ -102,7 +102,9 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     families = {k: v.family for k, v in vocabulary().items()}
     # Only the sides of actors we know decide between strikes; free text never splits them.
     sides = actor_sides()
-    df = reports.assign(
+    used = ["event_type", "iso3", "admin1", "geo_precision", "latitude", "longitude",
+            "date_start", "date_end", "date_precision", "published", "report_id"]
+    df = reports[used].assign(  # only what matching reads: sorting copies every column
         family_=reports["event_type"].map(families),
         coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"].tolist(),
                                                 reports["geo_precision"].tolist(), strict=True)],

@@ -100,12 +100,18 @@ def map_svg(events: pd.DataFrame, width: int = 520, height: int = 420) -> str:
     for lat in range(int(lat0), int(lat1) + 1):
         _, y = xy(lat, lon0)
         parts.append(f"<line x1='0' x2='{width}' y1='{y:.1f}' y2='{y:.1f}' stroke='#e3e8ef'/>")
-    for row in pts.itertuples(index=False):
+    # One circle per point and type (a million reports make tens of thousands of incidents at
+    # a few hundred places), sized by its incidents, titled with their count and dates.
+    spots = pts.groupby(["latitude", "longitude", "event_type"], sort=True).agg(
+        place=("place", "first"), incidents=("place", "size"), first=("date", "min"),
+        last=("date", "max")).reset_index()
+    for row in spots.itertuples(index=False):
         x, y = xy(row.latitude, row.longitude)
-        r = 3 + 1.5 * min(int(row.source_count), 8)
+        r = 3 + 1.5 * min(int(row.incidents), 8)
+        when = f"{row.first}" if row.first == row.last else f"{row.first} to {row.last}"
         parts.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' fill-opacity='0.6' "
-                     f"fill='{COLORS.get(row.event_type, '#999')}'><title>{_esc(row.place)}, "
-                     f"{row.date}: {_esc(row.event_type)}</title></circle>")
+                     f"fill='{COLORS.get(row.event_type, '#999')}'><title>{_esc(row.place)}: "
+                     f"{row.incidents} {_esc(row.event_type)}, {when}</title></circle>")
     for row in pts.drop_duplicates("place").nlargest(8, "source_count").itertuples(index=False):
         x, y = xy(row.latitude, row.longitude)
         parts.append(f"<text x='{x + 6:.1f}' y='{y - 6:.1f}' font-size='11'>{_esc(row.place)}</text>")

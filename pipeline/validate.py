@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from .config import EXPECTATIONS, PACKAGE_DATA
 from .errors import PipelineError
+from .memory import release
 from .schema import TROOP_TYPES
 
 EXAMPLES = 5
@@ -81,7 +82,8 @@ def _days(col: pd.Series) -> pd.Series:
         arr = arr.cast(pa.int64()).to_numpy(zero_copy_only=False) // (86_400 * 10**6)
         return pd.Series(arr, index=col.index).where(col.notna()).astype("Int64")
     if pa.types.is_date(arr.type) or pa.types.is_null(arr.type):
-        return pd.Series(arr.cast(pa.int32()).to_pandas(), index=col.index).astype("Int64")
+        days = arr.cast(pa.int32()).to_pandas().to_numpy()  # positions, not index labels
+        return pd.Series(days, index=col.index).astype("Int64")
     raise TypeError(f"not a date column: {arr.type}")
 
 
@@ -101,10 +103,10 @@ def _in_box(df: pd.DataFrame) -> pd.Series:
     return inside | boxes["min_lat"].isna()
 
 
-def validation_frame(table: str, frame: pd.DataFrame, events: pd.DataFrame | None = None
-                     ) -> pd.DataFrame:
-    """The table plus the helper columns its suite reads."""
-    df = frame.copy()
+def validation_frame(table: str, frame: pd.DataFrame, known: set | None = None) -> pd.DataFrame:
+    """The table plus the helper columns its suite reads (a shallow copy: pandas copies a
+    column only when it is written, and only helper columns are)."""
+    df = frame.copy(deep=False)
     if table in ("events", "reports"):
         for c in ("date", "date_start", "date_end"):
             df[f"{c}_day"] = _days(df[c])
@@ -120,8 +122,7 @@ def validation_frame(table: str, frame: pd.DataFrame, events: pd.DataFrame | Non
     if table == "reports":
         df["published_day"] = _days(df["published"])
         df["_published_limit_day"] = df["published_day"] + 2
-        known = set(events["incident_id"]) if events is not None else set()
-        df["_incident_known"] = df["incident_id"].isin(known)
+        df["_incident_known"] = df["incident_id"].isin(known or set())
     for c in ("sources", "report_ids"):  # lists are not hashable; GX never reads them
         if c in df:
             df = df.drop(columns=c)
@@ -133,60 +134,149 @@ def _quiet_gx() -> None:
     logging.getLogger("great_expectations").setLevel(logging.CRITICAL)
 
 
-def validate_tables(tables: dict[str, pd.DataFrame], root: Path | None = None) -> ValidationReport:
-    """Run every table's suite; never raises for bad data, only for a broken suite."""
-    _quiet_gx()
-    import great_expectations as gx
-    from great_expectations.core import ExpectationSuite
+# Expectations about the whole column (a duplicate, a minimum) must see every row at once;
+# the rest are row by row and run part by part, so a million reports never sit in GX whole.
+WHOLE_TABLE = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique",
+               "expect_column_min_to_be_between", "expect_column_max_to_be_between",
+               "expect_column_mean_to_be_between", "expect_table_row_count_to_be_between",
+               "expect_table_row_count_to_equal"}
+PART_ROWS = 250_000
 
-    ctx = gx.get_context(mode="ephemeral")
-    ctx.variables.progress_bars = {"globally": False}  # type: ignore[assignment]
-    source = ctx.data_sources.add_pandas("timeline")
-    report = ValidationReport(success=True, evaluated=0, failed=0)
-    for table, frame in tables.items():
-        spec = load_suite(table, root)
-        suite = ExpectationSuite(name=table, expectations=spec["expectations"])
-        if len(suite.expectations) != len(spec["expectations"]):
-            raise PipelineError(
-                f"expectations/{table}.json: {len(spec['expectations'])} expectations written but "
-                f"{len(suite.expectations)} loaded; check the expectation types")
-        suite = ctx.suites.add(suite)
-        batch_def = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(table)
-        vdef = ctx.validation_definitions.add(
-            gx.ValidationDefinition(name=table, data=batch_def, suite=suite))
-        df = validation_frame(table, frame, tables.get("events"))
-        key = spec.get("meta", {}).get("key")
-        result = vdef.run(batch_parameters={"dataframe": df},
-                          result_format={"result_format": "SUMMARY",
-                                         "partial_unexpected_count": 20})
-        failed = 0
-        for res in result.results:  # GX may reorder results: read each one's own config
+
+def _columns(expectation: dict) -> list[str]:
+    kwargs = expectation.get("kwargs", {})
+    return [c for k in ("column", "column_A", "column_B") if (c := kwargs.get(k))] + list(
+        kwargs.get("column_list", []))
+
+
+class _Runner:
+    """One ephemeral GX context; runs a list of expectations on a frame and returns each
+    result keyed by its position in the suite."""
+
+    def __init__(self) -> None:
+        _quiet_gx()
+        import great_expectations as gx
+
+        self.gx = gx
+        self.ctx = gx.get_context(mode="ephemeral")
+        self.ctx.variables.progress_bars = {"globally": False}  # type: ignore[assignment]
+        self.source = self.ctx.data_sources.add_pandas("timeline")
+        self.defs: dict[str, object] = {}
+
+    def run(self, name: str, path: str, expectations: list[dict], df: pd.DataFrame
+            ) -> dict[int, dict]:
+        from great_expectations.core import ExpectationSuite
+
+        if name not in self.defs:
+            marked = [dict(e, meta={**(e.get("meta") or {}), "_pos": i})
+                      for i, e in enumerate(expectations)]
+            suite = ExpectationSuite(name=name, expectations=marked)
+            if len(suite.expectations) != len(expectations):
+                raise PipelineError(
+                    f"{path}: {len(expectations)} expectations written but "
+                    f"{len(suite.expectations)} loaded; check the expectation types")
+            suite = self.ctx.suites.add(suite)
+            batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+            self.defs[name] = self.ctx.validation_definitions.add(
+                self.gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        result = self.defs[name].run(  # type: ignore[attr-defined]
+            batch_parameters={"dataframe": df},
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20})
+        out = {}
+        for res in result.results:  # GX may reorder results: each carries its position
             cfg = res.expectation_config
             assert cfg is not None
-            kwargs, info = dict(cfg.kwargs), res.result or {}
+            out[int((cfg.meta or {})["_pos"])] = {"success": bool(res.success),
+                                                  "result": res.result or {}}
+        return out
+
+
+def _part(frame: pd.DataFrame | pa.Table, start: int, rows: int) -> pd.DataFrame:
+    """Rows [start, start + rows) as pandas: an Arrow table is converted one part at a time."""
+    if isinstance(frame, pa.Table):
+        part = frame.slice(start, rows).to_pandas()
+        part.index = pd.RangeIndex(start, start + len(part))
+        return part
+    return frame.iloc[start:start + rows]
+
+
+def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
+                    root: Path | None = None, part_rows: int = PART_ROWS) -> ValidationReport:
+    """Run every table's suite; never raises for bad data, only for a broken suite.
+
+    Tables may be pandas or Arrow. Row-by-row expectations run on parts of `part_rows` rows
+    and add up; whole-column ones run once on just the columns they read."""
+    runner = _Runner()
+    report = ValidationReport(success=True, evaluated=0, failed=0)
+    events = tables.get("events")
+    known = set() if events is None else set(
+        events.column("incident_id").to_pylist() if isinstance(events, pa.Table)
+        else events["incident_id"])
+    for table, frame in tables.items():
+        spec = load_suite(table, root)
+        expectations = spec["expectations"]
+        path = f"expectations/{table}.json"
+        whole = [e for e in expectations if e.get("type") in WHOLE_TABLE]
+        rows = [e for e in expectations if e.get("type") not in WHOLE_TABLE]
+        needed = list(dict.fromkeys(c for e in whole for c in _columns(e)))
+        results: dict[int, list[tuple[dict, pd.DataFrame]]] = {}
+        narrow = []
+        starts = range(0, max(len(frame), 1), part_rows)
+        for start in starts:
+            df = validation_frame(table, _part(frame, start, part_rows), known)
+            if len(starts) == 1:  # one part: every expectation at once, as GX would
+                for i, res in runner.run(table, path, expectations, df).items():
+                    results.setdefault(i, []).append(_kept(res, df))
+                break
+            for i, res in runner.run(f"{table}:rows", path, rows, df).items():
+                results.setdefault(expectations.index(rows[i]), []).append(_kept(res, df))
+            narrow.append(df[[c for c in needed if c in df.columns]])
+            del df
+            release()
+        if narrow and whole:
+            df = pd.concat(narrow)
+            for i, res in runner.run(f"{table}:whole", path, whole, df).items():
+                results.setdefault(expectations.index(whole[i]), []).append(_kept(res, df))
+        failed = 0
+        for i in sorted(results):
+            cfg = expectations[i]
+            kwargs = cfg.get("kwargs", {})
             column = kwargs.get("column") or (f"{kwargs['column_A']}/{kwargs['column_B']}"
                                               if "column_A" in kwargs else None)
-            report.results.append({"table": table, "expectation": cfg.type, "column": column,
-                                   "why": (cfg.meta or {}).get("why", ""),
-                                   "success": bool(res.success),
-                                   "unexpected_count": info.get("unexpected_count")})
-            if res.success:
+            why = (cfg.get("meta") or {}).get("why", "")
+            parts = results[i]
+            success = all(res["success"] for res, _ in parts)
+            counts = [res["result"].get("unexpected_count") for res, _ in parts]
+            count = sum(c for c in counts if c is not None) if any(
+                c is not None for c in counts) else None
+            report.results.append({"table": table, "expectation": cfg["type"], "column": column,
+                                   "why": why, "success": success, "unexpected_count": count})
+            if success:
                 continue
             failed += 1
-            examples = []
-            if key in df.columns:
-                examples = [str(df.at[i, key]) for i in
-                            (info.get("partial_unexpected_index_list") or [])[:EXAMPLES]
-                            if not isinstance(i, dict) and i in df.index]
-            if not examples:
-                examples = [str(v) for v in (info.get("partial_unexpected_list") or [])[:EXAMPLES]]
-            count = info.get("unexpected_count")
-            report.failures.append(Failure(
-                table, cfg.type, column, (cfg.meta or {}).get("why", ""),
-                int(count) if count is not None else len(df), examples))
-        report.tables[table] = {"rows": len(frame), "expectations": len(spec["expectations"]),
+            res, df = next((res, df) for res, df in parts if not res["success"])
+            report.failures.append(Failure(table, cfg["type"], column, why,
+                                           int(count) if count is not None else len(frame),
+                                           _examples(res["result"], df, spec)))
+        report.tables[table] = {"rows": len(frame), "expectations": len(expectations),
                                 "failed": failed}
-        report.evaluated += len(spec["expectations"])
+        report.evaluated += len(expectations)
         report.failed += failed
     report.success = report.failed == 0
     return report
+
+
+def _kept(result: dict, df: pd.DataFrame) -> tuple[dict, pd.DataFrame | None]:
+    """A result, with its part's frame only when it failed (to name example rows)."""
+    return result, None if result["success"] else df
+
+
+def _examples(info: dict, df: pd.DataFrame | None, spec: dict) -> list[str]:
+    """Up to EXAMPLES keys of failing rows (the table's key column), else failing values."""
+    key = spec.get("meta", {}).get("key")
+    examples = []
+    if df is not None and key in df.columns:
+        examples = [str(df.at[i, key]) for i in
+                    (info.get("partial_unexpected_index_list") or [])[:EXAMPLES]
+                    if not isinstance(i, dict) and i in df.index]
+    return examples or [str(v) for v in (info.get("partial_unexpected_list") or [])[:EXAMPLES]]

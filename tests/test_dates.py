@@ -158,3 +158,19 @@ def test_a_date_inside_a_longer_sentence(text, language, published, start, end, 
 def test_no_day_in_the_sentence_is_still_unparseable(text):
     with pytest.raises(DateError, match="cannot read a date"):
         parse_date(text, date(2024, 1, 5), "fr" if text.startswith("dans") else "en")
+
+
+def test_iso_column_fast_path_agrees_with_the_scalar_parser():
+    """ISO times are read for the whole column at once; any other text one by one."""
+    pubs = ["2024-01-05T01:00:00+03:00", "2024-01-04T23:30:00-05:00", "2024-01-05",
+            "2024-01-05 18:00", "Jan 4, 2024 6:05 PM EST", "2024-02-30", "5 janvier 2024"]
+    texts = pd.Series(["Thursday"] * len(pubs))
+    out = normalize_dates(texts, pd.Series(pubs), pd.Series(["en"] * len(pubs)))
+    for i, pub in enumerate(pubs):
+        try:
+            when = parse_published(pub)
+        except DateError as exc:
+            assert out["error_message"][i] == str(exc)
+            continue
+        assert out["published"][i] == pd.Timestamp(when)
+        assert out["date"][i] == parse_date("Thursday", when, "en").best

@@ -128,3 +128,33 @@ def test_expectation_fires_on_one_bad_row(tables, table, index):
         assert failure.examples
         if spec["kwargs"].get("column") != KEYS[table]:  # the example names the bad row
             assert str(frame.at[bad, KEYS[table]]) in failure.examples
+
+
+def _summary(report) -> list[tuple]:
+    return [(r["table"], r["expectation"], r["column"], r["success"], r["unexpected_count"])
+            for r in report.results]
+
+
+def test_validating_in_parts_gives_the_same_results(tables):
+    """Parts of 7 rows (the sample has ~50 per table) against one part."""
+    whole = validate_tables(dict(tables))
+    parts = validate_tables(dict(tables), part_rows=7)
+    assert whole.success and parts.success
+    assert _summary(parts) == _summary(whole)
+
+
+@pytest.mark.parametrize("kind", ["expect_column_values_to_be_unique",
+                                  "expect_column_values_to_be_in_set",
+                                  "expect_column_min_to_be_between"])
+def test_a_bad_row_in_a_later_part_is_found(tables, kind):
+    """A duplicate across parts and a bad row in a later part fail as they do in one part."""
+    spec = next(e for e in SUITES["reports"]["expectations"] if e["type"] == kind)
+    frame = tables["reports"].copy()
+    frame = pd.concat([frame, frame.iloc[:0]], ignore_index=True)
+    _break("reports", frame, dict(spec["kwargs"]), kind)
+    frame = pd.concat([frame.iloc[2:], frame.iloc[:2]], ignore_index=True)  # bad rows go last
+    given = {"events": tables["events"], "reports": frame}
+    whole, parts = validate_tables(given), validate_tables(given, part_rows=7)
+    assert not parts.success
+    assert _summary(parts) == _summary(whole)
+    assert [f.line() for f in parts.failures] == [f.line() for f in whole.failures]

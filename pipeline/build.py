@@ -161,7 +161,7 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     Raises InputError (exit 2) for an unreadable file, ValidationFailed (exit 1) when a
     suite fails — in both cases nothing is published.
     """
-    from .publish import report_frames, publish, record_failure, to_arrow
+    from .publish import publish, record_failure, report_frames, to_arrow
     from .validate import ValidationReport, validate_tables
 
     started = time.perf_counter()

@@ -25,13 +25,17 @@ from benchmarks.synth import synth_reports, write_raw
 HERE = Path(__file__).parent
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 NAIVE_ROWS = int(os.environ.get("BENCH_NAIVE_ROWS", "20000"))
-BUILD_ROWS = [int(n) for n in os.environ.get("BENCH_BUILD_ROWS", "100000").split(",")]
+BUILD_ROWS = [int(n) for n in os.environ.get("BENCH_BUILD_ROWS", "100000,1000000").split(",")]
 
 
 def _timed(fn, *args):  # noqa: ANN001, ANN202
-    start = time.perf_counter()
-    out = fn(*args)
-    return out, time.perf_counter() - start
+    """Seconds for one call, with the cyclic GC paused as a build pauses it."""
+    from pipeline.build import _without_gc
+
+    with _without_gc():
+        start = time.perf_counter()
+        out = fn(*args)
+        return out, time.perf_counter() - start
 
 
 def naive_dates(frame: pd.DataFrame) -> None:
@@ -66,8 +70,11 @@ def bench_normalizers(frame: pd.DataFrame) -> dict:
     _, t_naive_dates = _timed(naive_dates, sample)
     _, t_naive_places = _timed(naive_places, sample)
     n = len(frame)
+    ours, naive = n / (t_dates + t_places), NAIVE_ROWS / (t_naive_dates + t_naive_places)
     return {
         "rows": n, "distinct_date_inputs": distinct,
+        "pipeline": {"rows_per_s": round(ours), "naive_rows_per_s": round(naive),
+                     "speedup": round(ours / naive, 1)},
         "dates": {"seconds": round(t_dates, 2), "rows_per_s": round(n / t_dates),
                   "rejected": int(dates["error_reason"].notna().sum()),
                   "naive_rows": NAIVE_ROWS, "naive_rows_per_s": round(NAIVE_ROWS / t_naive_dates),
@@ -125,6 +132,7 @@ def main() -> None:
                "normalize": bench_normalizers(frame), "reconcile": bench_reconcile(frame),
                "build": [bench_build(n) for n in BUILD_ROWS],
                "bench_peak_rss_mb": peak_mb()}
+    results["linearity"] = _linearity(results["build"])
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     norm = results["normalize"]
     print(f"\n{'stage':<10}{'rows':>11}{'seconds':>9}{'rows/s':>11}{'naive rows/s':>14}{'×':>8}")
@@ -132,6 +140,9 @@ def main() -> None:
         s = norm[stage]
         print(f"{stage:<10}{norm['rows']:>11,}{s['seconds']:>9}{s['rows_per_s']:>11,}"
               f"{s['naive_rows_per_s']:>14,}{s['speedup']:>8}")
+    pipe = norm["pipeline"]
+    print(f"{'both':<10}{norm['rows']:>11,}{'':>9}{pipe['rows_per_s']:>11,}"
+          f"{pipe['naive_rows_per_s']:>14,}{pipe['speedup']:>8}")
     print(f"distinct (date text, publication day, language): {norm['distinct_date_inputs']:,}")
     rec = results["reconcile"]
     print(f"reconcile {rec['reports']:,} reports → {rec['incidents']:,} incidents: {rec['seconds']} s "
@@ -140,7 +151,20 @@ def main() -> None:
         stages = ", ".join(f"{k} {v}s" for k, v in b["stages"].items())
         print(f"build {b['rows']:,} rows: {b['seconds']} s ({b['rows_per_s']:,} rows/s), "
               f"peak RSS {b['peak_rss_mb']} MB; {stages}")
+    if results["linearity"]:
+        lin = results["linearity"]
+        print(f"linearity: {lin['rows'][1]:,} rows took {lin['ratio']}× the time of {lin['rows'][0]:,} "
+              f"({lin['rows'][1] // lin['rows'][0]}× the rows; target ≤ 11×)")
     print(f"machine: {machine['processor']}, {machine['cpus']} CPUs, Python {machine['python']}")
+
+
+def _linearity(builds: list[dict]) -> dict | None:
+    """Wall time of the largest build over the smallest: cost should grow with rows, no faster."""
+    if len(builds) < 2:
+        return None
+    small, large = min(builds, key=lambda b: b["rows"]), max(builds, key=lambda b: b["rows"])
+    return {"rows": [small["rows"], large["rows"]],
+            "ratio": round(large["seconds"] / small["seconds"], 2)}
 
 
 def peak_mb() -> int:

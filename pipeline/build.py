@@ -165,40 +165,47 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     from .validate import ValidationReport, validate_tables
 
     started = time.perf_counter()
-    with _without_gc(), open_engine(engine, scheduler) as runner:
-        progress(f"reading {raw}")
-        batch = read_raw(raw)
-        progress(f"normalizing {len(batch.rows):,} reports")
-        count = max(runner.parts, -(-len(batch.rows) // PART_ROWS))  # parts bound the memory
-        parts = runner.map(_normalize_part, _split(batch.rows, count))
-        reports = pd.concat([p[0] for p in parts], ignore_index=True)
-        quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
-        del parts
-        batch.rows = batch.rows.iloc[:0]  # the raw text lives on in reports; free the copy
-        _forget_inputs()
+    with open_engine(engine, scheduler) as runner:
+        with _without_gc():
+            progress(f"reading {raw}")
+            batch = read_raw(raw)
+            progress(f"normalizing {len(batch.rows):,} reports")
+            count = max(runner.parts, -(-len(batch.rows) // PART_ROWS))  # parts bound memory
+            parts = runner.map(_normalize_part, _split(batch.rows, count))
+            reports = pd.concat([p[0] for p in parts], ignore_index=True)
+            quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
+            del parts
+            batch.rows = batch.rows.iloc[:0]  # the raw text lives on in reports; free the copy
+            _forget_inputs()
+            release()
+            progress("reconciling")
+            blocks = _blocks(reports) if runner.parts > 1 else [reports]
+            ids = pd.concat(runner.map(assign_incidents, blocks)) if len(reports) else None
+            events, reports = reconcile_reports(reports, ids)
+        tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
+        del events, reports, quarantine  # the Arrow tables are the data from here on
         release()
-        progress("reconciling")
-        blocks = _blocks(reports) if runner.parts > 1 else [reports]
-        ids = pd.concat(runner.map(assign_incidents, blocks)) if len(reports) else None
-        events, reports = reconcile_reports(reports, ids)
-    tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
-    del events, reports, quarantine  # the Arrow tables are the data from here on
-    release()
-    assert batch.raw_count == tables["reports"].num_rows + tables["quarantine"].num_rows, \
-        "accounting: raw rows must equal reports + quarantine"
+        assert batch.raw_count == tables["reports"].num_rows + tables["quarantine"].num_rows, \
+            "accounting: raw rows must equal reports + quarantine"
 
-    def check() -> ValidationReport:
-        progress("validating")
-        report = validate_tables(tables)
-        if not report.success:
-            where = record_failure(out, report, report_frames(tables))
-            lines = "\n".join(f.line() for f in report.failures)
-            raise ValidationFailed(f"validation failed, nothing published (results in {where}):\n"
-                                   f"{lines}", report)
-        return report
+        def check() -> ValidationReport:
+            """Row checks run part by part on the engine; whole-column checks here."""
+            progress("validating")
+            if runner.parts > 1:  # one part per worker slot, at most PART_ROWS rows each
+                share = -(-tables["reports"].num_rows // runner.parts)
+                report = validate_tables(tables, part_rows=max(1, min(PART_ROWS, share)),
+                                         mapper=runner.map)
+            else:
+                report = validate_tables(tables)
+            if not report.success:
+                where = record_failure(out, report, report_frames(tables))
+                lines = "\n".join(f.line() for f in report.failures)
+                raise ValidationFailed(f"validation failed, nothing published (results in "
+                                       f"{where}):\n{lines}", report)
+            return report
 
-    progress("publishing")
-    status, version, report = publish(out, tables, batch.files, check)
+        progress("publishing")
+        status, version, report = publish(out, tables, batch.files, check)
     return BuildResult(status, version, batch.raw_count, tables["reports"].num_rows,
                        tables["quarantine"].num_rows, tables["events"].num_rows,
                        time.perf_counter() - started, report.summary() if report else {})

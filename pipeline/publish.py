@@ -198,7 +198,9 @@ def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile
             resources = []
             for name, table in tables.items():
                 path = tmp / f"{name}.parquet"
-                pq.write_table(table, path, compression="zstd")
+                # One chunk per column: the bytes must not depend on how an engine's parts
+                # came back (at 100,000 reports they did, before this).
+                pq.write_table(table.combine_chunks(), path, compression="zstd")
                 resources.append({
                     "name": name, "path": path.name, "type": "table", "format": "parquet",
                     "mediatype": "application/vnd.apache.parquet",

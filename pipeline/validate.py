@@ -8,9 +8,11 @@ GX is imported only here and only when validating: it costs seconds to import.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -140,7 +142,7 @@ WHOLE_TABLE = {"expect_column_values_to_be_unique", "expect_compound_columns_to_
                "expect_column_min_to_be_between", "expect_column_max_to_be_between",
                "expect_column_mean_to_be_between", "expect_table_row_count_to_be_between",
                "expect_table_row_count_to_equal"}
-PART_ROWS = 250_000
+PART_ROWS = 125_000
 
 
 def _columns(expectation: dict) -> list[str]:
@@ -150,8 +152,8 @@ def _columns(expectation: dict) -> list[str]:
 
 
 class _Runner:
-    """One ephemeral GX context; runs a list of expectations on a frame and returns each
-    result keyed by its position in the suite."""
+    """One ephemeral GX context per process; runs a list of expectations on a frame and
+    returns each result keyed by its position in that list."""
 
     def __init__(self) -> None:
         _quiet_gx()
@@ -163,10 +165,10 @@ class _Runner:
         self.source = self.ctx.data_sources.add_pandas("timeline")
         self.defs: dict[str, object] = {}
 
-    def run(self, name: str, path: str, expectations: list[dict], df: pd.DataFrame
-            ) -> dict[int, dict]:
+    def run(self, path: str, expectations: list[dict], df: pd.DataFrame) -> dict[int, dict]:
         from great_expectations.core import ExpectationSuite
 
+        name = hashlib.sha256(json.dumps(expectations, sort_keys=True).encode()).hexdigest()[:16]
         if name not in self.defs:
             marked = [dict(e, meta={**(e.get("meta") or {}), "_pos": i})
                       for i, e in enumerate(expectations)]
@@ -191,22 +193,51 @@ class _Runner:
         return out
 
 
-def _part(frame: pd.DataFrame | pa.Table, start: int, rows: int) -> pd.DataFrame:
-    """Rows [start, start + rows) as pandas: an Arrow table is converted one part at a time."""
-    if isinstance(frame, pa.Table):
-        part = frame.slice(start, rows).to_pandas()
-        part.index = pd.RangeIndex(start, start + len(part))
-        return part
-    return frame.iloc[start:start + rows]
+@lru_cache(maxsize=1)
+def _runner() -> _Runner:
+    return _Runner()
+
+
+@dataclass
+class _Task:
+    """One part of one table to check: runs wherever the engine sends it."""
+
+    table: str
+    part: pd.DataFrame | pa.Table
+    start: int
+    expectations: list[dict]
+    positions: list[int]  # of `expectations` in the table's suite
+    needed: list[str]  # columns the whole-column checks will read
+    known: set
+    key: str | None
+
+
+def _check(task: _Task) -> tuple[dict[int, dict], pd.DataFrame]:
+    """Run a part's expectations → ({suite position: outcome}, the columns `needed`)."""
+    part = task.part
+    if isinstance(part, pa.Table):
+        part = part.to_pandas()
+        part.index = pd.RangeIndex(task.start, task.start + len(part))
+    df = validation_frame(task.table, part, task.known)
+    out = {}
+    for i, res in _runner().run(f"expectations/{task.table}.json", task.expectations, df).items():
+        info = res["result"]
+        out[task.positions[i]] = {"success": res["success"],
+                                  "count": info.get("unexpected_count"),
+                                  "examples": [] if res["success"] else _examples(info, df, task.key)}
+    narrow = df[[c for c in task.needed if c in df.columns]]
+    release()
+    return out, narrow
 
 
 def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
-                    root: Path | None = None, part_rows: int = PART_ROWS) -> ValidationReport:
+                    root: Path | None = None, part_rows: int = PART_ROWS,
+                    mapper: Callable[[Callable, list], Iterable] = map) -> ValidationReport:
     """Run every table's suite; never raises for bad data, only for a broken suite.
 
     Tables may be pandas or Arrow. Row-by-row expectations run on parts of `part_rows` rows
-    and add up; whole-column ones run once on just the columns they read."""
-    runner = _Runner()
+    (through `mapper`: an engine's workers, or here) and add up; whole-column ones run
+    once, here, on just the columns they read."""
     report = ValidationReport(success=True, evaluated=0, failed=0)
     events = tables.get("events")
     known = set() if events is None else set(
@@ -215,49 +246,50 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
     for table, frame in tables.items():
         spec = load_suite(table, root)
         expectations = spec["expectations"]
-        path = f"expectations/{table}.json"
-        whole = [e for e in expectations if e.get("type") in WHOLE_TABLE]
-        rows = [e for e in expectations if e.get("type") not in WHOLE_TABLE]
-        needed = list(dict.fromkeys(c for e in whole for c in _columns(e)))
-        results: dict[int, list[tuple[dict, pd.DataFrame]]] = {}
-        narrow = []
+        key = spec.get("meta", {}).get("key")
         starts = range(0, max(len(frame), 1), part_rows)
-        for start in starts:
-            df = validation_frame(table, _part(frame, start, part_rows), known)
-            if len(starts) == 1:  # one part: every expectation at once, as GX would
-                for i, res in runner.run(table, path, expectations, df).items():
-                    results.setdefault(i, []).append(_kept(res, df))
-                break
-            for i, res in runner.run(f"{table}:rows", path, rows, df).items():
-                results.setdefault(expectations.index(rows[i]), []).append(_kept(res, df))
-            narrow.append(df[[c for c in needed if c in df.columns]])
-            del df
-            release()
-        if narrow and whole:
-            df = pd.concat(narrow)
-            for i, res in runner.run(f"{table}:whole", path, whole, df).items():
-                results.setdefault(expectations.index(whole[i]), []).append(_kept(res, df))
+        if len(starts) == 1:  # one part: every expectation at once, as GX would
+            parts = [(0, expectations, list(range(len(expectations))), [])]
+        else:
+            rows = [i for i, e in enumerate(expectations) if e.get("type") not in WHOLE_TABLE]
+            whole = [i for i in range(len(expectations)) if i not in rows]
+            needed = list(dict.fromkeys(c for i in whole for c in _columns(expectations[i])))
+            parts = [(start, [expectations[i] for i in rows], rows, needed) for start in starts]
+        tasks = [_Task(table, _slice(frame, start, part_rows), start, exps, positions, needed,
+                       known, key) for start, exps, positions, needed in parts]
+        outcomes: dict[int, list[dict]] = {}
+        narrow = []
+        for out, columns in mapper(_check, tasks):
+            for i, outcome in out.items():
+                outcomes.setdefault(i, []).append(outcome)
+            narrow.append(columns)
+        if len(starts) > 1 and len(outcomes) < len(expectations):
+            whole = sorted(set(range(len(expectations))) - set(outcomes))
+            task = _Task(table, pd.concat(narrow), 0, [expectations[i] for i in whole], whole,
+                         [], known, key)
+            for i, outcome in _check_columns(task).items():
+                outcomes.setdefault(i, []).append(outcome)
+        del narrow
         failed = 0
-        for i in sorted(results):
+        for i in sorted(outcomes):
             cfg = expectations[i]
             kwargs = cfg.get("kwargs", {})
             column = kwargs.get("column") or (f"{kwargs['column_A']}/{kwargs['column_B']}"
                                               if "column_A" in kwargs else None)
             why = (cfg.get("meta") or {}).get("why", "")
-            parts = results[i]
-            success = all(res["success"] for res, _ in parts)
-            counts = [res["result"].get("unexpected_count") for res, _ in parts]
-            count = sum(c for c in counts if c is not None) if any(
-                c is not None for c in counts) else None
+            parts_out = outcomes[i]
+            success = all(o["success"] for o in parts_out)
+            counts = [o["count"] for o in parts_out if o["count"] is not None]
+            count = sum(counts) if counts else None
             report.results.append({"table": table, "expectation": cfg["type"], "column": column,
                                    "why": why, "success": success, "unexpected_count": count})
             if success:
                 continue
             failed += 1
-            res, df = next((res, df) for res, df in parts if not res["success"])
+            examples = next(o["examples"] for o in parts_out if not o["success"])
             report.failures.append(Failure(table, cfg["type"], column, why,
                                            int(count) if count is not None else len(frame),
-                                           _examples(res["result"], df, spec)))
+                                           examples))
         report.tables[table] = {"rows": len(frame), "expectations": len(expectations),
                                 "failed": failed}
         report.evaluated += len(expectations)
@@ -266,16 +298,29 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
     return report
 
 
-def _kept(result: dict, df: pd.DataFrame) -> tuple[dict, pd.DataFrame | None]:
-    """A result, with its part's frame only when it failed (to name example rows)."""
-    return result, None if result["success"] else df
+def _check_columns(task: _Task) -> dict[int, dict]:
+    """Whole-column expectations on the helper-complete columns the parts sent back."""
+    df = task.part
+    assert isinstance(df, pd.DataFrame)
+    out = {}
+    for i, res in _runner().run(f"expectations/{task.table}.json", task.expectations, df).items():
+        info = res["result"]
+        out[task.positions[i]] = {"success": res["success"],
+                                  "count": info.get("unexpected_count"),
+                                  "examples": [] if res["success"] else _examples(info, df, None)}
+    return out
 
 
-def _examples(info: dict, df: pd.DataFrame | None, spec: dict) -> list[str]:
+def _slice(frame: pd.DataFrame | pa.Table, start: int, rows: int) -> pd.DataFrame | pa.Table:
+    if isinstance(frame, pa.Table):
+        return frame.slice(start, rows)
+    return frame.iloc[start:start + rows]
+
+
+def _examples(info: dict, df: pd.DataFrame, key: str | None) -> list[str]:
     """Up to EXAMPLES keys of failing rows (the table's key column), else failing values."""
-    key = spec.get("meta", {}).get("key")
     examples = []
-    if df is not None and key in df.columns:
+    if key in df.columns:
         examples = [str(df.at[i, key]) for i in
                     (info.get("partial_unexpected_index_list") or [])[:EXAMPLES]
                     if not isinstance(i, dict) and i in df.index]

@@ -158,3 +158,18 @@ def test_a_bad_row_in_a_later_part_is_found(tables, kind):
     assert not parts.success
     assert _summary(parts) == _summary(whole)
     assert [f.line() for f in parts.failures] == [f.line() for f in whole.failures]
+
+
+def test_parts_go_through_the_engines_mapper(tables):
+    """The Dask engine validates parts on its workers: every part is one mapped task."""
+    sent = []
+
+    def mapper(fn, tasks):
+        sent.extend((t.table, len(t.part)) for t in tasks)
+        return [fn(t) for t in tasks]
+
+    report = validate_tables(dict(tables), part_rows=20, mapper=mapper)
+    assert report.success
+    sizes = {t: sorted(n for name, n in sent if name == t) for t in tables}
+    assert sum(sizes["reports"]) == len(tables["reports"]) and max(sizes["reports"]) == 20
+    assert len(sizes["reports"]) == -(-len(tables["reports"]) // 20)

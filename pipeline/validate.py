@@ -249,7 +249,8 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
         key = spec.get("meta", {}).get("key")
         starts = range(0, max(len(frame), 1), part_rows)
         if len(starts) == 1:  # one part: every expectation at once, as GX would
-            parts = [(0, expectations, list(range(len(expectations))), [])]
+            parts: list[tuple[int, list[dict], list[int], list[str]]] = [
+                (0, expectations, list(range(len(expectations))), [])]
         else:
             rows = [i for i, e in enumerate(expectations) if e.get("type") not in WHOLE_TABLE]
             whole = [i for i in range(len(expectations)) if i not in rows]

@@ -229,7 +229,7 @@ def parse_count(text: str | None) -> Count:
     value, used = first
     rest = tokens[used:]
     if added is not None and (added[0] or added[1]) and rest and rest[0] not in (
-            "to", "or", "ou", "الى", "او"):
+            "to", "or", "and", "a", "ou", "et", "الى", "او"):  # "2 and 4" stays a range
         total = value + added[0]
         return Count(total, None if added[1] else total, "sum")
     if rest and rest[0] in ("to", "or", "and", "a", "ou", "et", "الى", "او") or (

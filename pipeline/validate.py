@@ -219,15 +219,21 @@ def _check(task: _Task) -> tuple[dict[int, dict], pd.DataFrame]:
         part = part.to_pandas()
         part.index = pd.RangeIndex(task.start, task.start + len(part))
     df = validation_frame(task.table, part, task.known)
+    out = _outcomes(task, df)
+    narrow = df[[c for c in task.needed if c in df.columns]]
+    release()
+    return out, narrow
+
+
+def _outcomes(task: _Task, df: pd.DataFrame) -> dict[int, dict]:
+    """{suite position: success, unexpected count, example keys} of the task's expectations."""
     out = {}
     for i, res in _runner().run(f"expectations/{task.table}.json", task.expectations, df).items():
         info = res["result"]
         out[task.positions[i]] = {"success": res["success"],
                                   "count": info.get("unexpected_count"),
                                   "examples": [] if res["success"] else _examples(info, df, task.key)}
-    narrow = df[[c for c in task.needed if c in df.columns]]
-    release()
-    return out, narrow
+    return out
 
 
 def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
@@ -268,7 +274,7 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
             whole = sorted(set(range(len(expectations))) - set(outcomes))
             task = _Task(table, pd.concat(narrow), 0, [expectations[i] for i in whole], whole,
                          [], known, key)
-            for i, outcome in _check_columns(task).items():
+            for i, outcome in _outcomes(task, task.part).items():  # type: ignore[arg-type]
                 outcomes.setdefault(i, []).append(outcome)
         del narrow
         failed = 0
@@ -297,19 +303,6 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
         report.failed += failed
     report.success = report.failed == 0
     return report
-
-
-def _check_columns(task: _Task) -> dict[int, dict]:
-    """Whole-column expectations on the helper-complete columns the parts sent back."""
-    df = task.part
-    assert isinstance(df, pd.DataFrame)
-    out = {}
-    for i, res in _runner().run(f"expectations/{task.table}.json", task.expectations, df).items():
-        info = res["result"]
-        out[task.positions[i]] = {"success": res["success"],
-                                  "count": info.get("unexpected_count"),
-                                  "examples": [] if res["success"] else _examples(info, df, None)}
-    return out
 
 
 def _slice(frame: pd.DataFrame | pa.Table, start: int, rows: int) -> pd.DataFrame | pa.Table:

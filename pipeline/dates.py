@@ -311,8 +311,13 @@ def _weekday_phrase(t: str, ref: date) -> tuple[date, date, str] | None:
     last, wd1, wd2 = parts
     first = _weekday_on_or_before(ref, wd1, strictly=last)
     if wd2 is not None:  # "Saturday to Sunday night": the span ends on the second day
-        second = _weekday_on_or_before(ref, wd2)
+        # A night that began on the publication day may end the next, within the slack
+        # (written late Monday: "after midnight Monday to Tuesday").
+        second = _weekday_on_or_before(ref + timedelta(days=PUBLICATION_SLACK_DAYS), wd2)
         first = second - timedelta(days=(wd2 - wd1) % 7)
+        if first > ref:
+            second -= timedelta(days=7)
+            first -= timedelta(days=7)
         return first, second, "weekday_span"
     return first, first, "weekday"
 

@@ -24,6 +24,9 @@ import pandas as pd
 from .events import actor_sides, vocabulary
 from .places import NEAR_KM, _km
 
+# Date methods by which the source itself wrote the calendar day (not a weekday or "yesterday"
+# read against the publication's clock).
+STATED = r"exact|iso|numeric"
 GEO_RANK = {"point": 0, "near": 1, "admin2": 2, "admin1": 3, "country": 4}
 
 
@@ -44,6 +47,7 @@ class _Incident:
     side: str | None
     seq: int
     event_type: str
+    stated: bool  # a member's source wrote the calendar day itself
     members: list[int] = field(default_factory=list)
     other_days: set[date] = field(default_factory=set)  # of reports that joined a day off
 
@@ -73,6 +77,7 @@ class _Row(NamedTuple):
     event_type: str
     side_: object
     coarse_: bool
+    stated_: bool
     iso3: str
     admin1: object
     geo_precision: str
@@ -103,16 +108,17 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     # Only the sides of actors we know decide between strikes; free text never splits them.
     sides = actor_sides()
     used = ["event_type", "iso3", "admin1", "geo_precision", "latitude", "longitude",
-            "date_start", "date_end", "date_precision", "published", "report_id"]
+            "date_start", "date_end", "date_precision", "date_method", "published", "report_id"]
     df = reports[used].assign(  # only what matching reads: sorting copies every column
         family_=reports["event_type"].map(families),
         coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"].tolist(),
                                                 reports["geo_precision"].tolist(), strict=True)],
         side_=reports["actor1"].map(sides),
+        stated_=reports["date_method"].fillna("").str.contains(STATED).to_numpy(dtype=bool),
     )
     order = df.sort_values(["coarse_", "date_start", "published", "report_id"], kind="stable")
     kind = order.groupby(["family_", "event_type", "iso3", "side_", "admin1", "geo_precision",
-                          "latitude", "longitude", "date_start", "date_end", "coarse_"],
+                          "latitude", "longitude", "date_start", "date_end", "coarse_", "stated_"],
                          dropna=False, sort=False).ngroup()
     first = ~kind.duplicated()
     incidents: list[_Incident] = []
@@ -166,8 +172,8 @@ def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
             seen.setdefault(inc.seq, inc)
         day += timedelta(days=1)
     return [inc for _, inc in sorted(seen.items())
-            if (inc.start <= end and start <= inc.end)
-            or any(start <= d <= end for d in inc.other_days)
+            if ((inc.start <= end and start <= inc.end)
+                or any(start <= d <= end for d in inc.other_days))
             and _places_fit(inc, r.geo_precision, admin1, r.latitude, r.longitude)
             and (r.family_ != "strike" or not (inc.side and side and inc.side != side))]
 
@@ -177,15 +183,19 @@ def _adjacent(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
     """The one incident a day before or after a report dated to a day or a few.
 
     Outlets disagree by a day about late-night events and across time zones ("Friday" in
-    Washington is Saturday in Baghdad): a single adjacent-day incident that fits is that
-    event when it has the same event type (and, for a country-level report, the same side);
-    two are look-alikes, and the report stands alone. Troop counts never move.
+    Washington is Saturday in Baghdad): a weekday or a relative word is read against the
+    publication's clock, which may not be the place's. So a single adjacent-day incident that
+    fits is that event when it has the same event type (and, for a country-level report, the
+    same side), unless both sides wrote out the calendar day: then they name different days,
+    as the SPEC says. Two candidates are look-alikes, and the report stands alone. Troop
+    counts never move.
     """
     if r.family_ == "troops" or (r.date_end - r.date_start).days > 6:
         return []
     one = timedelta(days=1)
     fits = [inc for inc in _fits(by_day, block, r, admin1, side, slack=1)
             if inc.event_type == r.event_type and (not r.coarse_ or (side and inc.side == side))
+            and not (r.stated_ and inc.stated)
             and inc.start - one <= r.date_end and r.date_start <= inc.end + one]  # no chains
     return fits if len(fits) == 1 else []
 
@@ -197,7 +207,7 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
     day off (`_adjacent`) makes its day one the incident can be found by."""
     if chosen is None:
         chosen = _Incident(block, r.date_start, r.date_end, r.geo_precision, admin1,
-                           r.latitude, r.longitude, side, len(incidents), r.event_type)
+                           r.latitude, r.longitude, side, len(incidents), r.event_type, r.stated_)
         incidents.append(chosen)
         day = r.date_start
         while day <= r.date_end:
@@ -218,6 +228,7 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
             chosen.geo, chosen.admin1 = r.geo_precision, admin1
             chosen.lat, chosen.lon = r.latitude, r.longitude
         chosen.side = chosen.side or side
+        chosen.stated = chosen.stated or r.stated_
     chosen.members.append(pos)
 
 

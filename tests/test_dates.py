@@ -174,3 +174,15 @@ def test_iso_column_fast_path_agrees_with_the_scalar_parser():
             continue
         assert out["published"][i] == pd.Timestamp(when)
         assert out["date"][i] == parse_date("Thursday", when, "en").best
+
+
+@pytest.mark.parametrize(("text", "language", "published", "start", "end"), [
+    ("بعد منتصف ليل الاثنين/ الثلاثاء", "ar", "2024-01-15", "2024-01-15", "2024-01-15"),
+    ("Saturday to Sunday night", "en", "2024-01-20", "2024-01-20", "2024-01-20"),
+    ("Saturday to Sunday night", "en", "2024-01-22", "2024-01-20", "2024-01-21"),
+])
+def test_a_night_into_the_day_after_publication(text, language, published, start, end):
+    """A night that began on the publication day is that night, not last week's; the span
+    then ends at publication, as every period that reaches it does."""
+    got = parse_date(text, date.fromisoformat(published), language)
+    assert (got.start.isoformat(), got.end.isoformat()) == (start, end)

@@ -8,7 +8,7 @@
 
 Figures: ISO3/admin1 agreement and the share of points within 25 km; pairwise merge
 precision and recall (a pair is two reports put in one incident) and the incidents whose
-low/high figures are exactly right. The tests assert the thresholds of issues #4 and #5.
+low/high figures are exactly right. tests/test_places.py and tests/test_reconcile.py assert them.
 """
 
 from __future__ import annotations

@@ -187,10 +187,10 @@ def _adjacent(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
     publication's clock, which may not be the place's. So a single adjacent-day incident that
     fits is that event when it has the same event type (and, for a country-level report, the
     same side), unless both sides wrote out the calendar day: then they name different days,
-    as the SPEC says. Two candidates are look-alikes, and the report stands alone. Troop
-    counts never move.
+    as the SPEC says. Two candidates are look-alikes, and the report stands alone. (Troop
+    blocks carry their dates, so a troop count never finds a day-off incident.)
     """
-    if r.family_ == "troops" or (r.date_end - r.date_start).days > 6:
+    if (r.date_end - r.date_start).days > 6:
         return []
     one = timedelta(days=1)
     fits = [inc for inc in _fits(by_day, block, r, admin1, side, slack=1)

@@ -192,12 +192,20 @@ def _adjacent(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
     """
     if (r.date_end - r.date_start).days > 6:
         return []
-    one = timedelta(days=1)
     fits = [inc for inc in _fits(by_day, block, r, admin1, side, slack=1)
             if inc.event_type == r.event_type and (not r.coarse_ or (side and inc.side == side))
             and not (r.stated_ and inc.stated)
-            and inc.start - one <= r.date_end and r.date_start <= inc.end + one]  # no chains
+            and _within_a_day(inc, r.date_start, r.date_end)]
     return fits if len(fits) == 1 else []
+
+
+def _within_a_day(inc: _Incident, start: date, end: date) -> bool:
+    """No chains: with the report, the days the incident was put on (its span and the days
+    off it already took in) stretch at most one day beyond the longer of the two spans."""
+    first = min(inc.start, start, *inc.other_days)
+    last = max(inc.end, end, *inc.other_days)
+    longer = max((inc.end - inc.start).days, (end - start).days)
+    return (last - first).days <= longer + 1
 
 
 def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001

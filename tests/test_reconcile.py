@@ -83,6 +83,17 @@ def test_adjacent_days_do_not_chain():
     assert ids["a"] == ids["b"] != ids["c"]
 
 
+def test_adjacent_days_do_not_chain_either_side():
+    """A day off before the incident, then one after it: three days are no longer one event
+    (real case: US-UK strikes in Yemen on the night of 11-12 January 2024, a radar site on the 13th)."""
+    kh = {"actor1": "Kataib Hezbollah"}
+    ids = _reports({**_strike("a", ""), **SAT_READ_MONDAY, **kh},
+                   {**_strike("b", "", place="Iraq"), **kh, "date": "Friday",
+                    "published": "2024-01-22"},
+                   {**_strike("c", "2024-01-21", place="Iraq"), **kh})
+    assert ids["a"] == ids["b"] != ids["c"]
+
+
 def test_same_day_in_two_countries_never_merges():
     ids = _reports(_strike("a", "2024-02-02", place="Al Qaim", event="airstrike"),
                    {**_strike("b", "2024-02-02", place="Albu Kamal", event="airstrike"),

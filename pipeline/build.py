@@ -175,13 +175,17 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
             reports = pd.concat([p[0] for p in parts], ignore_index=True)
             quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
             del parts
-            batch.rows = batch.rows.iloc[:0]  # the raw text lives on in reports; free the copy
+            # The raw text lives on in reports. An empty frame, not a slice: an Arrow slice
+            # of zero rows still holds every buffer of the columns it came from.
+            batch.rows = pd.DataFrame(columns=batch.rows.columns)
             _forget_inputs()
             release()
             progress("reconciling")
             blocks = _blocks(reports) if runner.parts > 1 else [reports]
             ids = pd.concat(runner.map(assign_incidents, blocks)) if len(reports) else None
+            del blocks  # or they keep the unsorted reports alive through publishing
             events, reports = reconcile_reports(reports, ids)
+            del ids
         tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
         del events, reports, quarantine  # the Arrow tables are the data from here on
         release()
@@ -191,6 +195,7 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
         def check() -> ValidationReport:
             """Row checks run part by part on the engine; whole-column checks here."""
             progress("validating")
+            release()  # what writing the Parquet files held
             if runner.parts > 1:  # one part per worker slot, at most PART_ROWS rows each
                 share = -(-tables["reports"].num_rows // runner.parts)
                 report = validate_tables(tables, part_rows=max(1, min(PART_ROWS, share)),

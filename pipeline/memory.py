@@ -4,8 +4,12 @@ from __future__ import annotations
 
 
 def release() -> None:
-    """Hand freed heap pages back to the system (glibc only), so that memory a finished step
-    held is not counted again on top of the next step's."""
+    """Hand freed memory back to the system, so that what a finished step held is not counted
+    again on top of the next step's: Arrow's pool keeps freed pages for reuse, and so does
+    glibc's heap."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
     try:
         import ctypes
 

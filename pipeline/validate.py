@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config import EXPECTATIONS, PACKAGE_DATA
 from .errors import PipelineError
@@ -105,9 +106,10 @@ def _in_box(df: pd.DataFrame) -> pd.Series:
     return inside | boxes["min_lat"].isna()
 
 
-def validation_frame(table: str, frame: pd.DataFrame, known: set | None = None) -> pd.DataFrame:
+def validation_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The table plus the helper columns its suite reads (a shallow copy: pandas copies a
-    column only when it is written, and only helper columns are)."""
+    column only when it is written, and only helper columns are). `_incident_known` comes
+    from `with_known`, which needs the events table."""
     df = frame.copy(deep=False)
     if table in ("events", "reports"):
         for c in ("date", "date_start", "date_end"):
@@ -124,7 +126,6 @@ def validation_frame(table: str, frame: pd.DataFrame, known: set | None = None) 
     if table == "reports":
         df["published_day"] = _days(df["published"])
         df["_published_limit_day"] = df["published_day"] + 2
-        df["_incident_known"] = df["incident_id"].isin(known or set())
     for c in ("sources", "report_ids"):  # lists are not hashable; GX never reads them
         if c in df:
             df = df.drop(columns=c)
@@ -151,6 +152,10 @@ def _columns(expectation: dict) -> list[str]:
         kwargs.get("column_list", []))
 
 
+def _name(expectations: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(expectations, sort_keys=True).encode()).hexdigest()[:16]
+
+
 class _Runner:
     """One ephemeral GX context per process; runs a list of expectations on a frame and
     returns each result keyed by its position in that list."""
@@ -165,19 +170,25 @@ class _Runner:
         self.source = self.ctx.data_sources.add_pandas("timeline")
         self.defs: dict[str, object] = {}
 
-    def run(self, path: str, expectations: list[dict], df: pd.DataFrame) -> dict[int, dict]:
+    @staticmethod
+    def suite(path: str, expectations: list[dict]):  # noqa: ANN205 (a GX ExpectationSuite)
+        """The GX suite of `expectations`, each marked with its position. GX drops a type it
+        does not know without a word, so the count is checked."""
         from great_expectations.core import ExpectationSuite
 
-        name = hashlib.sha256(json.dumps(expectations, sort_keys=True).encode()).hexdigest()[:16]
+        marked = [dict(e, meta={**(e.get("meta") or {}), "_pos": i})
+                  for i, e in enumerate(expectations)]
+        suite = ExpectationSuite(name=_name(expectations), expectations=marked)
+        if len(suite.expectations) != len(expectations):
+            raise PipelineError(
+                f"{path}: {len(expectations)} expectations written but "
+                f"{len(suite.expectations)} loaded; check the expectation types")
+        return suite
+
+    def run(self, path: str, expectations: list[dict], df: pd.DataFrame) -> dict[int, dict]:
+        name = _name(expectations)
         if name not in self.defs:
-            marked = [dict(e, meta={**(e.get("meta") or {}), "_pos": i})
-                      for i, e in enumerate(expectations)]
-            suite = ExpectationSuite(name=name, expectations=marked)
-            if len(suite.expectations) != len(expectations):
-                raise PipelineError(
-                    f"{path}: {len(expectations)} expectations written but "
-                    f"{len(suite.expectations)} loaded; check the expectation types")
-            suite = self.ctx.suites.add(suite)
+            suite = self.ctx.suites.add(self.suite(path, expectations))
             batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
             self.defs[name] = self.ctx.validation_definitions.add(
                 self.gx.ValidationDefinition(name=name, data=batch, suite=suite))
@@ -208,7 +219,6 @@ class _Task:
     expectations: list[dict]
     positions: list[int]  # of `expectations` in the table's suite
     needed: list[str]  # columns the whole-column checks will read
-    known: set
     key: str | None
 
 
@@ -218,7 +228,7 @@ def _check(task: _Task) -> tuple[dict[int, dict], pd.DataFrame]:
     if isinstance(part, pa.Table):
         part = part.to_pandas()
         part.index = pd.RangeIndex(task.start, task.start + len(part))
-    df = validation_frame(task.table, part, task.known)
+    df = validation_frame(task.table, part)
     out = _outcomes(task, df)
     narrow = df[[c for c in task.needed if c in df.columns]]
     release()
@@ -226,9 +236,24 @@ def _check(task: _Task) -> tuple[dict[int, dict], pd.DataFrame]:
 
 
 def _outcomes(task: _Task, df: pd.DataFrame) -> dict[int, dict]:
-    """{suite position: success, unexpected count, example keys} of the task's expectations."""
+    """{suite position: success, unexpected count, example keys} of the task's expectations.
+
+    GX filters the whole frame it is given, row by row, for every expectation, so column
+    expectations see only the columns they read (a million reports' raw text made this
+    most of validation's time); table expectations (the column set) see every column and
+    no rows."""
+    path = f"expectations/{task.table}.json"
+    table = [i for i, e in enumerate(task.expectations) if not _columns(e)]
+    column = [i for i in range(len(task.expectations)) if i not in table]
+    read = [c for c in dict.fromkeys([c for i in column for c in _columns(task.expectations[i])]
+                                     + [task.key]) if c in df.columns]  # GX reports a missing one
+    results: dict[int, dict] = {}
+    for picked, frame in ((column, df[read]), (table, df.iloc[:0])):
+        if picked:
+            ran = _runner().run(path, [task.expectations[i] for i in picked], frame)
+            results.update({picked[j]: res for j, res in ran.items()})
     out = {}
-    for i, res in _runner().run(f"expectations/{task.table}.json", task.expectations, df).items():
+    for i, res in results.items():
         info = res["result"]
         out[task.positions[i]] = {"success": res["success"],
                                   "count": info.get("unexpected_count"),
@@ -246,12 +271,12 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
     once, here, on just the columns they read."""
     report = ValidationReport(success=True, evaluated=0, failed=0)
     events = tables.get("events")
-    known = set() if events is None else set(
-        events.column("incident_id").to_pylist() if isinstance(events, pa.Table)
-        else events["incident_id"])
     for table, frame in tables.items():
+        if table == "reports":
+            frame = with_known(frame, events)
         spec = load_suite(table, root)
         expectations = spec["expectations"]
+        _runner().suite(f"expectations/{table}.json", expectations)  # whole, before any split
         key = spec.get("meta", {}).get("key")
         starts = range(0, max(len(frame), 1), part_rows)
         if len(starts) == 1:  # one part: every expectation at once, as GX would
@@ -263,7 +288,7 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
             needed = list(dict.fromkeys(c for i in whole for c in _columns(expectations[i])))
             parts = [(start, [expectations[i] for i in rows], rows, needed) for start in starts]
         tasks = [_Task(table, _slice(frame, start, part_rows), start, exps, positions, needed,
-                       known, key) for start, exps, positions, needed in parts]
+                       key) for start, exps, positions, needed in parts]
         outcomes: dict[int, list[dict]] = {}
         narrow = []
         for out, columns in mapper(_check, tasks):
@@ -273,7 +298,7 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
         if len(starts) > 1 and len(outcomes) < len(expectations):
             whole = sorted(set(range(len(expectations))) - set(outcomes))
             task = _Task(table, pd.concat(narrow), 0, [expectations[i] for i in whole], whole,
-                         [], known, key)
+                         [], key)
             for i, outcome in _outcomes(task, task.part).items():  # type: ignore[arg-type]
                 outcomes.setdefault(i, []).append(outcome)
         del narrow
@@ -303,6 +328,20 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
         report.failed += failed
     report.success = report.failed == 0
     return report
+
+
+def with_known(reports: pd.DataFrame | pa.Table, events: pd.DataFrame | pa.Table | None
+               ) -> pd.DataFrame | pa.Table:
+    """Reports plus `_incident_known` (its incident is in events), computed once for the
+    whole table: a set lookup per part cost seconds at a million reports."""
+    ids = [] if events is None else (events.column("incident_id").to_pylist()
+                                     if isinstance(events, pa.Table)
+                                     else events["incident_id"].tolist())
+    if isinstance(reports, pa.Table):
+        column = reports.column("incident_id")
+        known = pc.is_in(column, value_set=pa.array(ids, column.type))
+        return reports.append_column("_incident_known", known)
+    return reports.assign(_incident_known=reports["incident_id"].isin(ids))
 
 
 def _slice(frame: pd.DataFrame | pa.Table, start: int, rows: int) -> pd.DataFrame | pa.Table:

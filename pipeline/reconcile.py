@@ -15,14 +15,21 @@ import hashlib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .events import actor_sides, vocabulary
 from .places import NEAR_KM, _km
+
+# Incidents cluster on a few towns and bases, so the same pairs of points are measured
+# again and again (913,000 distances among 1M synthetic reports).
+_distance = lru_cache(maxsize=1 << 16)(_km)
 
 # Date methods by which the source itself wrote the calendar day (not a weekday or "yesterday"
 # read against the publication's clock).
@@ -69,7 +76,7 @@ def _places_fit(inc: _Incident, geo: str, admin1: str | None, lat: float, lon: f
         return inc.admin1 == admin1
     if abs(inc.lat - lat) > _NEAR_DEGREES:  # farther north-south alone than NEAR_KM
         return False
-    return _km(inc.lat, inc.lon, lat, lon) <= NEAR_KM
+    return _distance(inc.lat, inc.lon, lat, lon) <= NEAR_KM
 
 
 class _Row(NamedTuple):
@@ -110,21 +117,23 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     used = ["event_type", "iso3", "admin1", "geo_precision", "latitude", "longitude",
             "date_start", "date_end", "date_precision", "date_method", "published", "report_id"]
     df = reports[used].assign(  # only what matching reads: sorting copies every column
-        family_=reports["event_type"].map(families),
+        family_=_lookup(reports["event_type"], families),
         coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"].tolist(),
                                                 reports["geo_precision"].tolist(), strict=True)],
-        side_=reports["actor1"].map(sides),
+        side_=_lookup(reports["actor1"], sides),
         stated_=reports["date_method"].fillna("").str.contains(STATED).to_numpy(dtype=bool),
     )
-    order = df.sort_values(["coarse_", "date_start", "published", "report_id"], kind="stable")
-    kind = order.groupby(["family_", "event_type", "iso3", "side_", "admin1", "geo_precision",
-                          "latitude", "longitude", "date_start", "date_end", "coarse_", "stated_"],
-                         dropna=False, sort=False).ngroup()
-    first = ~kind.duplicated()
+    keys = pa.table({c: pa.array(df[c], from_pandas=True)
+                     for c in ("coarse_", "date_start", "published", "report_id")})
+    order = pc.sort_indices(keys, [(c, "ascending") for c in keys.column_names]).to_numpy()
+    kind = df.groupby(["family_", "event_type", "iso3", "side_", "admin1", "geo_precision",
+                       "latitude", "longitude", "date_start", "date_end", "coarse_", "stated_"],
+                      dropna=False, sort=False).ngroup().to_numpy()
+    first = order[~pd.Series(kind[order]).duplicated().to_numpy()]  # in matching order
     incidents: list[_Incident] = []
     by_day: dict[tuple, list[_Incident]] = {}
     waiting = []
-    for pos, r in zip(kind[first].tolist(), _rows(order[first.to_numpy()]), strict=True):
+    for pos, r in zip(kind[first].tolist(), _rows(df.take(first)), strict=True):
         side = r.side_ if isinstance(r.side_, str) else None
         admin1 = r.admin1 if isinstance(r.admin1, str) else None
         troops = r.family_ == "troops"
@@ -136,7 +145,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
             chosen = min(fits, key=lambda inc: (
                 abs((inc.start - r.date_start).days), GEO_RANK[inc.geo],
                 0.0 if math.isnan(inc.lat) or math.isnan(r.latitude)
-                else _km(inc.lat, inc.lon, r.latitude, r.longitude), inc.seq)) if fits else None
+                else _distance(inc.lat, inc.lon, r.latitude, r.longitude), inc.seq)) if fits else None
         elif len(fits) == 1:
             chosen = fits[0]
         else:
@@ -150,14 +159,19 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         fits = fits or ([] if ambiguous else _adjacent(coarse_by_day, block, r, admin1, side))
         chosen = min(fits, key=lambda inc: inc.seq) if fits else None
         _join(chosen, pos, r, block, admin1, side, incidents, coarse_by_day, off_day)
-    seq_of_kind = pd.Series([inc.seq for inc in incidents for _ in inc.members],
-                            index=[k for inc in incidents for k in inc.members])
-    seq = pd.Series(seq_of_kind.reindex(kind.to_numpy()).to_numpy(), index=kind.index)
-    firsts = (df[["published", "report_id"]].assign(seq=seq)
-              .sort_values(["seq", "published", "report_id"], kind="stable")
-              .drop_duplicates("seq"))
-    names = dict(zip(firsts["seq"], map(incident_id, firsts["report_id"]), strict=True))
-    return seq.reindex(reports.index).map(names).astype(object)
+    seq_of_kind = np.empty(len(first), dtype=np.int64)
+    for inc in incidents:
+        seq_of_kind[inc.members] = inc.seq
+    seq = seq_of_kind[kind]
+    # Each incident is named after its earliest report (by publication, then report_id).
+    earliest = pc.sort_indices(pa.table({"seq": seq, "published": keys["published"],
+                                         "report_id": keys["report_id"]}),
+                               [("seq", "ascending"), ("published", "ascending"),
+                                ("report_id", "ascending")]).to_numpy()
+    heads = earliest[np.r_[True, np.diff(seq[earliest]) != 0]]
+    names = np.array([incident_id(rid) for rid in
+                      keys["report_id"].take(pa.array(heads)).to_pylist()], dtype=object)
+    return pd.Series(names[seq], index=reports.index, dtype=object)
 
 
 def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
@@ -248,7 +262,7 @@ class _Groups:
         self.frame = reports
         self.code, self.names = pd.factorize(reports["incident_id"], sort=True)
         rid = pd.factorize(reports["report_id"], sort=True)[0]
-        published = reports["published"].to_numpy(dtype="datetime64[ns]").astype("int64")
+        published = pd.DatetimeIndex(reports["published"]).asi8  # not via Python objects
         order = np.lexsort((rid, published))  # earliest report first: ties go to it
         self.order = np.empty(len(reports), dtype=np.int64)
         self.order[order] = np.arange(len(reports))
@@ -304,6 +318,18 @@ class _Groups:
         return ([sorted(set(sources[a:b])) for a, b in pairs], [reports[a:b] for a, b in pairs])
 
 
+WHEN = ["date", "date_start", "date_end", "date_precision"]
+WHERE = ["place", "admin1", "admin2", "country", "iso3", "latitude", "longitude", "geonames_id",
+         "geo_precision"]
+
+
+def _lookup(values: pd.Series, table: dict) -> pd.Series:
+    """`values.map(table)` for a column of few distinct values: each is looked up once."""
+    codes, uniques = pd.factorize(values)
+    found = np.array([table.get(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(found[codes], index=values.index).infer_objects()
+
+
 def build_events(reports: pd.DataFrame) -> pd.DataFrame:
     """One row per incident from reports that carry `incident_id` (SPEC §7 events columns).
 
@@ -316,18 +342,17 @@ def build_events(reports: pd.DataFrame) -> pd.DataFrame:
     g = _Groups(reports)
     span = np.array([(e - s).days for s, e in zip(reports["date_start"].tolist(),
                                                   reports["date_end"].tolist(), strict=True)])
-    when = reports.iloc[g.first_by(span)]
-    where = reports.iloc[g.first_by(reports["geo_precision"].map(GEO_RANK).to_numpy())]
+    when = reports[WHEN].iloc[g.first_by(span)]
+    where = reports[WHERE].iloc[g.first_by(_lookup(reports["geo_precision"], GEO_RANK).to_numpy())]
     events = pd.DataFrame(index=pd.Index(g.names, name="incident_id"))
-    specificity = reports["event_type"].map(lambda t: -vocab[t].specificity).to_numpy(dtype=float)
+    specificity = _lookup(reports["event_type"], {t: -v.specificity for t, v in vocab.items()}
+                          ).to_numpy(dtype=float)
     events["event_type"] = g.most_common("event_type", rank=specificity)
-    events["acled_event_type"] = events["event_type"].map(lambda t: vocab[t].acled_event_type)
-    events["acled_sub_event_type"] = events["event_type"].map(
-        lambda t: vocab[t].acled_sub_event_type)
-    for c in ("date", "date_start", "date_end", "date_precision"):
+    for c in ("acled_event_type", "acled_sub_event_type"):
+        events[c] = _lookup(events["event_type"], {t: getattr(v, c) for t, v in vocab.items()})
+    for c in WHEN:
         events[c] = when[c].to_numpy()
-    for c in ("place", "admin1", "admin2", "country", "iso3", "latitude", "longitude",
-              "geonames_id", "geo_precision"):
+    for c in WHERE:
         events[c] = where[c].to_numpy()
     events["actor1"] = g.most_common("actor1")
     events["actor2"] = g.most_common("actor2")
@@ -351,7 +376,7 @@ def build_events(reports: pd.DataFrame) -> pd.DataFrame:
     events["sources"] = sources
     events["source_count"] = [len(x) for x in sources]
     events["report_ids"] = report_ids
-    published = pd.Series(reports["published"].to_numpy()).groupby(g.code, sort=True)
+    published = reports["published"].groupby(g.code, sort=True)
     events["first_reported"] = published.min().to_numpy()
     events["last_reported"] = published.max().to_numpy()
     return events.reset_index()

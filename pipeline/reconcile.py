@@ -15,8 +15,8 @@ import hashlib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np

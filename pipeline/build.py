@@ -38,6 +38,9 @@ class BuildResult:
     incidents: int
     seconds: float
     validation: dict = field(default_factory=dict)
+    # Seconds per stage: read, dates, places, types/counts, reconcile, validate, write. The
+    # three normalizers are summed over parts (CPU time of all workers with an engine's parts).
+    stages: dict[str, float] = field(default_factory=dict)
 
     def line(self) -> str:
         if self.status == "unchanged":
@@ -119,10 +122,20 @@ def _forget_inputs() -> None:
                 obj.cache_clear()
 
 
-def _normalize_part(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
-    """One part of the raw rows → (reports, quarantine records); runs on any engine."""
-    reports, quarantine = normalize(RawBatch(rows=rows))
-    return reports, quarantine.to_dict("records")
+NORMALIZERS = {"dates": "dates", "places": "places", "event": "types/counts"}
+
+
+def _normalize_part(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[dict], dict[str, float]]:
+    """One part of the raw rows → (reports, quarantine records, seconds per normalizer); runs
+    on any engine."""
+    marks: list[tuple[str, float]] = []
+    reports, quarantine = normalize(
+        RawBatch(rows=rows),
+        progress=lambda m: marks.append((NORMALIZERS.get(m.split()[0].rstrip(":"), ""),
+                                         time.perf_counter())))
+    marks.append(("", time.perf_counter()))
+    seconds = {name: b[1] - a[1] for a, b in zip(marks, marks[1:]) if (name := a[0])}
+    return reports, quarantine.to_dict("records"), seconds
 
 
 def _split(rows: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
@@ -165,21 +178,33 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     from .validate import ValidationReport, validate_tables
 
     started = time.perf_counter()
+    stages: dict[str, float] = {}
+    clock = [started]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        stages[stage] = stages.get(stage, 0.0) + now - clock[0]
+        clock[0] = now
+
     with open_engine(engine, scheduler) as runner:
         with _without_gc():
             progress(f"reading {raw}")
             batch = read_raw(raw)
+            lap("read")
             progress(f"normalizing {len(batch.rows):,} reports")
             count = max(runner.parts, -(-len(batch.rows) // PART_ROWS))  # parts bound memory
             parts = runner.map(_normalize_part, _split(batch.rows, count))
             reports = pd.concat([p[0] for p in parts], ignore_index=True)
             quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
+            for name in NORMALIZERS.values():
+                stages[name] = sum(p[2].get(name, 0.0) for p in parts)
             del parts
             # The raw text lives on in reports. An empty frame, not a slice: an Arrow slice
             # of zero rows still holds every buffer of the columns it came from.
             batch.rows = pd.DataFrame(columns=batch.rows.columns)
             _forget_inputs()
             release()
+            lap("normalize")
             progress("reconciling")
             blocks = _blocks(reports) if runner.parts > 1 else [reports]
             ids = pd.concat(runner.map(assign_incidents, blocks)) if len(reports) else None
@@ -189,11 +214,13 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
         tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
         del events, reports, quarantine  # the Arrow tables are the data from here on
         release()
+        lap("reconcile")
         assert batch.raw_count == tables["reports"].num_rows + tables["quarantine"].num_rows, \
             "accounting: raw rows must equal reports + quarantine"
 
         def check() -> ValidationReport:
             """Row checks run part by part on the engine; whole-column checks here."""
+            lap("write")
             progress("validating")
             release()  # what writing the Parquet files held
             if runner.parts > 1:  # one part per worker slot, at most PART_ROWS rows each
@@ -207,10 +234,13 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
                 lines = "\n".join(f.line() for f in report.failures)
                 raise ValidationFailed(f"validation failed, nothing published (results in "
                                        f"{where}):\n{lines}", report)
+            lap("validate")
             return report
 
         progress("publishing")
         status, version, report = publish(out, tables, batch.files, check)
+        lap("write")
     return BuildResult(status, version, batch.raw_count, tables["reports"].num_rows,
                        tables["quarantine"].num_rows, tables["events"].num_rows,
-                       time.perf_counter() - started, report.summary() if report else {})
+                       time.perf_counter() - started, report.summary() if report else {},
+                       {k: round(v, 2) for k, v in stages.items()})

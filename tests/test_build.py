@@ -97,6 +97,19 @@ def test_rebuild_is_unchanged_and_byte_identical(tmp_path):
         assert a == b
 
 
+def test_stages_account_for_the_build(tmp_path):
+    """Seconds per stage (what `make bench` prints): the wall stages add up to the build,
+    and the normalizers fit inside normalize; an unchanged build does no validation."""
+    first = pipeline.build(SAMPLE, tmp_path / "a")
+    walls = ["read", "normalize", "reconcile", "write", "validate"]
+    assert set(first.stages) == set(walls) | {"dates", "places", "types/counts"}
+    assert sum(first.stages[s] for s in walls) == pytest.approx(first.seconds, abs=0.05)
+    inner = first.stages["dates"] + first.stages["places"] + first.stages["types/counts"]
+    assert 0 < inner <= first.stages["normalize"] + 0.01
+    again = pipeline.build(SAMPLE, tmp_path / "a")
+    assert "validate" not in again.stages and again.stages["write"] >= 0
+
+
 def test_new_report_publishes_v2_and_keeps_ids(sample_copy, tmp_path):
     out = tmp_path / "out"
     pipeline.build(sample_copy, out)

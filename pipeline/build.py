@@ -134,7 +134,8 @@ def _normalize_part(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[dict], dict[
         progress=lambda m: marks.append((NORMALIZERS.get(m.split()[0].rstrip(":"), ""),
                                          time.perf_counter())))
     marks.append(("", time.perf_counter()))
-    seconds = {name: b[1] - a[1] for a, b in zip(marks, marks[1:]) if (name := a[0])}
+    seconds = {name: b[1] - a[1]
+               for a, b in zip(marks, marks[1:], strict=False) if (name := a[0])}
     return reports, quarantine.to_dict("records"), seconds
 
 
@@ -189,7 +190,7 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     with open_engine(engine, scheduler) as runner:
         with _without_gc():
             progress(f"reading {raw}")
-            batch = read_raw(raw)
+            batch = read_raw(raw, runner.map if runner.parts > 1 else None)
             lap("read")
             progress(f"normalizing {len(batch.rows):,} reports")
             count = max(runner.parts, -(-len(batch.rows) // PART_ROWS))  # parts bound memory

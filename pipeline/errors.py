@@ -17,6 +17,9 @@ class InputError(PipelineError):
         super().__init__(f"{where}: {problem}")
         self.path, self.line, self.problem = path, line, problem
 
+    def __reduce__(self):  # noqa: ANN204 — rebuilt from its fields when it crosses processes
+        return type(self), (self.path, self.line, self.problem)
+
 
 class RowError(ValueError):
     """A value a normalizer cannot use: the row goes to quarantine under `reason` (SPEC §5)."""

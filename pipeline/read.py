@@ -10,7 +10,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -236,33 +236,41 @@ def raw_record(row: pd.Series) -> dict:
     return record
 
 
-def read_raw(raw_dir: Path | str) -> RawBatch:
-    """Read every raw file under `raw_dir` into one frame; row problems go to quarantine."""
+def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] | None = None
+             ) -> RawBatch:
+    """Read every raw file under `raw_dir` into one frame; row problems go to quarantine.
+
+    `mapper` (an engine's map) parses the files in parallel. Their bytes are read here and
+    sent along, so workers need no access to the raw folder."""
     raw_dir = Path(raw_dir)
+    files = ((p.relative_to(raw_dir).as_posix(), p.read_bytes()) for p in discover(raw_dir))
+    parsed = mapper(_read_file, list(files)) if mapper else map(_read_file, files)
     frames: list[pd.DataFrame] = []
     batch = RawBatch(rows=pd.DataFrame())
-    for path in discover(raw_dir):
-        name = path.relative_to(raw_dir).as_posix()
-        data = path.read_bytes()
-        text = _decode(data, name)
-        digest = hashlib.sha256(data).hexdigest()
-        fast = _read_csv_fast(data, name) if path.suffix.lower() == ".csv" else None
-        if fast is not None:
-            keys, columns, lines = fast
-            frames.append(_assemble(keys, columns, lines, name))
-            batch.files.append(InputFile(name, digest, len(lines)))
-            continue
-        reader = _read_csv if path.suffix.lower() == ".csv" else _read_jsonl
-        keys, rows, bad = reader(text, name)
-        frames.append(_frame(keys, rows, name))
+    for frame, bad, file in parsed:
+        frames.append(frame)
         batch.quarantine.extend(bad)
-        batch.files.append(InputFile(name, digest, len(rows) + len(bad)))
+        batch.files.append(file)
     if frames:
         rows_frame = pd.concat(frames, ignore_index=True)
     else:
         rows_frame = _frame(list(RAW_COLUMNS), [], "")
     batch.rows = _reject(rows_frame, batch.quarantine)
     return batch
+
+
+def _read_file(item: tuple[str, bytes]) -> tuple[pd.DataFrame, list[dict], InputFile]:
+    """One raw file's bytes → (rows, unreadable rows as quarantine, the file's record)."""
+    name, data = item
+    text = _decode(data, name)
+    digest = hashlib.sha256(data).hexdigest()
+    csv_file = name.lower().endswith(".csv")
+    fast = _read_csv_fast(data, name) if csv_file else None
+    if fast is not None:
+        keys, columns, lines = fast
+        return _assemble(keys, columns, lines, name), [], InputFile(name, digest, len(lines))
+    keys, rows, bad = (_read_csv if csv_file else _read_jsonl)(text, name)
+    return _frame(keys, rows, name), bad, InputFile(name, digest, len(rows) + len(bad))
 
 
 def _reject(frame: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:

@@ -27,6 +27,23 @@ def test_local_cluster_matches_pandas(sample_build, tmp_path):
     assert _bytes(tmp_path / "dask") == _bytes(sample_build)
 
 
+def test_a_worker_names_the_unreadable_file_and_line(raw, tmp_path):
+    """Files are parsed on the workers; an unreadable one stops the build as with pandas."""
+    from pipeline.errors import InputError
+    from tests.conftest import HEADER, write
+
+    write(raw, "a.csv", HEADER + "r1,AP,2024-01-05,drone strike,Thursday,Baghdad,Iraq,,,\n")
+    write(raw, "b.csv", HEADER + "r2,AP,2024-01-05,drone strike,Thursday,Baghdad,Iraq,,,\n"
+          + "r3,AP,2024-01-05,drone strike,Thursday,\"Erbil\n")
+    with pytest.raises(InputError) as pandas_error:
+        pipeline.build(raw, tmp_path / "pandas")
+    with pytest.raises(InputError) as dask_error:
+        pipeline.build(raw, tmp_path / "dask", engine="dask")
+    assert str(dask_error.value) == str(pandas_error.value)
+    assert (dask_error.value.path, dask_error.value.line) == ("b.csv", 3)
+    assert not (tmp_path / "dask" / "LATEST").exists()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -101,14 +101,14 @@ def bench_reconcile(frame: pd.DataFrame) -> dict:
             "rows_per_s": round(len(reports) / t_rec)}
 
 
-def bench_build(rows: int) -> dict:
+def bench_build(rows: int, engine: str = "pandas") -> dict:
     """A whole build (read → publish) of `rows` synthetic reports in a child process."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = write_raw(rows, Path(tmp) / "raw")
         code = ("import json, time, pipeline\n"
                 "from benchmarks.run import peak_mb\n"
                 "t0 = time.perf_counter()\n"
-                f"r = pipeline.build({str(raw)!r}, {str(Path(tmp) / 'out')!r})\n"
+                f"r = pipeline.build({str(raw)!r}, {str(Path(tmp) / 'out')!r}, engine={engine!r})\n"
                 "print(json.dumps({'seconds': round(time.perf_counter() - t0, 2),"
                 " 'stages': r.stages, 'incidents': r.incidents, 'reports': r.reports,"
                 " 'peak_rss_mb': peak_mb()}))\n")
@@ -116,6 +116,7 @@ def bench_build(rows: int) -> dict:
                              cwd=HERE.parent, check=True)
         result = json.loads(out.stdout.strip().splitlines()[-1])
         result["rows"] = rows
+        result["engine"] = engine
         result["rows_per_s"] = round(rows / result["seconds"])
         return result
 
@@ -128,6 +129,8 @@ def main() -> None:
     results = {"machine": machine, "generate_seconds": round(t_gen, 1),
                "normalize": bench_normalizers(frame), "reconcile": bench_reconcile(frame),
                "build": [bench_build(n) for n in BUILD_ROWS],
+               # the same build on a local dask cluster of two workers (client RSS only)
+               "dask_build": bench_build(min(BUILD_ROWS), "dask"),
                "bench_peak_rss_mb": peak_mb()}
     results["linearity"] = _linearity(results["build"])
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -153,6 +156,9 @@ def main() -> None:
             label = f"  {stage}" if stage in NORMALIZERS.values() else stage
             if seconds:
                 print(f"  {label:<16}{seconds:>9}{round(b['rows'] / seconds):>12,}")
+    d = results["dask_build"]
+    print(f"\ndask engine, local cluster of 2 workers, {d['rows']:,} reports: {d['seconds']} s "
+          f"({d['rows_per_s']:,} rows/s)")
     if results["linearity"]:
         lin = results["linearity"]
         print(f"linearity: {lin['rows'][1]:,} rows took {lin['ratio']}× the time of {lin['rows'][0]:,} "

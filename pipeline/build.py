@@ -38,8 +38,9 @@ class BuildResult:
     incidents: int
     seconds: float
     validation: dict = field(default_factory=dict)
-    # Seconds per stage: read, dates, places, types/counts, reconcile, validate, write. The
-    # three normalizers are summed over parts (CPU time of all workers with an engine's parts).
+    # Seconds per stage: read, normalize, reconcile, validate, write (they add up to
+    # `seconds`), and within normalize dates, places and types/counts, summed over its parts
+    # (on an engine's workers that is their time together, not wall time).
     stages: dict[str, float] = field(default_factory=dict)
 
     def line(self) -> str:

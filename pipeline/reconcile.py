@@ -103,6 +103,13 @@ def _rows(frame: pd.DataFrame) -> Iterator[_Row]:
     return map(_Row._make, zip(*(frame[c].tolist() for c in _FIELDS), strict=True))
 
 
+def _lookup(values: pd.Series, table: dict) -> pd.Series:
+    """`values.map(table)` for a column of few distinct values: each is looked up once."""
+    codes, uniques = pd.factorize(values)
+    found = np.array([table.get(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(found[codes], index=values.index).infer_objects()
+
+
 def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     """The incident_id of every report (index-aligned). Deterministic for a given set of reports.
 
@@ -116,7 +123,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     sides = actor_sides()
     used = ["event_type", "iso3", "admin1", "geo_precision", "latitude", "longitude",
             "date_start", "date_end", "date_precision", "date_method", "published", "report_id"]
-    df = reports[used].assign(  # only what matching reads: sorting copies every column
+    df = reports[used].assign(  # only what matching reads
         family_=_lookup(reports["event_type"], families),
         coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"].tolist(),
                                                 reports["geo_precision"].tolist(), strict=True)],
@@ -321,13 +328,6 @@ class _Groups:
 WHEN = ["date", "date_start", "date_end", "date_precision"]
 WHERE = ["place", "admin1", "admin2", "country", "iso3", "latitude", "longitude", "geonames_id",
          "geo_precision"]
-
-
-def _lookup(values: pd.Series, table: dict) -> pd.Series:
-    """`values.map(table)` for a column of few distinct values: each is looked up once."""
-    codes, uniques = pd.factorize(values)
-    found = np.array([table.get(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(found[codes], index=values.index).infer_objects()
 
 
 def build_events(reports: pd.DataFrame) -> pd.DataFrame:

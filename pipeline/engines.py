@@ -34,7 +34,9 @@ class DaskEngine:
         self.parts = 2 * workers
 
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-        futures = self.client.map(fn, items, pure=False)
+        # Parts are data, not task arguments: scattered first, they go to the workers
+        # directly instead of inside the task graph.
+        futures = self.client.map(fn, self.client.scatter(items, hash=False), pure=False)
         return self.client.gather(futures)
 
 

@@ -576,6 +576,15 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
                 return _admin_record(gaz, (iso2, gaz.rows[int(a[3])][4]),  # type: ignore
                                      "list_admin1")
             return _country_record(gaz, gaz.rows[int(a[3])][3], "list_country")  # type: ignore
+    admins = [f for f in found if f[2] == "admin1"]
+    if len(sites) == 1 and _several_targets(tokens[:sites[0][0]]):
+        # "the radio and the port of Salif in Hodeidah Governorate": targets across the
+        # province that holds the one place named, so the province is the report's place.
+        site = _record(gaz, int(sites[0][3]), "point", "mention")  # type: ignore[call-overload]
+        holding = [f for f in admins if f[0] >= sites[0][1]
+                   and gaz.admin1[f[3]][0] == site.admin1]  # type: ignore[index]
+        if holding:
+            return _admin_record(gaz, holding[0][3], "list_admin1")  # type: ignore[arg-type]
     curated = [f for f in sites if f[2] == "curated"]
     if sites:
         start, end, kind, ref = curated[0] if curated else sites[0]
@@ -589,7 +598,6 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
         if near or gaz.rows[int(ref)][7] in ("district", "street"):  # type: ignore
             record = _replace(record, geo_precision="near")
         return record
-    admins = [f for f in found if f[2] == "admin1"]
     if admins:
         return _admin_record(gaz, admins[0][3], "mention")  # type: ignore[arg-type]
     isos = {str(f[3]) for f in found}
@@ -599,6 +607,17 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
     if hint and iso2 != hint:
         raise PlaceError("place_ambiguous", f"{text!r} names another country than the hint")
     return _country_record(gaz, iso2, "mention")
+
+
+_DETERMINERS = {"the", "a", "an", "le", "la", "les", "l", "un", "une"}
+
+
+def _several_targets(tokens: list[str]) -> bool:
+    """`the radio and the port of …`: two noun phrases, each with its own determiner, before
+    the place (not `a camp and depot near …`, one phrase of two nouns)."""
+    return any(t in _CONJUNCTIONS and i > 0 and tokens[i - 1] not in _ARTICLES
+               and i + 1 < len(tokens) and tokens[i + 1] in _DETERMINERS
+               for i, t in enumerate(tokens))
 
 
 def resolve_place(text: str | None, country: str | None = None) -> Place:

@@ -33,6 +33,12 @@ from pipeline.places import PlaceError, resolve_place
      "curated"),
     ("a training facility near Abu Kamal and a safe house near Mayadin", "Syria", "Deir ez-Zor",
      "Deir ez-Zor", "SYR", "admin1", "list_admin1"),
+    # several targets, one of them placed, in the province that holds it (Palinfo, 31 May 2024)
+    ("the radio and the port of Salif in Hodeidah Governorate", "Yemen", "Al Hudaydah",
+     "Al Hudaydah", "YEM", "admin1", "list_admin1"),
+    # one phrase of two nouns stays at the place
+    ("a training camp and weapons depot near Abu Kamal in Deir ez-Zor province", "Syria",
+     "Ālbū Kamāl", "Deir ez-Zor", "SYR", "near", "mention"),
     ("Al-Qa'im near the Syrian border and Jurf al-Sakhar south of Baghdad", "Iraq", "Iraq", None,
      "IRQ", "country", "list_country"),
     ("Rukban camp near Syria's borders with Iraq and Jordan", "Syria", "Syria", None, "SYR",

@@ -26,8 +26,8 @@ def test_gold_pairwise_precision_recall_and_figures():
     assert result["reports"] >= 150 and result["incidents"] >= 40
     assert result["precision"] >= 0.95, result["merged"]
     # Issue #5 asks for 0.95; under SPEC §6 (written-out days never merge) real reporting
-    # gives 0.929 here: outlets in other time zones write out another day (README, Accuracy).
-    assert result["recall"] >= 0.92, result["split"]
+    # gives 0.940 here: outlets in other time zones write out another day (README, Accuracy).
+    assert result["recall"] >= 0.935, result["split"]
     assert result["figures_checked"] >= 35
     assert result["figures_exact"] == result["figures_checked"], result["figure_misses"]
 

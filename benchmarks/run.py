@@ -24,6 +24,8 @@ from benchmarks.synth import synth_reports, write_raw
 from pipeline.build import NORMALIZERS
 
 HERE = Path(__file__).parent
+# A build's stages; "normalize" is the wall time of dates, places and types/counts together.
+STAGES = ["read", "normalize", "dates", "places", "types/counts", "reconcile", "validate", "write"]
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 NAIVE_ROWS = int(os.environ.get("BENCH_NAIVE_ROWS", "20000"))
 BUILD_ROWS = [int(n) for n in os.environ.get("BENCH_BUILD_ROWS", "100000,1000000").split(",")]
@@ -164,10 +166,6 @@ def main() -> None:
         print(f"linearity: {lin['rows'][1]:,} rows took {lin['ratio']}× the time of {lin['rows'][0]:,} "
               f"({lin['rows'][1] // lin['rows'][0]}× the rows; target ≤ 11×)")
     print(f"machine: {machine['processor']}, {machine['cpus']} CPUs, Python {machine['python']}")
-
-
-# A build's stages; "normalize" is the wall time of dates, places and types/counts together.
-STAGES = ["read", "normalize", "dates", "places", "types/counts", "reconcile", "validate", "write"]
 
 
 def _linearity(builds: list[dict]) -> dict | None:

@@ -577,7 +577,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
                                      "list_admin1")
             return _country_record(gaz, gaz.rows[int(a[3])][3], "list_country")  # type: ignore
     admins = [f for f in found if f[2] == "admin1"]
-    if len(sites) == 1 and _several_targets(tokens[:sites[0][0]]):
+    if len(sites) == 1 and admins and _several_targets(tokens[:sites[0][0]]):
         # "the radio and the port of Salif in Hodeidah Governorate": targets across the
         # province that holds the one place named, so the province is the report's place.
         site = _record(gaz, int(sites[0][3]), "point", "mention")  # type: ignore[call-overload]

@@ -155,7 +155,7 @@ def main() -> None:
         print(f"  {'stage':<16}{'seconds':>9}{'rows/s':>12}")
         for stage in STAGES:
             seconds = b["stages"].get(stage)
-            label = f"  {stage}" if stage in NORMALIZERS.values() else stage
+            label = f"  {stage}" if stage in NORMALIZERS else stage
             if seconds:
                 print(f"  {label:<16}{seconds:>9}{round(b['rows'] / seconds):>12,}")
     d = results["dask_build"]

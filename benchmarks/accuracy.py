@@ -23,43 +23,80 @@ import pandas as pd
 
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "data"
 POINT_KM = 25.0
+PLACE_GOLD = ["places_gold.csv", "places_gold_region.csv"]
 FIGURES = ["killed_low", "killed_high", "injured_low", "injured_high"]
 
 
+WRONG_KM = 50.0
+EXPECT_ERROR = {"ambiguous": "place_ambiguous", "unresolved": "place_unresolved"}
+
+
 def places_accuracy(path: Path = GOLD / "places_gold.csv") -> dict:
-    """Resolve every gold place string; count ISO3, admin1 and point agreement."""
+    """Resolve every gold place string; count ISO3, admin1 and point agreement, and the
+    confidently wrong answers: published as `point`/`near` but more than `WRONG_KM` from the
+    truth, in another country or (when it names one) another province than the truth, or for
+    a text the truth says is ambiguous or names no place."""
     from pipeline.places import PlaceError, _km, resolve_place
 
     with open(path, encoding="utf-8", newline="") as fh:
         gold = list(csv.DictReader(fh))
-    iso3 = admin1 = admin1_n = points = points_n = 0
+    iso3 = iso3_n = admin1 = admin1_n = points = points_n = errors = errors_n = wrong = 0
+    precise = 0
     misses: list[dict] = []
     for row in gold:
+        want_error = EXPECT_ERROR.get(row.get("precision", ""))
+        has_point = bool(row["latitude"]) and row["precision"] in ("point", "near")
         try:
             got = resolve_place(row["place"], row["country"] or None)
         except PlaceError as exc:
-            misses.append({"place": row["place"], "expected": row["iso3"], "got": exc.reason})
+            if want_error:
+                errors_n += 1
+                errors += exc.reason == want_error
+            iso3_n += bool(row["iso3"])
             admin1_n += bool(row["admin1"])
-            points_n += bool(row["latitude"]) and row["precision"] in ("point", "near")
+            points_n += has_point
+            if exc.reason != want_error:
+                misses.append({"place": row["place"], "expected": want_error or row["iso3"],
+                               "got": exc.reason})
             continue
-        ok = got.iso3 == row["iso3"]
-        iso3 += ok
+        ok = True
+        if want_error:
+            errors_n += 1
+            ok = False
+        if row["iso3"]:
+            iso3_n += 1
+            iso3 += got.iso3 == row["iso3"]
+            ok &= got.iso3 == row["iso3"]
         if row["admin1"]:
             admin1_n += 1
             ok &= got.admin1 == row["admin1"]
             admin1 += got.admin1 == row["admin1"]
-        if row["latitude"] and row["precision"] in ("point", "near"):
+        km = math.inf
+        if has_point:
             points_n += 1
             km = (_km(float(row["latitude"]), float(row["longitude"]), got.latitude, got.longitude)
                   if got.latitude is not None and not math.isnan(got.latitude) else math.inf)
             ok &= km <= POINT_KM
             points += km <= POINT_KM
+        if got.geo_precision in ("point", "near"):
+            precise += 1
+            off = ((has_point and km > WRONG_KM) or bool(want_error)
+                   or (row["iso3"] and got.iso3 != row["iso3"])
+                   or (row["admin1"] and got.admin1 and got.admin1 != row["admin1"]))
+            wrong += bool(off)
+        else:
+            off = False
         if not ok:
-            misses.append({"place": row["place"], "expected": f"{row['iso3']}/{row['admin1']}",
-                           "got": f"{got.iso3}/{got.admin1} {got.place} ({got.place_method})"})
-    return {"places": len(gold), "iso3": round(iso3 / len(gold), 4),
-            "admin1": round(admin1 / admin1_n, 4), "admin1_n": admin1_n,
-            "points_25km": round(points / points_n, 4), "points_n": points_n, "misses": misses}
+            misses.append({"place": row["place"], "expected": f"{row['iso3']}/{row['admin1']}"
+                           + (f" {row['precision']}" if want_error else ""),
+                           "got": f"{got.iso3}/{got.admin1} {got.place} ({got.geo_precision}, "
+                                  f"{got.place_method})", "confidently_wrong": bool(off)})
+    return {"file": path.name, "places": len(gold), "iso3": round(iso3 / max(iso3_n, 1), 4),
+            "admin1": round(admin1 / max(admin1_n, 1), 4), "admin1_n": admin1_n,
+            "points_25km": round(points / max(points_n, 1), 4), "points_n": points_n,
+            "errors_expected": errors_n, "errors_right": errors,
+            "precise": precise, "confidently_wrong": wrong,
+            "confidently_wrong_share": round(wrong / max(precise, 1), 4), "misses": misses}
 
 
 def _pairs(groups: pd.Series) -> set[tuple[str, str]]:
@@ -131,12 +168,17 @@ def _read_one(path: Path):  # noqa: ANN202
 
 
 def main() -> None:
-    places = places_accuracy()
-    print(f"places: {places['places']} gold strings; ISO3 {places['iso3']:.1%}, "
-          f"admin1 {places['admin1']:.1%} of {places['admin1_n']}, "
-          f"points within {POINT_KM:.0f} km {places['points_25km']:.1%} of {places['points_n']}")
-    for miss in places["misses"]:
-        print(f"  miss: {miss['place']!r}: expected {miss['expected']}, got {miss['got']}")
+    all_places = [places_accuracy(GOLD / name) for name in PLACE_GOLD]
+    for places in all_places:
+        print(f"places ({places['file']}): {places['places']} gold strings; ISO3 "
+              f"{places['iso3']:.1%}, admin1 {places['admin1']:.1%} of {places['admin1_n']}, "
+              f"points within {POINT_KM:.0f} km {places['points_25km']:.1%} of "
+              f"{places['points_n']}, quarantined as the truth says {places['errors_right']} of "
+              f"{places['errors_expected']}; confidently wrong {places['confidently_wrong']} of "
+              f"{places['precise']} published as point/near "
+              f"({places['confidently_wrong_share']:.1%})")
+        for miss in places["misses"]:
+            print(f"  miss: {miss['place']!r}: expected {miss['expected']}, got {miss['got']}")
     rec = reconcile_accuracy()
     print(f"reconcile: {rec['reports']} gold reports ({rec['quarantined']} quarantined) in "
           f"{rec['incidents']} incidents → {rec['predicted_incidents']} predicted; pairwise "
@@ -150,7 +192,7 @@ def main() -> None:
     for miss in rec["figure_misses"]:
         print(f"  figures {miss['incident']}: expected {miss['expected']}, got {miss['got']}")
     out = Path(__file__).parent / "accuracy.json"
-    out.write_text(json.dumps({"places": places, "reconcile": rec}, indent=2, ensure_ascii=False,
+    out.write_text(json.dumps({"places": all_places, "reconcile": rec}, indent=2, ensure_ascii=False,
                               default=str) + "\n")
 
 

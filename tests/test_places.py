@@ -41,8 +41,9 @@ from pipeline.places import PlaceError, resolve_place
      "Ālbū Kamāl", "Deir ez-Zor", "SYR", "near", "mention"),
     ("Al-Qa'im near the Syrian border and Jurf al-Sakhar south of Baghdad", "Iraq", "Iraq", None,
      "IRQ", "country", "list_country"),
+    # a camp no gazetteer has: the country, marked as a place we could not locate
     ("Rukban camp near Syria's borders with Iraq and Jordan", "Syria", "Syria", None, "SYR",
-     "country", "country_hint"),
+     "country", "unlocated"),
     ("محيط شارع بور سعيد شرق مدينة دير الزور", "سوريا", "Deir ez-Zor", "Deir ez-Zor", "SYR", "near",
      "mention"),
 ])

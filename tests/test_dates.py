@@ -186,3 +186,41 @@ def test_a_night_into_the_day_after_publication(text, language, published, start
     then ends at publication, as every period that reaches it does."""
     got = parse_date(text, date.fromisoformat(published), language)
     assert (got.start.isoformat(), got.end.isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize(("text", "clock"), [
+    ("about 5 p.m. Eastern on Friday 9 August", (17 * 60, "America/New_York")),
+    ("23:30 GMT on 3 January", (23 * 60 + 30, "UTC")),
+    ("around 6:30 pm local Baghdad time on January 20", (18 * 60 + 30, "Asia/Baghdad")),
+    ("0200 local time Thursday", (2 * 60, "local")),
+    ("at 11 pm EST Jan 4", (23 * 60, "America/New_York")),
+    ("Thursday, 1900 hours", (19 * 60, None)),  # no zone: the place's own time
+    ("25:70 on Friday", (None, None)),  # impossible: ignored for the day
+    ("le 3 et 4 janvier", None),  # French "et" is no time zone
+    ("Friday", None),
+])
+def test_clock_times_and_zones(text, clock):
+    from pipeline.dates import clock_of
+
+    assert clock_of(text) == clock
+
+
+@pytest.mark.parametrize(("text", "iso3", "day", "how"), [
+    # the evening of the 9th in Washington is past midnight in Syria
+    ("about 5 p.m. Eastern on Friday 9 August", "SYR", "2024-08-10",
+     "+tz:America/New_York>Asia/Damascus"),
+    ("9 August 2024 at 23:30 GMT", "IRQ", "2024-08-10", "+tz:UTC>Asia/Baghdad"),
+    ("9 August 2024 at 10:00 GMT", "IRQ", "2024-08-09", "+tz:UTC>Asia/Baghdad"),
+    ("9 August 2024, 0200 local time", "IRQ", "2024-08-09", "+local_time"),
+    ("9 August 2024 at 25:70", "IRQ", "2024-08-09", "+time_ignored"),
+    # a country of several zones: the day as written, and said so
+    ("about 5 p.m. Eastern on Friday 9 August", "USA", "2024-08-09", "+tz:America/New_York>?"),
+])
+def test_localize_moves_a_clock_time_to_the_local_day(text, iso3, day, how):
+    from pipeline.dates import localize_dates
+
+    dates = normalize_dates(pd.Series([text]), pd.Series(["2024-08-11"]), pd.Series(["en"]))
+    out = localize_dates(dates, pd.Series([text]), pd.Series([iso3]))
+    assert str(out["date"][0]) == day
+    assert out["date_method"][0] == dates["date_method"][0] + how
+    assert out["date_start"][0] == out["date"][0] == out["date_end"][0]

@@ -12,7 +12,14 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.dates import parse_date, parse_published
 from pipeline.events import classify_event, parse_count
-from pipeline.extract import extract_file, sentences
+from pipeline.extract import (
+    MAX_ARTICLE_BYTES,
+    extract_file,
+    extract_files,
+    extract_text,
+    score_articles,
+    sentences,
+)
 from pipeline.places import resolve_place
 from tests.conftest import ROOT
 
@@ -92,29 +99,132 @@ def test_cli_needs_a_publication_time(tmp_path):
         2, f"Error: {article}: no publication time: add a `published:` line or --published\n")
 
 
-def _evaluate() -> tuple[int, int, int, list]:
-    found = expected = right = 0
-    misses = []
-    for path in sorted(ARTICLES.glob("*.txt")):
-        want = [json.loads(line) for line in path.with_suffix(".expected.jsonl").read_text(
-            encoding="utf-8").splitlines() if line.strip()]
-        got = [normalized(r) for r in extract_file(path)]
-        found, expected = found + len(got), expected + len(want)
-        left = list(got)
-        for w in want:
-            hit = next((g for g in left if matches(g, w)), None)
-            if hit is None:
-                misses.append((path.name, w))
-            else:
-                left.remove(hit)
-                right += 1
-    return found, expected, right, misses
+def test_old_articles_still_found():
+    """The eight articles the first rules were written on (a*.txt)."""
+    score = score_articles(ARTICLES, "a*.txt")
+    print(f"\nold eight:\n{score.table()}")
+    assert score.recall == 1.0 and score.precision >= 0.85, score.misses
+    assert all(score.field_recall(f) >= 0.85 for f in ("type", "date", "place", "figures"))
 
 
-@pytest.mark.skipif(not list(ARTICLES.glob("*.txt")), reason="no test articles")
-def test_precision_and_recall_on_test_articles():
-    found, expected, right, misses = _evaluate()
-    precision, recall = right / max(found, 1), right / max(expected, 1)
-    print(f"extract: {right} of {expected} expected reports found, {found} extracted: "
-          f"precision {precision:.2f}, recall {recall:.2f}")
-    assert precision >= 0.6 and recall >= 0.6, misses
+def test_new_corpus_precision_and_recall():
+    """The articles of many voices (b*.txt), written with their expected reports before the
+    rules changed for them: incidents and each field."""
+    score = score_articles(ARTICLES, "b*.txt")
+    print(f"\nnew corpus ({score.articles} articles):\n{score.table()}")
+    assert score.articles >= 30
+    assert score.precision >= 0.9 and score.recall >= 0.9, (score.misses, score.extras)
+    for name in ("type", "date", "place", "figures", "actor1"):
+        assert score.field_precision(name) >= 0.85 and score.field_recall(name) >= 0.8, name
+    assert score.bad_actor1 == []  # actor1 is never a speaker, a victim or a target
+
+
+def test_held_out_articles():
+    """Articles written after the rules were settled and never used to change them (h*.txt):
+    the figure to expect on unseen text. A guard, not a target: do not tune rules on them."""
+    score = score_articles(ARTICLES, "h*.txt")
+    print(f"\nheld out ({score.articles} articles):\n{score.table()}")
+    assert score.precision >= 0.8 and score.recall >= 0.8 and score.bad_actor1 == []
+
+
+def _one(text: str, published: str = "2024-01-29T12:00:00Z", **kw) -> list[dict]:
+    return extract_text(text, published=published, source="Test Wire", **kw)
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    # the seed article: the responder is not the attacker
+    ("Last month, the United States responded to a drone attack by Iran-aligned militants in "
+     "Iraq, which critically injured one US service member and wounded two others, with "
+     "retaliatory airstrikes.", "Iran-aligned militias", "United States"),
+    # victims named first, speakers last
+    ("Three U.S. soldiers were killed on Sunday when a one-way attack drone struck Tower 22 in "
+     "northeast Jordan, U.S. officials said.", None, "United States"),
+    ("An Israeli strike killed three people in Aitaroun on Thursday, the Lebanese health "
+     "ministry said.", "Israel", None),
+    ("Hezbollah said it had fired a salvo of rockets at Safed on Friday.", "Hezbollah", None),
+    ("US strikes on the Houthi-held port of Ras Isa killed 58 people on Thursday, Al Masirah "
+     "TV said.", "United States", "Houthis"),
+    ("A drone strike killed four people in Deir Ezzor on Wednesday, a war monitor said.", None,
+     None),
+])
+def test_roles(text, actor1, actor2):
+    rows = _one(text)
+    assert rows and (rows[0]["actor1"], rows[0]["actor2"]) == (actor1, actor2)
+
+
+def test_datelines_and_sentence_openers_are_not_places():
+    rows = _one("DOHA/GAZA — Israeli air strikes hit a house in Deir al-Balah on Saturday, "
+                "killing four people, medics said.", published="2024-02-03T14:00:00Z")
+    assert [(r["place"], r["country"]) for r in rows] == [("Deir al-Balah", "Palestine, State of")]
+    rows = _one("Une frappe de drone israélien a tué deux personnes samedi dans le sud du Liban, "
+                "selon un bilan officiel.", published="2025-02-15T22:00:00Z", language="fr")
+    assert [(r["place"], r["country"], r["killed"]) for r in rows] == [("Liban", "Lebanon", "deux")]
+
+
+@pytest.mark.parametrize("text", [
+    "A car bomb exploded in Manbij on Monday, killing four civilians.",
+    "A suicide bomber blew himself up in a market in Baghdad on Monday, killing four people.",
+    "Two suicide bombers detonated explosive vests at a house in Kirkuk on Monday, killing four.",
+])
+def test_bombings_in_plain_words(text):
+    rows = _one(text)
+    assert [classify_event(r["event_type"]).event_type for r in rows] == ["ied_attack"]
+
+
+def test_a_later_claim_by_another_speaker_is_attached():
+    rows = _one("A drone strike hit a car in Manbij on Monday. The Syrian Observatory for Human "
+                "Rights, a war monitor, said four people were killed.")
+    assert [(r["source"], r["killed"], r["place"]) for r in rows] == [
+        ("Syrian Observatory for Human Rights", "four", "Manbij")]
+
+
+def test_troops_in_other_words():
+    rows = _one("About 350 U.S. Army and Air Force personnel are deployed at Tower 22.")
+    assert [(normalized(r)["troops"], normalized(r)["iso3"], r["actor1"]) for r in rows] == [
+        (350, "JOR", "United States")]
+
+
+def test_an_undated_event_gets_an_honest_span():
+    row = _one("An Israeli air strike on a clinic in Gaza City killed a senior official, the "
+               "health ministry said.", published="2024-06-24T05:57:00+03:00")[0]
+    assert (normalized(row)["date_start"], normalized(row)["date_end"]) == ("2024-06-23", "2024-06-24")
+    assert row["date_basis"] == "undated: from the day before publication to publication"
+    dated = _one("GAZA, Jun 23 — An Israeli air strike hit a clinic in Gaza City, killing one "
+                 "person, the health ministry said.", published="2024-06-25T05:57:00+03:00")[0]
+    assert (normalized(dated)["date_start"], normalized(dated)["date_end"]) == (
+        "2024-06-23", "2024-06-25")
+    assert dated["date_basis"] == "undated: from the article's latest dated evidence to publication"
+
+
+def test_extracted_rows_are_marked():
+    """The marker lets the build keep a stated event type (no retyping from an inferred actor)."""
+    assert {r["extracted_by"] for r in _one("A US drone strike hit a car in Baghdad on Monday, "
+                                            "killing three people.")} == {"extract"}
+
+
+def test_bad_files_stop_only_themselves(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("published: 2024-01-29\nsource: Test Wire\n\nA drone attack hit Tower 22 "
+                    "on Sunday, killing three soldiers.\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"published: 2024-01-29\n\x00\x01\x02")
+    (tmp_path / "big.txt").write_bytes(b"published: 2024-01-29\n" + b"a" * 5_000_000)
+    (tmp_path / "latin1.txt").write_bytes("published: 2024-01-29\n\nFrappe à Tyr.".encode("latin-1"))
+    paths = [tmp_path / n for n in ("empty.txt", "binary.txt", "good.txt", "big.txt", "latin1.txt")]
+    rows, errors = extract_files(paths)
+    assert len(rows) == 1 and rows[0]["place"] == "Tower 22"
+    assert errors == [f"{tmp_path / 'empty.txt'}: empty file",
+                      f"{tmp_path / 'binary.txt'}: binary file, not article text",
+                      f"{tmp_path / 'big.txt'}: 5,000,022 bytes, more than an article "
+                      f"({MAX_ARTICLE_BYTES:,} at most)",
+                      f"{tmp_path / 'latin1.txt'}: not UTF-8 text (byte 0xe0 at offset 30)"]
+
+
+def test_two_articles_with_the_same_file_name_get_different_ids(tmp_path):
+    for folder, place in (("a", "Manbij"), ("b", "Baghdad")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "article.txt").write_text(
+            f"published: 2024-01-29\nsource: Test Wire\n\nA car bomb exploded in {place} on "
+            "Sunday, killing three people.\n", encoding="utf-8")
+    rows, errors = extract_files([tmp_path / "a" / "article.txt", tmp_path / "b" / "article.txt"])
+    assert not errors and len(rows) == 2 and len({r["report_id"] for r in rows}) == 2

@@ -30,9 +30,28 @@ validate: $(STAMP)
 	$(BIN)/conflict-timeline validate --out $(OUT)
 
 .PHONY: test
-## Run the test suite
+## Run the test suite, without the slow cluster and scale tests (make test-all runs them too)
 test: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+.PHONY: test-slow
+## Run only the slow tests: dask clusters, builds at scale
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
+
+.PHONY: test-all
+## Run every test, slow ones included
+test-all: $(STAMP)
 	$(BIN)/python -m pytest
+
+.PHONY: notebook
+## Open notebooks/explore.ipynb in Jupyter (installs the pinned Notebook server on first use)
+notebook: $(VENV)/.notebook
+	$(BIN)/jupyter notebook notebooks/explore.ipynb
+
+$(VENV)/.notebook: $(STAMP) requirements-notebook.lock
+	$(BIN)/python -m pip install --quiet -r requirements-notebook.lock -c requirements.lock
+	touch $@
 
 .PHONY: bench
 ## Run the benchmarks and write benchmarks/results.json

@@ -1,14 +1,18 @@
 """`make accuracy`: the normalizers scored against the hand-checked gold files in tests/data.
 
-- places_gold.csv: reported place strings from seven countries' reporting with the truth's
-  ISO3, admin1 and coordinates (taken from Wikipedia infoboxes, never from GeoNames).
-- reconcile_gold.csv: real reports from several outlets, each labelled with the real-world
-  incident it describes (`gold_incident`); reconcile_gold_incidents.csv: each incident's
-  killed/injured low and high as SPEC §6 defines them, read off the reports by hand.
+- places_gold.csv: reported place strings from the first theatre (US forces in Iraq, Syria,
+  Jordan) and places_gold_region.csv: 896 strings from other theatres (Yemen's front lines,
+  Gaza and the West Bank, south Lebanon, north Syria, Iran, ...), with the truth's ISO3,
+  admin1 and coordinates (never from GeoNames), or the quarantine the truth expects.
+- reconcile_gold.csv (sparse 2023-24 events) and reconcile_dense_gold.csv (dense front-line
+  days): real reports from several outlets, each labelled with the real-world incident it
+  describes (`gold_incident`, at SPEC §6's grain); *_incidents.csv: each incident's
+  killed/injured low and high, read off the reports by hand.
 
-Figures: ISO3/admin1 agreement and the share of points within 25 km; pairwise merge
-precision and recall (a pair is two reports put in one incident) and the incidents whose
-low/high figures are exactly right. tests/test_places.py and tests/test_reconcile.py assert them.
+Figures: ISO3/admin1 agreement, the share of points within 25 km and the confidently wrong
+answers; pairwise merge precision and recall (a pair is two reports put in one incident) and
+the incidents whose low/high figures are exactly right. tests/test_places.py and
+tests/test_reconcile.py assert them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import pandas as pd
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "data"
 POINT_KM = 25.0
 PLACE_GOLD = ["places_gold.csv", "places_gold_region.csv"]
+RECONCILE_GOLD = ["reconcile_gold", "reconcile_dense_gold"]
 FIGURES = ["killed_low", "killed_high", "injured_low", "injured_high"]
 
 
@@ -179,20 +184,22 @@ def main() -> None:
               f"({places['confidently_wrong_share']:.1%})")
         for miss in places["misses"]:
             print(f"  miss: {miss['place']!r}: expected {miss['expected']}, got {miss['got']}")
-    rec = reconcile_accuracy()
-    print(f"reconcile: {rec['reports']} gold reports ({rec['quarantined']} quarantined) in "
-          f"{rec['incidents']} incidents → {rec['predicted_incidents']} predicted; pairwise "
-          f"precision {rec['precision']:.3f}, recall {rec['recall']:.3f} over {rec['pairs']} "
-          f"pairs; low/high exact for {rec['figures_exact']} of {rec['figures_checked']} "
-          "incidents grouped exactly")
-    for a, b in rec["split"]:
-        print(f"  split: {a} / {b}")
-    for a, b in rec["merged"]:
-        print(f"  merged: {a} / {b}")
-    for miss in rec["figure_misses"]:
-        print(f"  figures {miss['incident']}: expected {miss['expected']}, got {miss['got']}")
+    recs = {name: reconcile_accuracy(GOLD / f"{name}.csv", GOLD / f"{name}_incidents.csv")
+            for name in RECONCILE_GOLD}
+    for name, rec in recs.items():
+        print(f"reconcile ({name}.csv): {rec['reports']} gold reports ({rec['quarantined']} "
+              f"quarantined) in {rec['incidents']} incidents → {rec['predicted_incidents']} "
+              f"predicted; pairwise precision {rec['precision']:.3f}, recall {rec['recall']:.3f} "
+              f"over {rec['pairs']} pairs; low/high exact for {rec['figures_exact']} of "
+              f"{rec['figures_checked']} incidents grouped exactly")
+        for a, b in rec["split"]:
+            print(f"  split: {a} / {b}")
+        for a, b in rec["merged"]:
+            print(f"  merged: {a} / {b}")
+        for miss in rec["figure_misses"]:
+            print(f"  figures {miss['incident']}: expected {miss['expected']}, got {miss['got']}")
     out = Path(__file__).parent / "accuracy.json"
-    out.write_text(json.dumps({"places": all_places, "reconcile": rec}, indent=2, ensure_ascii=False,
+    out.write_text(json.dumps({"places": all_places, "reconcile": recs}, indent=2, ensure_ascii=False,
                               default=str) + "\n")
 
 

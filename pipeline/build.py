@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .dates import normalize_dates
+from .dates import localize_dates, normalize_dates
 from .engines import open_engine
 from .errors import ValidationFailed
 from .events import normalize_events, vocabulary
@@ -42,6 +42,9 @@ class BuildResult:
     # `seconds`), and within normalize dates, places and types/counts, summed over its parts
     # (on an engine's workers that is their time together, not wall time).
     stages: dict[str, float] = field(default_factory=dict)
+    # What the build repaired before publishing (an orphan version adopted, a damaged LATEST
+    # recovered), one sentence each; the CLI prints them.
+    notes: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         if self.status == "unchanged":
@@ -81,6 +84,7 @@ def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.
     rows = _reject(rows, events["error_reason"], events["error_message"], quarantine)
     dates, places, events = (x.loc[rows.index].drop(columns=["error_reason", "error_message"])
                              for x in (dates, places, events))
+    dates = localize_dates(dates, rows["date"], places["iso3"])  # clock times: the place's day
     reports = pd.DataFrame({
         "report_id": rows["report_id"], "source": rows["source"],
         "source_url": rows["source_url"], "published": dates["published"],
@@ -176,9 +180,10 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     Raises InputError (exit 2) for an unreadable file, ValidationFailed (exit 1) when a
     suite fails — in both cases nothing is published.
     """
-    from .publish import publish, record_failure, report_frames, to_arrow
+    from .publish import check_writable, publish, record_failure, report_frames, to_arrow
     from .validate import ValidationReport, validate_tables
 
+    check_writable(out)  # a read-only folder or a full disk, before a minute of work
     started = time.perf_counter()
     stages: dict[str, float] = {}
     clock = [started]
@@ -240,9 +245,10 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
             return report
 
         progress("publishing")
-        status, version, report = publish(out, tables, batch.files, check)
+        notes: list[str] = []
+        status, version, report = publish(out, tables, batch.files, check, notes)
         lap("write")
     return BuildResult(status, version, batch.raw_count, tables["reports"].num_rows,
                        tables["quarantine"].num_rows, tables["events"].num_rows,
                        time.perf_counter() - started, report.summary() if report else {},
-                       {k: round(v, 2) for k, v in stages.items()})
+                       {k: round(v, 2) for k, v in stages.items()}, notes)

@@ -66,6 +66,8 @@ def build(
 
     with _errors():
         result = run(raw, out, engine=engine, scheduler=scheduler, progress=_progress(quiet))
+    for note in result.notes:
+        typer.echo(f"Note: {note}", err=True)
     typer.echo(result.line())
 
 
@@ -193,13 +195,16 @@ def extract(
 
     Example: conflict-timeline extract a.txt --published 2024-01-04 --source AP -o raw/a.jsonl
     """
-    from .extract import extract_file, write_jsonl
+    from .extract import extract_files, write_jsonl
 
     with _errors():
-        rows = [row for path in files
-                for row in extract_file(path, published=published, source=source)]
-        write_jsonl(rows, output)
-    typer.echo(f"wrote {len(rows)} reports from {len(files)} article(s) to {output}")
+        rows, errors = extract_files(files, published=published, source=source)
+        write_jsonl(rows, output)  # the good files are written even when some are not
+    typer.echo(f"wrote {len(rows)} reports from {len(files) - len(errors)} article(s) to {output}")
+    for message in errors:  # one line per file that is not an article
+        typer.echo(f"Error: {message}", err=True)
+    if errors:
+        raise typer.Exit(2)
 
 
 def main() -> None:

@@ -520,6 +520,20 @@ def _dateparser(text: str, language: str, ref: date) -> tuple[date, date, str] |
 # --- public API ---------------------------------------------------------------------------
 
 
+# The supported window (README "Limits"): events from 1990 on, published by the end of 2100.
+# Earlier rows are date_out_of_range, a row-level rule, so the suites' "no event before
+# 1990" can never fail a whole build; the upper bound keeps date arithmetic in range.
+DATE_MIN = date(1990, 1, 1)
+PUBLISHED_MAX = date(2100, 12, 31)
+
+
+def _check_window(day: date, what: str) -> None:
+    if not DATE_MIN <= day <= PUBLISHED_MAX:
+        raise DateError("date_out_of_range",
+                        f"{what} {day.isoformat()} is outside the supported window "
+                        f"{DATE_MIN.isoformat()} to {PUBLISHED_MAX.isoformat()}")
+
+
 def parse_date(text: str | None, published: date | datetime, language: str | None = "en"
                ) -> DateSpan:
     """Resolve one reported date text against its report's publication day.
@@ -528,7 +542,17 @@ def parse_date(text: str | None, published: date | datetime, language: str | Non
     offset decides the day). Raises `DateError` with a SPEC §5 reason.
     """
     ref = published.date() if isinstance(published, datetime) else published
+    _check_window(ref, "published")
     return _parse(text or "", ref, (language or "en").lower())
+
+
+def check_supported(span: DateSpan, text: str) -> DateSpan:
+    """`span` when it starts inside the supported window; a build quarantines the rest."""
+    if span.start < DATE_MIN:
+        shown = text if len(text or "") <= 40 else (text or "")[:40] + "…"
+        raise DateError("date_out_of_range", f"{shown!r} is {span.start.isoformat()}, before "
+                                             f"the supported window (from {DATE_MIN.isoformat()})")
+    return span
 
 
 # A text that names its year and nothing relative reads the same on any publication day:
@@ -586,14 +610,27 @@ def _parse(text: str, ref: date, language: str) -> DateSpan:
 
 
 def parse_published(value: str | None) -> datetime:
-    """A publication time in any common format → an aware datetime in its own offset."""
+    """A publication time in any common format → an aware datetime in its own offset.
+
+    It must be absolute (a day, a month and a year): a relative or yearless time would be
+    read against the build machine's clock, so two builds of one input would differ."""
     if not value:
         raise DateError("date_unparseable", "published is empty")
-    return _parse_published(value.strip())
+    dt = _parse_published(value.strip())
+    _check_window(dt.date(), "published")
+    return dt
+
+
+# Words that make a publication time relative to the moment it is read.
+_NOW_WORDS = re.compile(r"\b(?:ago|now|today|tonight|yesterday|tomorrow|last|next|this|hier|demain|"
+                        r"aujourd|il y a|maintenant)\b|(?:اليوم|أمس|امس|غدا|منذ|الآن)", re.IGNORECASE)
+_HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_SOMEDAY = datetime(2000, 1, 1)  # dateparser's base for anything relative: never the clock
 
 
 @lru_cache(maxsize=100_000)
 def _parse_published(value: str) -> datetime:
+    shown = value if len(value) <= 60 else value[:60] + "…"
     try:
         dt = datetime.fromisoformat(value)
     except ValueError:
@@ -602,13 +639,26 @@ def _parse_published(value: str) -> datetime:
         import dateparser
         from dateparser.timezone_parser import pop_tz_offset_from_string
 
+        relative = _NOW_WORDS.search(value)
+        if relative:
+            raise DateError("date_unparseable",
+                            f"published time {shown!r} is relative ({relative[0]!r}); it must be "
+                            "absolute: a day, a month and a year")
+        words = set(re.findall(r"[a-z]+", value.lower()))
+        if not _HAS_YEAR.search(value.translate(_ARABIC_DIGITS)) and (
+                re.search(r"\d", value.translate(_ARABIC_DIGITS)) or words & (set(MONTHS) | set(WEEKDAYS))):
+            raise DateError("date_unparseable",
+                            f"published time {shown!r} has no year; it must be absolute: a day, "
+                            "a month and a year")
         # Keep the publication's own offset: its local day anchors relative dates.
         rest, tz = pop_tz_offset_from_string(value)
         dt = dateparser.parse(rest, languages=["en", "fr", "ar"],
                               settings={"RETURN_AS_TIMEZONE_AWARE": False,
-                                        "PREFER_DAY_OF_MONTH": "first"})
+                                        "PREFER_DAY_OF_MONTH": "first",
+                                        "RELATIVE_BASE": _SOMEDAY,
+                                        "REQUIRE_PARTS": ["day", "month", "year"]})
         if dt is None:
-            raise DateError("date_unparseable", f"cannot read published time {value!r}")
+            raise DateError("date_unparseable", f"cannot read published time {shown!r}")
         if tz is not None:
             dt = dt.replace(tzinfo=timezone(tz.utcoffset(None)))
     if dt.tzinfo is None:
@@ -619,7 +669,7 @@ def _parse_published(value: str) -> datetime:
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 
 
-def _published(published: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, str]]:
+def _published(published: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, DateError]]:
     """Publication times → (UTC instants, local days, errors by position). ISO 8601 text, the
     common case, is read for the whole column at once; its local day is its own date part."""
     text = published.astype(object).where(published.notna(), "").map(str.strip)
@@ -633,12 +683,12 @@ def _published(published: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, st
         iso[np.flatnonzero(iso)[~ok]] = False  # "2024-02-30": the slow path says why
         utc[iso] = instants[ok].astype("datetime64[us, UTC]").to_numpy()
         day[iso] = days[ok].dt.date.to_numpy()
-    errors: dict[int, str] = {}
+    errors: dict[int, DateError] = {}
     for i in np.flatnonzero(~iso):  # any other format, one by one
         try:
             pub = parse_published(text.iloc[i])
         except DateError as exc:
-            errors[int(i)] = str(exc)
+            errors[int(i)] = exc
             continue
         utc.iloc[i] = pd.Timestamp(pub.astimezone(UTC))
         day.iloc[i] = pub.date()
@@ -668,7 +718,7 @@ def normalize_dates(texts: pd.Series, published: pd.Series, languages: pd.Series
         if ref is None or ref != ref:
             continue  # the publication time is unreadable: reported below
         try:
-            res = parse_date(text, ref, lang)
+            res = check_supported(parse_date(text, ref, lang), text)
         except DateError as exc:
             found["error_reason"][j], found["error_message"][j] = exc.reason, str(exc)
             continue
@@ -676,9 +726,143 @@ def normalize_dates(texts: pd.Series, published: pd.Series, languages: pd.Series
         found["date_precision"][j], found["date_method"][j] = res.precision, res.method
     rows = order[code]
     out = {f: np.asarray(found[f], dtype=object)[rows] for f in fields}
-    for i, message in bad_published.items():
-        out["error_reason"][i], out["error_message"][i] = "date_unparseable", message
+    for i, error in bad_published.items():
+        out["error_reason"][i], out["error_message"][i] = error.reason, str(error)
     frame = pd.DataFrame({"published": utc.to_numpy(), **out}, index=texts.index)
     for c in ("date_precision", "date_method", "error_reason", "error_message"):
         frame[c] = frame[c].astype("str")
     return frame
+
+
+# --- clock times and time zones ----------------------------------------------------------------
+#
+# "about 5 p.m. Eastern on Friday 9 August" and "Saturday 10 August" in an Arabic outlet are one
+# day at the place: the first names the day in Washington. A date phrase with a clock time and a
+# zone resolves to the local calendar day at the place (SPEC §4), once the place is known.
+
+_CLOCK = re.compile(r"(?<![\d:])(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b"
+                    r"|(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])"
+                    r"|(?<![\d:])(\d{2})(\d{2})\s*(?=hours\b|hrs\b|h\b|gmt\b|utc\b|z\b|local\b)")
+_MAYBE_CLOCK = re.compile(r"\d\s*[ap]\.?\s?m|\d:\d\d|\d{4}\s*(?:hours|hrs|h\b|gmt|utc|z\b|local)",
+                          re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _zones() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
+    """(country ISO3 → IANA zone, zone as written → IANA zone or "local", a pattern of the
+    zones as written, longest first), from data/time_zones.csv."""
+    countries: dict[str, str] = {}
+    written: dict[str, str] = {}
+    with open(PACKAGE_DATA / "time_zones.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["kind"] == "country":
+                countries[row["name"]] = row["zone"]
+            elif row["kind"] == "zone":
+                written[row["name"]] = row["zone"]
+    names = sorted(written, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+    return countries, written, pattern
+
+
+def _clock_text(text: str) -> str:
+    """Lowercase, no dots (p.m. → pm), brackets and commas as spaces."""
+    text = unicodedata.normalize("NFKC", text).lower().replace(".", "")
+    return re.sub(r"[(),;]", " ", text)
+
+
+@lru_cache(maxsize=100_000)
+def clock_of(text: str) -> tuple[int | None, str | None] | None:
+    """The clock time a date text gives and the zone it is in: (minutes after midnight, IANA
+    zone, "local" or None when none is written). None when the text gives no clock time; the
+    minutes are None for an impossible time ("25:70"), which is then ignored."""
+    if not isinstance(text, str) or not _MAYBE_CLOCK.search(text):
+        return None
+    t = _clock_text(text)
+    m = _CLOCK.search(t)
+    if m is None:
+        return None
+    if m.group(3):
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        hour = None if hour > 12 else hour % 12 + (12 if m.group(3) == "pm" else 0)  # type: ignore
+    else:
+        hour, minute = (int(m.group(4)), int(m.group(5))) if m.group(4) else (
+            int(m.group(6)), int(m.group(7)))
+    minutes = None if hour is None or hour > 23 or minute > 59 else hour * 60 + minute
+    _, written, pattern = _zones()
+    after = pattern.search(t, m.end(), m.end() + 30)
+    zone = written[after.group(0)] if after and after.start() - m.end() <= 12 else None
+    if zone in (None, "local"):  # "local Baghdad time", "Baghdad time" before the clock
+        named = [written[z] for z in pattern.findall(t) if " " in z or not z.isascii()]
+        zone = next((z for z in named if z != "local"), zone or (named[0] if named else None))
+    return minutes, zone
+
+
+def place_zone(iso3: str | None) -> str | None:
+    """The IANA zone of a country's local day: data/time_zones.csv for the region, else the
+    country's only zone in the tz database, else None."""
+    if not isinstance(iso3, str):
+        return None
+    countries, _, _ = _zones()
+    if iso3 in countries:
+        return countries[iso3]
+    import pycountry
+    import pytz
+
+    country = pycountry.countries.get(alpha_3=iso3)
+    zones = pytz.country_timezones.get(country.alpha_2, []) if country else []
+    return zones[0] if len(zones) == 1 else None
+
+
+def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd.DataFrame:
+    """Move each one-day date whose text gives a clock time and a zone to the local calendar
+    day at its place, and say how in `date_method`: `+tz:America/New_York>Asia/Damascus`
+    (converted), `+local_time` (a clock time read as the place's own), `+time_ignored` (an
+    impossible time), `+tz:America/New_York>?` (no zone known for the place: day as written).
+    `dates` is `normalize_dates`' frame for the same rows (index-aligned). Each distinct
+    (text, country, day) is converted once."""
+    text_list = texts.tolist()
+    clocks = {t: clock_of(t) for t in set(text_list) if isinstance(t, str)}
+    precision = dates["date_precision"].tolist()
+    rows = [i for i, t in enumerate(text_list)
+            if precision[i] == "day" and clocks.get(t) is not None]  # type: ignore[arg-type]
+    if not rows:
+        return dates
+    dates = dates.copy()
+    day_col = dates["date"].to_numpy(dtype=object).copy()
+    method_col = dates["date_method"].to_numpy(dtype=object).copy()
+    iso_list = iso3.tolist()
+    memo: dict[tuple, tuple[int, str]] = {}
+    for i in rows:
+        key = (text_list[i], iso_list[i], day_col[i])
+        if key not in memo:
+            memo[key] = _localize(clocks[text_list[i]], iso_list[i], day_col[i])  # type: ignore
+        shift, how = memo[key]
+        method_col[i] = f"{method_col[i]}{how}"
+        if shift:
+            day_col[i] = day_col[i] + timedelta(days=shift)
+    moved = day_col != dates["date"].to_numpy(dtype=object)
+    for c in ("date_start", "date_end"):  # one-day dates: start = end = date
+        col = dates[c].to_numpy(dtype=object).copy()
+        col[moved] = day_col[moved]
+        dates[c] = col
+    dates["date"] = day_col
+    dates["date_method"] = pd.Series(method_col, index=dates.index).astype("str")
+    return dates
+
+
+def _localize(clock: tuple[int | None, str | None], iso3: str | None, day: date
+              ) -> tuple[int, str]:
+    """(days to move, what to add to date_method) for one clock time at one place."""
+    from zoneinfo import ZoneInfo
+
+    minutes, zone = clock
+    if minutes is None:
+        return 0, "+time_ignored"
+    if zone in (None, "local"):
+        return 0, "+local_time"
+    target = place_zone(iso3)
+    if target is None:
+        return 0, f"+tz:{zone}>?"
+    at = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60,
+                  tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo(target))  # type: ignore[arg-type]
+    return (at.date() - day).days, f"+tz:{zone}>{target}"

@@ -7,11 +7,12 @@ splits the reports by blocking key (country and event family), which no incident
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .errors import UsageError
+from .errors import PipelineError, UsageError
 
 ENGINES = ("pandas", "dask")
 
@@ -25,6 +26,27 @@ class PandasEngine:
         return [fn(item) for item in items]
 
 
+class _Expected:
+    """An expected error (an unreadable file) carried back from a worker as a value: raised
+    there, dask would log it with a worker traceback before the client's one-line message."""
+
+    def __init__(self, error: PipelineError) -> None:
+        self.error = error
+
+
+class _Catching:
+    """`fn` run on a worker, its expected errors returned rather than raised."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+
+    def __call__(self, item: Any) -> Any:
+        try:
+            return self.fn(item)
+        except PipelineError as exc:
+            return _Expected(exc)
+
+
 class DaskEngine:
     """Parts run on the workers of a dask.distributed cluster; results come back in order."""
 
@@ -36,8 +58,13 @@ class DaskEngine:
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
         # Parts are data, not task arguments: scattered first, they go to the workers
         # directly instead of inside the task graph.
-        futures = self.client.map(fn, self.client.scatter(items, hash=False), pure=False)
-        return self.client.gather(futures)
+        futures = self.client.map(_Catching(fn), self.client.scatter(items, hash=False),
+                                  pure=False)
+        results = self.client.gather(futures)
+        for result in results:
+            if isinstance(result, _Expected):
+                raise result.error
+        return results
 
 
 @contextmanager
@@ -60,6 +87,10 @@ def open_engine(name: str, scheduler: str | None = None) -> Iterator[PandasEngin
         with client:
             yield DaskEngine(client)
         return
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    # Workers log only what is critical: an expected error comes back as a value (_Catching),
+    # an unexpected one reaches the client as an exception, and a cluster shut down after an
+    # error must not print heartbeat tracebacks before the one `Error:` line.
+    # Its HTTP server on a free port: two local builds at once must not warn about port 8787.
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
         yield DaskEngine(client)

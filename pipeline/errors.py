@@ -14,7 +14,7 @@ class InputError(PipelineError):
 
     def __init__(self, path: str, line: int | None, problem: str) -> None:
         where = f"{path}:{line}" if line is not None else path
-        super().__init__(f"{where}: {problem}")
+        super().__init__(f"{where}: {problem}" if where else problem)
         self.path, self.line, self.problem = path, line, problem
 
     def __reduce__(self):  # noqa: ANN204 — rebuilt from its fields when it crosses processes
@@ -45,3 +45,11 @@ class ValidationFailed(PipelineError):
 
 class BuildLocked(PipelineError):
     """Another build holds the output folder's lock."""
+
+
+class OutputError(PipelineError):
+    """The output folder cannot be written (read-only, full disk): found before any work."""
+
+
+class IntegrityError(PipelineError):
+    """A published file no longer matches the sha256 its version recorded: never read silently."""

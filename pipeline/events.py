@@ -7,6 +7,7 @@ this module only applies them. Each function is pure and each distinct text is r
 from __future__ import annotations
 
 import csv
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -190,6 +191,22 @@ def _added(key: str, words: dict[str, int]) -> tuple[int, bool] | None:
     return (total, unknown) if found else None
 
 
+# Figures no single report can credibly give (README "Limits"): the deadliest single strikes
+# and attacks of the conflicts covered killed hundreds, the largest deployments in the region
+# numbered hundreds of thousands. A figure above the ceiling is an extraction or typing error
+# (a date or an id in the count column), quarantined as invalid_count, never published.
+CEILINGS = {"killed": 100_000, "injured": 100_000, "troops": 1_000_000}
+# Text that looks like a number but is not a whole count: 1e9, 0x10, 2.5, NaN, ∞.
+_NOT_A_COUNT = re.compile(r"\d[eE][+-]?\d|\b0[xX][0-9a-fA-F]+\b|(?<![\d.,])\d+\.\d+(?![\d.,])|"
+                          r"\b(?:nan|inf|infinity)\b|∞", re.IGNORECASE)
+
+
+def _short(text: object, limit: int = 40) -> str:
+    """A raw value quoted for a message, cut short: messages are read, not archives."""
+    text = str(text)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
 @lru_cache(maxsize=100_000)
 def parse_count(text: str | None) -> Count:
     """`four` → 4/4, `at least 3` → 3/None, `2-4` → 2/4, `dozens` → 12/None, `several` → None/None.
@@ -203,6 +220,11 @@ def parse_count(text: str | None) -> Count:
     if re.match(r"^\s*[-−]\s*\d", raw):
         raise CountError(f"negative figure {text!r}")
     raw = re.sub(r"(?<=\d)[,.\u066c](?=\d{3}\b)", "", raw)  # 2,500 → 2500
+    raw = re.sub(r"(?<=\d)\.0+\b", "", raw)  # 2.0, as JSON writers give whole numbers
+    if _NOT_A_COUNT.search(raw):
+        raise CountError(f"{_short(text)} is not a whole number")
+    if re.search(r"\d{16,}", raw):  # no count has that many digits, nor fits in 64 bits
+        raise CountError(f"{_short(text)} is too large to be a count")
     key = _AGE.sub(" ", fold(raw)).strip()
     words, phrases = _count_tables()
     kind, fixed = "exact", None  # kind "span" only strips "between"
@@ -277,6 +299,27 @@ def actor_sides() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def actor_umbrellas() -> dict[str, frozenset[str]]:
+    """Canonical actor → every umbrella above it (data/actor_umbrellas.csv, transitively):
+    Kata'ib Hezbollah → {Islamic Resistance in Iraq, Iran-aligned militias}."""
+    parents: dict[str, set[str]] = {}
+    for r in _rows("actor_umbrellas.csv"):
+        parents.setdefault(r["actor"], set()).add(r["umbrella"])
+        parents.setdefault(r["umbrella"], set())
+    out: dict[str, frozenset[str]] = {}
+    for actor in parents:
+        seen: set[str] = set()
+        todo = list(parents[actor])
+        while todo:
+            up = todo.pop()
+            if up not in seen:
+                seen.add(up)
+                todo.extend(parents.get(up, ()))
+        out[actor] = frozenset(seen)
+    return out
+
+
+@lru_cache(maxsize=1)
 def air_powers() -> frozenset[str]:
     """Canonical actors that strike from the air (data/actor_sides.csv `air_power`)."""
     return frozenset(r["canonical"] for r in _rows("actor_sides.csv") if r.get("air_power") == "yes")
@@ -318,6 +361,16 @@ def _event_row(text: str) -> tuple[str, str, str, str] | EventTypeError:
     return et.event_type, et.acled_event_type, et.acled_sub_event_type, method
 
 
+def _extracted(extra: object) -> bool:
+    """Whether a raw row came from `extract` (it says so in its extra columns)."""
+    if not isinstance(extra, str) or '"extracted_by"' not in extra:
+        return False
+    try:
+        return json.loads(extra).get("extracted_by") == "extract"
+    except (ValueError, AttributeError):
+        return False
+
+
 def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
     """Event type, counts and actors for every row; errors as (error_reason, error_message)."""
     n = len(frame)
@@ -335,8 +388,11 @@ def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
     for col in ("actor1", "actor2"):
         out[col] = [canonical_actor(v) for v in frame[col].tolist()]
     vocab, air = vocabulary(), air_powers()
+    extras = frame["extra"].tolist() if "extra" in frame else [None] * n
     for i, (event_type, actor) in enumerate(zip(out["event_type"], out["actor1"], strict=True)):
-        if event_type in BY_AIR and actor in air:
+        # A person who wrote "drone attack" next to an air power meant its armed drone; an
+        # extractor's guess of the actor never retypes the event phrase the text stated.
+        if event_type in BY_AIR and actor in air and not _extracted(extras[i]):
             et = vocab[BY_AIR[event_type]]
             out["event_type"][i] = et.event_type
             out["acled_event_type"][i] = et.acled_event_type
@@ -346,6 +402,9 @@ def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
         for i, text in enumerate(frame[col].tolist()):
             try:
                 c = parse_count(text)
+                if max(c.low or 0, c.high or 0) > CEILINGS[col]:
+                    raise CountError(f"{_short(text)} is above the ceiling of {CEILINGS[col]:,} "
+                                     "per report")
             except CountError as exc:
                 if out["error_reason"][i] is None:
                     out["error_reason"][i] = exc.reason

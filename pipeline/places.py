@@ -612,9 +612,10 @@ def _country_record(gaz: Gazetteer, iso2: str, method: str = "country") -> Place
                  "country", method)
 
 
-# A bound from the text: (iso2, admin1 code or None, admin2 name or None), as in
-# "Al Jabaliyah, At Tuhayta district, Al Hudaydah": a candidate outside it is wrong.
-Bound = tuple[str, str | None, str | None]
+# A bound from the text: (iso2, admin1 code or None, admin2 name or None, a town's point or
+# None), as in "Al Jabaliyah, At Tuhayta district, Al Hudaydah" or "X, east of Baghdad": a
+# candidate outside it (or farther than NEAR_KM from the town) is wrong.
+Bound = tuple[str, str | None, str | None, tuple[float, float] | None]
 
 
 def _inside(gaz: Gazetteer, idx: int, bound: Bound | None) -> bool:
@@ -622,6 +623,8 @@ def _inside(gaz: Gazetteer, idx: int, bound: Bound | None) -> bool:
         return True
     row = gaz.rows[idx]
     if row[3] != bound[0] or (bound[1] is not None and row[4] != bound[1]):
+        return False
+    if bound[3] is not None and _km(row[1], row[2], *bound[3]) > NEAR_KM:
         return False
     return bound[2] is None or row[8] is None or fold(row[8]) == fold(bound[2]) or (
         row[7] == "admin2" and fold(row[0]) == fold(bound[2]))
@@ -852,7 +855,7 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
                 # of several provinces bear is the district (but only a country decides
                 # between countries)
                 row = gaz.rows[idx]
-                seat = _fuzzy(gaz, k, row[3], (row[3], row[4], row[0]), k)
+                seat = _fuzzy(gaz, k, row[3], (row[3], row[4], row[0], None), k)
                 if seat is not None and isinstance(seat[1], int) and undecided is None:
                     return seat
                 return "admin2", idx
@@ -1136,8 +1139,8 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
     if len(sites) >= 2 and not any(t in _CONJUNCTIONS for t in tokens[sites[0][1]:sites[1][0]]):
         # "Mashtal neighborhood in eastern Baghdad": what is named before a town lies by it
         last = _record(gaz, int(sites[-1][3]), "point", "mention")  # type: ignore
-        sites = [f for f in sites[:-1] if _km(*_point(gaz, f), last.latitude, last.longitude)
-                 <= NEAR_KM] + [sites[-1]]
+        sites = [f for f in sites[:-1] if f[2] == "curated"  # a named site is what it is
+                 or _km(*_point(gaz, f), last.latitude, last.longitude) <= NEAR_KM] + [sites[-1]]
     curated = [f for f in sites if f[2] == "curated"]
     if sites:
         start, end, kind, ref = curated[0] if curated else sites[0]
@@ -1183,10 +1186,12 @@ villages village towns town sites areas area outskirts parts""".split())
 
 def _unknown_name(tokens: list[str], cased: list[str], taken: list[bool]) -> bool:
     """A capitalized word (after the first) that no gazetteer matched and that is no people,
-    party or calendar word: the text names a place we do not know."""
+    party, country or calendar word: the text names a place we do not know."""
+    countries = gazetteer().countries
     return any(not taken[i] and cased[i][:1].isupper() and len(tokens[i]) > 2
                and tokens[i] not in _KNOWN_WORDS and tokens[i] not in _NOT_PLACES
-               and tokens[i] not in _NOTHING for i in range(1, len(tokens)))
+               and tokens[i] not in _NOTHING and tokens[i] not in countries
+               for i in range(1, len(tokens)))
 
 
 def _spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str], taken: list[bool],
@@ -1221,7 +1226,7 @@ def _split_names(found: list[tuple], tokens: list[str], taken: list[bool]) -> li
     """`Mahal al-Sheikh`, `Yohmor al-Shaqif`: two towns found in the words of one name joined by
     an article are neither of them (the name is one the gazetteer lacks)."""
     sites = sorted(f for f in found if f[2] in ("curated", "town"))
-    drop = set()
+    drop: set[tuple] = set()
     for a, b in zip(sites, sites[1:], strict=False):
         if b[0] >= a[1] and all(t in _ARTICLES for t in tokens[a[1]:b[0]]) and (
                 b[0] > a[1] or tokens[b[0]] in _ARTICLES):
@@ -1272,7 +1277,7 @@ def resolve_place(text: str | None, country: str | None = None) -> Place:
 
 _KNOWN_WORDS = (_QUALIFIERS | _DESCRIPTORS | _PARTS | _COMMON | _ADMIN_WORDS | _BORDER
                 | _CONJUNCTIONS | {"governorate", "district", "camp", "refugee", "port", "island"})
-_NOTHING = _QUALIFIERS | _DESCRIPTORS | _ARTICLES | _PARTS | _CONJUNCTIONS | {"of", "the"}
+_NOTHING = _QUALIFIERS | _ARTICLES | _CONJUNCTIONS | {"of", "the", "in", "de", "la"}
 
 
 def _check_text(text: str) -> None:
@@ -1345,16 +1350,18 @@ def _admin1_key(gaz: Gazetteer, place: Place) -> tuple[str, str] | None:
 def _bound_of(gaz: Gazetteer, place: Place, text: str = "") -> Bound | None:
     """What a context part says about the parts before it: they lie in its country, its
     province and, for a district, in that district. What lies near a town may lie outside its
-    province ("south of Damascus": only the country), what lies near a district lies in its
-    province ("north of al-Duraihemi district")."""
+    province ("south of Damascus": within NEAR_KM of it), what lies near a district lies in
+    its province ("north of al-Duraihemi district")."""
     qualified = _NEAR_PREFIX.match(_PREPOSITION.sub("", fold(text)))
-    if place.geo_precision == "country" or (qualified and place.geo_precision in ("point", "near")):
-        return (_iso2(place.iso3), None, None)
+    if place.geo_precision == "country":
+        return (_iso2(place.iso3), None, None, None)
+    if qualified and place.geo_precision in ("point", "near"):  # "east of Baghdad": by it
+        return (_iso2(place.iso3), None, None, (place.latitude, place.longitude))
     key = _admin1_key(gaz, place)
     if key is None:
-        return (_iso2(place.iso3), None, None)
+        return (_iso2(place.iso3), None, None, None)
     return (key[0], key[1], place.admin2 if place.geo_precision == "admin2" and not qualified
-            else None)
+            else None, None)
 
 
 def _province_town(gaz: Gazetteer, text: str, place: Place) -> bool:

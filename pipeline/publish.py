@@ -9,6 +9,7 @@ Parquet files hold no wall-clock values and rows are sorted, so equal inputs giv
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .config import DEFAULT_OUT, EXPECTATIONS, PACKAGE_DATA
-from .errors import BuildLocked, UsageError
+from .errors import BuildLocked, IntegrityError, OutputError, UsageError
 from .read import InputFile
 from .schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, PRIMARY_KEYS, REASONS, TABLES
 from .validate import Failure, ValidationReport, validate_tables
@@ -101,14 +102,35 @@ def _root(out: Path | str | None) -> Path:
 def latest(out: Path | str | None = None) -> str | None:
     """The current version id, or None before the first build."""
     path = _root(out) / "LATEST"
-    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip() if path.exists() else None
+    except OSError:
+        return ""
 
 
 def _version_ids(root: Path) -> list[str]:
+    """Every version folder, published or not (a killed build may leave one LATEST never named)."""
     vdir = root / "versions"
     found = [p.name for p in vdir.iterdir() if re.fullmatch(r"v\d+", p.name)] if vdir.exists() \
         else []
     return sorted(found, key=lambda v: int(v[1:]))
+
+
+def _latest_valid(root: Path) -> str | None:
+    """LATEST when it names a version folder with a descriptor, else None."""
+    vid = latest(root)
+    if vid and re.fullmatch(r"v\d+", vid) and (root / "versions" / vid / "datapackage.json").exists():
+        return vid
+    return None
+
+
+def _published_ids(root: Path) -> list[str]:
+    """The published versions: those up to the one LATEST names. A folder numbered after it was
+    never published (a build killed before writing LATEST) and is never listed or loaded."""
+    current = _latest_valid(root)
+    if current is None:
+        return []
+    return [v for v in _version_ids(root) if int(v[1:]) <= int(current[1:])]
 
 
 def resolve_version(version: str | None, out: Path | str | None = None) -> Path:
@@ -117,9 +139,12 @@ def resolve_version(version: str | None, out: Path | str | None = None) -> Path:
     vid = latest(root) if version in (None, "latest") else version
     if vid is None:
         raise UsageError(f"no published version in {root}: run `conflict-timeline build` first")
+    if version in (None, "latest") and _latest_valid(root) is None:
+        raise UsageError(f"{root / 'LATEST'} names {vid!r}, which is not a published version; "
+                         "run `conflict-timeline build` to recover the newest complete version")
     path = root / "versions" / vid
-    if not (path / "datapackage.json").exists():
-        known = ", ".join(_version_ids(root)) or "none"
+    if vid not in _published_ids(root) or not (path / "datapackage.json").exists():
+        known = ", ".join(_published_ids(root)) or "none"
         raise UsageError(f"no version {vid!r} in {root} (versions: {known})")
     return path
 
@@ -173,76 +198,176 @@ def _cleanup(root: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in root.glob(".LATEST.*.tmp"):
         leftover.unlink(missing_ok=True)
+    for leftover in root.glob(".probe-*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _complete(folder: Path) -> dict | None:
+    """A version folder's descriptor when every resource it lists is there with its sha256."""
+    try:
+        d = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        names = {r["name"] for r in d["resources"]}
+        if not set(TABLES) <= names or not d.get("validation", {}).get("success"):
+            return None
+        for r in d["resources"]:
+            if f"sha256:{_sha256(folder / r['path'])}" != r["hash"]:
+                return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return d
+
+
+def _recover(root: Path) -> list[str]:
+    """Make LATEST and versions/ agree again after a killed build or a damaged LATEST; return
+    what was done, one sentence each. A version written completely but never named in LATEST
+    is adopted when its parent is the current LATEST, and removed otherwise; a LATEST that
+    names no complete version is pointed at the newest complete one."""
+    notes: list[str] = []
+    ids = _version_ids(root)
+    named = latest(root)
+    current = _latest_valid(root)
+    if named is not None and current is None:
+        good = [v for v in ids if _complete(root / "versions" / v)]
+        current = good[-1] if good else None
+        what = f"names {named!r}, which is not a complete version" if named else "was empty"
+        if current:
+            _write_atomic(root / "LATEST", current + "\n")
+            notes.append(f"LATEST {what}; recovered {current}, the newest complete version")
+        else:
+            (root / "LATEST").unlink(missing_ok=True)
+            notes.append(f"LATEST {what} and no complete version exists; removed it")
+    number = int(current[1:]) if current else 0
+    for vid in ids:
+        if int(vid[1:]) <= number:
+            continue
+        folder = root / "versions" / vid
+        d = _complete(folder)
+        if d is not None and d.get("parent") == current and int(vid[1:]) == number + 1:
+            _write_atomic(root / "LATEST", vid + "\n")
+            notes.append(f"adopted {vid}: a build wrote it completely but was stopped before "
+                         "naming it in LATEST")
+            current, number = vid, number + 1
+        else:
+            shutil.rmtree(folder)
+            _fsync(root / "versions")
+            notes.append(f"removed {vid}: an unpublished version a stopped build left behind")
+    return notes
+
+
+# Bytes the write probe writes: enough that a disk with no room fails it, not the build later.
+PROBE_BYTES = 1 << 20
+
+
+def _output_problem(root: Path, exc: OSError) -> OutputError:
+    advice = {errno.ENOSPC: "free some space or choose another --out",
+              errno.EDQUOT: "free some space or choose another --out",
+              errno.EROFS: "choose a writable --out", errno.EACCES: "choose a writable --out",
+              errno.EPERM: "choose a writable --out"}.get(exc.errno or 0, "choose another --out")
+    return OutputError(f"cannot write to {root}: {exc.strerror or exc}; {advice}")
+
+
+def check_writable(out: Path | str) -> None:
+    """Write and remove a probe file in the output folder, so that a read-only folder or a full
+    disk stops the build before any work, with one clear line."""
+    root = Path(out)
+    probe = root / f".probe-{os.getpid()}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with open(probe, "wb") as fh:
+            fh.write(bytes(PROBE_BYTES))
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise _output_problem(root, exc) from None
+    finally:
+        try:
+            probe.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 # --- publishing ------------------------------------------------------------------------------
 
 
 def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile],
-            validate: Callable[[], ValidationReport]) -> tuple[str, str, ValidationReport | None]:
+            validate: Callable[[], ValidationReport], notes: list[str] | None = None
+            ) -> tuple[str, str, ValidationReport | None]:
     """Write a new version unless it equals the latest; return (status, version id, report).
 
-    `validate` runs only when something changed; it raises to stop the publication.
+    `validate` runs only when something changed; it raises to stop the publication. What
+    recovering from a stopped build did is appended to `notes`.
     """
     root = Path(out)
-    with locked(root):
-        _cleanup(root)
-        versions = root / "versions"
-        versions.mkdir(parents=True, exist_ok=True)
-        ids = _version_ids(root)
-        parent = latest(root)
-        vid = f"v{int(ids[-1][1:]) + 1 if ids else 1}"
-        tmp = versions / f".tmp-{vid}-{os.getpid()}"
-        tmp.mkdir()
-        try:
-            resources = []
-            for name, table in tables.items():
-                path = tmp / f"{name}.parquet"
-                # One chunk per column: the bytes must not depend on how an engine's parts
-                # came back (at 100,000 reports they did, before this).
-                pq.write_table(table.combine_chunks(), path, compression="zstd")
-                resources.append({
-                    "name": name, "path": path.name, "type": "table", "format": "parquet",
-                    "mediatype": "application/vnd.apache.parquet",
-                    "bytes": path.stat().st_size, "hash": f"sha256:{_sha256(path)}",
-                    "rows": table.num_rows,
-                    "schema": {"fields": [_field(f, name) for f in table.schema],
-                               "primaryKey": PRIMARY_KEYS[name]},
-                })
-            input_list = [{"path": f.path, "sha256": f.sha256, "rows": f.rows} for f in inputs]
-            if parent and _same(root / "versions" / parent, resources, input_list):
-                shutil.rmtree(tmp)
-                return "unchanged", parent, None
-            validation = validate()
-            changes = _changes(root, parent, tables["events"])
-            _write_validation(tmp / "validation", validation, f"Conflict Timeline {vid}",
-                              report_frames(tables))
-            package = {
-                "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-                "name": "conflict-timeline",
-                "title": "Conflict Timeline",
-                "version": vid,
-                "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-                .replace("+00:00", "Z"),
-                "parent": parent,
-                "code_version": code_version(),
-                "inputs": input_list,
-                "validation": validation.summary(),
-                "changes": changes,
-                "resources": resources,
-            }
-            (tmp / "datapackage.json").write_text(
-                json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            for path in tmp.rglob("*"):
-                if path.is_file():
-                    _fsync(path)
-            os.rename(tmp, versions / vid)
-            _fsync(versions)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        _write_atomic(root / "LATEST", vid + "\n")
-        return "published", vid, validation
+    try:
+        with locked(root):
+            return _publish(root, tables, inputs, validate, notes if notes is not None else [])
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
+            raise _output_problem(root, exc) from None
+        raise
+
+
+def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
+             validate: Callable[[], ValidationReport], notes: list[str]
+             ) -> tuple[str, str, ValidationReport | None]:
+    _cleanup(root)
+    notes.extend(_recover(root))
+    versions = root / "versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    ids = _version_ids(root)
+    parent = latest(root)
+    vid = f"v{int(ids[-1][1:]) + 1 if ids else 1}"
+    tmp = versions / f".tmp-{vid}-{os.getpid()}"
+    tmp.mkdir()
+    try:
+        resources = []
+        for name, table in tables.items():
+            path = tmp / f"{name}.parquet"
+            # One chunk per column: the bytes must not depend on how an engine's parts
+            # came back (at 100,000 reports they did, before this).
+            pq.write_table(table.combine_chunks(), path, compression="zstd")
+            resources.append({
+                "name": name, "path": path.name, "type": "table", "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "bytes": path.stat().st_size, "hash": f"sha256:{_sha256(path)}",
+                "rows": table.num_rows,
+                "schema": {"fields": [_field(f, name) for f in table.schema],
+                           "primaryKey": PRIMARY_KEYS[name]},
+            })
+        input_list = [{"path": f.path, "sha256": f.sha256, "rows": f.rows} for f in inputs]
+        if parent and _same(root / "versions" / parent, resources, input_list):
+            shutil.rmtree(tmp)
+            return "unchanged", parent, None
+        validation = validate()
+        changes = _changes(root, parent, tables["events"])
+        _write_validation(tmp / "validation", validation, f"Conflict Timeline {vid}",
+                          report_frames(tables))
+        package = {
+            "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+            "name": "conflict-timeline",
+            "title": "Conflict Timeline",
+            "version": vid,
+            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+            .replace("+00:00", "Z"),
+            "parent": parent,
+            "code_version": code_version(),
+            "inputs": input_list,
+            "validation": validation.summary(),
+            "changes": changes,
+            "resources": resources,
+        }
+        (tmp / "datapackage.json").write_text(
+            json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        for path in tmp.rglob("*"):
+            if path.is_file():
+                _fsync(path)
+        os.rename(tmp, versions / vid)
+        _fsync(versions)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _write_atomic(root / "LATEST", vid + "\n")
+    return "published", vid, validation
 
 
 def _same(previous: Path, resources: list[dict], inputs: list[dict]) -> bool:
@@ -297,20 +422,42 @@ _NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int32Dtype()}  # counts
 # --- reading ---------------------------------------------------------------------------------
 
 
+def read_verified(folder: Path, table: str) -> pa.Table:
+    """One table of a version, read only when its bytes match the sha256 its datapackage.json
+    records: a changed or damaged file raises IntegrityError instead of loading other data."""
+    d = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next((r for r in d.get("resources", []) if r.get("name") == table), None)
+    where = f"{folder.name}/{table}.parquet"
+    if resource is None:
+        raise IntegrityError(f"{where}: not listed in {folder.name}/datapackage.json; the version "
+                             f"was changed after publication (`conflict-timeline validate "
+                             f"{folder.name}` says what else differs)")
+    path = folder / resource["path"]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IntegrityError(f"{where}: cannot read the published file ({exc.strerror})") from None
+    if f"sha256:{hashlib.sha256(data).hexdigest()}" != resource["hash"]:
+        raise IntegrityError(f"{where}: sha256 does not match datapackage.json; the published file "
+                             f"was changed or damaged (`conflict-timeline validate {folder.name}` "
+                             "checks every file; rebuild or restore it)")
+    return pq.read_table(pa.BufferReader(data))
+
+
 def load(table: str = "events", version: str = "latest",
          root: Path | str | None = None) -> pd.DataFrame:
     """One published table as a DataFrame: `pipeline.load("events")` in a notebook."""
     if table not in TABLES:
         raise UsageError(f"no table {table!r}: choose one of {', '.join(TABLES)}")
-    path = resolve_version(version, root) / f"{table}.parquet"
-    return pq.read_table(path).to_pandas(types_mapper=_NULLABLE.get)
+    folder = resolve_version(version, root)
+    return read_verified(folder, table).to_pandas(types_mapper=_NULLABLE.get)
 
 
 def versions(root: Path | str | None = None) -> pd.DataFrame:
     """Every published version: id, created, parent, rows per table, validation, changes."""
     base = _root(root)
     rows = []
-    for vid in _version_ids(base):
+    for vid in _published_ids(base):
         try:
             d = descriptor(vid, base)
         except UsageError:
@@ -343,8 +490,8 @@ def diff_tables(old: pa.Table, new: pa.Table) -> dict[str, dict]:
 
 def diff(a: str, b: str, root: Path | str | None = None) -> dict[str, dict]:
     """Incidents added, removed and changed from version `a` to version `b`."""
-    old = pq.read_table(resolve_version(a, root) / "events.parquet")
-    new = pq.read_table(resolve_version(b, root) / "events.parquet")
+    old = read_verified(resolve_version(a, root), "events")
+    new = read_verified(resolve_version(b, root), "events")
     return diff_tables(old, new)
 
 
@@ -353,6 +500,12 @@ def validate_version(version: str | None = None, root: Path | str | None = None)
     folder = resolve_version(version, root)
     d = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     mismatches = []
+    listed = {r["name"] for r in d["resources"]}
+    for name in TABLES:
+        if name not in listed:
+            mismatches.append(Failure(name, "resource listed in datapackage.json", None,
+                                      "a version publishes every table of SPEC §7", 1,
+                                      [f"{name}.parquet"]))
     for r in d["resources"]:
         path = folder / r["path"]
         actual = f"sha256:{_sha256(path)}" if path.exists() else "missing"
@@ -360,10 +513,16 @@ def validate_version(version: str | None = None, root: Path | str | None = None)
             mismatches.append(Failure(r["name"], "sha256 matches datapackage.json", r["path"],
                                       "published files are immutable", 1,
                                       [f"expected {r['hash'][7:19]}…, found {actual[7:19]}…"]))
-        elif not pq.read_schema(path).remove_metadata().equals(TABLES[r["name"]]):
+        elif pq.read_metadata(path).num_rows != r.get("rows"):
+            mismatches.append(Failure(r["name"], "row count matches datapackage.json", r["path"],
+                                      "the descriptor's rows describe the file", 1,
+                                      [f"recorded {r.get('rows')}, "
+                                       f"found {pq.read_metadata(path).num_rows}"]))
+        elif r["name"] in TABLES and not pq.read_schema(path).remove_metadata().equals(
+                TABLES[r["name"]]):
             mismatches.append(Failure(r["name"], "Arrow schema matches SPEC §7", r["path"],
                                       "column names, order and types are the contract", 1,
                                       [str(pq.read_schema(path).names)]))
     if mismatches:
-        return ValidationReport(False, len(d["resources"]), len(mismatches), {}, mismatches)
+        return ValidationReport(False, len(set(TABLES) | listed), len(mismatches), {}, mismatches)
     return validate_tables({r["name"]: pq.read_table(folder / r["path"]) for r in d["resources"]})

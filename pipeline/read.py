@@ -10,6 +10,8 @@ import csv
 import hashlib
 import io
 import json
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,17 @@ import pandas as pd
 from .errors import InputError
 from .schema import RAW_COLUMNS, RAW_REQUIRED
 
-csv.field_size_limit(10_000_000)
+# No field is too long to *read*: one long field is that row's problem (FIELD_CAPS), never the
+# whole file's.
+csv.field_size_limit(2**31 - 1)
+
+# Longest value a raw field may hold (characters, after trimming); a longer one sends its row to
+# quarantine as malformed_row before any normalizer sees it. A real date, place or event type is
+# under 200 characters and a quote a few sentences; megabytes are an extraction gone wrong and
+# would cost every normalizer time (a 5 MB place took a build from 5 s to 67 s).
+FIELD_CAP = 10_000
+QUOTE_CAP = 100_000
+FIELD_CAPS = {c: QUOTE_CAP if c in ("quote", "extra") else FIELD_CAP for c in (*RAW_COLUMNS, "extra")}
 
 
 @dataclass(frozen=True)
@@ -47,10 +59,24 @@ class RawBatch:
 
 
 def discover(raw_dir: Path) -> list[Path]:
-    """Every *.csv and *.jsonl under `raw_dir`, recursively, in a stable order."""
+    """Every *.csv and *.jsonl under `raw_dir`, recursively, in a stable order.
+
+    Nothing outside the raw folder is ever read: a symbolic link that leads out of it stops
+    the build (InputError naming the link), and so does a folder with no input file at all."""
     if not raw_dir.is_dir():
         raise InputError(str(raw_dir), None, "raw folder does not exist")
-    found = [p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() in (".csv", ".jsonl")]
+    root = raw_dir.resolve()
+    found = []
+    for path in raw_dir.rglob("*"):
+        if path.suffix.lower() not in (".csv", ".jsonl") or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(root):
+            raise InputError(path.relative_to(raw_dir).as_posix(), None,
+                             "is a symbolic link to a file outside the raw folder; "
+                             "copy the file into the raw folder instead")
+        found.append(path)
+    if not found:
+        raise InputError("", None, f"no input files in {raw_dir} (looked for *.csv and *.jsonl)")
     return sorted(found, key=lambda p: p.relative_to(raw_dir).as_posix())
 
 
@@ -170,24 +196,96 @@ def _read_csv_fast(data: bytes, name: str) -> tuple[list[str], dict[str, list], 
     return keys, columns, line_numbers.to_pylist()
 
 
+class _Object(dict):
+    """A JSON object that remembers its keys in order, duplicates included."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.keys_read = [k for k, _ in pairs]
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unencodable(value: object) -> bool:
+    """A string (anywhere inside `value`) holding a lone surrogate: not Unicode text."""
+    if isinstance(value, str):
+        return bool(_SURROGATE.search(value))
+    if isinstance(value, dict):
+        return any(_unencodable(k) or _unencodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unencodable(v) for v in value)
+    return False
+
+
+def _json_problem(obj: dict) -> str | None:
+    """Why a JSON object cannot be a report row, or None. Values of the contract's columns are
+    text or numbers; an object, array or boolean there is a malformed row, not text to guess at."""
+    for key in RAW_COLUMNS:
+        value = obj.get(key)
+        if isinstance(value, bool | dict | list):
+            kind = ("a boolean" if isinstance(value, bool) else "an object" if isinstance(value, dict)
+                    else "an array")
+            return f"{key} is {kind}, not text or a number"
+    return None
+
+
+def _json_line(line: str) -> dict | str:
+    """One JSON Lines line → its object, or why it is not one. Numbers keep the text they were
+    written as (`1e9`, `99999999999999999999`, `NaN`): counts are parsed from text, later."""
+    try:
+        obj = json.loads(line, object_pairs_hook=_Object, parse_int=str, parse_float=str,
+                         parse_constant=str)
+    except json.JSONDecodeError as exc:
+        return f"not a JSON object ({exc.msg})"
+    except RecursionError:
+        return "not a JSON object (nested too deeply)"
+    if not isinstance(obj, dict):
+        return "line is JSON but not an object"
+    return obj
+
+
 def _read_jsonl(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], list[dict]]:
     records: list[tuple[int, dict]] = []
     bad: list[dict] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines ends lines with \n (or \r\n) only; U+2028 and other breaks splitlines() knows
+    # may stand unescaped inside a JSON string.
+    lines = text.split("\n")
+    objects = 0
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if first.startswith("["):
+        number = next(i for i, line in enumerate(lines, start=1) if line.strip())
+        raise InputError(name, number, "not JSON Lines: the file is a JSON array; "
+                                       "write one JSON object a line")
+    for number, line in enumerate(lines, start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            bad.append(quarantine_row(name, number, None, "malformed_row",
-                                      f"not a JSON object ({exc.msg})", line))
+        obj = _json_line(line)
+        if isinstance(obj, str):
+            bad.append(quarantine_row(name, number, None, "malformed_row", obj, line))
             continue
-        if not isinstance(obj, dict):
-            bad.append(quarantine_row(name, number, None, "malformed_row",
-                                      "line is JSON but not an object", line))
+        names = [str(k).strip().lower() for k in getattr(obj, "keys_read", obj)]
+        dupes = sorted(k for k, n in Counter(names).items() if n > 1)
+        if dupes:  # as a CSV header with two such columns: which one is meant?
+            raise InputError(name, number, f"duplicate key(s) {', '.join(dupes)} "
+                                           "(keys match case-insensitively after trimming)")
+        objects += 1
+        obj = {k: v for k, v in zip(names, obj.values(), strict=True)}
+        problem = _json_problem(obj)
+        if problem is None and _SURROGATE_ESCAPE.search(line) and _unencodable(obj):
+            where = next((k if not _unencodable(k) else "a key" for k, v in obj.items()
+                          if _unencodable(k) or _unencodable(v)), "a text")
+            problem = f"{where} holds a lone surrogate (\\ud800-\\udfff), which is not Unicode"
+        if problem:
+            rid = obj.get("report_id")
+            rid = rid if isinstance(rid, str) and not _unencodable(rid) else None
+            bad.append(quarantine_row(name, number, rid,
+                                      "malformed_row", problem, line))
             continue
-        records.append((number, {str(k).strip().lower(): v for k, v in obj.items()}))
-    if bad and not records:  # not one object: this is not a JSON Lines file at all
+        records.append((number, obj))
+    if bad and not objects:  # not one object: this is not a JSON Lines file at all
         raise InputError(name, bad[0]["input_line"], f"not JSON Lines: {bad[0]['message']}")
     keys: list[str] = list(RAW_REQUIRED)
     for _, obj in records:
@@ -273,8 +371,30 @@ def _read_file(item: tuple[str, bytes]) -> tuple[pd.DataFrame, list[dict], Input
     return _frame(keys, rows, name), bad, InputFile(name, digest, len(rows) + len(bad))
 
 
+def _too_long(frame: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:
+    """Quarantine rows with a field longer than its cap (FIELD_CAPS) as malformed_row."""
+    over = pd.Series(False, index=frame.index)
+    lengths = {}
+    for column, cap in FIELD_CAPS.items():
+        n = frame[column].str.len().fillna(0).astype("int64")
+        lengths[column] = n
+        over |= n > cap
+    if not over.any():  # the common case: no copy of a million rows
+        return frame
+    for idx in frame.index[over]:
+        row = frame.loc[idx]
+        column = next(c for c, cap in FIELD_CAPS.items() if lengths[c][idx] > cap)
+        quarantine.append(quarantine_row(
+            row["input_file"], int(row["input_line"]), row["report_id"], "malformed_row",
+            f"{column} is {lengths[column][idx]:,} characters long (limit {FIELD_CAPS[column]:,})",
+            raw_record(row)))
+    return frame[~over]
+
+
 def _reject(frame: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:
-    """Quarantine rows missing a required value, then later copies of a report_id."""
+    """Quarantine rows with an over-long field, then rows missing a required value, then later
+    copies of a report_id."""
+    frame = _too_long(frame, quarantine)
     missing = frame[list(RAW_REQUIRED)].isna()
     bad = missing.any(axis=1)
     for idx in frame.index[bad]:

@@ -18,9 +18,11 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
   `data/actor_umbrellas.csv` says) are two incidents.
 
 Precise reports are placed first. Each report is compared only with the incidents of its
-own block and days (`by_day`), and with the incidents at its own place (`at_place` for
-precise ones): the work is O(reports × candidates on that day in that block), and a dense
-front line's day costs one dictionary look-up per report and place, not a scan of the day.
+own block and days (`by_day`), and a precise one only with those in the one to four grid
+cells around its town's point (`_register`, `_fits`): the work is O(reports × days of the
+report's span × incidents at its spot), so a dense front line's day costs a few dictionary
+look-ups per report, not a scan of the day's incidents. A coarse report scans its day's
+incidents of its block (there are few coarse reports, and they must see them all).
 
 `incident_id` is derived from the incident's earliest report (by publication time, then
 report_id), never from merged values, so it survives rebuilds and later reports.
@@ -282,23 +284,64 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     return pd.Series(names[seq], index=reports.index, dtype=object)
 
 
+_CELL = 0.05  # degrees (about 5 km): a town and its spot's neighbours in one or two cells
+_EDGE = SAME_PLACE_KM / 111.0 / math.cos(math.radians(45)) / _CELL  # as a share of a cell
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return int(math.floor(lat / _CELL)), int(math.floor(lon / _CELL))
+
+
+@lru_cache(maxsize=1 << 16)
+def _cells(lat: float, lon: float) -> tuple[tuple[int, int], ...]:
+    """The cell of a point and those of its neighbours that lie within SAME_PLACE_KM of it."""
+    y, x = lat / _CELL, lon / _CELL
+    cy, cx = math.floor(y), math.floor(x)
+    ys = [cy] + ([cy - 1] if y - cy < _EDGE else []) + ([cy + 1] if cy + 1 - y < _EDGE else [])
+    xs = [cx] + ([cx - 1] if x - cx < _EDGE else []) + ([cx + 1] if cx + 1 - x < _EDGE else [])
+    return tuple((a, b) for a in ys for b in xs)
+
+
+_ALL = ((),)  # the key of all of a day's incidents in `by_day[(block, day)]`
+
+
+def _register(by_day: dict, block: tuple, day: date, inc: _Incident) -> None:
+    """Index an incident under (block, day): with all of that day's (key `()`) and by the cell
+    of its town's point when it has one, so that a precise report looks only at its spot."""
+    cells = by_day.setdefault((block, day), {})
+    cells.setdefault((), []).append(inc)
+    if inc.base_lat == inc.base_lat:  # not NaN
+        cells.setdefault(_cell(inc.base_lat, inc.base_lon), []).append(inc)
+
+
 def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
           side: str | None, slack: int = 0) -> list[_Incident]:
     """Incidents of the same block whose dates overlap the report's (widened by `slack`
-    days) and whose places nest."""
-    seen: dict[int, _Incident] = {}
-    start, end = r.date_start - timedelta(days=slack), r.date_end + timedelta(days=slack)
-    day = start
-    while day <= end:
-        for inc in by_day.get(block + (day,), ()):
-            seen.setdefault(inc.seq, inc)
-        day += timedelta(days=1)
-    return [inc for _, inc in sorted(seen.items())
+    days) and whose places nest. A precise report with a point reads only the cells around
+    its town's point (`_register`), so a dense front's day costs it a few look-ups."""
+    start, end = r.date_start, r.date_end
+    if slack:
+        start, end = start - timedelta(days=slack), end + timedelta(days=slack)
+    cells: tuple = _ALL
+    if r.geo_precision in ("point", "near") and r.base_lat_ == r.base_lat_:
+        cells = _cells(r.base_lat_, r.base_lon_)
+    days = [start] if start == end else [start + timedelta(days=i)
+                                         for i in range((end - start).days + 1)]
+    found: list[_Incident] = []
+    for day in days:
+        index = by_day.get((block, day))
+        if index is not None:
+            for cell in cells:
+                found.extend(index.get(cell, ()))
+    if len(found) > 1:  # in incident order, once each
+        found = sorted({inc.seq: inc for inc in found}.values(), key=lambda inc: inc.seq)
+    actor = r.actor_ if isinstance(r.actor_, str) else None
+    return [inc for inc in found
             if ((inc.start <= end and start <= inc.end)
                 or any(start <= d <= end for d in inc.other_days))
             and _places_fit(inc, r)
             and (r.family_ != "strike" or not (inc.side and side and inc.side != side))
-            and _same_attacker(inc.actor, r.actor_ if isinstance(r.actor_, str) else None)]
+            and _same_attacker(inc.actor, actor)]
 
 
 def _same_attacker(a: str | None, b: str | None) -> bool:
@@ -355,7 +398,7 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
         incidents.append(chosen)
         day = r.date_start
         while day <= r.date_end:
-            by_day.setdefault(block + (day,), []).append(chosen)
+            _register(by_day, block, day, chosen)
             day += timedelta(days=1)
     else:
         if off_day:
@@ -363,7 +406,7 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
             while day <= r.date_end:
                 if day not in chosen.other_days and not chosen.start <= day <= chosen.end:
                     chosen.other_days.add(day)
-                    by_day.setdefault(block + (day,), []).append(chosen)
+                    _register(by_day, block, day, chosen)
                 day += timedelta(days=1)
         # Narrow the incident to the more precise date and place as reports arrive.
         if (r.date_end - r.date_start) < (chosen.end - chosen.start):

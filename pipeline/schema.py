@@ -13,7 +13,7 @@ RAW_COLUMNS = RAW_REQUIRED + RAW_OPTIONAL
 
 REASONS = (
     "missing_field", "malformed_row", "date_unparseable", "date_after_publication",
-    "place_unresolved", "place_ambiguous", "event_type_unknown", "invalid_count",
+    "date_out_of_range", "place_unresolved", "place_ambiguous", "event_type_unknown", "invalid_count",
     "duplicate_report_id",
 )
 DATE_PRECISIONS = ("day", "days", "week", "month", "year")

@@ -54,3 +54,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+# Whole files of slow tests (dask clusters and builds at scale): `make test` skips them with
+# `-m "not slow"`; `make test-all` and `.ci/run` run them. Single slow tests carry the marker.
+SLOW_FILES = {"test_dask.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)

@@ -85,6 +85,7 @@ def test_seed_article_claims(sample_build):
     assert (event["killed_low"], event["killed_high"]) == (2, 4)
 
 
+@pytest.mark.slow  # whole-sample builds: `make test-all` and CI run it
 def test_rebuild_is_unchanged_and_byte_identical(tmp_path):
     first = pipeline.build(SAMPLE, tmp_path / "a")
     again = pipeline.build(SAMPLE, tmp_path / "a")
@@ -209,6 +210,7 @@ def _incident_of(out, report_id: str, version: str = "latest") -> str:
     return reports.loc[report_id, "incident_id"]
 
 
+@pytest.mark.slow  # whole-sample builds: `make test-all` and CI run it
 def test_incident_id_survives_removed_and_corrected_reports(sample_copy, tmp_path):
     out = tmp_path / "out"
     pipeline.build(sample_copy, out)

@@ -123,3 +123,21 @@ def test_python_dash_m_entry_point():
     result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0 and "build" in result.stdout
+
+
+def test_extract_names_each_bad_file_and_still_writes_the_others(tmp_path):
+    from pathlib import Path
+
+    good = tmp_path / "good.txt"
+    good.write_text((Path(__file__).parent / "data" / "articles" / "a1-tower22-wire.txt")
+                    .read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00bad")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(good), str(tmp_path / "empty.txt"),
+                                 str(tmp_path / "bin.txt"), "-o", str(out)])
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [f"Error: {tmp_path / 'empty.txt'}: empty file",
+                      f"Error: {tmp_path / 'bin.txt'}: binary file, not article text"]
+    assert len(out.read_text(encoding="utf-8").splitlines()) >= 1

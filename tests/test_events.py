@@ -49,6 +49,8 @@ def test_unknown_event_type():
     ("twenty-one", 21, 21), ("one hundred and five", 105, 105), ("au moins 16", 16, None),
     ("plus de 40", 41, None), ("أربعة", 4, 4), ("عشرات", 10, None), ("fewer than 10", None, 9),
     ("Three", 3, 3), ("", None, None), (None, None, None),
+    ("half a dozen", 6, 6), ("a half dozen", 6, 6), ("une demi-douzaine", 6, 6),
+    ("2.0", 2, 2),  # a JSON writer's whole number
 ])
 def test_counts(text, low, high):
     c = parse_count(text)
@@ -57,6 +59,12 @@ def test_counts(text, low, high):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("-3", "negative figure '-3'"), ("4-2", "range '4-2' ends below its start"),
+    ("1e9", "'1e9' is not a whole number"), ("NaN", "'NaN' is not a whole number"),
+    ("∞", "'∞' is not a whole number"), ("Infinity", "'Infinity' is not a whole number"),
+    ("0x10", "'0x10' is not a whole number"), ("2.5", "'2.5' is not a whole number"),
+    ("at least 1e9", "'at least 1e9' is not a whole number"),
+    ("9" * 20, f"'{'9' * 20}' is too large to be a count"),
+    ("9" * 5000, f"'{'9' * 40}…' is too large to be a count"),
 ])
 def test_invalid_counts(text, message):
     with pytest.raises(CountError) as err:
@@ -97,6 +105,28 @@ def test_counts_from_real_reporting(text, low, high):
     assert (got.low, got.high) == (low, high)
 
 
+@pytest.mark.parametrize(("column", "text", "reason", "message"), [
+    ("killed", "100000", None, None),
+    ("killed", "100001", "invalid_count", "killed: '100001' is above the ceiling of 100,000 per report"),
+    ("injured", "1000000000000", "invalid_count",
+     "injured: '1000000000000' is above the ceiling of 100,000 per report"),
+    ("killed", "hundreds of thousands", None, None),  # a vague lower bound, under the ceiling
+])
+def test_a_figure_above_the_ceiling_is_an_invalid_count(column, text, reason, message):
+    frame = pd.DataFrame({"event_type": ["airstrike"], "actor1": [None], "actor2": [None],
+                          "killed": [None], "injured": [None], "troops": [None]})
+    frame[column] = [text]
+    out = normalize_events(frame)
+    assert (out.at[0, "error_reason"], out.at[0, "error_message"]) == (reason, message)
+
+
+@pytest.mark.parametrize(("text", "reason"), [("1,000,000", None), ("1,000,001", "invalid_count")])
+def test_troops_ceiling(text, reason):
+    frame = pd.DataFrame({"event_type": ["troop presence"], "actor1": [None], "actor2": [None],
+                          "killed": [None], "injured": [None], "troops": [text]})
+    assert normalize_events(frame).at[0, "error_reason"] == reason
+
+
 def test_air_powers_drone_and_missile_attacks_are_strikes():
     frame = pd.DataFrame({"event_type": ["drone attack", "Israeli missile attack", "drone attack"],
                           "actor1": ["U.S. forces", "Israeli army", "Kataib Hezbollah"],
@@ -107,3 +137,18 @@ def test_air_powers_drone_and_missile_attacks_are_strikes():
     assert out["event_type_method"].tolist() == ["actor", "actor", "vocabulary"]
     assert out["actor1"].tolist() == ["United States Armed Forces", "Israel Defense Forces",
                                       "Kata'ib Hezbollah"]
+
+
+def test_an_extracted_event_phrase_is_never_retyped_from_a_guessed_actor():
+    """`drone attack` next to an air power written by a person is its armed drone; the same
+    words in a row `extract` wrote keep their type (the actor there is the extractor's guess)."""
+    import pandas as pd
+
+    from pipeline.events import normalize_events
+
+    base = {"event_type": "drone attack", "actor1": "US forces", "actor2": None,
+            "killed": None, "injured": None, "troops": None}
+    frame = pd.DataFrame([{**base, "extra": None},
+                          {**base, "extra": '{"extracted_by": "extract", "date_basis": null}'}])
+    out = normalize_events(frame)
+    assert out["event_type"].tolist() == ["drone_strike", "drone_attack"]

@@ -72,11 +72,12 @@ def _bases(frame: pd.DataFrame) -> pd.DataFrame:
     the part of it (`part_`, "" for the whole): a City-District record is its city's point
     with the part in its text; a quarter, base or airport of the gazetteer lies in its town
     (`places.parent_town`). Each distinct place is looked up once."""
-    keys = frame[["place", "latitude", "longitude", "geonames_id", "place_method",
-                  "geo_precision"]]
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys.astype(object)))
+    columns = ["place", "latitude", "longitude", "geonames_id", "place_method", "geo_precision"]
+    codes = _group_codes(frame, columns)
+    first = np.unique(codes, return_index=True)[1]  # a row of each distinct place, by code
     out = []
-    for place, lat, lon, gid, method, precision in uniques:
+    for place, lat, lon, gid, method, precision in zip(
+            *(frame[c].take(first).tolist() for c in columns), strict=True):
         gid = None if gid is None or gid != gid else int(gid)
         if precision not in ("point", "near") or not isinstance(place, str):
             out.append((gid, lat, lon, ""))
@@ -88,6 +89,17 @@ def _bases(frame: pd.DataFrame) -> pd.DataFrame:
             out.append((town[0], town[1], town[2], place) if town else (gid, lat, lon, ""))
     table = pd.DataFrame(out, columns=["base_gid_", "base_lat_", "base_lon_", "part_"])
     return table.iloc[codes].set_index(frame.index)
+
+
+def _group_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One integer per distinct combination of the columns' values (nulls included), numbered
+    0..n-1: each column factorized alone, the codes combined pairwise (faster than pandas'
+    groupby over many object columns)."""
+    code = np.zeros(len(frame), dtype=np.int64)
+    for c in columns:
+        codes, uniques = pd.factorize(frame[c], use_na_sentinel=False)
+        code = pd.factorize(code * (len(uniques) + 1) + codes, sort=False)[0]
+    return code
 
 
 def incident_id(report_id: str) -> str:
@@ -219,11 +231,10 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     keys = pa.table({c: pa.array(df[c], from_pandas=True)
                      for c in ("coarse_", "date_start", "published", "report_id")})
     order = pc.sort_indices(keys, [(c, "ascending") for c in keys.column_names]).to_numpy()
-    kind = df.groupby(["family_", "event_type", "iso3", "side_", "actor_", "admin1", "admin2",
-                       "geo_precision", "base_gid_", "base_lat_", "base_lon_", "part_",
-                       "latitude", "longitude",
-                       "date_start", "date_end", "coarse_", "stated_", "alone_"],
-                      dropna=False, sort=False).ngroup().to_numpy()
+    kind = _group_codes(df, ["family_", "event_type", "iso3", "side_", "actor_", "admin1",
+                             "admin2", "geo_precision", "base_gid_", "base_lat_", "base_lon_",
+                             "part_", "latitude", "longitude", "date_start", "date_end",
+                             "coarse_", "stated_", "alone_"])
     first = order[~pd.Series(kind[order]).duplicated().to_numpy()]  # in matching order
     # Quarters of towns first, so that a report of a whole town sees every quarter hit that day.
     parted = df["part_"].to_numpy(dtype=object)[first] != ""

@@ -43,7 +43,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "9"
+INDEX_VERSION = "10"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -450,22 +450,41 @@ def _fill_admin1(rows: list[tuple], admin1: dict[tuple[str, str], tuple]) -> Non
     """A place whose source names no province we know (a WOF village with no region, a
     Lebanese one still filed under the pre-2003 governorates) takes the province of its
     nearest `FILL_NEIGHBOURS` places in the same country when all of them, within `FILL_KM`,
-    agree; otherwise it stays without one (and never publishes a guessed province)."""
+    agree; otherwise it stays without one (and never publishes a guessed province). The
+    places of one grid cell are measured against their neighbours at once (numpy)."""
+    import numpy as np
+
     cell = 0.2  # degrees; FILL_KM is well inside one cell and its neighbours
     grid: dict[tuple[str, int, int], list[int]] = {}
+    todo: dict[tuple[str, int, int], list[int]] = {}
     for i, r in enumerate(rows):
-        if (r[3], r[4]) in admin1 and r[7] != "admin2":
-            grid.setdefault((r[3], int(r[1] // cell), int(r[2] // cell)), []).append(i)
-    for i, r in enumerate(rows):
-        if (r[3], r[4]) in admin1 or r[3] not in REGION:
+        key = (r[3], int(r[1] // cell), int(r[2] // cell))
+        if (r[3], r[4]) in admin1:
+            if r[7] != "admin2":
+                grid.setdefault(key, []).append(i)
+        elif r[3] in REGION:
+            todo.setdefault(key, []).append(i)
+    for (cc, cy, cx), missing in todo.items():
+        near = [j for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                for j in grid.get((cc, cy + dy, cx + dx), ())]
+        if len(near) < FILL_NEIGHBOURS:
             continue
-        near = sorted((_km(r[1], r[2], rows[j][1], rows[j][2]), j)
-                      for dy in (-1, 0, 1) for dx in (-1, 0, 1)
-                      for j in grid.get((r[3], int(r[1] // cell) + dy, int(r[2] // cell) + dx), ()))
-        near = near[:FILL_NEIGHBOURS]
-        codes = {rows[j][4] for _km_, j in near}
-        if len(near) == FILL_NEIGHBOURS and len(codes) == 1 and near[-1][0] <= FILL_KM:
-            rows[i] = r[:4] + (codes.pop(),) + r[5:]
+        lat = np.radians([rows[j][1] for j in near])
+        lon = np.radians([rows[j][2] for j in near])
+        codes = np.array([rows[j][4] for j in near], dtype=object)
+        mlat = np.radians([rows[i][1] for i in missing])[:, None]
+        mlon = np.radians([rows[i][2] for i in missing])[:, None]
+        # haversine, as `_km`
+        h = (np.sin((lat - mlat) / 2) ** 2
+             + np.cos(mlat) * np.cos(lat) * np.sin((lon - mlon) / 2) ** 2)
+        km = 6371.0 * 2 * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+        nearest = np.argsort(km, axis=1, kind="stable")[:, :FILL_NEIGHBOURS]
+        for row, i in enumerate(missing):
+            picks = nearest[row]
+            found = set(codes[picks])
+            if len(found) == 1 and km[row, picks[-1]] <= FILL_KM:
+                r = rows[i]
+                rows[i] = r[:4] + (found.pop(),) + r[5:]
 
 
 # Kinds of places that are a part of a town (a quarter, a street, a base or airport by it).

@@ -799,18 +799,30 @@ def clock_of(text: str) -> tuple[int | None, str | None] | None:
 
 def place_zone(iso3: str | None) -> str | None:
     """The IANA zone of a country's local day: data/time_zones.csv for the region, else the
-    country's only zone in the tz database, else None."""
+    country's only zone in the tz database (tzdata's zone.tab), else None."""
     if not isinstance(iso3, str):
         return None
     countries, _, _ = _zones()
     if iso3 in countries:
         return countries[iso3]
     import pycountry
-    import pytz
 
     country = pycountry.countries.get(alpha_3=iso3)
-    zones = pytz.country_timezones.get(country.alpha_2, []) if country else []
+    zones = _country_zones().get(country.alpha_2, []) if country else []
     return zones[0] if len(zones) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _country_zones() -> dict[str, list[str]]:
+    """ISO2 → the zones tzdata lists for the country (zone.tab: code, coordinates, zone)."""
+    from importlib.resources import files
+
+    out: dict[str, list[str]] = {}
+    for line in (files("tzdata") / "zoneinfo" / "zone.tab").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, _, zone = line.split("\t")[:3]
+            out.setdefault(code, []).append(zone)
+    return out
 
 
 def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd.DataFrame:

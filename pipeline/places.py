@@ -777,8 +777,7 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     from rapidfuzz import fuzz, process
 
     iso2 = hint or (bound[0] if bound else None)
-    if not iso2 or iso2 not in gaz.fuzzy or all(w in _KNOWN_WORDS or w in _NOTHING or w.isdigit()
-                                                for w in key.split()):
+    if not iso2 or iso2 not in gaz.fuzzy or _only_words(key):
         return None  # "the border", "the area": words, not names
     query = translit(key)
     least = next((score for length, score in FUZZY_MIN if len(query) <= length), 101)
@@ -814,7 +813,7 @@ def _fuzzy_admin1(gaz: Gazetteer, key: str, hint: str | None,
     clearly the closest spelling."""
     from rapidfuzz import fuzz
 
-    if not hint or all(w in _KNOWN_WORDS or w in _NOTHING for w in key.split()):
+    if not hint or _only_words(key):
         return None
     query = translit(key)
     scored = sorted(((fuzz.ratio(query, translit(k)), code) for k, codes in gaz.admin1_names.items()
@@ -1203,14 +1202,15 @@ monday tuesday wednesday thursday friday saturday sunday various several some tw
 villages village towns town sites areas area outskirts parts""".split())
 
 
-def _unknown_name(tokens: list[str], cased: list[str], taken: list[bool]) -> bool:
-    """A capitalized word (after the first) that no gazetteer matched and that is no people,
-    party, country or calendar word: the text names a place we do not know."""
+def _unknown_name(tokens: list[str], cased: list[str], taken: list[bool], first: int = 1) -> bool:
+    """A capitalized word (from `first`: a sentence's first word is capitalized anyway) that no
+    gazetteer matched and that is no people, party, country or calendar word: the text names
+    a place we do not know."""
     countries = gazetteer().countries
     return any(not taken[i] and cased[i][:1].isupper() and len(tokens[i]) > 2
                and tokens[i] not in _KNOWN_WORDS and tokens[i] not in _NOT_PLACES
                and tokens[i] not in _NOTHING and tokens[i] not in countries
-               for i in range(1, len(tokens)))
+               for i in range(first, len(tokens)))
 
 
 def _spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str], taken: list[bool],
@@ -1299,6 +1299,11 @@ _KNOWN_WORDS = (_QUALIFIERS | _DESCRIPTORS | _PARTS | _COMMON | _ADMIN_WORDS | _
 _NOTHING = _QUALIFIERS | _ARTICLES | _CONJUNCTIONS | {"of", "the", "in", "de", "la"}
 
 
+def _only_words(key: str) -> bool:
+    """A folded text made only of common words and numbers ("the border"): never a name."""
+    return all(w in _KNOWN_WORDS or w in _NOTHING or w.isdigit() for w in key.split())
+
+
 def _check_text(text: str) -> None:
     """Texts that cannot name a place: empty, a paragraph, only directions or symbols."""
     if not text.strip():
@@ -1329,7 +1334,7 @@ def _resolve(text: str, country: str) -> Place:
                 raise PlaceError("place_ambiguous", f"{quote(text)} is in {elsewhere.country}, "
                                  f"not in {country} (the country given)") from None
             tokens, cased = _tokens(text)
-            named = _unknown_name(["", *tokens], ["", *cased], [False] * (len(tokens) + 1))
+            named = _unknown_name(tokens, cased, [False] * len(tokens), first=0)
             return _country_record(gaz, hint, "unlocated" if named else "country_hint")
         raise
 
@@ -1362,8 +1367,13 @@ def _named_elsewhere(gaz: Gazetteer, text: str, hint: str) -> Place | None:
 
 
 def _admin1_key(gaz: Gazetteer, place: Place) -> tuple[str, str] | None:
-    iso2 = _iso2(place.iso3)
-    return next((k for k, v in gaz.admin1.items() if k[0] == iso2 and v[0] == place.admin1), None)
+    return _admin1_keys().get((_iso2(place.iso3), place.admin1))
+
+
+@cache
+def _admin1_keys() -> dict[tuple[str, str | None], tuple[str, str]]:
+    """(iso2, admin1 name) → the admin1 key, the reverse of `Gazetteer.admin1`."""
+    return {(k[0], v[0]): k for k, v in gazetteer().admin1.items()}
 
 
 def _bound_of(gaz: Gazetteer, place: Place, text: str = "") -> Bound | None:

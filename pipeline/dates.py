@@ -159,7 +159,7 @@ def _clean(text: str, language: str) -> str:
     text = re.sub(r"(?<=[a-z])\.", "", text)  # Jan. → jan
     text = text.replace("–", "-").replace("—", "-").replace("/", "/")
     text = re.sub(r"\s*-\s*", "-", text)
-    text = re.sub(r"[,;()\"'’]", " ", text)
+    text = re.sub(r"[,;()\"'’]|\.{2,}|…", " ", text)  # "Thursday ... at 11:37": an elision
     return re.sub(r"\s+", " ", text).strip()
 
 

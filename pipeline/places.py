@@ -1117,6 +1117,10 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
                 found.append((i, i + n, *hit))
                 taken[i:i + n] = [True] * n
     found = [f for f in found if f[2] != "town" or not _inside_a_name(tokens, cased, taken, f[0], f[1])]
+    streets = [f for f in found if _street_name(tokens, f[0], f[1])]
+    if streets and len(streets) < len(found):
+        # "on Marjayoun street, in central Nabatieh": a street named after another town
+        found = [f for f in found if f not in streets]
     found = _split_names(found, tokens, taken)
     if hint and not any(f[2] in ("curated", "town") for f in found):
         # "a house in Kfar Kela": a name spelled as the gazetteer's but for its vowels
@@ -1200,6 +1204,17 @@ druze jewish european western eastern northern southern central upper lower grea
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday various several some two three
 villages village towns town sites areas area outskirts parts""".split())
+
+
+# Words that make the name beside them a street's (Arab towns name streets after other towns:
+# Haifa Street in Baghdad, Marjayoun Street in Nabatieh).
+_STREET_BEFORE = {"rue", "avenue", "boulevard", "شارع", "بشارع", "لشارع", "وشارع"}
+_STREET_AFTER = {"street", "st", "road", "avenue", "boulevard", "highway"}
+
+
+def _street_name(tokens: list[str], start: int, end: int) -> bool:
+    return (start > 0 and tokens[start - 1] in _STREET_BEFORE) or (
+        end < len(tokens) and tokens[end] in _STREET_AFTER)
 
 
 def _unknown_name(tokens: list[str], cased: list[str], taken: list[bool], first: int = 1) -> bool:

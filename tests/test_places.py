@@ -131,6 +131,11 @@ def test_region_gold_accuracy():
     ("Mareb", "Yemen", "Marib", "Marib", None, "admin1", "admin1_fuzzy:100"),
     # "south Lebanon" after a village is the south of the country, not the governorate
     ("Khiam, south Lebanon", "", "Khiam", "Nabatieh", None, "point", "curated"),
+    # a street named after another town is not that town ("on Marjayoun street, in central
+    # Nabatieh"; Haifa Street in Baghdad)
+    ("شقة سكنية في مبنى بشارع مرجعيون، وسط النبطية", "لبنان", "Nabatîyé et Tahta", "Nabatieh",
+     "El Nabatieh", "near", "mention"),
+    ("a car on Haifa Street in Baghdad", "Iraq", "Baghdad", "Baghdad", "Karkh", "near", "mention"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)

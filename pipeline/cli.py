@@ -136,7 +136,8 @@ def diff(
         typer.echo(json.dumps(result, indent=1, default=str, ensure_ascii=False))
         return
     typer.echo(f"added {len(result['added'])}, removed {len(result['removed'])}, "
-               f"changed {len(result['changed'])}")
+               f"changed {len(result['changed'])}, absorbed {len(result['absorbed'])}, "
+               f"split {len(result['split'])}")
     for iid in result["added"]:
         typer.echo(f"+ {iid}")
     for iid in result["removed"]:
@@ -144,6 +145,10 @@ def diff(
     for iid, fields in result["changed"].items():
         for name, (old, new) in fields.items():
             typer.echo(f"~ {iid} {name}: {old} → {new}")
+    for old_id, new_id in result["absorbed"].items():
+        typer.echo(f"> {new_id} absorbed {old_id} (its reports joined {new_id})")
+    for old_id, new_ids in result["split"].items():
+        typer.echo(f"< {old_id} split into {' and '.join(new_ids)}")
 
 
 @app.command()
@@ -151,16 +156,30 @@ def show(
     incident_id: Annotated[str, typer.Argument(help="An incident_id such as ct-0123456789ab.")],
     version: Annotated[str, typer.Option("--version", help="Version id or latest.")] = "latest",
     out: OutOption = DEFAULT_OUT,
+    with_history: Annotated[bool, typer.Option(
+        "--history", help="List the incident in every version where it changed.")] = False,
 ) -> None:
     """One incident and the reports it was reconciled from (the evidence).
 
-    Example: conflict-timeline show ct-0123456789ab
+    Example: conflict-timeline show ct-0123456789ab --history
     """
     import pandas as pd
 
     from .errors import UsageError
-    from .publish import load
+    from .publish import history, load
 
+    if with_history:
+        with _errors():
+            steps = history(incident_id, out)
+        for k, step in enumerate(steps):
+            ids = " and ".join(step["incident_ids"]) or "nothing (its reports are gone)"
+            if k == 0:
+                typer.echo(f"{step['version']}: published as {ids}")
+            elif step["relation"] != "kept":
+                typer.echo(f"{step['version']}: {step['relation']} → {ids}")
+            for name, (old, new) in step["changes"].items():
+                typer.echo(f"{step['version']}: ~ {name}: {old} → {new}")
+        return
     with _errors():
         events = load("events", version, out)
         match = events[events["incident_id"] == incident_id]
@@ -171,9 +190,11 @@ def show(
     for name in ("incident_id", "event_type", "date", "date_start", "date_end", "date_precision",
                  "place", "admin1", "country", "geo_precision", "actor1", "actor2", "killed_low",
                  "killed_best", "killed_high", "injured_low", "injured_best", "injured_high",
-                 "troops", "source_count"):
+                 "troops", "source_count", "independent_sources", "grade", "grade_reasons"):
         value = event[name]
-        typer.echo(f"{name:>15}: {'' if pd.isna(value) else value}")
+        if name == "grade_reasons":
+            value = "; ".join(value)
+        typer.echo(f"{name:>19}: {'' if pd.isna(value) else value}")
     evidence = reports[reports["incident_id"] == incident_id].sort_values(["published",
                                                                            "report_id"])
     cols = ["report_id", "source", "published", "raw_date", "raw_place", "raw_killed",

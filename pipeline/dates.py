@@ -43,6 +43,11 @@ _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 _ARABIC_MARKS = re.compile(r"[\u064b-\u0652\u0640]")  # harakat and tatweel
 
 
+# Date methods by which the source itself wrote the calendar day (not a weekday or "yesterday"
+# read against the publication's clock): reconciliation and grading trust these.
+STATED = r"exact|iso|numeric"
+
+
 class DateError(RowError):
     """A date text that cannot become a span (date_unparseable, date_after_publication)."""
 

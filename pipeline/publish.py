@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,16 +27,28 @@ import pyarrow.parquet as pq
 from .config import DEFAULT_OUT, EXPECTATIONS, PACKAGE_DATA
 from .errors import BuildLocked, IntegrityError, OutputError, UsageError
 from .read import InputFile
-from .schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS, PRIMARY_KEYS, REASONS, TABLES
+from .schema import (
+    DATE_PRECISIONS,
+    EVENT_TYPES,
+    GEO_PRECISIONS,
+    GRADES,
+    LINEAGE,
+    PRIMARY_KEYS,
+    REASONS,
+    RELATIONS,
+    TABLES,
+)
 from .validate import Failure, ValidationReport, validate_tables
 
 LOCK_TIMEOUT_S = 30.0
 ENUMS = {"event_type": EVENT_TYPES, "date_precision": DATE_PRECISIONS,
-         "geo_precision": GEO_PRECISIONS, "reason": REASONS}
+         "geo_precision": GEO_PRECISIONS, "reason": REASONS, "grade": GRADES,
+         "relation": RELATIONS}
 REQUIRED = {"events": ("incident_id", "event_type", "date", "date_start", "date_end", "iso3"),
             "reports": ("report_id", "incident_id", "source", "published", "event_type", "date",
                         "iso3"),
-            "quarantine": ("input_file", "reason", "message", "raw")}
+            "quarantine": ("input_file", "reason", "message", "raw"),
+            "lineage": ("relation",)}
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -340,8 +353,22 @@ def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
             return "unchanged", parent, None
         validation = validate()
         changes = _changes(root, parent, tables["events"])
+        if parent:  # where every incident of the parent went
+            old = pq.read_table(versions / parent / "reports.parquet",
+                                columns=["report_id", "incident_id"])
+            moves = lineage(old, tables["reports"])
+            changes.update(_moves(moves))
+            path = tmp / "lineage.parquet"
+            pq.write_table(moves, path, compression="zstd")
+            resources.append({
+                "name": "lineage", "path": path.name, "type": "table", "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "bytes": path.stat().st_size, "hash": f"sha256:{_sha256(path)}",
+                "rows": moves.num_rows,
+                "schema": {"fields": [_field(f, "lineage") for f in moves.schema]},
+            })
         _write_validation(tmp / "validation", validation, f"Conflict Timeline {vid}",
-                          report_frames(tables))
+                          report_frames(tables), changes)
         package = {
             "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
             "name": "conflict-timeline",
@@ -375,16 +402,55 @@ def _same(previous: Path, resources: list[dict], inputs: list[dict]) -> bool:
         old = json.loads((previous / "datapackage.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    hashes = {r["name"]: r["hash"] for r in old.get("resources", [])}
+    hashes = {r["name"]: r["hash"] for r in old.get("resources", []) if r["name"] in TABLES}
     return old.get("inputs") == inputs and hashes == {r["name"]: r["hash"] for r in resources}
 
 
 def _changes(root: Path, parent: str | None, events: pa.Table) -> dict:
     if parent is None:
-        return {"added": events.num_rows, "removed": 0, "changed": 0}
+        return {"added": events.num_rows, "removed": 0, "changed": 0, "absorbed": 0, "split": 0}
     old = pq.read_table(root / "versions" / parent / "events.parquet")
     d = diff_tables(old, events)
     return {k: len(v) for k, v in d.items()}
+
+
+def lineage(old: pa.Table, new: pa.Table) -> pa.Table:
+    """Where the incidents of `old` went in `new` (both reports tables, report_id and
+    incident_id read), as rows (old_id, new_id, relation):
+
+    - `kept`: the id lives on (its reports, maybe with others, are still its incident);
+    - `absorbed`: the id is gone and all its reports joined one other incident;
+    - `split`: its reports went to several incidents (one row for each, itself included);
+    - `removed`: none of its reports is left (new_id null);
+    - `added`: an incident none of whose reports was in `old` (old_id null).
+
+    Incident ids come from an incident's earliest report, so an id lives on exactly when that
+    report is still the earliest of its incident."""
+    a = old.select(["report_id", "incident_id"]).to_pandas().rename(columns={"incident_id": "old_id"})
+    b = new.select(["report_id", "incident_id"]).to_pandas().rename(columns={"incident_id": "new_id"})
+    pairs = a.merge(b, on="report_id", how="outer")[["old_id", "new_id"]].drop_duplicates()
+    went = pairs.dropna(subset=["old_id"])
+    fan = went.dropna(subset=["new_id"]).groupby("old_id")["new_id"].transform("size")
+    moved = went.dropna(subset=["new_id"]).assign(relation=np.where(
+        fan > 1, "split", "absorbed"))
+    moved.loc[(fan == 1) & (moved["old_id"] == moved["new_id"]), "relation"] = "kept"
+    kept_old = set(moved["old_id"])
+    gone = went.loc[~went["old_id"].isin(kept_old), ["old_id"]].drop_duplicates().assign(
+        new_id=None, relation="removed")
+    known_new = set(moved["new_id"])
+    added = pairs.loc[pairs["old_id"].isna() & ~pairs["new_id"].isin(known_new), ["new_id"]
+                      ].drop_duplicates().assign(old_id=None, relation="added")
+    out = pd.concat([moved, gone, added], ignore_index=True)[["old_id", "new_id", "relation"]]
+    out = out.sort_values(["old_id", "new_id"], na_position="last", kind="stable")
+    return pa.Table.from_pandas(out, schema=LINEAGE, preserve_index=False)
+
+
+def _moves(moves: pa.Table) -> dict[str, int]:
+    """Counts of old incidents absorbed into another and split into several."""
+    relation = moves.column("relation").to_pandas()
+    olds = moves.column("old_id").to_pandas()
+    return {"absorbed": int((relation == "absorbed").sum()),
+            "split": int(olds[relation == "split"].nunique())}
 
 
 def report_frames(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
@@ -395,7 +461,7 @@ def report_frames(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
 
 
 def _write_validation(folder: Path, report: ValidationReport, title: str,
-                      tables: dict[str, pd.DataFrame]) -> None:
+                      tables: dict[str, pd.DataFrame], changes: dict | None = None) -> None:
     """results.json (the whole report) and index.html (the quality report)."""
     from .report import render
 
@@ -403,7 +469,7 @@ def _write_validation(folder: Path, report: ValidationReport, title: str,
     (folder / "results.json").write_text(
         json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str) + "\n",
         encoding="utf-8")
-    (folder / "index.html").write_text(render(title, report, tables), encoding="utf-8")
+    (folder / "index.html").write_text(render(title, report, tables, changes), encoding="utf-8")
 
 
 def record_failure(out: Path | str, report: ValidationReport,
@@ -447,10 +513,17 @@ def read_verified(folder: Path, table: str) -> pa.Table:
 def load(table: str = "events", version: str = "latest",
          root: Path | str | None = None) -> pd.DataFrame:
     """One published table as a DataFrame: `pipeline.load("events")` in a notebook."""
-    if table not in TABLES:
-        raise UsageError(f"no table {table!r}: choose one of {', '.join(TABLES)}")
+    if table not in TABLES and table != "lineage":
+        raise UsageError(f"no table {table!r}: choose one of {', '.join(TABLES)}, lineage")
     folder = resolve_version(version, root)
+    if table == "lineage" and not (folder / "lineage.parquet").exists():
+        raise UsageError(f"{folder.name} is a first version: it has no lineage")
     return read_verified(folder, table).to_pandas(types_mapper=_NULLABLE.get)
+
+
+# A version's change summary against its parent (datapackage.json `changes`): incidents added,
+# removed, changed, and of the removed, absorbed into another and split into several.
+CHANGES = ("added", "removed", "changed", "absorbed", "split")
 
 
 def versions(root: Path | str | None = None) -> pd.DataFrame:
@@ -467,11 +540,10 @@ def versions(root: Path | str | None = None) -> pd.DataFrame:
                      "events": counts.get("events"), "reports": counts.get("reports"),
                      "quarantine": counts.get("quarantine"),
                      "validation": "passed" if d["validation"]["success"] else "failed",
-                     **{k: d["changes"][k] for k in ("added", "removed", "changed")},
+                     **{k: d["changes"].get(k) for k in CHANGES},
                      "latest": vid == latest(base)})
     return pd.DataFrame(rows, columns=["version", "created", "parent", "events", "reports",
-                                       "quarantine", "validation", "added", "removed", "changed",
-                                       "latest"])
+                                       "quarantine", "validation", *CHANGES, "latest"])
 
 
 def diff_tables(old: pa.Table, new: pa.Table) -> dict[str, dict]:
@@ -489,10 +561,77 @@ def diff_tables(old: pa.Table, new: pa.Table) -> dict[str, dict]:
 
 
 def diff(a: str, b: str, root: Path | str | None = None) -> dict[str, dict]:
-    """Incidents added, removed and changed from version `a` to version `b`."""
-    old = read_verified(resolve_version(a, root), "events")
-    new = read_verified(resolve_version(b, root), "events")
-    return diff_tables(old, new)
+    """Incidents added, removed and changed from version `a` to version `b`, and which of the
+    removed ones were absorbed into another incident or split into several (their reports
+    moved: `lineage`)."""
+    fa, fb = resolve_version(a, root), resolve_version(b, root)
+    out = diff_tables(read_verified(fa, "events"), read_verified(fb, "events"))
+    moves = lineage(read_verified(fa, "reports"), read_verified(fb, "reports")).to_pandas()
+    absorbed = moves[moves["relation"] == "absorbed"]
+    split = moves[moves["relation"] == "split"]
+    out["absorbed"] = dict(zip(absorbed["old_id"], absorbed["new_id"], strict=True))
+    out["split"] = {k: sorted(v) for k, v in split.groupby("old_id")["new_id"]}
+    return out
+
+
+def _first_with(iid: str, root: Path, ids: list[str]) -> int | None:
+    for k, vid in enumerate(ids):
+        events = pq.read_table(root / "versions" / vid / "events.parquet", columns=["incident_id"])
+        if iid in set(events.column("incident_id").to_pylist()):
+            return k
+    return None
+
+
+def history(iid: str, root: Path | str | None = None) -> list[dict]:
+    """The incident in every version from the first that has it: per version, the ids it
+    lives under there, how it got there (`kept`, `absorbed`, `split`, `removed`) and the
+    fields of its row that changed since the version before."""
+    base = _root(root)
+    ids = _published_ids(base)
+    first = _first_with(iid, base, ids)
+    if first is None:
+        raise UsageError(f"no incident {iid!r} in any version of {base}")
+    out: list[dict] = []
+    current: set[str] = {iid}
+    previous: dict[str, dict] = {}
+    for vid in ids[first:]:
+        folder = base / "versions" / vid
+        relation = "kept"
+        if out:
+            moves = read_verified(folder, "lineage").to_pandas()
+            moves = moves[moves["old_id"].isin(current)]
+            current = set(moves["new_id"].dropna())
+            relations = set(moves["relation"])
+            relation = next((r for r in ("split", "absorbed", "removed") if r in relations), "kept")
+        rows = {r["incident_id"]: r for r in read_verified(folder, "events").to_pylist()
+                if r["incident_id"] in current}
+        changes = {}
+        if len(rows) == 1 and len(previous) == 1:
+            (old,), (new,) = previous.values(), rows.values()
+            changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+        out.append({"version": vid, "incident_ids": sorted(current), "relation": relation,
+                    "changes": changes})
+        previous = rows
+        if not current:
+            break
+    return out
+
+
+def resolve_id(iid: str, version: str = "latest", root: Path | str | None = None) -> list[str]:
+    """Where an incident id of any version lives in `version`: the ids its reports are under
+    there (one when kept or absorbed, several when split, none when removed).
+
+    `pipeline.resolve_id("ct-0123456789ab")` answers for the latest version."""
+    base = _root(root)
+    target = resolve_version(version, base).name
+    steps = history(iid, base)
+    for step in steps:
+        if step["version"] == target:
+            return step["incident_ids"]
+    ids = _published_ids(base)
+    if ids.index(target) < ids.index(steps[0]["version"]):
+        raise UsageError(f"{iid} first appears in {steps[0]['version']}, after {target}")
+    return []  # removed before `target`
 
 
 def validate_version(version: str | None = None, root: Path | str | None = None) -> ValidationReport:

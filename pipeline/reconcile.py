@@ -43,16 +43,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .dates import STATED
 from .events import actor_sides, actor_umbrellas, vocabulary
+from .grade import grade_events
 from .places import _km, parent_town
 
 # Incidents cluster on a few towns and bases, so the same pairs of points are measured
 # again and again (913,000 distances among 1M synthetic reports).
 _distance = lru_cache(maxsize=1 << 16)(_km)
 
-# Date methods by which the source itself wrote the calendar day (not a weekday or "yesterday"
-# read against the publication's clock).
-STATED = r"exact|iso|numeric"
 GEO_RANK = {"point": 0, "near": 1, "admin2": 2, "admin1": 3, "country": 4}
 # Two geocodings of one place where one source has no GeoNames id (a Who's On First village, a
 # curated site) lie this close; neighbouring villages of a dense front lie farther apart (the
@@ -553,4 +552,5 @@ def build_events(reports: pd.DataFrame) -> pd.DataFrame:
     published = reports["published"].groupby(g.code, sort=True)
     events["first_reported"] = published.min().to_numpy()
     events["last_reported"] = published.max().to_numpy()
+    grade_events(events, reports, g.code)
     return events.reset_index()

@@ -130,8 +130,22 @@ def _quarantine(quarantine: pd.DataFrame) -> str:
     return "".join(blocks)
 
 
-def render(title: str, report: ValidationReport, tables: dict[str, pd.DataFrame]) -> str:
-    """The whole page for one version (or one failed build)."""
+def _trust(events: pd.DataFrame, changes: dict | None) -> str:
+    """Grade counts (how well incidents are corroborated) and what changed since the parent
+    version, merges and splits included."""
+    out = ""
+    if "grade" in events:
+        out += _table(_counts(events["grade"], "grade"))
+    if changes:
+        rows = pd.DataFrame({"change": list(changes), "incidents": list(changes.values())})
+        out += "<h3>Since the parent version</h3>" + _table(rows)
+    return f"<div class='row'>{out}</div>" if out else "<p>No incidents.</p>"
+
+
+def render(title: str, report: ValidationReport, tables: dict[str, pd.DataFrame],
+           changes: dict | None = None) -> str:
+    """The whole page for one version (or one failed build); `changes` is the version's change
+    summary against its parent."""
     events, reports = tables.get("events", pd.DataFrame()), tables.get("reports", pd.DataFrame())
     quarantine = tables.get("quarantine", pd.DataFrame())
     status = "passed" if report.success else "FAILED"
@@ -165,6 +179,7 @@ code{{font-size:12px}}
 <h1>{_esc(title)}</h1>{overview}
 <h2>Incidents per week by type</h2>{timeline_svg(events)}
 <h2>Counts</h2>{counts}
+<h2>Trust and changes</h2>{_trust(events, changes)}
 <h2>Where</h2>{map_svg(events)}
 <h2>Quarantine by reason</h2>{_quarantine(quarantine)}
 <h2>Failed expectations</h2><ul>{failures}</ul>

@@ -40,8 +40,10 @@ EVENTS = pa.schema(
     + [("actor1", _s), ("actor2", _s)]
     + [(f"{c}_{b}", _i) for c in ("killed", "injured") for b in ("low", "best", "high")]
     + [("troops", _i), ("source_count", _i), ("sources", pa.list_(_s)),
-       ("report_ids", pa.list_(_s)), ("first_reported", _ts), ("last_reported", _ts)]
+       ("report_ids", pa.list_(_s)), ("first_reported", _ts), ("last_reported", _ts),
+       ("independent_sources", _i), ("grade", _s), ("grade_reasons", pa.list_(_s))]
 )
+GRADES = ("confirmed", "corroborated", "single_source", "contested")
 
 REPORTS = pa.schema(
     [("report_id", _s), ("incident_id", _s), ("source", _s), ("source_url", _s),
@@ -62,5 +64,8 @@ QUARANTINE = pa.schema(
 )
 
 TABLES = {"events": EVENTS, "reports": REPORTS, "quarantine": QUARANTINE}
+# Each version after the first: where every incident of its parent went (SPEC §7).
+LINEAGE = pa.schema([("old_id", _s), ("new_id", _s), ("relation", _s)])
+RELATIONS = ("kept", "absorbed", "split", "removed", "added")
 PRIMARY_KEYS = {"events": ["incident_id"], "reports": ["report_id"],
                 "quarantine": ["input_file", "input_line"]}

@@ -120,13 +120,14 @@ def validation_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     if table == "events":
         df["_sources_n"] = df["sources"].map(len).astype("Int64")
         df["_report_ids_n"] = df["report_ids"].map(len).astype("Int64")
+        df["_grade_reasons_n"] = df["grade_reasons"].map(len).astype("Int64")
         df["first_reported_day"] = _days(df["first_reported"])
         df["last_reported_day"] = _days(df["last_reported"])
         df["_first_reported_limit_day"] = df["first_reported_day"] + 2
     if table == "reports":
         df["published_day"] = _days(df["published"])
         df["_published_limit_day"] = df["published_day"] + 2
-    for c in ("sources", "report_ids"):  # lists are not hashable; GX never reads them
+    for c in ("sources", "report_ids", "grade_reasons"):  # lists are not hashable; GX never reads them
         if c in df:
             df = df.drop(columns=c)
     return df

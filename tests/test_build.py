@@ -17,7 +17,8 @@ GOLDEN = Path(__file__).parent / "golden"
 EVENT_COLUMNS = ["incident_id", "event_type", "date", "date_start", "date_end", "date_precision",
                  "place", "admin1", "iso3", "geo_precision", "actor1", "killed_low",
                  "killed_best", "killed_high", "injured_low", "injured_best", "injured_high",
-                 "troops", "source_count", "report_ids"]
+                 "troops", "source_count", "report_ids", "independent_sources", "grade",
+                 "grade_reasons"]
 REPORT_COLUMNS = ["report_id", "incident_id", "event_type", "date", "date_start", "date_end",
                   "date_precision", "date_method", "place", "admin1", "iso3", "latitude",
                   "longitude", "geo_precision", "place_method", "actor1", "killed_low",
@@ -54,8 +55,9 @@ def test_sample_accounting_and_descriptor(sample_build):
     assert raw_rows == rows["reports"] + rows["quarantine"]
     assert rows["reports"] >= 100 and rows["events"] >= 25
     assert d["version"] == "v1" and d["parent"] is None
-    assert d["validation"] == {"success": True, "expectations": 70, "failed": 0}
-    assert d["changes"] == {"added": rows["events"], "removed": 0, "changed": 0}
+    assert d["validation"] == {"success": True, "expectations": 74, "failed": 0}
+    assert d["changes"] == {"added": rows["events"], "removed": 0, "changed": 0, "absorbed": 0,
+                            "split": 0}
     for r in d["resources"]:
         data = (sample_build / "versions" / "v1" / r["path"]).read_bytes()
         assert r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()

@@ -40,7 +40,7 @@ def test_validate_latest_and_named(built):
     out, _ = built
     for args in ((), ("v1",), ("latest",)):
         result = invoke("validate", *args, "--out", str(out))
-        assert (result.exit_code, result.stdout) == (0, "v1: valid (70 expectations passed)\n")
+        assert (result.exit_code, result.stdout) == (0, "v1: valid (74 expectations passed)\n")
 
 
 def test_validate_detects_a_changed_file(built, tmp_path):
@@ -64,7 +64,8 @@ def test_versions_table_and_json(built):
     assert table.exit_code == 0
     header, row = table.stdout.splitlines()
     assert header.split() == ["version", "created", "parent", "events", "reports", "quarantine",
-                              "validation", "added", "removed", "changed", "latest"]
+                              "validation", "added", "removed", "changed", "absorbed", "split",
+                                  "latest"]
     assert row.split()[0] == "v1" and row.split()[-1] == "*"
     data = json.loads(invoke("versions", "--json", "--out", str(out)).stdout)
     assert [v["version"] for v in data] == ["v1"] and data[0]["validation"] == "passed"
@@ -90,7 +91,7 @@ def test_show_incident_with_its_reports(built):
 def test_diff_same_version_is_empty(built):
     out, _ = built
     result = invoke("diff", "v1", "v1", "--out", str(out))
-    assert (result.exit_code, result.stdout) == (0, "added 0, removed 0, changed 0\n")
+    assert (result.exit_code, result.stdout) == (0, "added 0, removed 0, changed 0, absorbed 0, split 0\n")
 
 
 def test_unreadable_input_exits_2_with_one_line(raw, tmp_path):

@@ -448,7 +448,7 @@ def test_validate_notices_a_removed_resource_and_wrong_row_counts(copy):
         "(e.g. quarantine.parquet)",
         "Error: events.events.parquet: row count matches datapackage.json failed for 1 row(s) "
         "(e.g. recorded 4, found 3)",
-        "Error: v2: 2 of 3 expectations failed"]
+        "Error: v2: 2 of 4 expectations failed"]
 
 
 # --- recovery from a stopped build or a damaged LATEST ------------------------------------------

@@ -1,0 +1,135 @@
+"""Trust signals: independent sources (a syndicated copy is not a second voice) and the grade
+of every incident, each case written by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.build import normalize, reconcile_reports
+from pipeline.grade import agency_of, outlet_of
+from pipeline.read import RawBatch
+
+WIRE = ("BEIRUT (AP) — A drone struck a base hosting U.S. troops in western Iraq on Thursday, "
+        "a U.S. defense official said, adding that no injuries were reported.")
+
+
+def _events(*rows: dict) -> pd.DataFrame:
+    """Raw rows of one strike (defaults: Al-Asad Air Base, 4 January 2024) → its events."""
+    base = {"source": "wire", "source_url": None, "language": "en", "country": "Iraq",
+            "actor1": None, "actor2": None, "killed": None, "injured": None, "troops": None,
+            "quote": None, "extra": None, "input_file": "t.csv", "event_type": "drone attack",
+            "date": "2024-01-04", "place": "Al-Asad Air Base", "published": "2024-01-05"}
+    frame = pd.DataFrame([{**base, "report_id": f"r{i}", **r, "input_line": i + 2}
+                          for i, r in enumerate(rows)])
+    reports, quarantine = normalize(RawBatch(rows=frame))
+    assert quarantine.empty, quarantine.to_dict("records")
+    return reconcile_reports(reports)[0]
+
+
+def _one(*rows: dict) -> dict:
+    events = _events(*rows)
+    assert len(events) == 1, events[["incident_id", "place", "date"]]
+    row = events.iloc[0].to_dict()
+    row["grade_reasons"] = list(row["grade_reasons"])
+    return row
+
+
+def test_one_source_is_single_source():
+    e = _one({"source": "Reuters"})
+    assert (e["grade"], e["independent_sources"], e["source_count"]) == ("single_source", 1, 1)
+    assert e["grade_reasons"] == ["1 independent source of 1 report"]
+
+
+def test_two_outlets_corroborate():
+    e = _one({"source": "Reuters"}, {"source": "Al Mayadeen"})
+    assert (e["grade"], e["independent_sources"]) == ("corroborated", 2)
+
+
+def test_a_syndicated_copy_does_not_raise_the_grade():
+    """A local station republishing AP's story (credited in its opening), and a site copying
+    it word for word, are AP's voice: one source, whatever their names."""
+    e = _one({"source": "AP", "quote": WIRE},
+             {"source": "KMXS", "source_url": "https://www.kmxs.com/drone-attack", "quote": WIRE},
+             {"source": "Daily Copy", "quote": WIRE.replace("BEIRUT (AP) — ", "")})
+    assert (e["grade"], e["independent_sources"], e["source_count"]) == ("single_source", 1, 3)
+    assert e["grade_reasons"] == ["1 independent source of 3 reports"]
+
+
+def test_an_agency_credited_in_the_source_name_is_that_agency():
+    e = _one({"source": "Security official (AFP)"},
+             {"source": "AFP", "quote": "Baghdad (AFP) - Une frappe de drone a visé un QG..."})
+    assert (e["grade"], e["independent_sources"]) == ("single_source", 1)
+
+
+def test_one_outlet_twice_is_one_source():
+    e = _one({"source": "Rudaw", "source_url": "https://www.rudaw.net/english/a"},
+             {"source": "Rudaw English", "source_url": "https://rudaw.net/english/b"})
+    assert (e["grade"], e["independent_sources"]) == ("single_source", 1)
+
+
+def test_three_independent_sources_confirm():
+    e = _one({"source": "Reuters"}, {"source": "Al Mayadeen"}, {"source": "Shafaq News"})
+    assert e["grade"] == "confirmed"
+    assert e["grade_reasons"] == ["3 independent sources of 3 reports",
+                                  "3 independent sources agree on type, day and place"]
+
+
+def test_an_official_party_confirms():
+    """CENTCOM speaks for the US forces that were the target."""
+    e = _one({"source": "U.S. Central Command", "actor2": "US forces"})
+    assert e["grade"] == "confirmed"
+    assert e["grade_reasons"][1] == ("an official party to the event reported it: "
+                                     "U.S. Central Command")
+
+
+def test_the_seed_toll_disagreement_is_documented_not_contested():
+    """2 killed per a US official, 4 per Iraqi police: ×2, within the rule."""
+    e = _one({"source": "US official", "killed": "2"}, {"source": "Iraqi police", "killed": "4"})
+    assert e["grade"] == "corroborated"
+    assert e["grade_reasons"][-1] == ("killed 2 to 4 across independent sources: a documented "
+                                      "disagreement, within the contest rule")
+
+
+def test_tolls_far_apart_contest():
+    e = _one({"source": "Reuters", "killed": "0"}, {"source": "Al Mayadeen", "killed": "12"},
+             {"source": "Shafaq News", "killed": "12"})
+    assert e["grade"] == "contested"
+    assert e["grade_reasons"][1] == ("toll disputed: killed 0 to 12 across independent sources "
+                                     "(more than ×2 and 3 apart)")
+
+
+def test_a_copy_cannot_contest_its_own_story():
+    """Two figures inside one syndicated story are one voice: no contest."""
+    e = _one({"source": "AP", "quote": WIRE, "killed": "0"},
+             {"source": "KMXS", "quote": WIRE, "killed": "12"})
+    assert e["grade"] == "single_source"
+
+
+def test_an_umbrella_and_its_member_are_no_dispute():
+    """The Islamic Resistance in Iraq claims for Kata'ib Hezbollah: one incident, no contest
+    (two unrelated known attackers are two incidents, never one contested one)."""
+    e = _one({"source": "Reuters", "actor1": "Islamic Resistance in Iraq"},
+             {"source": "Shafaq News", "actor1": "Kataib Hezbollah"})
+    assert e["grade"] == "corroborated"
+
+
+@pytest.mark.parametrize(("url", "outlet"), [
+    ("https://english.alarabiya.net/News/x", "alarabiya.net"),
+    ("https://www.bbc.co.uk/news/x", "bbc.co.uk"),
+    ("http://m.example.com", "example.com"),
+    ("not a url", None),
+])
+def test_outlet_of(url, outlet):
+    assert outlet_of(url) == outlet
+
+
+@pytest.mark.parametrize(("quote", "agency"), [
+    ("BEIRUT (AP) — A drone ...", "AP"),
+    ("BAGHDAD, Jan 4 (Reuters) - A drone strike ...", "Reuters"),
+    ("Baghdad (AFP) – Une frappe ...", "AFP"),
+    ("DAMASCUS, Jan. 20 (Xinhua) -- An Israeli missile ...", "Xinhua"),
+    ("A drone struck a base, officials said.", None),
+])
+def test_agency_of(quote, agency):
+    assert agency_of(quote) == agency

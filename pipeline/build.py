@@ -17,10 +17,10 @@ from .engines import open_engine
 from .errors import ValidationFailed
 from .events import normalize_events, vocabulary
 from .memory import release
-from .places import normalize_places
+from .places import normalize_places, normalize_source_places
 from .read import RawBatch, iter_quarantine, quarantine_row, raw_record, read_raw
 from .reconcile import assign_incidents, build_events
-from .schema import REPORTS
+from .schema import GEOMETRY_FIELD, REPORTS
 
 Progress = Callable[[str], None]
 PART_ROWS = 250_000  # rows normalized at once: a part's intermediate columns, not all of them
@@ -67,6 +67,20 @@ def _reject(frame: pd.DataFrame, reasons: pd.Series, messages: pd.Series,
     return frame[~bad]
 
 
+def _places(rows: pd.DataFrame) -> pd.DataFrame:
+    """Geocode the place text, except where the row gives a point: a source that located the
+    event (ACLED, UCDP) is taken at its word, within its country (SPEC §3)."""
+    if "latitude" not in rows or "longitude" not in rows:  # a frame made before SPEC §3 had them
+        return normalize_places(rows["place"], rows["country"])
+    located = rows["latitude"].notna() | rows["longitude"].notna()
+    if not located.any():
+        return normalize_places(rows["place"], rows["country"])
+    parts = [normalize_source_places(rows[located])]
+    if not located.all():
+        parts.append(normalize_places(rows.loc[~located, "place"], rows.loc[~located, "country"]))
+    return pd.concat(parts).loc[rows.index]
+
+
 def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.DataFrame,
                                                                                pd.DataFrame]:
     """Raw rows → (normalized reports without incident ids, quarantine). Pure: no files written."""
@@ -77,7 +91,7 @@ def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.
     rows = _reject(rows, dates["error_reason"], dates["error_message"], quarantine)
     dates = dates.loc[rows.index]
     progress("places:")
-    places = normalize_places(rows["place"], rows["country"])
+    places = _places(rows)
     rows = _reject(rows, places["error_reason"], places["error_message"], quarantine)
     progress("types/counts: event types, counts, actors")
     events = normalize_events(rows)
@@ -170,7 +184,7 @@ def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None
     events = build_events(reports) if len(reports) else pd.DataFrame()
     if len(events):
         events = events.sort_values("incident_id", kind="stable").reset_index(drop=True)
-    return events, reports[[f.name for f in REPORTS]]
+    return events, reports[[f.name for f in REPORTS if f.name != GEOMETRY_FIELD[0]]]
 
 
 def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",

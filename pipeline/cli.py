@@ -228,6 +228,41 @@ def extract(
         raise typer.Exit(2)
 
 
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="acled, ucdp, geojson or csv.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    version: Annotated[str, typer.Option("--version", help="Version id or latest.")] = "latest",
+    out: OutOption = DEFAULT_OUT,
+) -> None:
+    """Write a version's incidents as an ACLED- or UCDP-shaped CSV, GeoJSON or a flat CSV.
+
+    Example: conflict-timeline export --format acled --version v1 -o timeline-acled.csv
+    """
+    from .exchange import export as run
+
+    with _errors():
+        rows = run(fmt, output, version, out)
+    typer.echo(f"wrote {rows} incidents as {fmt} to {output}")
+
+
+@app.command("import")
+def import_(
+    dataset: Annotated[str, typer.Argument(help="acled or ucdp.")],
+    file: Annotated[Path, typer.Argument(help="The dataset's CSV export.")],
+    raw: Annotated[Path, typer.Option("--raw", help="Raw folder to write into.")] = DEFAULT_RAW,
+) -> None:
+    """Turn an ACLED or UCDP GED CSV export into raw reports that `build` reads.
+
+    Example: conflict-timeline import acled acled-yemen-2024.csv --raw data/raw/incidents
+    """
+    from .exchange import import_file
+
+    with _errors():
+        target, rows = import_file(dataset, file, raw)
+    typer.echo(f"wrote {rows} reports to {target}")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

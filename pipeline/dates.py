@@ -332,6 +332,15 @@ def _numeric(t: str, ref: date) -> tuple[date, date, str] | None:
     if m:
         d = _day(int(m[1]), int(m[2]), int(m[3]))
         return d, d, "iso"
+    # An ISO 8601 interval of days, as coded datasets give a span (UCDP's date_start and
+    # date_end, an ACLED week): both ends are the text's own, never a guess.
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2}) ?/ ?(\d{4})-(\d{1,2})-(\d{1,2})", t)
+    if m:
+        start = _day(int(m[1]), int(m[2]), int(m[3]))
+        end = _day(int(m[4]), int(m[5]), int(m[6]))
+        if end < start:
+            raise DateError("date_unparseable", f"the interval {t!r} ends before it starts")
+        return start, end, "iso_interval"
     m = re.fullmatch(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})", t)
     if not m:
         return None

@@ -1563,3 +1563,122 @@ def normalize_places(texts: pd.Series, countries: pd.Series) -> pd.DataFrame:
             cols["error_reason"].append(None)
             cols["error_message"].append(None)
     return pd.DataFrame(cols, index=texts.index)
+
+
+# --- places a source already located (ACLED, UCDP, a geocoded extractor) ----------------------
+
+SOURCE_COLUMNS = ("latitude", "longitude", "admin1", "admin2", "geo_precision")
+_ADMIN_SUFFIX = re.compile(r"\s+(?:governorate|province|region|muhafazat|state)$")
+ADMIN1_CELL = 0.5  # degrees: the grid nearest-admin1 searches, cell by cell outwards
+
+
+@lru_cache(maxsize=1)
+def _admin1_grid() -> dict[tuple[str, int, int], list[int]]:
+    """(iso2, cell) → the gazetteer rows there that name their admin1: built once, on the
+    first located row, so builds without one never pay for it."""
+    gaz = gazetteer()
+    rows = gaz.rows
+    grid: dict[tuple[str, int, int], list[int]] = {}
+    for i in range(len(rows)):
+        iso2, code = rows.iso2[i], rows.code[i]
+        if iso2 is None or code is None or (iso2, code) not in gaz.admin1:
+            continue
+        key = (iso2, int(rows.lat[i] // ADMIN1_CELL), int(rows.lon[i] // ADMIN1_CELL))
+        grid.setdefault(key, []).append(i)
+    return grid
+
+
+def admin1_at(iso2: str, latitude: float, longitude: float) -> str | None:
+    """The admin1 of the nearest gazetteer place of the country within about 150 km of the
+    point, or None: a source's point gives its province without a polygon layer."""
+    gaz = gazetteer()
+    grid = _admin1_grid()
+    cy, cx = int(latitude // ADMIN1_CELL), int(longitude // ADMIN1_CELL)
+    for reach in (1, 2, 3):
+        near = [i for dy in range(-reach, reach + 1) for dx in range(-reach, reach + 1)
+                for i in grid.get((iso2, cy + dy, cx + dx), ())]
+        if near:
+            rows = gaz.rows
+            best = min(near, key=lambda i: (_km(latitude, longitude, rows.lat[i], rows.lon[i]), i))
+            return gaz.admin1[(iso2, rows.code[best])][0]  # type: ignore[index]
+    return None
+
+
+def known_admin1(iso2: str, name: str) -> str | None:
+    """Our name of the country's admin1 a source calls `name` (`Al Anbar`, `Baghdad
+    governorate`), or None when the gazetteer knows no admin1 of that country so called."""
+    gaz = gazetteer()
+    key = fold(name)
+    for k in (key, _ADMIN_SUFFIX.sub("", key)):
+        for cc, code in gaz.admin1_names.get(k, []):
+            if cc == iso2 and (cc, code) in gaz.admin1:
+                return gaz.admin1[(cc, code)][0]
+    return None
+
+
+def _coordinate(value: str | None, name: str, limit: int) -> float:
+    try:
+        number = float(value) if value is not None else math.nan
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or abs(number) > limit:
+        raise PlaceError("place_unresolved",
+                         f"{name} {quote(value or '')} is not a number from -{limit} to {limit}")
+    return number
+
+
+def source_place(place: str | None, country: str | None, latitude: str | None,
+                 longitude: str | None, admin1: str | None = None, admin2: str | None = None,
+                 geo_precision: str | None = None) -> Place:
+    """A place as the source located it (SPEC §3): its point, admin names and precision used
+    instead of geocoding the text. The point must lie in the country (its bounding box, the
+    test validation runs); admin1 is the source's when it names a known admin1 of that
+    country, else the one nearest the point; `place_method` is `source`."""
+    from .schema import GEO_PRECISIONS
+    from .validate import country_boxes
+
+    lat = _coordinate(latitude, "latitude", 90)
+    lon = _coordinate(longitude, "longitude", 180)
+    precision = geo_precision or "point"
+    if precision not in GEO_PRECISIONS:
+        raise PlaceError("place_unresolved", f"geo_precision {quote(precision)} is not one of "
+                         f"{', '.join(GEO_PRECISIONS)}")
+    iso2 = country_hint(country) if country else None
+    if iso2 is None:
+        raise PlaceError("place_unresolved", f"a located row needs its country; "
+                         f"{quote(country or '')} is not a country we know")
+    name, iso3 = _country(iso2)
+    boxes = country_boxes()
+    if iso3 in boxes.index:
+        box = boxes.loc[iso3]
+        if not (box["min_lat"] <= lat <= box["max_lat"] and box["min_lon"] <= lon <= box["max_lon"]):
+            raise PlaceError("place_unresolved", f"the point {lat:g}, {lon:g} given for "
+                             f"{quote(place or '')} lies outside {name}")
+    province = None
+    if precision != "country":
+        province = (known_admin1(iso2, admin1) if admin1 else None) or admin1_at(iso2, lat, lon)
+    text = (place or "").strip() or province or name
+    return Place(text, province, admin2 if precision in ("point", "near", "admin2") else None,
+                 name, iso3, round(lat, 5), round(lon, 5), None, precision, "source")
+
+
+def normalize_source_places(rows: pd.DataFrame) -> pd.DataFrame:
+    """`source_place` for every row, in the shape of `normalize_places`."""
+    cols: dict[str, list] = {c: [] for c in PLACE_COLUMNS + ["error_reason", "error_message"]}
+    get = {c: rows[c].tolist() if c in rows else [None] * len(rows)
+           for c in ("place", "country", *SOURCE_COLUMNS)}
+    for values in zip(*get.values(), strict=True):
+        args = [None if v is None or v != v else v for v in values]
+        try:
+            res = source_place(*args)
+        except PlaceError as exc:
+            for c in PLACE_COLUMNS:
+                cols[c].append(None)
+            cols["error_reason"].append(exc.reason)
+            cols["error_message"].append(str(exc))
+            continue
+        for c in PLACE_COLUMNS:
+            cols[c].append(getattr(res, c))
+        cols["error_reason"].append(None)
+        cols["error_message"].append(None)
+    return pd.DataFrame(cols, index=rows.index)

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from .config import DEFAULT_OUT, EXPECTATIONS, PACKAGE_DATA
 from .errors import BuildLocked, IntegrityError, OutputError, UsageError
+from .geo import GEOMETRY, with_geometry
 from .read import InputFile
 from .schema import (
     DATE_PRECISIONS,
@@ -55,16 +56,20 @@ REQUIRED = {"events": ("incident_id", "event_type", "date", "date_start", "date_
 
 
 def to_arrow(frames: dict[str, pd.DataFrame]) -> dict[str, pa.Table]:
-    """Frames → Arrow tables with exactly the published schemas and no pandas metadata."""
+    """Frames → Arrow tables with exactly the published schemas and no pandas metadata; the
+    tables with a point get their WKB `geometry` and GeoParquet `geo` metadata from it."""
     out = {}
     for name, schema in TABLES.items():
         frame = frames[name]
+        derived = GEOMETRY in schema.names
+        if derived:  # never taken from the frame: always what latitude/longitude say
+            schema = schema.remove(schema.get_field_index(GEOMETRY))
         if frame.empty:
-            out[name] = pa.Table.from_pylist([], schema=schema)
-            continue
-        frame = frame[[f.name for f in schema]]
-        table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
-        out[name] = table.replace_schema_metadata(None)
+            table = pa.Table.from_pylist([], schema=schema)
+        else:
+            frame = frame[[f.name for f in schema]]
+            table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        out[name] = with_geometry(table) if derived else table.replace_schema_metadata(None)
     return out
 
 
@@ -91,10 +96,16 @@ def code_version() -> str:
 
 def _field(f: pa.Field, table: str) -> dict:
     t = f.type
+    # Table Schema has no binary type: WKB is "any" (a "string" would be text, and
+    # `frictionless validate` reports every WKB value as a type error), described for readers.
     kind = ("integer" if pa.types.is_integer(t) else "number" if pa.types.is_floating(t)
             else "date" if pa.types.is_date(t) else "datetime" if pa.types.is_timestamp(t)
-            else "array" if pa.types.is_list(t) else "string")
+            else "array" if pa.types.is_list(t) else "any" if pa.types.is_binary(t)
+            else "string")
     spec: dict = {"name": f.name, "type": kind}
+    if f.name == GEOMETRY:
+        spec["description"] = ("the point as WKB (little-endian, x longitude, y latitude, "
+                               "OGC:CRS84); GeoParquet 1.0.0 `geo` file metadata names it")
     constraints: dict = {}
     if f.name in REQUIRED[table]:
         constraints["required"] = True
@@ -547,12 +558,14 @@ def versions(root: Path | str | None = None) -> pd.DataFrame:
 
 
 def diff_tables(old: pa.Table, new: pa.Table) -> dict[str, dict]:
-    """Incidents added, removed and changed (field → [old, new]) between two events tables."""
+    """Incidents added, removed and changed (field → [old, new]) between two events tables;
+    `geometry` is never listed, since a moved point already shows as latitude/longitude."""
     a = {r["incident_id"]: r for r in old.to_pylist()}
     b = {r["incident_id"]: r for r in new.to_pylist()}
     changed = {}
     for iid in sorted(a.keys() & b.keys()):
-        fields = {k: [a[iid].get(k), b[iid].get(k)] for k in b[iid] if a[iid].get(k) != b[iid][k]}
+        fields = {k: [a[iid].get(k), b[iid].get(k)] for k in b[iid]
+                  if k != GEOMETRY and a[iid].get(k) != b[iid][k]}  # geometry: lat/lon say it
         if fields:
             changed[iid] = fields
     return {"added": {i: {} for i in sorted(b.keys() - a.keys())},

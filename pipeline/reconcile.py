@@ -47,6 +47,7 @@ from .dates import STATED
 from .events import actor_sides, actor_umbrellas, vocabulary
 from .grade import grade_events
 from .places import _km, parent_town
+from .schema import CODED_SOURCES
 
 # Incidents cluster on a few towns and bases, so the same pairs of points are measured
 # again and again (913,000 distances among 1M synthetic reports).
@@ -127,6 +128,7 @@ class _Incident:
     stated: bool  # a member's source wrote the calendar day itself
     members: list[int] = field(default_factory=list)
     other_days: set[date] = field(default_factory=set)  # of reports that joined a day off
+    datasets: set[str] = field(default_factory=set)  # coded datasets among its reports
 
 
 def _coarse(precision: str, geo: str) -> bool:
@@ -184,6 +186,7 @@ class _Row(NamedTuple):
     latitude: float
     longitude: float
     alone_: str
+    coded_: str  # the coded dataset the report comes from, or ""
 
 
 _FIELDS = _Row._fields
@@ -225,7 +228,10 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         actor_=_lookup(reports["actor1"], known),
         stated_=reports["date_method"].fillna("").str.contains(STATED).to_numpy(dtype=bool),
         alone_=reports["raw_place"].where(reports["place_method"].isin(UNLOCATED), "").fillna(""),
+        coded_=reports["source"].where(reports["source"].isin(CODED_SOURCES), "").fillna(""),
     )
+    # A coded dataset's row is an event of its own: never one kind with its look-alikes.
+    df["coded_id_"] = df["report_id"].where(df["coded_"] != "", "")
     df = df.join(_bases(reports))
     keys = pa.table({c: pa.array(df[c], from_pandas=True)
                      for c in ("coarse_", "date_start", "published", "report_id")})
@@ -233,7 +239,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     kind = _group_codes(df, ["family_", "event_type", "iso3", "side_", "actor_", "admin1",
                              "admin2", "geo_precision", "base_gid_", "base_lat_", "base_lon_",
                              "part_", "latitude", "longitude", "date_start", "date_end",
-                             "coarse_", "stated_", "alone_"])
+                             "coarse_", "stated_", "alone_", "coded_", "coded_id_"])
     first = order[~pd.Series(kind[order]).duplicated().to_numpy()]  # in matching order
     # Quarters of towns first, so that a report of a whole town sees every quarter hit that day.
     parted = df["part_"].to_numpy(dtype=object)[first] != ""
@@ -350,6 +356,7 @@ def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
             if ((inc.start <= end and start <= inc.end)
                 or any(start <= d <= end for d in inc.other_days))
             and _places_fit(inc, r)
+            and not (r.coded_ and r.coded_ in inc.datasets)  # its coders kept them apart
             and (r.family_ != "strike" or not (inc.side and side and inc.side != side))
             and _same_attacker(inc.actor, actor)]
 
@@ -431,6 +438,8 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
             chosen.actor = actor  # the most specific attacker named
         chosen.side = chosen.side or side
         chosen.stated = chosen.stated or r.stated_
+    if r.coded_:
+        chosen.datasets.add(r.coded_)
     chosen.members.append(pos)
 
 

@@ -8,8 +8,13 @@ RAW_REQUIRED = ("report_id", "source", "published", "event_type", "date", "place
 RAW_OPTIONAL = (
     "source_url", "language", "country", "actor1", "actor2",
     "killed", "injured", "troops", "quote",
+    # Where a source already located the event (ACLED, UCDP): used instead of geocoding.
+    "latitude", "longitude", "admin1", "admin2", "geo_precision",
 )
 RAW_COLUMNS = RAW_REQUIRED + RAW_OPTIONAL
+# Sources that are coded datasets (`conflict-timeline import`): their coders already merged
+# the reports of an event, so two rows of one dataset are never one incident.
+CODED_SOURCES = ("ACLED", "UCDP GED")
 
 REASONS = (
     "missing_field", "malformed_row", "date_unparseable", "date_after_publication",
@@ -27,6 +32,9 @@ TROOP_TYPES = ("troop_presence", "troop_deployment", "troop_withdrawal")
 
 _s, _i, _f, _d = pa.string(), pa.int64(), pa.float64(), pa.date32()
 _ts = pa.timestamp("us", tz="UTC")
+# The point as WKB (GeoParquet 1.0.0, see geo.py), derived from latitude/longitude when the
+# tables are written; last in both tables, so the columns before it keep their positions.
+GEOMETRY_FIELD = ("geometry", pa.binary())
 
 PLACE_FIELDS = [
     ("place", _s), ("admin1", _s), ("admin2", _s), ("country", _s), ("iso3", _s),
@@ -41,7 +49,8 @@ EVENTS = pa.schema(
     + [(f"{c}_{b}", _i) for c in ("killed", "injured") for b in ("low", "best", "high")]
     + [("troops", _i), ("source_count", _i), ("sources", pa.list_(_s)),
        ("report_ids", pa.list_(_s)), ("first_reported", _ts), ("last_reported", _ts),
-       ("independent_sources", _i), ("grade", _s), ("grade_reasons", pa.list_(_s))]
+       ("independent_sources", _i), ("grade", _s), ("grade_reasons", pa.list_(_s)),
+       GEOMETRY_FIELD]
 )
 GRADES = ("confirmed", "corroborated", "single_source", "contested")
 
@@ -55,7 +64,7 @@ REPORTS = pa.schema(
     + [("actor1", _s), ("actor2", _s)]
     + [(f"{c}_{b}", _i) for c in ("killed", "injured") for b in ("low", "high")]
     + [("troops", _i), ("quote", _s), ("extra", _s), ("input_file", _s), ("input_line", _i),
-       ("date_method", _s), ("place_method", _s), ("event_type_method", _s)]
+       ("date_method", _s), ("place_method", _s), ("event_type_method", _s), GEOMETRY_FIELD]
 )
 
 QUARANTINE = pa.schema(

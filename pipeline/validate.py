@@ -106,6 +106,25 @@ def _in_box(df: pd.DataFrame) -> pd.Series:
     return inside | boxes["min_lat"].isna()
 
 
+def _geometry_ok(df: pd.DataFrame) -> pd.Series:
+    """True when the WKB `geometry` is the row's point (x longitude, y latitude), and null
+    exactly when the row has no point: readers of the GeoParquet layer see what the
+    latitude/longitude columns say."""
+    from .geo import read_wkb_point
+
+    def ok(geometry: object, lat: float, lon: float) -> bool:
+        if not isinstance(geometry, bytes):  # None (or NaN): no geometry
+            return bool(pd.isna(lat) or pd.isna(lon))
+        try:
+            return read_wkb_point(geometry) == (lon, lat)
+        except ValueError:
+            return False
+
+    return pd.Series([ok(g, a, o) for g, a, o in zip(df["geometry"], df["latitude"].astype(float),
+                                                      df["longitude"].astype(float), strict=True)],
+                     index=df.index, dtype=bool)
+
+
 def validation_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The table plus the helper columns its suite reads (a shallow copy: pandas copies a
     column only when it is written, and only helper columns are). `_incident_known` comes
@@ -117,6 +136,8 @@ def validation_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         is_troop = df["event_type"].isin(TROOP_TYPES)
         df["_troops_ok"] = df["troops"].notna() == is_troop
         df["_in_country_box"] = _in_box(df)
+        if "geometry" in df:
+            df["_geometry_ok"] = _geometry_ok(df)
     if table == "events":
         df["_sources_n"] = df["sources"].map(len).astype("Int64")
         df["_report_ids_n"] = df["report_ids"].map(len).astype("Int64")

@@ -55,7 +55,7 @@ def test_sample_accounting_and_descriptor(sample_build):
     assert raw_rows == rows["reports"] + rows["quarantine"]
     assert rows["reports"] >= 100 and rows["events"] >= 25
     assert d["version"] == "v1" and d["parent"] is None
-    assert d["validation"] == {"success": True, "expectations": 74, "failed": 0}
+    assert d["validation"] == {"success": True, "expectations": 76, "failed": 0}
     assert d["changes"] == {"added": rows["events"], "removed": 0, "changed": 0, "absorbed": 0,
                             "split": 0}
     for r in d["resources"]:

@@ -40,7 +40,7 @@ def test_validate_latest_and_named(built):
     out, _ = built
     for args in ((), ("v1",), ("latest",)):
         result = invoke("validate", *args, "--out", str(out))
-        assert (result.exit_code, result.stdout) == (0, "v1: valid (74 expectations passed)\n")
+        assert (result.exit_code, result.stdout) == (0, "v1: valid (76 expectations passed)\n")
 
 
 def test_validate_detects_a_changed_file(built, tmp_path):

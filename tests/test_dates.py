@@ -48,6 +48,28 @@ def test_phrases(text, language, start, end, precision):
     assert (span.start.isoformat(), span.end.isoformat(), span.precision) == (start, end, precision)
 
 
+@pytest.mark.parametrize(("text", "start", "end", "precision"), [
+    ("2019-03-01/2019-03-04", "2019-03-01", "2019-03-04", "days"),  # UCDP date_start/date_end
+    ("2019-03-01 / 2019-03-07", "2019-03-01", "2019-03-07", "week"),
+    ("2019-03-01/2019-03-31", "2019-03-01", "2019-03-31", "month"),
+    ("2019-03-04/2019-03-04", "2019-03-04", "2019-03-04", "day"),
+])
+def test_iso_interval_is_the_span(text, start, end, precision):
+    span = parse_date(text, date(2020, 1, 1))
+    assert (span.start.isoformat(), span.end.isoformat(), span.precision, span.method) == (
+        start, end, precision, "iso_interval")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("2019-03-04/2019-03-01", "the interval '2019-03-04/2019-03-01' ends before it starts"),
+    ("2019-02-30/2019-03-02", "no such day: 2019-02-30"),
+])
+def test_iso_interval_that_is_no_span(text, message):
+    with pytest.raises(DateError) as err:
+        parse_date(text, date(2020, 1, 1))
+    assert (err.value.reason, str(err.value)) == ("date_unparseable", message)
+
+
 def test_ambiguous_numeric_date_records_the_reading():
     span = parse_date("3/12/2023", date(2023, 12, 5), "en")
     assert (span.start, span.method) == (date(2023, 12, 3), "numeric_ambiguous_dmy")

@@ -20,7 +20,7 @@ def test_report_is_self_contained(sample_build):
     page = _page(sample_build).read_text(encoding="utf-8")
     assert "<script" not in page and not re.search(r"(src|href)=['\"]?https?:", page)
     assert "<svg id='timeline'" in page and "<svg id='map'" in page
-    assert "Validation <b class='passed'>passed</b>: 74 expectations, 0 failed." in page
+    assert "Validation <b class='passed'>passed</b>: 76 expectations, 0 failed." in page
     assert "<h3>event_type_unknown (3)</h3>" in page  # quarantine by reason, with examples
     assert "unknown event type &#x27;attacked&#x27;" in page
 

@@ -98,11 +98,14 @@ def _field(f: pa.Field, table: str) -> dict:
     t = f.type
     # Table Schema has no binary type: WKB is "any" (a "string" would be text, and
     # `frictionless validate` reports every WKB value as a type error), described for readers.
+    # A list column is "any" (described as a list): Frictionless hands Parquet lists over as
+    # numpy arrays, which its "array" type rejects on every row.
     kind = ("integer" if pa.types.is_integer(t) else "number" if pa.types.is_floating(t)
             else "date" if pa.types.is_date(t) else "datetime" if pa.types.is_timestamp(t)
-            else "array" if pa.types.is_list(t) else "any" if pa.types.is_binary(t)
-            else "string")
+            else "any" if pa.types.is_list(t) or pa.types.is_binary(t) else "string")
     spec: dict = {"name": f.name, "type": kind}
+    if pa.types.is_list(t):
+        spec["description"] = "a list of strings (Arrow list<string>)"
     if f.name == GEOMETRY:
         spec["description"] = ("the point as WKB (little-endian, x longitude, y latitude, "
                                "OGC:CRS84); GeoParquet 1.0.0 `geo` file metadata names it")
@@ -350,14 +353,7 @@ def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
             # One chunk per column: the bytes must not depend on how an engine's parts
             # came back (at 100,000 reports they did, before this).
             pq.write_table(table.combine_chunks(), path, compression="zstd")
-            resources.append({
-                "name": name, "path": path.name, "type": "table", "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet",
-                "bytes": path.stat().st_size, "hash": f"sha256:{_sha256(path)}",
-                "rows": table.num_rows,
-                "schema": {"fields": [_field(f, name) for f in table.schema],
-                           "primaryKey": PRIMARY_KEYS[name]},
-            })
+            resources.append(_resource(name, path, table))
         input_list = [{"path": f.path, "sha256": f.sha256, "rows": f.rows} for f in inputs]
         if parent and _same(root / "versions" / parent, resources, input_list):
             shutil.rmtree(tmp)
@@ -371,13 +367,7 @@ def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
             changes.update(_moves(moves))
             path = tmp / "lineage.parquet"
             pq.write_table(moves, path, compression="zstd")
-            resources.append({
-                "name": "lineage", "path": path.name, "type": "table", "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet",
-                "bytes": path.stat().st_size, "hash": f"sha256:{_sha256(path)}",
-                "rows": moves.num_rows,
-                "schema": {"fields": [_field(f, "lineage") for f in moves.schema]},
-            })
+            resources.append(_resource("lineage", path, moves))
         _write_validation(tmp / "validation", validation, f"Conflict Timeline {vid}",
                           report_frames(tables), changes)
         package = {
@@ -406,6 +396,24 @@ def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
         raise
     _write_atomic(root / "LATEST", vid + "\n")
     return "published", vid, validation
+
+
+# How a null reaches a Frictionless reader: it reads Parquet through pandas, where a null
+# integer or number is NaN and a null timestamp NaT, and it compares missing values as text.
+MISSING_VALUES = ["", "nan", "NaT"]
+
+
+def _resource(name: str, path: Path, table: pa.Table) -> dict:
+    """The Data Package resource of one written table. Its size is `file_bytes`, not the
+    standard `bytes`: Frictionless reads Parquet through pyarrow, never as a byte stream, so
+    `frictionless validate` could only ever report a declared `bytes` as mismatched."""
+    schema: dict = {"fields": [_field(f, name) for f in table.schema],
+                    "missingValues": MISSING_VALUES}
+    if name in PRIMARY_KEYS:
+        schema["primaryKey"] = PRIMARY_KEYS[name]
+    return {"name": name, "path": path.name, "type": "table", "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet", "file_bytes": path.stat().st_size,
+            "hash": f"sha256:{_sha256(path)}", "rows": table.num_rows, "schema": schema}
 
 
 def _same(previous: Path, resources: list[dict], inputs: list[dict]) -> bool:

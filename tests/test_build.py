@@ -61,7 +61,7 @@ def test_sample_accounting_and_descriptor(sample_build):
     for r in d["resources"]:
         data = (sample_build / "versions" / "v1" / r["path"]).read_bytes()
         assert r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
-        assert r["bytes"] == len(data)
+        assert r["file_bytes"] == len(data)
     inputs = {i["path"] for i in d["inputs"]}
     assert {"2024-01.csv", "seed-article.jsonl"} <= inputs
     assert (sample_build / "LATEST").read_text() == "v1\n"

@@ -73,8 +73,40 @@ def test_datapackage_is_valid_frictionless_v2(sample_build):
     assert list(Package.metadata_validate(broken))
     fields = {f["name"]: f for f in descriptor["resources"][0]["schema"]["fields"]}
     assert fields["event_type"]["constraints"]["enum"][0] == "airstrike"
-    assert fields["date"]["type"] == "date" and fields["sources"]["type"] == "array"
+    assert fields["date"]["type"] == "date" and fields["sources"]["type"] == "any"
     assert descriptor["resources"][0]["schema"]["primaryKey"] == ["incident_id"]
+
+
+def _frictionless(folder: Path) -> subprocess.CompletedProcess:
+    """The command a Frictionless user runs first, on a published version."""
+    return subprocess.run([sys.executable, "-m", "frictionless", "validate", "datapackage.json"],
+                          cwd=folder, capture_output=True, text=True, check=False)
+
+
+def test_frictionless_validate_passes_on_the_data(sample_build):
+    result = _frictionless(sample_build / "versions" / "v1")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert result.stdout.count("VALID") == 3 and "INVALID" not in result.stdout
+
+
+def test_frictionless_validate_passes_with_nulls_everywhere(raw, tmp_path):
+    """Nulls in every nullable column Frictionless reads (no figures, actors, admin names,
+    GeoNames id, URL, language; a quarantined row with no report id; a second version with a
+    lineage of added and removed incidents): the real CLI still passes."""
+    out = tmp_path / "out"
+    write(raw, "a.csv", HEADER + "r1,wire,2024-01-05,drone attack,2024-01-04,Iraq,,,,\n"
+          ",wire,2024-01-05,drone attack,2024-01-04,Iraq,,,,\n")
+    pipeline.build(raw, out)
+    assert pipeline.load("quarantine", root=out)["report_id"].isna().all()
+    assert _frictionless(out / "versions" / "v1").returncode == 0
+    write(raw, "a.csv", HEADER + "r2,wire,2024-01-06,airstrike,2024-01-05,Syria,,,,\n")
+    pipeline.build(raw, out)
+    events = pipeline.load("events", root=out)
+    assert events[["admin1", "killed_low", "troops", "geonames_id"]].isna().all().all()
+    assert set(pipeline.load("lineage", root=out)["relation"]) == {"added", "removed"}
+    result = _frictionless(out / "versions" / "v2")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert result.stdout.count("VALID") == 4 and "INVALID" not in result.stdout
 
 
 def test_pandas_polars_duckdb_read_the_same_rows(sample_build):

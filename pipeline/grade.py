@@ -88,55 +88,60 @@ def outlet_of(url: object) -> str | None:
     return ".".join(labels[-keep:])
 
 
-def _text_key(quote: object, end: bool) -> str | None:
+def _text_key(piece: str, length: int, end: bool) -> str | None:
+    """The first (or last) `quote_chars` characters of a quote of `length` characters, case,
+    spacing and punctuation aside; `piece` is the end of the quote that holds them."""
     n, least = rules()["quote_chars"], rules()["quote_min_chars"]
-    if not isinstance(quote, str):
+    if length < least:
         return None
-    text = re.sub(r"[\W_]+", " ", _folded(quote)).strip()
-    if len(text) < least:
-        return None
+    text = re.sub(r"[\W_]+", " ", _folded(piece)).strip()
     return text[-n:] if end else text[:n]
 
 
 def _keys(reports: pd.DataFrame) -> list[np.ndarray]:
     """Per link kind, one integer per report (-1: none): reports of one incident that share
-    a value are one source."""
+    a value are one source. Each distinct text is keyed once."""
     def codes(values: pd.Series, key) -> np.ndarray:  # noqa: ANN001
-        uniques, inverse = np.unique(values.fillna("").astype(str).to_numpy(), return_inverse=True)
-        mapped = pd.Series([key(u) if u else None for u in uniques])
+        inverse, uniques = pd.factorize(values, use_na_sentinel=True)
+        mapped = pd.Series([key(u) if isinstance(u, str) and u else None for u in uniques]
+                           + [None])
         codes_u = pd.factorize(mapped, use_na_sentinel=True)[0]
-        return np.array(codes_u[inverse], dtype=np.int64)
+        return np.asarray(codes_u[inverse], dtype=np.int64)  # -1 (no text) reads the None
 
+    quote = reports["quote"]
     source = codes(reports["source"], lambda s: " ".join(s.casefold().split()) or None)
     outlet = codes(reports["source_url"], outlet_of)
     # the agency credited by the source's name ("Security official (AFP)") or the quote's opening
-    credited = reports["source"].fillna("").astype(str) + " \n " + reports["quote"].fillna(
+    credited = reports["source"].fillna("").astype(str) + " \n " + quote.fillna(
         "").astype(str).str.slice(0, 200)
     agency = codes(credited, agency_of)
-    head = codes(reports["quote"], lambda q: _text_key(q, False))
-    tail = codes(reports["quote"], lambda q: _text_key(q, True))
+    n = rules()["quote_chars"]
+    head = codes(quote, lambda q: _text_key(q[:3 * n], len(q), False))
+    tail = codes(quote, lambda q: _text_key(q[-3 * n:], len(q), True))
     return [source, outlet, agency, head, tail]
 
 
 def source_groups(incident: np.ndarray, keys: list[np.ndarray]) -> np.ndarray:
     """Per report, a label shared by the reports of one incident that are one source: the
-    smallest row number reachable through shared keys (label propagation until stable)."""
+    smallest row number reachable through shared keys (each key's groups take their smallest
+    label, until nothing changes: connected components, in a few passes)."""
     label = np.arange(len(incident))
-    frame = pd.DataFrame({"inc": incident})
     while True:
         before = label.copy()
         for key in keys:
             has = key >= 0
-            label = label.copy()
-            if not has.any():
-                continue
-            sub = pd.DataFrame({"inc": incident[has], "key": key[has], "label": label[has]})
-            label[has] = sub.groupby(["inc", "key"], sort=False)["label"].transform("min").to_numpy()
-        # every member takes the smallest label of any group it shares
-        frame["label"] = label
-        label = frame.groupby(["inc", "label"], sort=False)["label"].transform("min").to_numpy()
+            if has.any():
+                sub = pd.DataFrame({"inc": incident[has], "key": key[has], "label": label[has]})
+                label[has] = sub.groupby(["inc", "key"], sort=False)["label"].transform(
+                    "min").to_numpy()
         if (label == before).all():
             return label
+
+
+def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    from .reconcile import _group_codes  # reconcile imports this module
+
+    return _group_codes(frame, columns)
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -144,16 +149,25 @@ def _compatible(a: str, b: str) -> bool:
     return a == b or a in umbrellas.get(b, ()) or b in umbrellas.get(a, ())
 
 
+def _per_incident(n: int, code: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:
+    """Per incident 0..n-1, `how` ("max", "min", "sum") of the values of its rows (NaN: none)."""
+    out = pd.Series(values).groupby(code).agg(how)
+    return out.reindex(range(n)).to_numpy()
+
+
 def grade_events(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) -> None:
     """Add `independent_sources`, `grade` and `grade_reasons` to `events` (in place).
 
-    `code[i]` is the position in `events` of report i's incident.
+    `code[i]` is the position in `events` of report i's incident. Every fact is computed for
+    all incidents at once; only the reasons' text is written incident by incident.
     """
     r = rules()
+    n_inc = len(events)
     label = source_groups(code, _keys(reports))
-    per_inc = pd.DataFrame({"inc": code, "label": label})
-    independent = per_inc.drop_duplicates().groupby("inc").size().reindex(
-        range(len(events)), fill_value=0).to_numpy()
+    pairs = pd.DataFrame({"inc": code, "label": label})
+    independent = pairs.drop_duplicates().groupby("inc").size().reindex(
+        range(n_inc), fill_value=0).to_numpy()
+    size = np.bincount(code, minlength=n_inc)
     families = {k: v.family for k, v in vocabulary().items()}
     family = reports["event_type"].map(families).to_numpy(dtype=object)
     inc_family = events["event_type"].map(families).to_numpy(dtype=object)
@@ -162,95 +176,96 @@ def grade_events(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) 
     inc_start = pd.to_datetime(events["date_start"]).to_numpy()[code]
     inc_end = pd.to_datetime(events["date_end"]).to_numpy()[code]
     on_day = (start <= inc_end) & (inc_start <= end)
-    # the calendar day written out by the source (not a weekday read against its clock)
-    stated = reports["date_method"].fillna("").str.contains(STATED).to_numpy(dtype=bool)
     agrees = on_day & (family == inc_family[code])
-    agreeing = pd.DataFrame({"inc": code[agrees], "label": label[agrees]}).drop_duplicates(
-        ).groupby("inc").size().reindex(range(len(events)), fill_value=0).to_numpy()
-    # an official party: a source that is the incident's attacker or target
-    sources = reports["source"].astype(object)
-    uniq = sources.dropna().unique()
-    party = dict(zip(uniq, (canonical_actor(s) for s in uniq), strict=True))
-    source_actor = sources.map(party).to_numpy(dtype=object)
-    actors1 = events["actor1"].to_numpy(dtype=object)
-    actors2 = events["actor2"].to_numpy(dtype=object)
+    agreeing = pairs[agrees].drop_duplicates().groupby("inc").size().reindex(
+        range(n_inc), fill_value=0).to_numpy()
+    # a day disputed: a source that wrote out a calendar day off the incident's, while another
+    # source wrote out one on it (a weekday read against a publication's clock never disputes)
+    stated = reports["date_method"].fillna("").str.contains(STATED).to_numpy(dtype=bool)
+    by_source = pd.DataFrame({"inc": code, "label": label, "off": stated & ~on_day,
+                              "on": stated & on_day}).groupby(["inc", "label"]).agg("max")
+    inc_of = by_source.index.get_level_values("inc").to_numpy()
+    off_only = (by_source["off"] & ~by_source["on"]).to_numpy()
+    day_disputed = (_per_incident(n_inc, inc_of, off_only, "max") == 1) & (
+        _per_incident(n_inc, inc_of, by_source["on"].to_numpy(), "max") == 1)
+    off_day = _per_incident(n_inc, code, ~on_day, "max") == 1
+    # the toll: each independent source's highest killed figure, then the lowest and highest
     killed = pd.to_numeric(reports[["killed_low", "killed_high"]].max(axis=1),
                            errors="coerce").to_numpy(dtype=float)
-    source_names = reports["source"].to_numpy(dtype=object)
-
-    grades: list[str] = []
-    reasons: list[list[str]] = []
-    order = np.argsort(code, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, np.diff(code[order]) != 0, True])
-    for k in range(len(bounds) - 1):
-        rows = order[bounds[k]:bounds[k + 1]]
-        i = int(code[rows[0]])
-        why: list[str] = []
-        n = int(independent[i])
-        contested = []
-        if n > 1:
-            contested = _contests(rows, label, on_day, stated, start, killed, r)
-        official = sorted({str(source_names[j]) for j in rows if source_actor[j] is not None and (
-            (isinstance(actors1[i], str) and _compatible(source_actor[j], actors1[i]))
-            or (isinstance(actors2[i], str) and _compatible(source_actor[j], actors2[i])))})
-        why.append(f"{n} independent source{'s' if n != 1 else ''} of {len(rows)} report"
-                   f"{'s' if len(rows) != 1 else ''}")
-        if contested:
-            grade = "contested"
-            why.extend(contested)
-        elif official:
-            grade = "confirmed"
-            why.append("an official party to the event reported it: " + "; ".join(official))
-        elif agreeing[i] >= r["confirmed_sources"]:
-            grade = "confirmed"
-            why.append(f"{agreeing[i]} independent sources agree on type, day and place")
-        elif n >= r["corroborated_sources"]:
-            grade = "corroborated"
-        else:
-            grade = "single_source"
-        if not contested and n > 1:
-            why.extend(_toll_note(rows, label, killed))
-            days = sorted({str(start[j])[:10] for j in rows if not on_day[j]})
-            if days:
-                why.append(f"a source puts it on {', '.join(days)}, a day off read against a "
-                           "publication's clock: noted, not a contest")
-        grades.append(grade)
-        reasons.append(why)
+    figures = pd.DataFrame({"inc": code, "label": label, "k": killed}).dropna().groupby(
+        ["inc", "label"])["k"].max()
+    fig_inc = figures.index.get_level_values("inc").to_numpy()
+    lo = _per_incident(n_inc, fig_inc, figures.to_numpy(), "min")
+    hi = _per_incident(n_inc, fig_inc, figures.to_numpy(), "max")
+    counted = np.bincount(fig_inc, minlength=n_inc)
+    toll_disputed = (counted > 1) & (hi - lo >= r["toll_difference"]) & (hi > r["toll_ratio"] * lo)
+    contested = (independent > 1) & (day_disputed | toll_disputed)
+    official = _official(events, reports, code)
+    grade = np.where(contested, "contested", np.where(
+        official.notna().to_numpy() | (agreeing >= r["confirmed_sources"]), "confirmed",
+        np.where(independent >= r["corroborated_sources"], "corroborated", "single_source")))
+    days_off = pd.Series(_days_off(code, start, on_day)).reindex(range(n_inc)).to_numpy()
+    # Incidents alike in every fact share their reasons: each kind is written once.
+    facts = pd.DataFrame({"n": independent, "size": size, "contested": contested,
+                          "day": day_disputed, "toll": toll_disputed, "grade": grade,
+                          "official": official.to_numpy(), "agreeing": agreeing, "lo": lo,
+                          "hi": hi, "counted": counted > 1, "off": off_day, "days": days_off})
+    _, first, kind = np.unique(_codes(facts, list(facts.columns)), return_index=True,
+                               return_inverse=True)
+    texts = [_reasons(row, r) for row in facts.take(first).to_dict("records")]
+    reasons = [texts[k] for k in kind]
     events["independent_sources"] = independent
-    events["grade"] = grades
+    events["grade"] = grade
     events["grade_reasons"] = reasons
 
 
-def _contests(rows: np.ndarray, label: np.ndarray, on_day: np.ndarray, stated: np.ndarray,
-              start: np.ndarray, killed: np.ndarray, r: dict[str, int]) -> list[str]:
-    """What independent sources of one incident disagree on, as reasons (empty: nothing)."""
-    out = []
-    off = {label[j] for j in rows if not on_day[j] and stated[j]}
-    on = {label[j] for j in rows if on_day[j] and stated[j]}
-    if off and on and off - on:
-        days = sorted({str(start[j])[:10] for j in rows if not on_day[j]})
-        out.append(f"day disputed: {', '.join(days)} written out against the incident's day")
-    figures = _figures(rows, label, killed)
-    if len(figures) > 1:
-        lo, hi = min(figures.values()), max(figures.values())
-        if hi - lo >= r["toll_difference"] and hi > r["toll_ratio"] * lo:
-            out.append(f"toll disputed: killed {lo:g} to {hi:g} across independent sources "
-                       f"(more than ×{r['toll_ratio']} and {r['toll_difference']} apart)")
-    return out
+def _reasons(f: dict, r: dict[str, int]) -> list[str]:
+    """The reasons of one kind of incident, from its facts (see `grade_events`)."""
+    n, size = int(f["n"]), int(f["size"])
+    why = [f"{n} independent source{'s' if n != 1 else ''} of {size} report"
+           f"{'s' if size != 1 else ''}"]
+    if f["contested"]:
+        if f["day"]:
+            why.append(f"day disputed: {f['days']} written out against the incident's day")
+        if f["toll"]:
+            why.append(f"toll disputed: killed {f['lo']:g} to {f['hi']:g} across independent "
+                       f"sources (more than ×{r['toll_ratio']} and {r['toll_difference']} apart)")
+    elif f["grade"] == "confirmed":
+        why.append("an official party to the event reported it: " + f["official"]
+                   if isinstance(f["official"], str) else
+                   f"{f['agreeing']} independent sources agree on type, day and place")
+    if not f["contested"] and n > 1:
+        if f["counted"] and f["lo"] != f["hi"]:
+            why.append(f"killed {f['lo']:g} to {f['hi']:g} across independent sources: a "
+                       "documented disagreement, within the contest rule")
+        if f["off"]:
+            why.append(f"a source puts it on {f['days']}, a day off read against a "
+                       "publication's clock: noted, not a contest")
+    return why
 
 
-def _figures(rows: np.ndarray, label: np.ndarray, killed: np.ndarray) -> dict[int, float]:
-    """Per independent source of an incident, the highest killed figure it gave."""
-    out: dict[int, float] = {}
-    for j in rows:
-        if not np.isnan(killed[j]):
-            out[int(label[j])] = max(out.get(int(label[j]), 0.0), float(killed[j]))
-    return out
+def _official(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) -> pd.Series:
+    """Per incident (by position), the sources that are a party to it ("; "-joined), or NaN:
+    a source naming the incident's attacker or target (`canonical_actor`, umbrellas too)."""
+    sources = reports["source"]
+    inverse, uniques = pd.factorize(sources)
+    actor_of = np.array([canonical_actor(s) for s in uniques] + [None], dtype=object)[inverse]
+    party = np.zeros(len(reports), dtype=bool)
+    for column in ("actor1", "actor2"):
+        actors = events[column].to_numpy(dtype=object)[code]
+        known = pd.notna(actor_of) & pd.notna(actors)
+        a, b = actor_of[known], actors[known]
+        _, first, kind = np.unique(_codes(pd.DataFrame({"a": a, "b": b}), ["a", "b"]),
+                                   return_index=True, return_inverse=True)
+        fits = np.array([_compatible(a[i], b[i]) for i in first], dtype=bool)
+        party[known] |= fits[kind]
+    names = pd.DataFrame({"inc": code[party], "s": sources.to_numpy(dtype=object)[party]})
+    joined = names.drop_duplicates().sort_values(["inc", "s"]).groupby("inc")["s"].agg("; ".join)
+    return joined.reindex(range(len(events)))
 
 
-def _toll_note(rows: np.ndarray, label: np.ndarray, killed: np.ndarray) -> list[str]:
-    figures = _figures(rows, label, killed)
-    if len(figures) > 1 and min(figures.values()) != max(figures.values()):
-        return [f"killed {min(figures.values()):g} to {max(figures.values()):g} across "
-                "independent sources: a documented disagreement, within the contest rule"]
-    return []
+def _days_off(code: np.ndarray, start: np.ndarray, on_day: np.ndarray) -> dict[int, str]:
+    """Per incident with a report off its day, those reports' first days ("; "-joined)."""
+    off = pd.DataFrame({"inc": code[~on_day], "d": pd.DatetimeIndex(start[~on_day]).strftime(
+        "%Y-%m-%d")}).drop_duplicates().sort_values(["inc", "d"])
+    return off.groupby("inc")["d"].agg(", ".join).to_dict()

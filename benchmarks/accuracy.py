@@ -41,7 +41,8 @@ def places_accuracy(path: Path = GOLD / "places_gold.csv") -> dict:
     confidently wrong answers: published as `point`/`near` but more than `WRONG_KM` from the
     truth, in another country or (when it names one) another province than the truth, or for
     a text the truth says is ambiguous or names no place."""
-    from pipeline.places import PlaceError, _km, resolve_place
+    from pipeline.geo import km as distance
+    from pipeline.places import PlaceError, resolve_place
 
     with open(path, encoding="utf-8", newline="") as fh:
         gold = list(csv.DictReader(fh))
@@ -79,7 +80,7 @@ def places_accuracy(path: Path = GOLD / "places_gold.csv") -> dict:
         km = math.inf
         if has_point:
             points_n += 1
-            km = (_km(float(row["latitude"]), float(row["longitude"]), got.latitude, got.longitude)
+            km = (distance(float(row["latitude"]), float(row["longitude"]), got.latitude, got.longitude)
                   if got.latitude is not None and not math.isnan(got.latitude) else math.inf)
             ok &= km <= POINT_KM
             points += km <= POINT_KM

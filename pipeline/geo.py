@@ -1,4 +1,5 @@
-"""Points as GeoParquet 1.0.0: a WKB `geometry` column and the `geo` file metadata.
+"""Points: the distance between two (`km`), and GeoParquet 1.0.0 (a WKB `geometry` column and
+the `geo` file metadata). Both `places` and `reconcile` measure distances; both use `km`.
 
 GIS readers (`geopandas.read_parquet`, QGIS, DuckDB spatial) find a layer only through a
 binary WKB column named in the file's `geo` key; latitude and longitude stay the columns
@@ -10,10 +11,22 @@ must not depend on a library's version (published files are byte-reproducible).
 from __future__ import annotations
 
 import json
+import math
 import struct
 
 import numpy as np
 import pyarrow as pa
+
+EARTH_KM = 6371.0  # the mean radius: a sphere is exact enough for "the same village" or "60 km"
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return EARTH_KM * 2 * math.asin(math.sqrt(a))
+
 
 GEOMETRY = "geometry"
 # WKB Point, little-endian: byte order 1, geometry type 1 (Point, 2D), then x and y doubles.

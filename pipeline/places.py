@@ -35,6 +35,7 @@ import pandas as pd
 
 from .config import CACHE_DIR, PACKAGE_DATA
 from .errors import RowError
+from .geo import km
 
 # Countries whose towns are indexed with every alternate name (the theatre we report on);
 # elsewhere only towns of 15,000 or more, by their main names. With no country given, a name
@@ -474,7 +475,7 @@ def _fill_admin1(rows: list[tuple], admin1: dict[tuple[str, str], tuple]) -> Non
         codes = np.array([rows[j][4] for j in near], dtype=object)
         mlat = np.radians([rows[i][1] for i in missing])[:, None]
         mlon = np.radians([rows[i][2] for i in missing])[:, None]
-        # haversine, as `_km`
+        # haversine, as `geo.km`
         h = (np.sin((lat - mlat) / 2) ** 2
              + np.cos(mlat) * np.cos(lat) * np.sin((lon - mlon) / 2) ** 2)
         km = 6371.0 * 2 * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
@@ -509,9 +510,9 @@ def _parents(rows: list[tuple]) -> list[int]:
             for dy in (-1, 0, 1):
                 for dx in (-1, 0, 1):
                     for j in towns.get((r[3], int(r[1] // cell) + dy, int(r[2] // cell) + dx), ()):
-                        km = _km(r[1], r[2], rows[j][1], rows[j][2])
-                        if km <= CITY_KM and (rows[j][5], -km) > best_rank:
-                            best, best_rank = j, (rows[j][5], -km)
+                        dist = km(r[1], r[2], rows[j][1], rows[j][2])
+                        if dist <= CITY_KM and (rows[j][5], -dist) > best_rank:
+                            best, best_rank = j, (rows[j][5], -dist)
         out.append(best)
     return out
 
@@ -555,13 +556,6 @@ def _fuzzy_index(rows: list[tuple], names: dict[str, list[int]], admin2_names: d
 
 
 # --- resolution ----------------------------------------------------------------------------
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
 def quote(text: str) -> str:
@@ -643,7 +637,7 @@ def _inside(gaz: Gazetteer, idx: int, bound: Bound | None) -> bool:
     row = gaz.rows[idx]
     if row[3] != bound[0] or (bound[1] is not None and row[4] != bound[1]):
         return False
-    if bound[3] is not None and _km(row[1], row[2], *bound[3]) > NEAR_KM:
+    if bound[3] is not None and km(row[1], row[2], *bound[3]) > NEAR_KM:
         return False
     return bound[2] is None or row[8] is None or fold(row[8]) == fold(bound[2]) or (
         row[7] == "admin2" and fold(row[0]) == fold(bound[2]))
@@ -690,7 +684,7 @@ def _choose(gaz: Gazetteer, candidates: tuple[int, ...] | list[int], hint: str |
             cands = primary
     best = min(cands, key=lambda i: (KIND_ORDER.get(rows[i][7], 2), -rows[i][5], i))
     b = rows[best]
-    far = [i for i in cands if _km(b[1], b[2], rows[i][1], rows[i][2]) > SAME_KM]
+    far = [i for i in cands if km(b[1], b[2], rows[i][1], rows[i][2]) > SAME_KM]
     if not far:
         return best
     countries = {rows[i][3] for i in cands}
@@ -738,7 +732,7 @@ def _most_people(row: tuple) -> int | None:
 
 def _far(gaz: Gazetteer, idx: int, others: list[int]) -> bool:
     row = gaz.rows[idx]
-    return any(_km(row[1], row[2], gaz.rows[i][1], gaz.rows[i][2]) > SAME_KM for i in others)
+    return any(km(row[1], row[2], gaz.rows[i][1], gaz.rows[i][2]) > SAME_KM for i in others)
 
 
 def _primary(gaz: Gazetteer, idx: int, key: str) -> bool:
@@ -797,7 +791,7 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     score, own, best = scored[0]
     b = gaz.rows[best]
     rival = max((s for s, o, i in scored if (o or not own)
-                 and _km(b[1], b[2], gaz.rows[i][1], gaz.rows[i][2]) > SAME_KM), default=0.0)
+                 and km(b[1], b[2], gaz.rows[i][1], gaz.rows[i][2]) > SAME_KM), default=0.0)
     if score < least or score - rival < FUZZY_MARGIN:
         return None
     if score >= FUZZY_POINT:
@@ -1162,7 +1156,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
         # "Mashtal neighborhood in eastern Baghdad": what is named before a town lies by it
         last = _record(gaz, int(sites[-1][3]), "point", "mention")  # type: ignore
         sites = [f for f in sites[:-1] if f[2] == "curated"  # a named site is what it is
-                 or _km(*_point(gaz, f), last.latitude, last.longitude) <= NEAR_KM] + [sites[-1]]
+                 or km(*_point(gaz, f), last.latitude, last.longitude) <= NEAR_KM] + [sites[-1]]
     curated = [f for f in sites if f[2] == "curated"]
     if sites:
         start, end, kind, ref = curated[0] if curated else sites[0]
@@ -1515,7 +1509,7 @@ def _city_district(gaz: Gazetteer, head: str, hint: str | None, bound: Bound | N
             part = _resolve_one(gaz, right, _iso2(city.iso3), _bound_of(gaz, city))
         except PlaceError:
             part = None
-        if part is not None and part.geo_precision in ("point", "near") and _km(
+        if part is not None and part.geo_precision in ("point", "near") and km(
                 part.latitude, part.longitude, city.latitude, city.longitude) <= CITY_KM:
             return _replace(part, geo_precision="near", place_method="city_district")
         return _replace(city, place=f"{right}, {city.place}", geo_precision="near",
@@ -1599,7 +1593,7 @@ def admin1_at(iso2: str, latitude: float, longitude: float) -> str | None:
                 for i in grid.get((iso2, cy + dy, cx + dx), ())]
         if near:
             rows = gaz.rows
-            best = min(near, key=lambda i: (_km(latitude, longitude, rows.lat[i], rows.lon[i]), i))
+            best = min(near, key=lambda i: (km(latitude, longitude, rows.lat[i], rows.lon[i]), i))
             return gaz.admin1[(iso2, rows.code[best])][0]  # type: ignore[index]
     return None
 

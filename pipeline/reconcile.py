@@ -45,13 +45,14 @@ import pyarrow.compute as pc
 
 from .dates import STATED
 from .events import actor_sides, actor_umbrellas, vocabulary
+from .geo import km
 from .grade import grade_events
-from .places import _km, parent_town
+from .places import parent_town
 from .schema import CODED_SOURCES
 
 # Incidents cluster on a few towns and bases, so the same pairs of points are measured
 # again and again (913,000 distances among 1M synthetic reports).
-_distance = lru_cache(maxsize=1 << 16)(_km)
+_distance = lru_cache(maxsize=1 << 16)(km)
 
 GEO_RANK = {"point": 0, "near": 1, "admin2": 2, "admin1": 3, "country": 4}
 # Two geocodings of one place where one source has no GeoNames id (a Who's On First village, a

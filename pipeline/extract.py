@@ -5,10 +5,11 @@ A sentence that names an incident (an event phrase of `data/extract_event_phrase
 other day, place or kind; a later sentence with figures and no event of its own adds a claim
 to the open incident. Each source an article quotes with its own figures ("according to a US
 official", "Iraqi police said") becomes its own report, so conflicting figures stay separate
-claims. Roles come from the sentence's structure (`data/extract_actors.csv`): the one who
-struck, fired or claimed is actor1, the one attacked or killed actor2; a speaker, a victim or
-the target of an earlier attack is never actor1, and when nothing says who struck, actor1 is
-left empty. An event with no date phrase gets an honest span, from the most recent dated
+claims. Roles come from the sentence's structure (`data/extract_actors.csv`,
+`data/extract_roles.csv`): the one who struck, fired or claimed is actor1, the one attacked or
+killed actor2 (and a state, when the attack hit its own territory); a speaker, a victim or the
+target of an earlier attack is never actor1, and when nothing says who struck, actor1 is left
+empty. An event with no date phrase gets an honest span, from the most recent dated
 evidence in the article (or the day before publication) to publication, with `date_basis`
 saying which. Background history, aggregates and general statements (`data/extract_traps.csv`)
 are not incidents. The normalizers of the build decide nothing here: the output is raw text
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import PACKAGE_DATA
 from .dates import DateError, parse_date, parse_published
@@ -199,6 +201,56 @@ def _own_phrases() -> list[tuple[re.Pattern[str], str, str]]:
 @lru_cache(maxsize=1)
 def _actor_table() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(r["pattern"]), r["actor"]) for r in _data("extract_actors.csv")]
+
+
+@lru_cache(maxsize=1)
+def _territories() -> dict[str, str]:
+    """ISO3 → the state actor whose own territory it is (`territory` in extract_actors.csv)."""
+    return {r["territory"]: r["actor"] for r in _data("extract_actors.csv") if r.get("territory")}
+
+
+def _state_hit(incident: _Incident) -> str | None:
+    """The state whose own territory the incident is on, unless it is the incident's actor1.
+    An attack there by anyone else targets that state, though the text names only a town
+    ("the drones hit Eilat", "rockets at Safed"), and whoever it says sent them."""
+    where = _where(incident.place)
+    state = _territories().get(where.iso3) if where is not None else None
+    return state if state != incident.actor1 else None
+
+
+class _TargetRules(NamedTuple):
+    """Text around an actor's name that makes it the target (`data/extract_roles.csv`)."""
+
+    before: re.Pattern[str]  # "killing three", "an attack on the", "visé un responsable du"
+    after: re.Pattern[str]  # "X base", "X fighters"
+    of: re.Pattern[str]  # "two members of X were killed", "une position du X": before the name
+    held: re.Pattern[str]  # "strikes on the X-held port": before an "X-held" name
+    owner: re.Pattern[str]  # "a factory belonging to X"
+    purpose: re.Pattern[str]  # "meant to cut off fuel for X"
+    mixed: re.Pattern[str]  # "a child and an X fighter among them": after the name
+    counted: re.Pattern[str]  # "hit 13 X targets": a count of what an attack hit, before
+
+
+@lru_cache(maxsize=1)
+def _target_rules() -> _TargetRules:
+    kinds: dict[str, list[str]] = {}
+    for r in _data("extract_roles.csv"):
+        kinds.setdefault(r["kind"], []).append(f"(?:{r['pattern']})")
+    w = {k: "|".join(v) for k, v in kinds.items()}
+    # The object phrase stops at a place, a time, an agent or a speaker: "killed three people
+    # in Gaza", "struck on Monday", "attacked by X", "hit, officials said".
+    stop = r"(?!(?:in|on|at|by|from|when|as|after|near|outside|while|said|dans|à|près|selon)\b)"
+    article = r"(?:an?\s+|the\s+|\d+\s+|le\s+|la\s+|les\s+|des\s+|un\s+|une\s+|l['’])"
+    return _TargetRules(
+        before=re.compile(rf"\b(?:{w['harm']}|{w['aim']})\s+{article}?(?:{stop}[\w'’-]+\s+){{0,5}}$"),
+        after=re.compile(rf"[\w'’-]*\s+(?:[\w-]+\s+){{0,1}}(?:{w['target_noun']})\b"),
+        of=re.compile(rf"\b(?:{w['target_noun']})\s+(?:of|de|du|des|d['’])\s+(?:the\s+|le\s+|la\s+|l['’])?$"),
+        held=re.compile(rf"\b(?:{w['aim']})\s+(?:the\s+)?$"),
+        owner=re.compile(rf"\b(?:{w['owner']})\s+{article}?$"),
+        purpose=re.compile(rf"\b(?:{w['purpose']})\b[^.;:,]{{0,60}}$"),
+        mixed=re.compile(rf"[^,.;]{{0,40}}?\b(?:{w['mixed']})\b"),
+        counted=re.compile(rf"\b(?:{w['harm']}|{w['aim']})\s+{_NUMBER}(?<!,)\s+$"),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -384,7 +436,13 @@ def _roles(sentence: str, event_at: int) -> tuple[str | None, str | None]:
 
     actor1 is the one that claimed, struck or fired (a claim, "by X", "X struck", an "Israeli
     strike"); a speaker, a victim or the target ("an attack on X", "X base") is never actor1.
+    actor2 is the first name the attack is aimed at or hurts (`_TargetRules`): the object of an
+    attack word or of a toll, a thing hit named after its owner, an owner ("belonging to X"),
+    what the attack was meant to hurt. A speaker is not a target (a state hit on its own
+    territory is added per incident, `_state_hit`); nor is one group among a toll named in
+    parts ("a child and a fighter among them"), which names victims of several kinds.
     """
+    target = _target_rules()
     response = _traps()["response"].search(sentence)
     answered = (response.start(), response.end()) if response and response.start() else (0, 0)
     said = [(s, e) for s, e, _ in _speakers(sentence)]
@@ -395,14 +453,21 @@ def _roles(sentence: str, event_at: int) -> tuple[str | None, str | None]:
             continue  # "in response to an attack by X": X did not do this one
         before, after = sentence[max(0, start - 45):start], sentence[end:end + 70]
         if re.match(r"-(?:run|held|controlled|led|backed|aligned|affiliated|linked|based)\b", after):
-            if re.search(r"\b(?:on|against|at|targeting|targeted|hit|struck|sur|contre)\s+(?:the\s+)?$",
-                         before):
-                actor2 = actor2 or actor  # "strikes on the Houthi-held port"
+            if start > event_at and target.held.search(before):
+                actor2 = actor2 or actor  # "strikes on the Houthi-held port", not "a statement on"
             continue  # "Houthi-run media", "US-led coalition": whose, not who
+        if target.mixed.match(after):
+            continue  # "three people, a child and a Hezbollah fighter among them": no one group
         if _CLAIM.match(sentence[end:end + 160]):
             rank = 0  # "X claimed the attack", "Hezbollah said it had fired"
         elif any(s <= start < e for s, e in said):
             continue  # a speaker
+        elif target.owner.search(before) or target.purpose.search(sentence[max(0, start - 90):start]):
+            actor2 = actor2 or actor  # "a factory belonging to X", "meant to cut off fuel for X"
+            continue
+        elif target.counted.search(before) and target.after.match(after):
+            actor2 = actor2 or actor  # "hit 13 Houthi targets": counted things, not "X targets"
+            continue
         elif re.search(r"\b(?:by|par|from)\s+(?:an?\s+|the\s+|des\s+|les\s+|l['’])?"
                        r"(?:[\w-]+\s+){0,2}$", before) and not re.search(
                            r"\b(?:backed|supported|run|held|controlled|used|owned|operated|occupied|"
@@ -422,15 +487,7 @@ def _roles(sentence: str, event_at: int) -> tuple[str | None, str | None]:
                       rf"{_ACT_VERB}\b", after) and not re.search(
                           r"\b(?:killing|killed|wounding|injuring)\s+(?:\S+\s+){0,2}$", before):
             rank = 3  # "US Central Command forces conducted a strike", "regime forces launched"
-        elif re.search(r"\b(?:killing|killed|wounding|injuring|wounded|injured|tuant|blessant|"
-                       r"on|against|at|targeting|targeted|hit|struck|sur|contre|visant|into)"
-                       r"\s+(?:an?\s+|the\s+|\w+\s+|\d+\s+|le\s+|la\s+|les\s+|des\s+)?"
-                       r"(?:(?!in\b|on\b|at\b|by\b|from\b|when\b|as\b|after\b)[\w-]+\s+){0,3}$",
-                       before) or re.match(
-                           r"[\w'’-]*\s+(?:[\w-]+\s+){0,1}(?:base|outpost|position|forces|troops|"
-                           r"soldiers|service members|personnel|commander|fighters?|members?|"
-                           r"targets?|convoy|vessel|ship|headquarters|occupation|positions)\b",
-                           after):
+        elif target.before.search(before) or target.after.match(after) or target.of.search(before):
             actor2 = actor2 or actor  # a target or a victim
             continue
         else:
@@ -792,6 +849,7 @@ def extract_text(body: str, *, published: str, source: str, url: str | None = No
             continue  # an incident we cannot place is not a report
         if inc.date is None:
             inc.date, inc.basis = _undated(pub, evidence)
+        inc.actor2 = inc.actor2 or _state_hit(inc)
         claims = _merge(list(inc.reports.values()), source) or [
             {"source": source, "quote": inc.quote, "killed": None, "injured": None}]
         for claim in claims:

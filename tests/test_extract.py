@@ -19,6 +19,7 @@ from pipeline.extract import (
     extract_text,
     score_articles,
     sentences,
+    write_jsonl,
 )
 from pipeline.places import resolve_place
 from tests.conftest import ROOT
@@ -114,8 +115,8 @@ def test_new_corpus_precision_and_recall():
     print(f"\nnew corpus ({score.articles} articles):\n{score.table()}")
     assert score.articles >= 30
     assert score.precision >= 0.9 and score.recall >= 0.9, (score.misses, score.extras)
-    for name in ("type", "date", "place", "figures", "actor1"):
-        assert score.field_precision(name) >= 0.85 and score.field_recall(name) >= 0.8, name
+    for name in ("type", "date", "place", "figures", "actor1", "actor2"):  # issue 20: >= 0.85
+        assert score.field_precision(name) >= 0.85 and score.field_recall(name) >= 0.85, name
     assert score.bad_actor1 == []  # actor1 is never a speaker, a victim or a target
 
 
@@ -141,7 +142,8 @@ def _one(text: str, published: str = "2024-01-29T12:00:00Z", **kw) -> list[dict]
      "northeast Jordan, U.S. officials said.", None, "United States"),
     ("An Israeli strike killed three people in Aitaroun on Thursday, the Lebanese health "
      "ministry said.", "Israel", None),
-    ("Hezbollah said it had fired a salvo of rockets at Safed on Friday.", "Hezbollah", None),
+    # a state's own territory hit by another: the state is the target
+    ("Hezbollah said it had fired a salvo of rockets at Safed on Friday.", "Hezbollah", "Israel"),
     ("US strikes on the Houthi-held port of Ras Isa killed 58 people on Thursday, Al Masirah "
      "TV said.", "United States", "Houthis"),
     ("A drone strike killed four people in Deir Ezzor on Wednesday, a war monitor said.", None,
@@ -150,6 +152,51 @@ def _one(text: str, published: str = "2024-01-29T12:00:00Z", **kw) -> list[dict]
 def test_roles(text, actor1, actor2):
     rows = _one(text)
     assert rows and (rows[0]["actor1"], rows[0]["actor2"]) == (actor1, actor2)
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    # the owner of what was hit is the target
+    ("A drone strike hit a weapons depot belonging to Kataib Hezbollah near al-Qaim on Monday, "
+     "killing two people.", None, "Kata'ib Hezbollah"),
+    # the victims named by what they are of: "two members of X were killed"
+    ("Two members of Hezbollah were killed in an Israeli strike on a car in Tyre on Monday, a "
+     "security source said.", "Israel", "Hezbollah"),
+    # what the strikes were meant to hurt, in a later clause
+    ("US strikes hit the port of Hodeidah on Monday, killing six people; officials said the "
+     "strikes were meant to cut off fuel for the Houthis.", "United States", "Houthis"),
+    # the striker's account of its target, in a later sentence without an event of its own
+    ("Une frappe israélienne a visé une voiture à Nabatieh samedi, tuant deux personnes. "
+     "L'armée israélienne a affirmé avoir visé un commandant du Hezbollah.", "Israel", "Hezbollah"),
+    # a toll named in parts is no one group's
+    ("An Israeli strike killed three people in Aitaroun on Thursday, a child and a Hezbollah "
+     "fighter among them.", "Israel", None),
+    # "a statement on the Houthi-run channel" names no target; Eilat is Israel's own territory
+    ("In a statement on the Houthi-run al-Masirah TV, the group said a drone hit a hotel in Eilat "
+     "on Thursday.", None, "Israel"),
+    # counted things hit ("13 Houthi targets"), not "X targets ...", and the speaker is no one
+    ("US Central Command said the strikes hit 13 Houthi targets in Hodeidah on Thursday.", None,
+     "Houthis"),
+])
+def test_targets(text, actor1, actor2):
+    rows = _one(text)
+    assert [(r["actor1"], r["actor2"]) for r in rows] == [(actor1, actor2)]
+
+
+def test_build_keeps_the_stated_type_of_an_extracted_row(tmp_path):
+    """An extracted "drone attack" whose actor1 is an air power stays a drone attack in the
+    build: the air-power retyping is only for rows whose actor1 a person wrote."""
+    from pipeline import load
+
+    rows = _one("A US drone attack hit a car in Baghdad on Monday, killing three people.")
+    assert [(r["actor1"], r["event_type"]) for r in rows] == [("United States", "drone attack")]
+    types = []
+    for name, row in (("extracted", rows[0]), ("by hand", {**rows[0], "extracted_by": None})):
+        write_jsonl([row], tmp_path / name / "raw" / "a.jsonl")
+        built = CliRunner().invoke(app, ["build", "--raw", str(tmp_path / name / "raw"), "--out",
+                                         str(tmp_path / name / "out")])
+        assert built.exit_code == 0, built.stdout
+        types += load("events", root=tmp_path / name / "out")["event_type"].tolist()
+    assert types == ["drone_attack", "drone_strike"]
 
 
 def test_datelines_and_sentence_openers_are_not_places():

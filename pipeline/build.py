@@ -188,8 +188,11 @@ def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None
 
 
 def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
-          scheduler: str | None = None, progress: Progress = lambda _: None) -> BuildResult:
+          scheduler: str | None = None, workers: int | None = None,
+          progress: Progress = lambda _: None) -> BuildResult:
     """Build, validate and publish a new version; unchanged inputs publish nothing new.
+
+    `workers`: processes of the pandas engine (None: every core; 1: this process only).
 
     Raises InputError (exit 2) for an unreadable file, ValidationFailed (exit 1) when a
     suite fails — in both cases nothing is published.
@@ -207,13 +210,15 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
         stages[stage] = stages.get(stage, 0.0) + now - clock[0]
         clock[0] = now
 
-    with open_engine(engine, scheduler) as runner:
+    with open_engine(engine, scheduler, workers) as runner:
         with _without_gc():
             progress(f"reading {raw}")
-            batch = read_raw(raw, runner.map if runner.parts > 1 else None)
+            batch = read_raw(raw, runner.map if runner.reads and runner.parts > 1 else None)
             lap("read")
+            # the engine's workers only when there is enough work to pay for them
+            split = runner.parts if len(batch.rows) >= runner.min_rows else 1
             progress(f"normalizing {len(batch.rows):,} reports")
-            count = max(runner.parts, -(-len(batch.rows) // PART_ROWS))  # parts bound memory
+            count = max(split, -(-len(batch.rows) // PART_ROWS))  # parts bound memory
             parts = runner.map(_normalize_part, _split(batch.rows, count))
             reports = pd.concat([p[0] for p in parts], ignore_index=True)
             quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
@@ -227,7 +232,7 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
             release()
             lap("normalize")
             progress("reconciling")
-            blocks = _blocks(reports) if runner.parts > 1 else [reports]
+            blocks = _blocks(reports) if split > 1 else [reports]
             ids = pd.concat(runner.map(assign_incidents, blocks)) if len(reports) else None
             del blocks  # or they keep the unsorted reports alive through publishing
             events, reports = reconcile_reports(reports, ids)
@@ -244,8 +249,8 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
             lap("write")
             progress("validating")
             release()  # what writing the Parquet files held
-            if runner.parts > 1:  # one part per worker slot, at most PART_ROWS rows each
-                share = -(-tables["reports"].num_rows // runner.parts)
+            if split > 1:  # one part per worker slot, at most PART_ROWS rows each
+                share = -(-tables["reports"].num_rows // split)
                 report = validate_tables(tables, part_rows=max(1, min(PART_ROWS, share)),
                                          mapper=runner.map)
             else:

@@ -56,6 +56,8 @@ def build(
     engine: Annotated[str, typer.Option("--engine", help="pandas or dask.")] = "pandas",
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="dask.distributed scheduler address (tcp://host:8786).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Processes of the pandas engine (default: every core).")] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Read, normalize, reconcile, validate and publish a new version.
@@ -65,7 +67,8 @@ def build(
     from .build import build as run
 
     with _errors():
-        result = run(raw, out, engine=engine, scheduler=scheduler, progress=_progress(quiet))
+        result = run(raw, out, engine=engine, scheduler=scheduler, workers=workers,
+                     progress=_progress(quiet))
     for note in result.notes:
         typer.echo(f"Note: {note}", err=True)
     typer.echo(result.line())

@@ -100,6 +100,30 @@ def test_rebuild_is_unchanged_and_byte_identical(tmp_path):
         assert a == b
 
 
+@pytest.mark.slow  # starts two worker processes
+def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeypatch):
+    """Parts normalized, reconciled and validated in two processes (the pool's row threshold
+    lowered so that the sample uses it) give the bytes one process gives."""
+    from pipeline.engines import PoolEngine
+
+    monkeypatch.setattr(PoolEngine, "min_rows", 0)
+    result = pipeline.build(SAMPLE, tmp_path / "pool", workers=2)
+    assert result.status == "published"
+    for table in ("events", "reports", "quarantine"):
+        a = (sample_build / "versions" / "v1" / f"{table}.parquet").read_bytes()
+        b = (tmp_path / "pool" / "versions" / "v1" / f"{table}.parquet").read_bytes()
+        assert a == b, table
+
+
+def test_workers_must_be_one_or_more(tmp_path):
+    from pipeline.errors import UsageError
+
+    with pytest.raises(UsageError, match="--workers must be at least 1, not 0"):
+        pipeline.build(SAMPLE, tmp_path / "out", workers=0)
+    with pytest.raises(UsageError, match="--workers is for the pandas engine"):
+        pipeline.build(SAMPLE, tmp_path / "out", engine="dask", workers=2)
+
+
 def test_stages_account_for_the_build(tmp_path):
     """Seconds per stage (what `make bench` prints): the wall stages add up to the build,
     and the normalizers fit inside normalize; an unchanged build does no validation."""

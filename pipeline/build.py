@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .dates import localize_dates, normalize_dates
 from .engines import open_engine
@@ -21,6 +23,9 @@ from .places import normalize_places, normalize_source_places
 from .read import RawBatch, iter_quarantine, quarantine_row, raw_record, read_raw
 from .reconcile import assign_incidents, build_events
 from .schema import GEOMETRY_FIELD, REPORTS
+
+if TYPE_CHECKING:
+    from .validate import ValidationReport
 
 Progress = Callable[[str], None]
 PART_ROWS = 250_000  # rows normalized at once: a part's intermediate columns, not all of them
@@ -187,87 +192,120 @@ def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None
     return events, reports[[f.name for f in REPORTS if f.name != GEOMETRY_FIELD[0]]]
 
 
+class _Stages:
+    """The wall seconds of each step of a build, and what a finished step leaves behind: its
+    freed memory goes back to the system (`release`: Arrow's pool and glibc's heap keep freed
+    pages for reuse), so that each step's peak is its own."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.seconds: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._clock
+        self._clock = now
+
+    @contextmanager
+    def step(self, name: str, message: str) -> Iterator[None]:
+        self.progress(message)
+        release()  # what the work before it held (writing Parquet, the last step's frames)
+        yield
+        release()
+        self.lap(name)
+
+
 def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
           scheduler: str | None = None, workers: int | None = None,
           progress: Progress = lambda _: None) -> BuildResult:
     """Build, validate and publish a new version; unchanged inputs publish nothing new.
 
     `workers`: processes of the pandas engine (None: every core; 1: this process only).
-
     Raises InputError (exit 2) for an unreadable file, ValidationFailed (exit 1) when a
     suite fails — in both cases nothing is published.
     """
-    from .publish import check_writable, publish, record_failure, report_frames, to_arrow
-    from .validate import ValidationReport, validate_tables
+    from .publish import check_writable, publish
 
     check_writable(out)  # a read-only folder or a full disk, before a minute of work
     started = time.perf_counter()
-    stages: dict[str, float] = {}
-    clock = [started]
-
-    def lap(stage: str) -> None:
-        now = time.perf_counter()
-        stages[stage] = stages.get(stage, 0.0) + now - clock[0]
-        clock[0] = now
-
+    stages = _Stages(progress)
     with open_engine(engine, scheduler, workers) as runner:
         with _without_gc():
-            progress(f"reading {raw}")
-            batch = read_raw(raw, runner.map if runner.reads and runner.parts > 1 else None)
-            lap("read")
+            with stages.step("read", f"reading {raw}"):
+                batch = read_raw(raw, runner.map if runner.reads and runner.parts > 1 else None)
             # the engine's workers only when there is enough work to pay for them
             split = runner.parts if len(batch.rows) >= runner.min_rows else 1
-            progress(f"normalizing {len(batch.rows):,} reports")
-            count = max(split, -(-len(batch.rows) // PART_ROWS))  # parts bound memory
-            parts = runner.map(_normalize_part, _split(batch.rows, count))
-            reports = pd.concat([p[0] for p in parts], ignore_index=True)
-            quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
-            for name in NORMALIZERS:
-                stages[name] = sum(p[2].get(name, 0.0) for p in parts)
-            del parts
-            # The raw text lives on in reports. An empty frame, not a slice: an Arrow slice
-            # of zero rows still holds every buffer of the columns it came from.
-            batch.rows = pd.DataFrame(columns=batch.rows.columns)
-            _forget_inputs()
-            release()
-            lap("normalize")
-            progress("reconciling")
-            blocks = _blocks(reports) if split > 1 else [reports]
-            ids = pd.concat(runner.map(assign_incidents, blocks)) if len(reports) else None
-            del blocks  # or they keep the unsorted reports alive through publishing
-            events, reports = reconcile_reports(reports, ids)
-            del ids
-        tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
-        del events, reports, quarantine  # the Arrow tables are the data from here on
-        release()
-        lap("reconcile")
+            tables = _tables(batch, runner, split, stages)
         assert batch.raw_count == tables["reports"].num_rows + tables["quarantine"].num_rows, \
             "accounting: raw rows must equal reports + quarantine"
-
-        def check() -> ValidationReport:
-            """Row checks run part by part on the engine; whole-column checks here."""
-            lap("write")
-            progress("validating")
-            release()  # what writing the Parquet files held
-            if split > 1:  # one part per worker slot, at most PART_ROWS rows each
-                share = -(-tables["reports"].num_rows // split)
-                report = validate_tables(tables, part_rows=max(1, min(PART_ROWS, share)),
-                                         mapper=runner.map)
-            else:
-                report = validate_tables(tables)
-            if not report.success:
-                where = record_failure(out, report, report_frames(tables))
-                lines = "\n".join(f.line() for f in report.failures)
-                raise ValidationFailed(f"validation failed, nothing published (results in "
-                                       f"{where}):\n{lines}", report)
-            lap("validate")
-            return report
-
-        progress("publishing")
         notes: list[str] = []
-        status, version, report = publish(out, tables, batch.files, check, notes)
-        lap("write")
+        stages.progress("publishing")
+        status, version, report = publish(
+            out, tables, batch.files, lambda: _validate(tables, out, runner, split, stages),
+            notes)
+        stages.lap("write")
     return BuildResult(status, version, batch.raw_count, tables["reports"].num_rows,
                        tables["quarantine"].num_rows, tables["events"].num_rows,
                        time.perf_counter() - started, report.summary() if report else {},
-                       {k: round(v, 2) for k, v in stages.items()}, notes)
+                       {k: round(v, 2) for k, v in stages.seconds.items()}, notes)
+
+
+def _tables(batch: RawBatch, runner: Any, split: int, stages: _Stages) -> dict[str, pa.Table]:
+    """Normalize and reconcile: the raw rows → the published tables (Arrow). The frames of
+    these steps live only in here and in the functions it calls, so they are gone once the
+    tables exist."""
+    from .publish import to_arrow
+
+    with stages.step("normalize", f"normalizing {len(batch.rows):,} reports"):
+        reports, quarantine, seconds = _normalize_all(batch, runner, split)
+        stages.seconds.update(seconds)
+        _forget_inputs()
+    with stages.step("reconcile", "reconciling"):
+        events, reports = reconcile_reports(reports, _incident_ids(reports, runner, split))
+        return to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
+
+
+def _normalize_all(batch: RawBatch, runner: Any, split: int
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """Every part of the rows normalized on the engine, in input order; seconds per
+    normalizer summed over the parts (on workers, their time together, not wall time)."""
+    rows = batch.take_rows()
+    count = max(split, -(-len(rows) // PART_ROWS))  # parts bound a step's memory
+    parts = runner.map(_normalize_part, _split(rows, count))
+    reports = pd.concat([p[0] for p in parts], ignore_index=True)
+    quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
+    return reports, quarantine, {name: sum(p[2].get(name, 0.0) for p in parts)
+                                 for name in NORMALIZERS}
+
+
+def _incident_ids(reports: pd.DataFrame, runner: Any, split: int) -> pd.Series | None:
+    """The incident of every report, block by block on the engine (the blocks, copies of
+    the reports, are gone when this returns)."""
+    if not len(reports):
+        return None
+    blocks = _blocks(reports) if split > 1 else [reports]
+    return pd.concat(runner.map(assign_incidents, blocks))
+
+
+def _validate(tables: dict[str, pa.Table], out: Path | str, runner: Any, split: int,
+              stages: _Stages) -> ValidationReport:
+    """Row checks part by part on the engine, whole-column checks here; a failure is recorded
+    beside the versions and stops the publication."""
+    from .publish import record_failure, report_frames
+    from .validate import validate_tables
+
+    stages.lap("write")
+    with stages.step("validate", "validating"):
+        if split > 1:  # one part per worker slot, at most PART_ROWS rows each
+            share = -(-tables["reports"].num_rows // split)
+            report = validate_tables(tables, part_rows=max(1, min(PART_ROWS, share)),
+                                     mapper=runner.map)
+        else:
+            report = validate_tables(tables)
+        if not report.success:
+            where = record_failure(out, report, report_frames(tables))
+            lines = "\n".join(f.line() for f in report.failures)
+            raise ValidationFailed(f"validation failed, nothing published (results in "
+                                   f"{where}):\n{lines}", report)
+    return report

@@ -57,6 +57,13 @@ class RawBatch:
         """Rows in the input: the left side of `raw rows = reports + quarantine`."""
         return sum(f.rows for f in self.files)
 
+    def take_rows(self) -> pd.DataFrame:
+        """The rows, handed over: the batch keeps an empty frame (not a slice: an Arrow slice
+        of zero rows still holds every buffer of its columns), so that the raw text lives on
+        only in what is made from it."""
+        rows, self.rows = self.rows, pd.DataFrame(columns=self.rows.columns)
+        return rows
+
 
 def discover(raw_dir: Path) -> list[Path]:
     """Every *.csv and *.jsonl under `raw_dir`, recursively, in a stable order.

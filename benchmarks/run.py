@@ -1,9 +1,19 @@
 """`make bench`: normalization and build figures on SYNTHETIC reports → benchmarks/results.json.
 
-Stages are timed on the library functions a build uses; the naive baselines are what a
-hand-made pipeline does (per-row `dateparser.parse` with RELATIVE_BASE; an exact gazetteer
-lookup per row), measured on a sample of the same data and compared in rows per second.
-The whole build runs in a child process so that its peak memory is its own.
+Whole builds of every shape of `benchmarks/synth.py` (today, dense, long_tail, heavy; see
+benchmarks/README.md) at each size, each build in a child process so that its peak memory is
+its own, repeated to give a range. On the `today` shape only: the normalizers against naive
+baselines (what a hand-made pipeline does: per-row `dateparser.parse` with RELATIVE_BASE; an
+exact gazetteer lookup per row, measured on a sample of the same data), reconciliation, a
+build on the dask engine, and `extract` on article files.
+
+Environment (all optional):
+  BENCH_SHAPES=today,dense         shapes to build (default: all four)
+  BENCH_BUILD_ROWS=100000,1000000  build sizes (reports)
+  BENCH_REPEAT=3                   builds per shape and size; figures as fastest (min-max)
+  BENCH_ROWS=1000000               reports for the normalizer and reconcile figures
+  BENCH_NAIVE_ROWS=20000           sample for the naive baselines
+  BENCH_OUT=path.json              where to write (default benchmarks/results.json)
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.synth import synth_reports, write_raw
+from benchmarks.synth import SHAPES, synth_reports, write_raw
 from pipeline.build import NORMALIZERS
 
 HERE = Path(__file__).parent
@@ -28,7 +38,11 @@ HERE = Path(__file__).parent
 STAGES = ["read", "normalize", "dates", "places", "types/counts", "reconcile", "validate", "write"]
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 NAIVE_ROWS = int(os.environ.get("BENCH_NAIVE_ROWS", "20000"))
-BUILD_ROWS = [int(n) for n in os.environ.get("BENCH_BUILD_ROWS", "100000,1000000").split(",")]
+BUILD_ROWS = sorted(int(n) for n in os.environ.get("BENCH_BUILD_ROWS", "100000,1000000").split(","))
+BUILD_SHAPES = [s.strip() for s in os.environ.get("BENCH_SHAPES", ",".join(SHAPES)).split(",")
+                if s.strip()]
+REPEAT = int(os.environ.get("BENCH_REPEAT", "1"))
+OUT = Path(os.environ.get("BENCH_OUT", HERE / "results.json"))
 
 
 def _timed(fn, *args):  # noqa: ANN001, ANN202
@@ -103,24 +117,43 @@ def bench_reconcile(frame: pd.DataFrame) -> dict:
             "rows_per_s": round(len(reports) / t_rec)}
 
 
-def bench_build(rows: int, engine: str = "pandas") -> dict:
-    """A whole build (read → publish) of `rows` synthetic reports in a child process."""
+def bench_build(rows: int, engine: str = "pandas", shape: str = "today", repeat: int = 1) -> dict:
+    """Whole builds (read → publish) of `rows` synthetic reports of `shape`, `repeat` times on
+    the same raw files, each in a child process (so its peak RSS is the build's own) writing a
+    fresh output folder. Seconds and stages are the fastest run's, with [min, max] ranges."""
     with tempfile.TemporaryDirectory() as tmp:
-        raw = write_raw(rows, Path(tmp) / "raw")
-        code = ("import json, time, pipeline\n"
-                "from benchmarks.run import peak_mb\n"
-                "t0 = time.perf_counter()\n"
-                f"r = pipeline.build({str(raw)!r}, {str(Path(tmp) / 'out')!r}, engine={engine!r})\n"
-                "print(json.dumps({'seconds': round(time.perf_counter() - t0, 2),"
-                " 'stages': r.stages, 'incidents': r.incidents, 'reports': r.reports,"
-                " 'peak_rss_mb': peak_mb()}))\n")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             cwd=HERE.parent, check=True)
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        result["rows"] = rows
-        result["engine"] = engine
-        result["rows_per_s"] = round(rows / result["seconds"])
-        return result
+        start = time.perf_counter()
+        raw = write_raw(rows, Path(tmp) / "raw", shape=shape)
+        generate = time.perf_counter() - start
+        raw_mb = sum(f.stat().st_size for f in raw.iterdir()) / 2**20
+        runs = [_build_once(raw, Path(tmp) / f"out-{k}", engine) for k in range(repeat)]
+    seconds = [r["seconds"] for r in runs]
+    memory = [r["peak_rss_mb"] for r in runs]
+    stages = {k: [min(r["stages"][k] for r in runs), max(r["stages"][k] for r in runs)]
+              for k in runs[0]["stages"]}
+    return {"shape": shape, "rows": rows, "engine": engine, "runs": len(runs),
+            "generate_seconds": round(generate, 1), "raw_mb": round(raw_mb),
+            "seconds": min(seconds), "seconds_range": [min(seconds), max(seconds)],
+            "rows_per_s": round(rows / min(seconds)),
+            "peak_rss_mb": max(memory), "peak_rss_mb_range": [min(memory), max(memory)],
+            "stages": {k: v[0] for k, v in stages.items()}, "stages_range": stages,
+            "incidents": runs[0]["incidents"], "reports": runs[0]["reports"]}
+
+
+def _build_once(raw: Path, out: Path, engine: str) -> dict:
+    """One `pipeline.build` in a child process: its seconds, stages, counts and peak RSS."""
+    code = ("import json, time, pipeline\n"
+            "from benchmarks.run import peak_mb\n"
+            "t0 = time.perf_counter()\n"
+            f"r = pipeline.build({str(raw)!r}, {str(out)!r}, engine={engine!r})\n"
+            "print(json.dumps({'seconds': round(time.perf_counter() - t0, 2),"
+            " 'stages': r.stages, 'incidents': r.incidents, 'reports': r.reports,"
+            " 'peak_rss_mb': peak_mb()}))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=HERE.parent, check=False)
+    if done.returncode:  # say why (an out-of-memory kill shows as -9), not only that it failed
+        raise SystemExit(f"build of {raw} exited with {done.returncode}:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def bench_extract(articles: int = 1000) -> dict:
@@ -148,57 +181,111 @@ def bench_extract(articles: int = 1000) -> dict:
 
 
 def main() -> None:
+    unknown = sorted(set(BUILD_SHAPES) - set(SHAPES))
+    if unknown:
+        raise SystemExit(f"BENCH_SHAPES: unknown shape(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(SHAPES)}")
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(),
                "platform": platform.platform(), "processor": _cpu()}
-    print(f"generating {ROWS:,} synthetic reports …", flush=True)
-    frame, t_gen = _timed(synth_reports, ROWS)
-    results = {"machine": machine, "generate_seconds": round(t_gen, 1),
-               "normalize": bench_normalizers(frame), "reconcile": bench_reconcile(frame),
-               "build": [bench_build(n) for n in BUILD_ROWS],
-               # the same build on a local dask cluster of two workers (client RSS only)
-               "dask_build": bench_build(min(BUILD_ROWS), "dask"),
-               "bench_peak_rss_mb": peak_mb()}
-    results["linearity"] = _linearity(results["build"])
-    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    norm = results["normalize"]
-    print(f"\n{'stage':<10}{'rows':>11}{'seconds':>9}{'rows/s':>11}{'naive rows/s':>14}{'×':>8}")
-    for stage in ("dates", "places"):
-        s = norm[stage]
-        print(f"{stage:<10}{norm['rows']:>11,}{s['seconds']:>9}{s['rows_per_s']:>11,}"
-              f"{s['naive_rows_per_s']:>14,}{s['speedup']:>8}")
-    pipe = norm["pipeline"]
-    print(f"{'both':<10}{norm['rows']:>11,}{'':>9}{pipe['rows_per_s']:>11,}"
-          f"{pipe['naive_rows_per_s']:>14,}{pipe['speedup']:>8}")
-    print(f"distinct (date text, publication day, language): {norm['distinct_date_inputs']:,}")
-    rec = results["reconcile"]
-    print(f"reconcile {rec['reports']:,} reports → {rec['incidents']:,} incidents: {rec['seconds']} s "
-          f"({rec['rows_per_s']:,} rows/s; normalizing them first took {rec['normalize_seconds']} s)")
-    for b in results["build"]:
-        print(f"\nbuild of {b['rows']:,} reports: {b['seconds']} s ({b['rows_per_s']:,} rows/s), "
-              f"peak RSS {b['peak_rss_mb']} MB, {b['incidents']:,} incidents")
-        print(f"  {'stage':<16}{'seconds':>9}{'rows/s':>12}")
+    results: dict = {"machine": machine,
+                     "settings": {"shapes": BUILD_SHAPES, "build_rows": BUILD_ROWS,
+                                  "repeat": REPEAT, "rows": ROWS, "naive_rows": NAIVE_ROWS}}
+    if "today" in BUILD_SHAPES:  # figures of single functions, on today's shape
+        print(f"generating {ROWS:,} synthetic reports (today) …", flush=True)
+        frame, t_gen = _timed(synth_reports, ROWS)
+        results["generate_seconds"] = round(t_gen, 1)
+        print("normalizers and naive baselines, reconcile, extract …", flush=True)
+        results["normalize"] = bench_normalizers(frame)
+        results["reconcile"] = bench_reconcile(frame)
+        del frame
+        results["extract"] = bench_extract()
+    results["builds"] = []
+    for shape in BUILD_SHAPES:
+        for rows in BUILD_ROWS:
+            print(f"build: {shape}, {rows:,} reports, {REPEAT} run(s) …", flush=True)
+            results["builds"].append(bench_build(rows, shape=shape, repeat=REPEAT))
+    if "today" in BUILD_SHAPES:
+        # the same build on a local dask cluster of two workers (client RSS only)
+        print("dask build …", flush=True)
+        results["dask_build"] = bench_build(BUILD_ROWS[0], "dask")
+    results["linearity"] = _linearity(results["builds"])
+    results["bench_peak_rss_mb"] = peak_mb()
+    OUT.write_text(json.dumps(results, indent=2) + "\n")
+    _print(results)
+    print(f"\nwritten to {OUT}")
+
+
+def _print(results: dict) -> None:
+    if "normalize" in results:
+        norm = results["normalize"]
+        print(f"\n{'stage':<10}{'rows':>11}{'seconds':>9}{'rows/s':>11}{'naive rows/s':>14}{'×':>8}")
+        for stage in ("dates", "places"):
+            s = norm[stage]
+            print(f"{stage:<10}{norm['rows']:>11,}{s['seconds']:>9}{s['rows_per_s']:>11,}"
+                  f"{s['naive_rows_per_s']:>14,}{s['speedup']:>8}")
+        pipe = norm["pipeline"]
+        print(f"{'both':<10}{norm['rows']:>11,}{'':>9}{pipe['rows_per_s']:>11,}"
+              f"{pipe['naive_rows_per_s']:>14,}{pipe['speedup']:>8}")
+        print(f"distinct (date text, publication day, language): {norm['distinct_date_inputs']:,}")
+        rec = results["reconcile"]
+        print(f"reconcile {rec['reports']:,} reports → {rec['incidents']:,} incidents: "
+              f"{rec['seconds']} s ({rec['rows_per_s']:,} rows/s; normalizing them first took "
+              f"{rec['normalize_seconds']} s)")
+        ext = results["extract"]
+        print(f"extract {ext['articles']:,} articles → {ext['reports']:,} reports "
+              f"({ext['errors']:,} errors): {ext['seconds']} s ({ext['articles_per_s']:,} articles/s)")
+    print(f"\nwhole builds (read → publish), {results['settings']['repeat']} run(s) each: "
+          "fastest (min-max)")
+    print(f"{'shape':<11}{'reports':>11}{'seconds':>24}{'rows/s':>10}{'peak RSS MB':>18}"
+          f"{'incidents':>11}{'raw MB':>8}{'gen s':>7}")
+    for b in results["builds"]:
+        print(f"{b['shape']:<11}{b['rows']:>11,}{_range(b['seconds_range']):>24}"
+              f"{b['rows_per_s']:>10,}{_range(b['peak_rss_mb_range']):>18}{b['incidents']:>11,}"
+              f"{b['raw_mb']:>8,}{b['generate_seconds']:>7}")
+    for shape in dict.fromkeys(b["shape"] for b in results["builds"]):
+        builds = [b for b in results["builds"] if b["shape"] == shape]
+        print(f"\n{shape}: seconds per stage, fastest (min-max)")
+        print(f"  {'reports':<16}" + "".join(f"{b['rows']:>24,}" for b in builds))
         for stage in STAGES:
-            seconds = b["stages"].get(stage)
             label = f"  {stage}" if stage in NORMALIZERS else stage
-            if seconds:
-                print(f"  {label:<16}{seconds:>9}{round(b['rows'] / seconds):>12,}")
-    d = results["dask_build"]
-    print(f"\ndask engine, local cluster of 2 workers, {d['rows']:,} reports: {d['seconds']} s "
-          f"({d['rows_per_s']:,} rows/s)")
-    if results["linearity"]:
-        lin = results["linearity"]
-        print(f"linearity: {lin['rows'][1]:,} rows took {lin['ratio']}× the time of {lin['rows'][0]:,} "
-              f"({lin['rows'][1] // lin['rows'][0]}× the rows; target ≤ 11×)")
+            cells = [_range(b["stages_range"][stage]) if stage in b["stages_range"] else ""
+                     for b in builds]
+            if any(cells):
+                print(f"  {label:<16}" + "".join(f"{c:>24}" for c in cells))
+    if "dask_build" in results:
+        d = results["dask_build"]
+        print(f"\ndask engine, local cluster of 2 workers, {d['rows']:,} reports (today): "
+              f"{d['seconds']} s ({d['rows_per_s']:,} rows/s)")
+    for shape, lin in results["linearity"].items():
+        print(f"linearity, {shape}: {lin['rows'][1]:,} reports took "
+              f"{_range(lin['ratio_range'], lin['ratio'])}× "
+              f"the time of {lin['rows'][0]:,} ({lin['rows'][1] / lin['rows'][0]:g}× the reports; "
+              "target ≤ 10.5×)")
+    machine = results["machine"]
     print(f"machine: {machine['processor']}, {machine['cpus']} CPUs, Python {machine['python']}")
 
 
-def _linearity(builds: list[dict]) -> dict | None:
-    """Wall time of the largest build over the smallest: cost should grow with rows, no faster."""
-    if len(builds) < 2:
-        return None
-    small, large = min(builds, key=lambda b: b["rows"]), max(builds, key=lambda b: b["rows"])
-    return {"rows": [small["rows"], large["rows"]],
-            "ratio": round(large["seconds"] / small["seconds"], 2)}
+def _range(pair: list, first: float | None = None) -> str:
+    """`7.9 (7.9-8.3)`: `first` (by default the least), then the range when runs differ."""
+    lo, hi = pair
+    first = lo if first is None else first
+    return f"{first}" if lo == hi else f"{first} ({lo}-{hi})"
+
+
+def _linearity(builds: list[dict]) -> dict:
+    """Per shape, wall time of the largest build over the smallest: cost should grow with rows,
+    no faster. `ratio` compares the fastest runs; `ratio_range` pairs the best and worst."""
+    out = {}
+    for shape in dict.fromkeys(b["shape"] for b in builds):
+        own = [b for b in builds if b["shape"] == shape]
+        if len(own) < 2:
+            continue
+        small, large = own[0], own[-1]  # BUILD_ROWS is sorted
+        (s_lo, s_hi), (l_lo, l_hi) = small["seconds_range"], large["seconds_range"]
+        ratio = round(l_lo / s_lo, 2)
+        out[shape] = {"rows": [small["rows"], large["rows"]], "ratio": ratio,
+                      "ratio_range": [round(l_lo / s_hi, 2), round(l_hi / s_lo, 2)]}
+    return out
 
 
 def peak_mb() -> int:

@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -50,17 +48,20 @@ def rules() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
-def _agencies() -> tuple[re.Pattern[str], list[str]]:
-    """One pattern with a group per agency of data/wire_agencies.csv, and the agencies."""
+def _agencies() -> tuple[re.Pattern[str], list[str], tuple[str, ...]]:
+    """One pattern with a group per agency of data/wire_agencies.csv, the agencies, and the
+    literal tokens one of which any match contains."""
     with open(PACKAGE_DATA / "wire_agencies.csv", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if not r["agency"].startswith("#")]
     pattern = re.compile("|".join(f"(?P<a{i}>{r['pattern']})" for i, r in enumerate(rows)))
-    return pattern, [r["agency"] for r in rows]
+    tokens = tuple(t for r in rows for t in r["tokens"].split("|"))
+    return pattern, [r["agency"] for r in rows], tokens
 
 
 def _folded(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    """Case aside (accents are kept: a copy repeats them; unfolding them character by
+    character cost 10 s on 20,000 quotes of 2 KB)."""
+    return text.casefold()
 
 
 def agency_of(text: object) -> str | None:
@@ -68,17 +69,24 @@ def agency_of(text: object) -> str | None:
     a quote (agencies are credited there; a story may mention another agency further on)."""
     if not isinstance(text, str) or not text:
         return None
-    pattern, names = _agencies()
-    m = pattern.search(_folded(text))
+    pattern, names, tokens = _agencies()
+    text = _folded(text)
+    if not any(t in text for t in tokens):
+        return None
+    m = pattern.search(text)
     return names[int(m.lastgroup[1:])] if m and m.lastgroup else None
+
+
+_HOST = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)")
 
 
 def outlet_of(url: object) -> str | None:
     """The outlet a link belongs to: its host without `www.`/`m.`/`amp.`/language labels
     (english.alarabiya.net and alarabiya.net are one outlet)."""
-    if not isinstance(url, str) or "//" not in url:
+    m = _HOST.match(url) if isinstance(url, str) else None
+    if m is None:
         return None
-    host = (urlsplit(url.strip()).hostname or "").lower()
+    host = m[1].lower()
     labels = [x for x in host.split(".") if x]
     if len(labels) < 2:
         return None
@@ -88,13 +96,16 @@ def outlet_of(url: object) -> str | None:
     return ".".join(labels[-keep:])
 
 
+_PUNCTUATION = str.maketrans("", "", "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’—–…،؛؟")
+
+
 def _text_key(piece: str, length: int, end: bool) -> str | None:
     """The first (or last) `quote_chars` characters of a quote of `length` characters, case,
     spacing and punctuation aside; `piece` is the end of the quote that holds them."""
     n, least = rules()["quote_chars"], rules()["quote_min_chars"]
     if length < least:
         return None
-    text = re.sub(r"[\W_]+", " ", _folded(piece)).strip()
+    text = " ".join(_folded(piece).translate(_PUNCTUATION).split())
     return text[-n:] if end else text[:n]
 
 
@@ -113,11 +124,11 @@ def _keys(reports: pd.DataFrame) -> list[np.ndarray]:
     outlet = codes(reports["source_url"], outlet_of)
     # the agency credited by the source's name ("Security official (AFP)") or the quote's opening
     credited = reports["source"].fillna("").astype(str) + " \n " + quote.fillna(
-        "").astype(str).str.slice(0, 200)
+        "").astype(str).str.slice(0, 120)
     agency = codes(credited, agency_of)
     n = rules()["quote_chars"]
-    head = codes(quote, lambda q: _text_key(q[:3 * n], len(q), False))
-    tail = codes(quote, lambda q: _text_key(q[-3 * n:], len(q), True))
+    head = codes(quote, lambda q: _text_key(q[:n + n // 2], len(q), False))
+    tail = codes(quote, lambda q: _text_key(q[-(n + n // 2):], len(q), True))
     return [source, outlet, agency, head, tail]
 
 

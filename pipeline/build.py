@@ -221,7 +221,7 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
           progress: Progress = lambda _: None) -> BuildResult:
     """Build, validate and publish a new version; unchanged inputs publish nothing new.
 
-    `workers`: processes of the pandas engine (None: every core; 1: this process only).
+    `workers`: processes of the pandas engine (None or 1: this process only).
     Raises InputError (exit 2) for an unreadable file, ValidationFailed (exit 1) when a
     suite fails — in both cases nothing is published.
     """

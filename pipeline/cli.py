@@ -57,7 +57,7 @@ def build(
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="dask.distributed scheduler address (tcp://host:8786).")] = None,
     workers: Annotated[int | None, typer.Option(
-        "--workers", help="Processes of the pandas engine (default: every core).")] = None,
+        "--workers", help="Processes of the pandas engine (default 1: this process).")] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Read, normalize, reconcile, validate and publish a new version.

@@ -112,12 +112,15 @@ def _text_key(piece: str, length: int, end: bool) -> str | None:
 def _keys(reports: pd.DataFrame) -> list[np.ndarray]:
     """Per link kind, one integer per report (-1: none): reports of one incident that share
     a value are one source. Each distinct text is keyed once."""
-    def codes(values: pd.Series, key) -> np.ndarray:  # noqa: ANN001
-        inverse, uniques = pd.factorize(values, use_na_sentinel=True)
+    def keyed(factorized: tuple, key) -> np.ndarray:  # noqa: ANN001
+        inverse, uniques = factorized
         mapped = pd.Series([key(u) if isinstance(u, str) and u else None for u in uniques]
                            + [None])
         codes_u = pd.factorize(mapped, use_na_sentinel=True)[0]
         return np.asarray(codes_u[inverse], dtype=np.int64)  # -1 (no text) reads the None
+
+    def codes(values: pd.Series, key) -> np.ndarray:  # noqa: ANN001
+        return keyed(pd.factorize(values, use_na_sentinel=True), key)
 
     quote = reports["quote"]
     source = codes(reports["source"], lambda s: " ".join(s.casefold().split()) or None)
@@ -127,8 +130,9 @@ def _keys(reports: pd.DataFrame) -> list[np.ndarray]:
         "").astype(str).str.slice(0, 120)
     agency = codes(credited, agency_of)
     n = rules()["quote_chars"]
-    head = codes(quote, lambda q: _text_key(q[:n + n // 2], len(q), False))
-    tail = codes(quote, lambda q: _text_key(q[-(n + n // 2):], len(q), True))
+    quotes = pd.factorize(quote, use_na_sentinel=True)  # once for both ends: quotes are long
+    head = keyed(quotes, lambda q: _text_key(q[:n + n // 2], len(q), False))
+    tail = keyed(quotes, lambda q: _text_key(q[-(n + n // 2):], len(q), True))
     return [source, outlet, agency, head, tail]
 
 

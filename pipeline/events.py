@@ -246,7 +246,10 @@ def parse_count(text: str | None) -> Count:
         if key in ("dozen", "a dozen"):
             return Count(12, 12, "approx")
         if added is not None:  # a named person and the people with them
-            return Count(1 + added[0], None if added[1] else 1 + added[0], "named_and_others")
+            # "another" alone ("one killed and another wounded") is one person, no lead
+            lead = 0 if re.match(r"(?:another|un autre|une autre)\b", key) else 1
+            total = lead + added[0]
+            return Count(total, None if added[1] else total, "named_and_others")
         return Count(None, None, "unknown")
     value, used = first
     rest = tokens[used:]

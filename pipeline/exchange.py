@@ -37,6 +37,11 @@ UCDP_COLUMNS = ["id", "year", "type_of_violence", "side_a", "side_b", "source_ar
                 "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2",
                 "latitude", "longitude", "country", "date_prec", "date_start", "date_end",
                 "best", "high", "low"]
+# Two columns of ours after theirs carry what their shapes cannot: our event type (theirs are
+# coarser, and UCDP codes who fought, not how) and a troop count (neither codes deployments).
+# Their readers select columns by name, so the files stay theirs; `import` reads them back, so
+# an export re-imported rebuilds the same incidents.
+EXTENSION_COLUMNS = ["ct_event_type", "ct_troops"]
 # What an import needs of each dataset's export (the rest of their columns go to `extra`).
 ACLED_REQUIRED = ("event_id_cnty", "event_date", "time_precision", "sub_event_type", "actor1",
                   "actor2", "country", "admin1", "admin2", "location", "latitude", "longitude",
@@ -45,8 +50,8 @@ UCDP_REQUIRED = ("id", "date_start", "date_end", "where_prec", "where_descriptio
                  "adm_2", "latitude", "longitude", "country", "type_of_violence", "best", "low",
                  "high", "side_a", "side_b", "source_article")
 RAW_HEADER = ["report_id", "source", "published", "event_type", "date", "place", "country",
-              "actor1", "actor2", "killed", "quote", "latitude", "longitude", "admin1", "admin2",
-              "geo_precision"]
+              "actor1", "actor2", "killed", "troops", "quote", "latitude", "longitude", "admin1",
+              "admin2", "geo_precision"]
 
 
 # --- the crosswalk ---------------------------------------------------------------------------
@@ -142,6 +147,7 @@ def acled_rows(events: pd.DataFrame) -> list[dict]:
             "geo_precision": _code("ACLED", "geo_precision", row["geo_precision"]),
             "source": "; ".join(row["sources"]), "notes": _notes(row),
             "fatalities": _text(row["killed_best"]), "timestamp": _epoch(row["last_reported"]),
+            **_extension(row),
         })
     return out
 
@@ -165,9 +171,13 @@ def ucdp_rows(events: pd.DataFrame) -> list[dict]:
             "date_prec": _code("UCDP GED", "date_prec", row["date_precision"]),
             "date_start": row["date_start"].isoformat(), "date_end": row["date_end"].isoformat(),
             "best": _text(row["killed_best"]), "high": _text(row["killed_high"]),
-            "low": _text(row["killed_low"]),
+            "low": _text(row["killed_low"]), **_extension(row),
         })
     return out
+
+
+def _extension(row: dict) -> dict[str, str]:
+    return {"ct_event_type": _text(row["event_type"]), "ct_troops": _text(row["troops"])}
 
 
 def _plain(value: object) -> object:
@@ -245,9 +255,9 @@ def export(fmt: str, output: Path | str, version: str = "latest",
         raise UsageError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
     events = load("events", version, root)
     if fmt == "acled":
-        text = _csv_text(acled_rows(events), ACLED_COLUMNS)
+        text = _csv_text(acled_rows(events), ACLED_COLUMNS + EXTENSION_COLUMNS)
     elif fmt == "ucdp":
-        text = _csv_text(ucdp_rows(events), UCDP_COLUMNS)
+        text = _csv_text(ucdp_rows(events), UCDP_COLUMNS + EXTENSION_COLUMNS)
     elif fmt == "geojson":
         text = geojson_text(events)
     else:
@@ -340,9 +350,10 @@ def acled_to_raw(row: dict[str, str]) -> dict[str, str]:
     return {
         "report_id": f"acled:{row['event_id_cnty']}", "source": "ACLED",
         "published": _published(row.get("timestamp", ""), date_text),
-        "event_type": _ours("ACLED", "sub_event_type", sub) or sub,
+        "event_type": row.get("ct_event_type") or _ours("ACLED", "sub_event_type", sub) or sub,
         "date": date_text, "place": row["location"], "country": row["country"],
         "actor1": row["actor1"], "actor2": row["actor2"], "killed": row["fatalities"],
+        "troops": row.get("ct_troops", ""),
         "quote": row["notes"], "latitude": row["latitude"], "longitude": row["longitude"],
         "admin1": row["admin1"], "admin2": row["admin2"],
         "geo_precision": geo or _bad_code("ACLED", "geo_precision", row["geo_precision"]),
@@ -354,9 +365,10 @@ def acled_to_raw(row: dict[str, str]) -> dict[str, str]:
 
 def ucdp_to_raw(row: dict[str, str]) -> dict[str, str]:
     """One UCDP GED row → one raw report: date_start/date_end as an interval, `best` as the
-    figure (low and high kept in `extra`), type_of_violence through the crosswalk."""
+    figure (low and high kept in `extra`), type_of_violence through the crosswalk (or our
+    event type, in an export of ours)."""
     violence = row["type_of_violence"]
-    event_type = _ours("UCDP GED", "type_of_violence", violence)
+    event_type = row.get("ct_event_type") or _ours("UCDP GED", "type_of_violence", violence)
     if not event_type:  # one-sided violence, or a code UCDP does not use
         meaning = "one-sided violence" if violence == "3" else "an unknown kind of violence"
         event_type = f"{meaning} (UCDP type_of_violence {violence or 'empty'})"
@@ -370,7 +382,8 @@ def ucdp_to_raw(row: dict[str, str]) -> dict[str, str]:
         "published": _published("", end or start), "event_type": event_type,
         "date": date_text, "place": row.get("where_coordinates") or row["where_description"],
         "country": row["country"], "actor1": row["side_a"], "actor2": row["side_b"],
-        "killed": row["best"], "quote": row["source_article"], "latitude": row["latitude"],
+        "killed": row["best"], "troops": row.get("ct_troops", ""),
+        "quote": row["source_article"], "latitude": row["latitude"],
         "longitude": row["longitude"], "admin1": row["adm_1"], "admin2": row["adm_2"],
         "geo_precision": geo or _bad_code("UCDP GED", "where_prec", row["where_prec"]),
         "coded_date_precision": row["date_prec"], "coded_geo_precision": row["where_prec"],

@@ -71,6 +71,7 @@ CITY_POPULATION = 100_000  # a part of a city named in `City-Part` form lies thi
 
 _ARTICLES = {"al", "el", "ad", "ar", "az", "as", "ash", "at", "an", "ed", "er", "ez", "es", "en",
              "the", "le", "la", "les", "l", "d"}
+_ARABIC_ARTICLES = _ARTICLES - {"the", "le", "la", "les", "l", "d"}
 _DIRECTIONS = (r"(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                r"north-east|north-west|south-east|south-west|central|upper|lower)")
 _NEAR_PREFIX = re.compile(
@@ -1066,7 +1067,7 @@ def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
     """A town named inside a phrase. One Arabic word alone must be a GeoNames town: Arabic
     has no capitals to tell a name from a word, and a village only Who's On First knows is
     too often also a common word (سعيد, "said")."""
-    if phrase in _COMMON or len(phrase) < 4 or phrase not in gaz.names:
+    if phrase in _COMMON or phrase in _NOT_PLACES or len(phrase) < 4 or phrase not in gaz.names:
         return None
     cands = gaz.names[phrase]
     if " " not in phrase and re.search(r"[\u0600-\u06ff]", phrase):
@@ -1094,10 +1095,12 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
                 words = words[1:]
             phrase = " ".join(tokens[i:i + n])
             head = cased[i + n - 1]
-            proper = n > 1 or not head[:1].isalpha() or not head[:1].islower()
+            # an article before a common word ("le district") does not make it a name
+            proper = len(words) > 1 or not head[:1].isalpha() or not head[:1].islower()
             admin = (tokens[i + n:i + n + 1] and tokens[i + n] in _ADMIN_WORDS) or (
                 i > 0 and tokens[i - 1] in _ADMIN_WORDS) or (
-                i > 1 and tokens[i - 1] == "of" and tokens[i - 2] in _ADMIN_WORDS)
+                i > 1 and tokens[i - 1] in ("of", "de", "du", "d")
+                and tokens[i - 2] in _ADMIN_WORDS)
             hit = _find(gaz, phrase, hint, proper, bool(admin), ambiguous) or (
                 _find(gaz, " ".join(words), hint, proper, bool(admin), ambiguous)
                 if len(words) < n else None
@@ -1115,7 +1118,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
     if streets and len(streets) < len(found):
         # "on Marjayoun street, in central Nabatieh": a street named after another town
         found = [f for f in found if f not in streets]
-    found = _split_names(found, tokens, taken)
+    found = _split_names(found, tokens, taken, _boundaries(text))
     if hint and not any(f[2] in ("curated", "town") for f in found):
         # "a house in Kfar Kela": a name spelled as the gazetteer's but for its vowels
         found += _spelled_alike(gaz, tokens, cased, taken, hint)
@@ -1154,10 +1157,17 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
             return _admin_record(gaz, holding[0][3], "list_admin1")  # type: ignore[arg-type]
     if len(sites) >= 2 and not any(t in _CONJUNCTIONS for t in tokens[sites[0][1]:sites[1][0]]):
         # "Mashtal neighborhood in eastern Baghdad": what is named before a town lies by it
+        # ("district of al-Hawk in Hodeidah": a part of the town lies within CITY_KM of it;
+        # a village of that name 45 km away is another place)
         last = _record(gaz, int(sites[-1][3]), "point", "mention")  # type: ignore
         sites = [f for f in sites[:-1] if f[2] == "curated"  # a named site is what it is
-                 or km(*_point(gaz, f), last.latitude, last.longitude) <= NEAR_KM] + [sites[-1]]
+                 or km(*_point(gaz, f), last.latitude, last.longitude)
+                 <= (CITY_KM if _named_part(tokens, f) else NEAR_KM)] + [sites[-1]]
     curated = [f for f in sites if f[2] == "curated"]
+    if len(sites) == 1 and _another_target(tokens, cased, taken, sites[0][1]):
+        # "a radio building in Hodeidah and the port of Saleef": a second target at a place
+        # we cannot locate, so not one place: a list, in the country only
+        return _country_record(gaz, gaz.rows[int(sites[0][3])][3], "list_country")  # type: ignore
     if sites:
         start, end, kind, ref = curated[0] if curated else sites[0]
         before = tokens[max(0, start - 4):start]
@@ -1197,7 +1207,13 @@ defense defence red crescent cross arab arabs muslim christian christians shiite
 druze jewish european western eastern northern southern central upper lower greater
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday various several some two three
-villages village towns town sites areas area outskirts parts""".split())
+villages village towns town sites areas area outskirts parts""".split()) | frozenset(
+    # Arabic nisba adjectives of peoples ("the Kurdish businessman", "the Iraqi army"), folded:
+    # Arabic has no capitals, and a village abroad may bear one as its name (Kafr al Kurdi).
+    fold(w) for w in """الكردي الكردية العراقي العراقية السوري السورية اللبناني اللبنانية
+    الإيراني الإيرانية الإسرائيلي الإسرائيلية الأمريكي الأمريكية الأميركي الأميركية اليمني
+    اليمنية الفلسطيني الفلسطينية التركي التركية السعودي السعودية الأردني الأردنية المصري
+    المصرية البريطاني البريطانية العربي العربية""".split())
 
 
 # Words that make the name beside them a street's (Arab towns name streets after other towns:
@@ -1250,14 +1266,28 @@ def _spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str], taken: l
     return out
 
 
-def _split_names(found: list[tuple], tokens: list[str], taken: list[bool]) -> list[tuple]:
+def _boundaries(text: str) -> set[int]:
+    """The token positions where punctuation or a possessive ends a name ("Hodeidah's
+    Al-Hawk district", "Baghdad ... the Jurf al-Sakhar sector"): a name never spans one."""
+    out, n = set(), 0
+    for chunk in re.split(r"(?<=\w)['’]s\b|[,;:.…()،؛]", text):
+        n += len(_tokens(chunk)[0])
+        out.add(n)
+    return out
+
+
+def _split_names(found: list[tuple], tokens: list[str], taken: list[bool],
+                 boundaries: set[int]) -> list[tuple]:
     """`Mahal al-Sheikh`, `Yohmor al-Shaqif`: two towns found in the words of one name joined by
-    an article are neither of them (the name is one the gazetteer lacks)."""
+    an article are neither of them (the name is one the gazetteer lacks). Only the Arabic
+    article glues names, and never across punctuation: "south of Baghdad ... the Jurf
+    al-Sakhar sector" and "Hodeidah's Al-Hawk district" name two places."""
     sites = sorted(f for f in found if f[2] in ("curated", "town"))
     drop: set[tuple] = set()
     for a, b in zip(sites, sites[1:], strict=False):
-        if b[0] >= a[1] and all(t in _ARTICLES for t in tokens[a[1]:b[0]]) and (
-                b[0] > a[1] or tokens[b[0]] in _ARTICLES):
+        if b[0] >= a[1] and all(t in _ARABIC_ARTICLES for t in tokens[a[1]:b[0]]) and (
+                b[0] > a[1] or tokens[b[0]] in _ARABIC_ARTICLES) and not any(
+                a[1] <= k <= b[0] for k in boundaries):
             drop.update((a, b))
     for f in drop:
         for k in range(f[0], f[1]):
@@ -1284,6 +1314,22 @@ def _point(gaz: Gazetteer, found: tuple) -> tuple[float, float]:
 
 
 _DETERMINERS = {"the", "a", "an", "le", "la", "les", "l", "un", "une"}
+
+
+def _another_target(tokens: list[str], cased: list[str], taken: list[bool], end: int) -> bool:
+    """After the place: "and the port of X", another target with its own determiner at an
+    unknown name X."""
+    return any(t in _CONJUNCTIONS and i + 1 < len(tokens) and tokens[i + 1] in _DETERMINERS
+               and _unknown_name(tokens, cased, taken, first=i + 2)
+               for i, t in enumerate(tokens) if i >= end)
+
+
+def _named_part(tokens: list[str], found: tuple) -> bool:
+    """A name a part word stands by: "district of al-Hawk", "Karrada neighbourhood"."""
+    before = [t for t in tokens[max(0, found[0] - 3):found[0]] if t not in _ARTICLES
+              and t not in ("of", "de", "du")]
+    return bool(before and before[-1] in _PARTS) or any(
+        t in _PARTS for t in tokens[found[1]:found[1] + 1])
 
 
 def _several_targets(tokens: list[str]) -> bool:
@@ -1324,11 +1370,43 @@ def _check_text(text: str) -> None:
         raise PlaceError("place_unresolved", f"{quote(text)} names no place")
 
 
+# "eight locations in Yemen", "8 Houthi targets", "plusieurs sites": a text that counts the
+# places hit describes several events (a wave), not one; folded.
+_COUNTED = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens of|several|"
+    r"multiple|numerous|various|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|plusieurs|"
+    r"عده|عشرات)\s+(?:[a-z]+\s+){0,2}(?:locations|targets|sites|places|positions|cibles|"
+    r"localites|مواقع|اهداف)\b")
+
+
+def _counted_in_country(gaz: Gazetteer, text: str, place: Place) -> Place:
+    """A text that counts the places hit across a country it names is a report of a wave,
+    which no single incident is (reconcile keeps lists apart): a list in the province it
+    resolved to ("eight locations in Al-Anbar Governorate, western Iraq": `list_admin1`), or
+    else in the country, whatever one place it also names ("8 Houthi targets in Yemen",
+    "eight locations ... in Yemen; Yemen's capital, Sanaa": `list_country`)."""
+    if not _COUNTED.search(fold(text)):
+        return place
+    tokens = _tokens(text)[0]
+    named = {gaz.countries[" ".join(tokens[i:i + n])] for n in (1, 2, 3)
+             for i in range(len(tokens) - n + 1) if " ".join(tokens[i:i + n]) in gaz.countries}
+    iso2 = _iso2(place.iso3)
+    if iso2 not in named:
+        return place
+    key = _admin1_key(gaz, place) if place.geo_precision in ("admin1", "admin2") else None
+    return (_admin_record(gaz, key, "list_admin1") if key is not None
+            else _country_record(gaz, iso2, "list_country"))
+
+
 @lru_cache(maxsize=100_000)
 def _resolve(text: str, country: str) -> Place:
     _check_text(text)
     gaz = gazetteer()
     hint = country_hint(country) if country else None
+    return _counted_in_country(gaz, text, _resolve_text(gaz, text, country, hint))
+
+
+def _resolve_text(gaz: Gazetteer, text: str, country: str, hint: str | None) -> Place:
     try:
         return _resolve_strict(gaz, text, country, hint)
     except PlaceError as exc:
@@ -1411,7 +1489,7 @@ def _province_town(gaz: Gazetteer, text: str, place: Place) -> bool:
 
 
 def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -> Place:
-    parts = [p.strip() for p in re.split(r"[,;،]|\s+-\s+|\(|\)", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[,;،؛]|\s+-\s+|\(|\)", text) if p.strip()]
     if not parts:
         raise PlaceError("place_unresolved", "place is empty")
     # Trailing parts may say the country, a region of it ("western Iraq"), a province, a
@@ -1470,6 +1548,9 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
             # "Al Hali, Hodeidah": a part of the town the gazetteer does not know
             return _replace(inner, place=f"{head.strip()}, {inner.place}", geo_precision="near",
                             place_method="part_of")
+        within = _mention_within(gaz, head, hint, inner)
+        if within is not None:  # "eastern Syria ... the city of al-Mayadeen, Deir al-Zour Province"
+            return within
         key = _admin1_key(gaz, inner)
         if inner.geo_precision == "admin2":
             return _replace(inner, place_method="context")
@@ -1479,6 +1560,20 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         raise PlaceError("place_unresolved", f"no place named {quote(text)}"
                          + (f" in {country}" if country else ""))
     return place
+
+
+def _mention_within(gaz: Gazetteer, head: str, hint: str | None, unit: Place) -> Place | None:
+    """A town or site named inside a descriptive head whose trailing part gave its district or
+    province: taken only when it lies in that unit."""
+    try:
+        found = _resolve_mentions(gaz, head, hint)
+    except PlaceError:
+        return None
+    if found is None or found.geo_precision not in ("point", "near"):
+        return None
+    inside = found.admin1 == unit.admin1 and (unit.geo_precision != "admin2"
+                                              or found.admin2 == unit.admin2)
+    return found if inside and unit.admin1 else None
 
 
 def _quietly(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None) -> Place | None:

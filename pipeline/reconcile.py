@@ -8,9 +8,10 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
   never join) and their places nest.
 - Two *precise* places (`point`/`near`) nest only when they are the same place: the same
   GeoNames id, or, where one has none (a curated site, a Who's On First village), points
-  within `SAME_PLACE_KM`; or when one is a part of the other (a city quarter written
-  `City-Quarter`, `Quarter, City` inside that city). Two quarters of one city, or two
-  villages 30 km apart, are two incidents.
+  within `SAME_PLACE_KM`, or two ids whose names are spelled alike (`SAME_NAME_SCORE`) at
+  points within `SAME_PLACE_KM` (GeoNames holds some villages twice); or when one is a part
+  of the other (a city quarter written `City-Quarter`, `Quarter, City` inside that city).
+  Two quarters of one city, or two villages 30 km apart, are two incidents.
 - A *coarse* report (a district, a province, a country, a month) or a report that names a
   whole town where several of its parts were hit joins an incident only when exactly one
   fits; otherwise it stands alone.
@@ -47,7 +48,7 @@ from .dates import STATED
 from .events import actor_sides, actor_umbrellas, vocabulary
 from .geo import km
 from .grade import grade_events
-from .places import parent_town
+from .places import fold, parent_town, translit
 from .schema import CODED_SOURCES
 
 # Incidents cluster on a few towns and bases, so the same pairs of points are measured
@@ -59,6 +60,12 @@ GEO_RANK = {"point": 0, "near": 1, "admin2": 2, "admin1": 3, "country": 4}
 # curated site) lie this close; neighbouring villages of a dense front lie farther apart (the
 # villages of south Lebanon's border strip are 2-4 km apart).
 SAME_PLACE_KM = 1.5
+# GeoNames holds some villages twice under two spellings (Khirbit Silim 7869887 and Khirbet Selm
+# 272376, 170 m apart): two ids are one place when their names' transliteration keys score this
+# much (rapidfuzz ratio) and their points lie within SAME_PLACE_KM. A town and the camp named
+# after it (Jabalya / Jabalya Camp: 78) or twin villages (Nabatiye el Faouqa / et Tahta: 80,
+# 1.8 km apart) stay two places.
+SAME_NAME_SCORE = 90.0
 # Place methods whose record names a part of a town (the town's point, the part in `place`).
 PART_METHODS = ("city_district", "part_of")
 # Place methods that publish the unit holding a place the gazetteer could not locate (or one
@@ -66,11 +73,16 @@ PART_METHODS = ("city_district", "part_of")
 # incident in that unit, and it stands alone.
 UNLOCATED = ("context", "unlocated", "homonym_admin1", "list_admin1", "list_country",
              "distance_admin1", "distance_country")
+# Of those, the reports of several places at once (a strike wave: "8 targets in Yemen", "Abu
+# Kamal and Mayadin"): no single place's incident, but two reports of one wave (the same unit,
+# day and attacker) are one incident, at the unit's precision.
+LISTS = ("list_admin1", "list_country")
 
 
 def _bases(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per report, the town or site its place is (`base_gid_`, `base_lat_`, `base_lon_`) and
-    the part of it (`part_`, "" for the whole): a City-District record is its city's point
+    """Per report, the town or site its place is (`base_gid_`, `base_lat_`, `base_lon_`), the
+    part of it (`part_`, "" for the whole) and a whole place's name key (`name_`, for the
+    duplicates of `SAME_NAME_SCORE`): a City-District record is its city's point
     with the part in its text; a quarter, base or airport of the gazetteer lies in its town
     (`places.parent_town`). Each distinct place is looked up once."""
     columns = ["place", "latitude", "longitude", "geonames_id", "place_method", "geo_precision"]
@@ -81,14 +93,16 @@ def _bases(frame: pd.DataFrame) -> pd.DataFrame:
             *(frame[c].take(first).tolist() for c in columns), strict=True):
         gid = None if gid is None or gid != gid else int(gid)
         if precision not in ("point", "near") or not isinstance(place, str):
-            out.append((gid, lat, lon, ""))
+            out.append((gid, lat, lon, "", ""))
         elif method in PART_METHODS:  # the city written before the part, or the part's own town
             town = parent_town(place.split(", ")[0], lat, lon)
-            out.append((town[0], town[1], town[2], place) if town else (gid, lat, lon, place))
+            out.append((town[0], town[1], town[2], place, "") if town
+                       else (gid, lat, lon, place, ""))
         else:
             town = parent_town(place, lat, lon)
-            out.append((town[0], town[1], town[2], place) if town else (gid, lat, lon, ""))
-    table = pd.DataFrame(out, columns=["base_gid_", "base_lat_", "base_lon_", "part_"])
+            out.append((town[0], town[1], town[2], place, "") if town
+                       else (gid, lat, lon, "", translit(fold(place))))
+    table = pd.DataFrame(out, columns=["base_gid_", "base_lat_", "base_lon_", "part_", "name_"])
     return table.iloc[codes].set_index(frame.index)
 
 
@@ -122,6 +136,7 @@ class _Incident:
     base_lat: float  # the point of its town (or site)
     base_lon: float
     part: str  # the part of the town it is in ("" for the town itself)
+    name: str  # the name key of a whole place ("" for a part or a coarse place)
     side: str | None
     actor: str | None  # its attacker, when a known actor
     seq: int
@@ -156,15 +171,26 @@ def _places_fit(inc: _Incident, r) -> bool:  # noqa: ANN001
 
 
 def _same_base(inc: _Incident, r) -> bool:  # noqa: ANN001
-    """The same town or site: one GeoNames id, or (where one has none) one spot."""
+    """The same town or site: one GeoNames id, or (where one has none, or the two names are
+    one spelled twice) one spot."""
     gid = r.base_gid_ if r.base_gid_ == r.base_gid_ else None  # NaN → None
     if inc.gid is not None and gid is not None:
-        return bool(inc.gid == gid)
+        if inc.gid == gid:
+            return True
+        if not (inc.name and r.name_ and _alike(inc.name, r.name_)):
+            return False
     if inc.base_lat != inc.base_lat or r.base_lat_ != r.base_lat_:  # NaN: no point to measure
         return False
     if abs(inc.base_lat - r.base_lat_) > _SAME_DEGREES:
         return False
     return _distance(inc.base_lat, inc.base_lon, r.base_lat_, r.base_lon_) <= SAME_PLACE_KM
+
+
+@lru_cache(maxsize=1 << 14)
+def _alike(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b) >= SAME_NAME_SCORE
 
 
 class _Row(NamedTuple):
@@ -182,11 +208,13 @@ class _Row(NamedTuple):
     base_lat_: float
     base_lon_: float
     part_: str
+    name_: str
     date_start: date
     date_end: date
     latitude: float
     longitude: float
     alone_: str
+    list_: bool
     coded_: str  # the coded dataset the report comes from, or ""
 
 
@@ -229,6 +257,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         actor_=_lookup(reports["actor1"], known),
         stated_=reports["date_method"].fillna("").str.contains(STATED).to_numpy(dtype=bool),
         alone_=reports["raw_place"].where(reports["place_method"].isin(UNLOCATED), "").fillna(""),
+        list_=reports["place_method"].isin(LISTS).to_numpy(dtype=bool),
         coded_=reports["source"].where(reports["source"].isin(CODED_SOURCES), "").fillna(""),
     )
     # A coded dataset's row is an event of its own: never one kind with its look-alikes.
@@ -239,15 +268,17 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     order = pc.sort_indices(keys, [(c, "ascending") for c in keys.column_names]).to_numpy()
     kind = _group_codes(df, ["family_", "event_type", "iso3", "side_", "actor_", "admin1",
                              "admin2", "geo_precision", "base_gid_", "base_lat_", "base_lon_",
-                             "part_", "latitude", "longitude", "date_start", "date_end",
-                             "coarse_", "stated_", "alone_", "coded_", "coded_id_"])
+                             "part_", "name_", "latitude", "longitude", "date_start", "date_end",
+                             "coarse_", "stated_", "alone_", "list_", "coded_", "coded_id_"])
     first = order[~pd.Series(kind[order]).duplicated().to_numpy()]  # in matching order
     # Quarters of towns first, so that a report of a whole town sees every quarter hit that day.
     parted = df["part_"].to_numpy(dtype=object)[first] != ""
     first = np.concatenate([first[parted], first[~parted]])
     incidents: list[_Incident] = []
     by_day: dict[tuple, list[_Incident]] = {}
-    alone, coarse = [], []
+    alone: list[tuple] = []
+    lists: list[tuple] = []
+    coarse: list[tuple] = []
     for pos, r in zip(kind[first].tolist(), _rows(df.take(first)), strict=True):
         side = r.side_ if isinstance(r.side_, str) else None
         admin1 = r.admin1 if isinstance(r.admin1, str) else None
@@ -255,7 +286,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         block = (r.iso3, r.family_) + ((side, r.date_start, r.date_end) if troops else ())
         row = (pos, r, block, admin1, side)
         if r.alone_:
-            alone.append(row)
+            (lists if r.list_ else alone).append(row)
             continue
         if r.coarse_:
             coarse.append(row)
@@ -277,13 +308,29 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     others: dict[tuple, list[_Incident]] = {}
     for pos, r, block, admin1, side in alone:
         _join(None, pos, r, block, admin1, side, incidents, others)
+    waves: dict[tuple, list[_Incident]] = {}
+    first_wave = len(incidents)
+    for pos, r, block, admin1, side in lists:  # reports of one wave join each other only,
+        # at one precision ("various sites in south Lebanon" is not "Yohmor and Arnoun")
+        found = [inc for inc in _fits(waves, block, r, admin1, side)
+                 if inc.geo == r.geo_precision]
+        _join(min(found, key=lambda inc: inc.seq) if found else None, pos, r, block, admin1,
+              side, incidents, waves)
+    # A wave shows that its day had other events (as above), and a coarse report of its very
+    # scope (a country's for a country's wave) that no located incident takes may be of it.
     coarse_by_day: dict[tuple, list[_Incident]] = {}
+    wave_seqs = {inc.seq for inc in incidents[first_wave:]}
+    for inc in incidents[first_wave:]:
+        for day in pd.date_range(inc.start, inc.end).date:
+            _register(others, inc.block, day, inc)
+            _register(coarse_by_day, inc.block, day, inc)
     for pos, r, block, admin1, side in coarse:
         fits = _fits(by_day, block, r, admin1, side)
         if len(fits) == 1 and not _fits(others, block, r, admin1, side):
             _join(fits[0], pos, r, block, admin1, side, incidents, by_day)
         else:  # none or several fit: the coarse reports of that scope group among themselves
-            found = _fits(coarse_by_day, block, r, admin1, side)
+            found = [inc for inc in _fits(coarse_by_day, block, r, admin1, side)
+                     if inc.seq not in wave_seqs or inc.geo == r.geo_precision]
             chosen = min(found, key=lambda inc: inc.seq) if found else None
             _join(chosen, pos, r, block, admin1, side, incidents, coarse_by_day)
     seq_of_kind = np.empty(len(first), dtype=np.int64)
@@ -411,7 +458,8 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
     admin2 = r.admin2 if isinstance(r.admin2, str) else None
     if chosen is None:
         chosen = _Incident(block, r.date_start, r.date_end, r.geo_precision, admin1, admin2,
-                           r.latitude, r.longitude, gid, r.base_lat_, r.base_lon_, r.part_, side,
+                           r.latitude, r.longitude, gid, r.base_lat_, r.base_lon_, r.part_,
+                           r.name_, side,
                            actor, len(incidents), r.event_type, r.stated_)
         incidents.append(chosen)
         day = r.date_start
@@ -434,6 +482,7 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
             chosen.lat, chosen.lon = r.latitude, r.longitude
         if chosen.gid is None and chosen.base_lat != chosen.base_lat:
             chosen.gid, chosen.base_lat, chosen.base_lon = gid, r.base_lat_, r.base_lon_
+            chosen.name = r.name_
         chosen.part = chosen.part or r.part_
         if actor and (chosen.actor is None or chosen.actor in actor_umbrellas().get(actor, ())):
             chosen.actor = actor  # the most specific attacker named

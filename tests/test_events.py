@@ -94,6 +94,8 @@ def test_actors(text, canonical):
     ("Four officers ... and an unknown number of civilians", 4, None),
     ("five U.S. servicemembers and two contractors", 7, 7),
     ("three killed and four wounded", 3, 3),  # another outcome is not added
+    ("another", 1, 1),  # "one killed and another wounded": the injured column's one person
+    ("Another Hezbollah operative", 1, 1),
     ("seven members of the same family, including a child", 7, 7),  # a part, not more
     ("a seven-year-old girl was critically injured", 1, 1),  # an age is not a count
     ("طفلة تبلغ من العمر سبع سنوات", 1, 1),  # an Arabic singular noun is one person

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 import pipeline
 from pipeline.cli import app
-from pipeline.exchange import ACLED_COLUMNS, UCDP_COLUMNS, crosswalk
+from pipeline.exchange import ACLED_COLUMNS, EXTENSION_COLUMNS, UCDP_COLUMNS, crosswalk
 from pipeline.schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS
 
 DATA = Path(__file__).parent / "data"
@@ -83,9 +83,9 @@ def test_crosswalk_agrees_with_the_event_type_table():
 def test_export_acled(sample_build, tmp_path):
     out = tmp_path / "acled.csv"
     result = invoke("export", "--format", "acled", "--out", sample_build, "-o", out)
-    assert (result.exit_code, result.stdout) == (0, f"wrote 57 incidents as acled to {out}\n")
+    assert (result.exit_code, result.stdout) == (0, f"wrote 55 incidents as acled to {out}\n")
     rows = _csv(out)
-    assert list(rows[0]) == ACLED_COLUMNS and len(rows) == 57
+    assert list(rows[0]) == ACLED_COLUMNS + EXTENSION_COLUMNS and len(rows) == 55
     row = next(r for r in rows if r["event_id_cnty"] == BAGHDAD)
     assert {k: row[k] for k in ("event_date", "year", "time_precision", "event_type",
                                 "sub_event_type", "iso", "country", "admin1", "location",
@@ -106,7 +106,7 @@ def test_export_ucdp(sample_build, tmp_path):
     out = tmp_path / "ucdp.csv"
     assert invoke("export", "--format", "ucdp", "--out", sample_build, "-o", out).exit_code == 0
     rows = _csv(out)
-    assert list(rows[0]) == UCDP_COLUMNS
+    assert list(rows[0]) == UCDP_COLUMNS + EXTENSION_COLUMNS
     row = next(r for r in rows if r["id"] == BAGHDAD)
     assert {k: row[k] for k in ("date_start", "date_end", "date_prec", "where_prec", "adm_1",
                                 "best", "low", "high", "type_of_violence")} == {
@@ -120,7 +120,7 @@ def test_export_geojson(sample_build, tmp_path):
     assert invoke("export", "--format", "geojson", "--version", "v1", "--out", sample_build,
                   "-o", out).exit_code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["type"] == "FeatureCollection" and len(data["features"]) == 57
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 55
     feature = next(f for f in data["features"] if f["id"] == BAGHDAD)
     assert feature["geometry"] == {"type": "Point", "coordinates": [44.40088, 33.34058]}
     props = feature["properties"]
@@ -242,6 +242,29 @@ def test_bad_coded_rows_go_to_quarantine_with_a_reason(imported):
     }
 
 
+@pytest.mark.parametrize(("dataset", "fixture", "expected"), [
+    ("acled", ACLED_FIXTURE, {"rows": 10, "reports": 5, "quarantined": 5, "lost": [],
+                              "incidents_of_several_rows": 0, "admin1_rows": 5,
+                              "admin1_agree": 4, "admin1_unknown_names": 1,
+                              "point_rows": 5, "points_within_1km": 5}),
+    ("ucdp", UCDP_FIXTURE, {"rows": 9, "reports": 6, "quarantined": 3, "lost": [],
+                            "incidents_of_several_rows": 0, "admin1_rows": 4,
+                            "admin1_agree": 4, "admin1_unknown_names": 0,
+                            "point_rows": 6, "points_within_1km": 6}),
+])
+def test_a_coded_export_scored_against_itself(dataset, fixture, expected):
+    """`benchmarks.coded_agreement`, the measure to run on a real export: nothing lost, one
+    incident per coded event, admin1 compared as units (the fixture's one unknown admin1,
+    `Nowhere`, cannot agree: its point gives Amanat al Asimah), points within 1 km."""
+    from benchmarks.coded_agreement import agreement
+
+    result = agreement(dataset, fixture)
+    assert {k: result[k] for k in expected} == expected
+    if dataset == "acled":
+        assert result["admin1_misses"] == [
+            {"id": "YEM90010", "admin1": "Nowhere", "ours": "Amanat al Asimah"}]
+
+
 def test_import_missing_column_names_it_and_the_file(tmp_path):
     bad = tmp_path / "acled-export.csv"
     lines = ACLED_FIXTURE.read_text(encoding="utf-8").splitlines()
@@ -281,35 +304,46 @@ def _same(a: object, b: object) -> bool:
     return (pd.isna(a) and pd.isna(b)) if (pd.isna(a) or pd.isna(b)) else a == b
 
 
-def test_acled_export_imported_rebuilds_the_same_incidents(sample_build, tmp_path):
-    """Export acled → import → build: one incident per exported row, the same dates, places
-    and best figures. What ACLED's shape cannot carry is left out of the comparison: troop
-    counts (ACLED has none: the three troop reports are quarantined as `event_type_unknown`),
-    our finer event types (ACLED's `Air/drone strike` reads back as `airstrike`) and the
-    figures' low and high."""
-    exported = tmp_path / "acled.csv"
-    assert invoke("export", "--format", "acled", "--out", sample_build, "-o", exported).exit_code == 0
-    assert invoke("import", "acled", exported, "--raw", tmp_path / "raw").exit_code == 0
+@pytest.mark.parametrize("dataset", ["acled", "ucdp"])
+def test_an_export_imported_rebuilds_the_same_incidents(sample_build, tmp_path, dataset):
+    """Export → import → build: one incident per exported row, with the same event types,
+    dates, places, best figures and troop counts; the extension columns carry what the
+    datasets' shapes cannot (our event type, troops). Low and high come back as the best
+    figure: ACLED has one figure, and UCDP's low and high are kept in `extra`."""
+    exported = tmp_path / f"{dataset}.csv"
+    assert invoke("export", "--format", dataset, "--out", sample_build, "-o", exported).exit_code == 0
+    assert invoke("import", dataset, exported, "--raw", tmp_path / "raw").exit_code == 0
     pipeline.build(tmp_path / "raw", tmp_path / "out")
     before = pipeline.load("events", root=sample_build)
     after = pipeline.load("events", root=tmp_path / "out")
-    quarantine = pipeline.load("quarantine", root=tmp_path / "out")
-    troops = set(before.loc[before["event_type"].str.startswith("troop"), "incident_id"])
-    assert len(troops) == 3
-    assert set(quarantine["reason"]) == {"event_type_unknown"}
-    assert {r[len("acled:"):] for r in quarantine["report_id"]} == troops
-    assert len(after) == len(before) - len(troops)  # one incident per ACLED event
+    assert pipeline.load("quarantine", root=tmp_path / "out").empty
+    assert len(after) == len(before) == 55  # one incident per coded event
     assert (after["source_count"] == 1).all()
-    after = after.assign(incident_id=[ids[0][len("acled:"):] for ids in after["report_ids"]])
+    after = after.assign(incident_id=[ids[0].split(":", 1)[1] for ids in after["report_ids"]])
     merged = before.merge(after, on="incident_id", suffixes=("", "_again"))
     assert len(merged) == len(after)
-    for column in ("date", "date_start", "date_end", "date_precision", "place", "admin1",
-                   "admin2", "iso3", "latitude", "longitude", "geo_precision", "killed_best",
-                   "acled_sub_event_type"):
+    for column in ("event_type", "date", "date_start", "date_end", "date_precision", "place",
+                   "admin1", "admin2", "iso3", "latitude", "longitude", "geo_precision",
+                   "killed_best", "troops", "acled_sub_event_type"):
         differ = [iid for iid, a, b in zip(merged["incident_id"], merged[column],
                                            merged[f"{column}_again"], strict=True)
                   if not _same(a, b)]
         assert differ == [], column
+
+
+def test_an_export_without_our_columns_reads_by_their_codes(sample_build, tmp_path):
+    """A file of their shape alone (our columns removed): ACLED's sub-event types read back
+    through the crosswalk, troop counts (which ACLED does not code) are quarantined."""
+    exported = tmp_path / "acled.csv"
+    assert invoke("export", "--format", "acled", "--out", sample_build, "-o", exported).exit_code == 0
+    pd.read_csv(exported, dtype=str, keep_default_na=False).drop(columns=EXTENSION_COLUMNS).to_csv(
+        exported, index=False)
+    assert invoke("import", "acled", exported, "--raw", tmp_path / "raw").exit_code == 0
+    pipeline.build(tmp_path / "raw", tmp_path / "out")
+    quarantine = pipeline.load("quarantine", root=tmp_path / "out")
+    assert len(quarantine) == 3 and set(quarantine["reason"]) == {"event_type_unknown"}
+    after = pipeline.load("events", root=tmp_path / "out")
+    assert len(after) == 52 and "drone_strike" not in set(after["event_type"])
 
 
 def test_readme_shows_the_crosswalk():

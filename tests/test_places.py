@@ -136,6 +136,24 @@ def test_region_gold_accuracy():
     ("شقة سكنية في مبنى بشارع مرجعيون، وسط النبطية", "لبنان", "Nabatîyé et Tahta", "Nabatieh",
      "El Nabatieh", "near", "mention"),
     ("a car on Haifa Street in Baghdad", "Iraq", "Baghdad", "Baghdad", "Karkh", "near", "mention"),
+    # "gouvernorat de X", as "governorate of X": the governorate, not its capital
+    ("gouvernorat de Nabatieh", "Liban", "Nabatieh", "Nabatieh", None, "admin1", "mention"),
+    # punctuation and a possessive end a name: two places, not one unknown "X al-Y"
+    ("south of Baghdad ... the Jurf al-Sakhar sector", "Iraq", "Jurf al-Sakhar", "Babil", None,
+     "near", "curated"),
+    ("a radio building in Hodeidah's Al-Hawk district", "Yemen", "Al Ḩudaydah", "Al Hudaydah",
+     "Al Hali", "near", "mention"),
+    # a second target at a place we cannot locate: a list, so only the country is sure (and a
+    # village Al Hawk 45 km away is not the district of al-Hawk in Hodeidah)
+    ("un bâtiment de radio dans le district d'al-Hawk à Hodeidah et le port de Saleef", "Yémen",
+     "Yemen", None, None, "country", "list_country"),
+    # a text that counts the places hit across a country reports a wave
+    ("8 Houthi targets in Yemen", "Yemen", "Yemen", None, None, "country", "list_country"),
+    ("eight locations ... in Yemen; Yemen's capital, Sanaa", "Yemen", "Yemen", None, None,
+     "country", "list_country"),
+    # a town named inside a head whose tail gave the province, and inside it
+    ("eastern Syria ... the city of al-Mayadeen, Deir al-Zour Province", "Syria", "Al Mayādīn",
+     "Deir ez-Zor", "Al Mayadin", "near", "mention"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)
@@ -198,6 +216,17 @@ def test_texts_that_name_no_place(text, message):
     ("Kamaran island", "Yemen", "Kamaran", "Al Hudaydah", "YEM"),  # "Island" is not Iceland
     ("Qaim, Iraq", None, "Al Qā’im", "Anbar", "IRQ"),  # the name without its article
     ("Damascus countryside", "Syria", "Rif Dimashq", "Rif Dimashq", "SYR"),
+    # the Arabic semicolon separates; "the Kurdish businessman" is no village (Kafr al Kurdi,
+    # Egypt, bears the word as a name)
+    ("مدينة أربيل؛ منزل رجل الأعمال الكردي (بيشرو دزيي)", "", "Erbil", "Erbil", "IRQ"),
+    ("منزل رجل الأعمال الكردي في أربيل", "", "Erbil", "Erbil", "IRQ"),
+    # a region of Iraq is not the village Kurdistan of Sulaymaniyah
+    ("une villa; Erbil, capitale du Kurdistan irakien", "Irak", "Erbil", "Erbil", "IRQ"),
+    # spellings only the governorate was listed under: the city, as reports mean it
+    ("Nabatiyeh", "Lebanon", "Nabatîyé et Tahta", "Nabatieh", "LBN"),
+    ("la ville de Nabatiyeh", "Liban", "Nabatîyé et Tahta", "Nabatieh", "LBN"),
+    ("near the Sayyeda Zeinab shrine complex on the outskirts of the Syrian capital Damascus",
+     "Syria", "Sayyidah Zaynab", "Rif Dimashq", "SYR"),
 ])
 def test_variants_found_by_the_gold_set(text, hint, place, admin1, iso3):
     got = resolve_place(text, hint)

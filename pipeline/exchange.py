@@ -17,6 +17,7 @@ import io
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -46,7 +47,7 @@ EXTENSION_COLUMNS = ["ct_event_type", "ct_troops"]
 ACLED_REQUIRED = ("event_id_cnty", "event_date", "time_precision", "sub_event_type", "actor1",
                   "actor2", "country", "admin1", "admin2", "location", "latitude", "longitude",
                   "geo_precision", "source", "notes", "fatalities")
-UCDP_REQUIRED = ("id", "date_start", "date_end", "where_prec", "where_description", "adm_1",
+UCDP_REQUIRED = ("id", "date_start", "date_end", "where_prec", "where_coordinates", "adm_1",
                  "adm_2", "latitude", "longitude", "country", "type_of_violence", "best", "low",
                  "high", "side_a", "side_b", "source_article")
 RAW_HEADER = ["report_id", "source", "published", "event_type", "date", "place", "country",
@@ -372,15 +373,19 @@ def ucdp_to_raw(row: dict[str, str]) -> dict[str, str]:
     if not event_type:  # one-sided violence, or a code UCDP does not use
         meaning = "one-sided violence" if violence == "3" else "an unknown kind of violence"
         event_type = f"{meaning} (UCDP type_of_violence {violence or 'empty'})"
-    start, end = row["date_start"], row["date_end"]
+    # GED's CSV writes a day as a timestamp at midnight: 2017-09-11 00:00:00.000
+    start, end = (re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$", r"\1", row[c])
+                  for c in ("date_start", "date_end"))
     date_text = start if start == end or not end else f"{start}/{end}"
     if _ours("UCDP GED", "date_prec", row["date_prec"]) is None:
         date_text = _bad_code("UCDP GED", "date_prec", row["date_prec"])
     geo = _ours("UCDP GED", "where_prec", row["where_prec"])
+    if row["where_prec"] == "5" and row["adm_1"]:
+        geo = "admin1"  # a road or a region inside the province UCDP names: the province is sure
     return {
         "report_id": f"ucdp:{row['id']}", "source": "UCDP GED",
         "published": _published("", end or start), "event_type": event_type,
-        "date": date_text, "place": row.get("where_coordinates") or row["where_description"],
+        "date": date_text, "place": row["where_coordinates"] or row.get("where_description", ""),
         "country": row["country"], "actor1": row["side_a"], "actor2": row["side_b"],
         "killed": row["best"], "troops": row.get("ct_troops", ""),
         "quote": row["source_article"], "latitude": row["latitude"],

@@ -580,6 +580,10 @@ def country_hint(text: str | None) -> str | None:
     gaz = gazetteer()
     if key in gaz.countries:
         return gaz.countries[key]
+    if "(" in text:  # a former or other name in brackets: "Yemen (North Yemen)", as UCDP writes
+        outer = re.sub(r"\([^)]*\)", " ", text).strip()
+        if outer and outer != text:
+            return country_hint(outer)
     if re.fullmatch(r"[A-Z]{2,3}", text.strip()):  # an ISO code: IQ, IRQ
         import pycountry
 
@@ -814,7 +818,7 @@ def _fuzzy_admin1(gaz: Gazetteer, key: str, hint: str | None,
     scored = sorted(((fuzz.ratio(query, translit(k)), code) for k, codes in gaz.admin1_names.items()
                      for code in codes if code[0] == hint), reverse=True)
     best = next(((s, c) for s, c in scored), None)
-    if best is None or best[0] < least or len(query) < 5:
+    if best is None or best[0] < least or (len(query) < 5 and best[0] < 100):
         return None
     rival = max((s for s, c in scored if c != best[1]), default=0.0)
     return best[1] if best[0] - rival >= FUZZY_MARGIN else None
@@ -1698,11 +1702,15 @@ def known_admin1(iso2: str, name: str) -> str | None:
     governorate`), or None when the gazetteer knows no admin1 of that country so called."""
     gaz = gazetteer()
     key = fold(name)
-    for k in (key, _ADMIN_SUFFIX.sub("", key)):
+    bare = _ADMIN_SUFFIX.sub("", key).strip()
+    for k in (key, bare, " ".join(w for w in bare.split() if w not in _ARTICLES)):
         for cc, code in gaz.admin1_names.get(k, []):
             if cc == iso2 and (cc, code) in gaz.admin1:
                 return gaz.admin1[(cc, code)][0]
-    return None
+    # one name spelled otherwise (`Şan‘ā’ governorate`, `Dali governorate`): only an identical
+    # transliteration key, never a merely close one
+    found = _fuzzy_admin1(gaz, bare, iso2, least=FUZZY_POINT)
+    return gaz.admin1[found][0] if found is not None and found in gaz.admin1 else None
 
 
 def _coordinate(value: str | None, name: str, limit: int) -> float:
@@ -1744,11 +1752,26 @@ def source_place(place: str | None, country: str | None, latitude: str | None,
             raise PlaceError("place_unresolved", f"the point {lat:g}, {lon:g} given for "
                              f"{quote(place or '')} lies outside {name}")
     province = None
+    if admin1 and known_admin1(iso2, admin1) is None:
+        # a province of a neighbour whose box holds the point: UCDP codes the Gaza Strip and
+        # the West Bank under Israel, the state party to the conflict
+        other = next((c for c in _boxes_holding(boxes, lat, lon, iso3)
+                      if known_admin1(_iso2(c), admin1) is not None), None)
+        if other is not None:
+            iso2 = _iso2(other)
+            name, iso3 = _country(iso2)
     if precision != "country":
         province = (known_admin1(iso2, admin1) if admin1 else None) or admin1_at(iso2, lat, lon)
     text = (place or "").strip() or province or name
     return Place(text, province, admin2 if precision in ("point", "near", "admin2") else None,
                  name, iso3, round(lat, 5), round(lon, 5), None, precision, "source")
+
+
+def _boxes_holding(boxes: pd.DataFrame, lat: float, lon: float, other_than: str) -> list[str]:
+    """The ISO3 codes of the countries whose bounding box holds the point, but one."""
+    inside = ((boxes["min_lat"] <= lat) & (lat <= boxes["max_lat"])
+              & (boxes["min_lon"] <= lon) & (lon <= boxes["max_lon"]))
+    return [c for c in boxes.index[inside] if c != other_than]
 
 
 def normalize_source_places(rows: pd.DataFrame) -> pd.DataFrame:

@@ -265,6 +265,41 @@ def test_a_coded_export_scored_against_itself(dataset, fixture, expected):
             {"id": "YEM90010", "admin1": "Nowhere", "ours": "Amanat al Asimah"}]
 
 
+def test_ucdp_as_its_csv_writes_it(tmp_path):
+    """What the real GED CSV does (found running `benchmarks.coded_agreement` on a GED 23.1
+    sample and the GED Syria release): days written as midnight timestamps, `Yemen (North
+    Yemen)` and `Turkey` as country names, the Gaza Strip coded under Israel, a road
+    (where_prec 5) inside the province it names. The rows are synthetic, in that layout."""
+    header = ("id,type_of_violence,side_a,side_b,source_article,where_prec,where_coordinates,"
+              "adm_1,adm_2,latitude,longitude,country,date_prec,date_start,date_end,best,low,"
+              "high\n")
+    rows = [
+        "1,1,Government of Yemen (North Yemen),AQAP,Synthetic,1,Zinjibar town,Abyan governorate,"
+        ",13.1281,45.3806,Yemen (North Yemen),1,2017-09-11 00:00:00.000,2017-09-12 00:00:00.000,"
+        "2,2,2",
+        "2,1,Government of Turkey,PKK,Synthetic,1,Cizre town,Şırnak province,,37.3272,42.1903,"
+        "Turkey,1,2016-02-01 00:00:00.000,2016-02-01 00:00:00.000,1,1,1",
+        "3,1,Government of Israel,Hamas,Synthetic,1,Khan Yunis town,Gaza Strip,,31.3462,34.3063,"
+        "Israel,1,2014-07-20 00:00:00.000,2014-07-20 00:00:00.000,3,3,3",
+        "4,1,Government of Syria,IS,Synthetic,5,Ithriya-Tabqa road,Ar Raqqah governorate,,"
+        "35.5626,38.4259,Syria,1,2017-06-01 00:00:00.000,2017-06-01 00:00:00.000,4,4,4",
+    ]
+    export = tmp_path / "ged.csv"
+    export.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    assert invoke("import", "ucdp", export, "--raw", tmp_path / "raw").exit_code == 0
+    pipeline.build(tmp_path / "raw", tmp_path / "out")
+    assert pipeline.load("quarantine", root=tmp_path / "out").empty
+    reports = pipeline.load("reports", root=tmp_path / "out").set_index("report_id")
+    got = {rid: (r.iso3, r.admin1, r.geo_precision, str(r.date_start), str(r.date_end))
+           for rid, r in reports.iterrows()}
+    assert got == {
+        "ucdp:1": ("YEM", "Abyan", "point", "2017-09-11", "2017-09-12"),
+        "ucdp:2": ("TUR", "Sirnak", "point", "2016-02-01", "2016-02-01"),
+        "ucdp:3": ("PSE", "Gaza Strip", "point", "2014-07-20", "2014-07-20"),
+        "ucdp:4": ("SYR", "Raqqa", "admin1", "2017-06-01", "2017-06-01"),
+    }
+
+
 def test_import_missing_column_names_it_and_the_file(tmp_path):
     bad = tmp_path / "acled-export.csv"
     lines = ACLED_FIXTURE.read_text(encoding="utf-8").splitlines()

@@ -231,3 +231,15 @@ def test_texts_that_name_no_place(text, message):
 def test_variants_found_by_the_gold_set(text, hint, place, admin1, iso3):
     got = resolve_place(text, hint)
     assert (got.place, got.admin1, got.iso3) == (place, admin1, iso3)
+
+
+@pytest.mark.parametrize(("text", "iso2"), [
+    ("Turkey", "TR"), ("تركيا", "TR"), ("Türkiye", "TR"), ("Turquie", "TR"),  # ISO now says Türkiye
+    ("Yemen (North Yemen)", "YE"),  # UCDP's name: the former name in brackets
+    ("Syrie", "SY"), ("العراق", "IQ"), ("IRQ", "IQ"), ("Gaza Strip", "PS"),
+    ("Atlantis", None),
+])
+def test_country_names_as_reports_and_datasets_write_them(text, iso2):
+    from pipeline.places import country_hint
+
+    assert country_hint(text) == iso2

@@ -148,12 +148,40 @@ def reconcile_accuracy(path: Path = GOLD / "reconcile_gold.csv",
             figure_misses.append({"incident": incident, "expected": [None if pd.isna(v) else int(v)
                                                                      for v in want], "got": got})
     return {"reports": len(label), "normalized": len(reports), "quarantined": len(quarantine),
+            "split_causes": _split_causes(gold_pairs - got_pairs, reports),
             "quarantine": quarantine[["report_id", "reason"]].to_dict("records"),
             "incidents": int(gold.nunique()), "predicted_incidents": int(predicted.nunique()),
             "pairs": len(gold_pairs), "precision": round(precision, 4), "recall": round(recall, 4),
             "split": sorted(gold_pairs - got_pairs), "merged": sorted(got_pairs - gold_pairs),
             "figures_exact": exact, "figures_checked": exact + wrong,
             "figure_misses": figure_misses}
+
+
+def _split_causes(pairs: set[tuple[str, str]], reports: pd.DataFrame) -> dict[str, int]:
+    """Why each gold pair the build kept apart was kept apart, by the first rule that tells
+    them apart (reports indexed by report_id)."""
+    from pipeline.events import vocabulary
+    from pipeline.reconcile import LISTS, UNLOCATED
+
+    family = {k: v.family for k, v in vocabulary().items()}
+    causes: dict[str, int] = {}
+    for a, b in sorted(pairs):
+        x, y = reports.loc[a], reports.loc[b]
+        methods = {x["place_method"], y["place_method"]}
+        if family[x["event_type"]] != family[y["event_type"]]:
+            cause = "two event families"
+        elif x["date_end"] < y["date_start"] or y["date_end"] < x["date_start"]:
+            cause = "different days"
+        elif methods & (set(UNLOCATED) - set(LISTS)):
+            cause = "a place the gazetteer cannot locate"
+        elif methods & set(LISTS):
+            cause = "a wave report and another"
+        elif {x["geo_precision"], y["geo_precision"]} <= {"point", "near"}:
+            cause = "two precise places"
+        else:
+            cause = "a coarse report several incidents fit, or another attacker"
+        causes[cause] = causes.get(cause, 0) + 1
+    return dict(sorted(causes.items(), key=lambda kv: -kv[1]))
 
 
 def _gold_rows(path: Path) -> list[dict]:
@@ -193,6 +221,7 @@ def main() -> None:
               f"predicted; pairwise precision {rec['precision']:.3f}, recall {rec['recall']:.3f} "
               f"over {rec['pairs']} pairs; low/high exact for {rec['figures_exact']} of "
               f"{rec['figures_checked']} incidents grouped exactly")
+        print(f"  pairs split, by cause: {rec['split_causes']}")
         for a, b in rec["split"]:
             print(f"  split: {a} / {b}")
         for a, b in rec["merged"]:

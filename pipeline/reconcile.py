@@ -15,6 +15,10 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
 - A *coarse* report (a district, a province, a country, a month) or a report that names a
   whole town where several of its parts were hit joins an incident only when exactly one
   fits; otherwise it stands alone.
+- A report of several places at once (`list_admin1`, `list_country`: a strike wave, "8
+  targets in Yemen") is no single place's incident: reports of one wave (one unit at one
+  precision, one day, one attacker) are one incident, which a coarse report of that very
+  scope may join; a report of a place the gazetteer cannot locate stands alone.
 - Reports whose attackers are both known and differ (neither an umbrella of the other, as
   `data/actor_umbrellas.csv` says) are two incidents.
 

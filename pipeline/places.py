@@ -1028,7 +1028,7 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
 
 
 def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bool,
-          ambiguous: list[PlaceError]):
+          ambiguous: list[PlaceError], bound: Bound | None = None):
     """One n-gram → ('curated'|'town'|'admin1'|'admin2'|'country', ref) or None.
 
     `admin` says the words around it name a province ("X governorate", "province of X"):
@@ -1036,7 +1036,7 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
     borne by several places is skipped (and kept in `ambiguous`): the text must decide.
     """
     if phrase in gaz.curated:
-        idx = _choose_quietly(gaz, gaz.curated[phrase], hint, phrase, ambiguous)
+        idx = _choose_quietly(gaz, gaz.curated[phrase], hint, phrase, ambiguous, bound)
         if idx is not None:
             return "curated", idx
     if phrase in gaz.countries:
@@ -1044,22 +1044,22 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
     admins = [a for a in gaz.admin1_names.get(phrase, []) if not hint or a[0] == hint]
     if admins and proper and admin:
         return "admin1", admins[0]
-    town = _find_town(gaz, phrase, hint, ambiguous) if proper else None
+    town = _find_town(gaz, phrase, hint, ambiguous, bound) if proper else None
     if town is not None:
         return "town", town
     if admins and proper:
         return "admin1", admins[0]
     if proper and phrase in gaz.admin2_names and phrase not in _COMMON:
-        idx = _choose_quietly(gaz, gaz.admin2_names[phrase], hint, phrase, ambiguous)
+        idx = _choose_quietly(gaz, gaz.admin2_names[phrase], hint, phrase, ambiguous, bound)
         if idx is not None:
             return "admin2", idx
     return None
 
 
 def _choose_quietly(gaz: Gazetteer, cands: tuple[int, ...], hint: str | None, phrase: str,
-                    ambiguous: list[PlaceError]) -> int | None:
+                    ambiguous: list[PlaceError], bound: Bound | None = None) -> int | None:
     try:
-        idx = _choose(gaz, cands, hint or None, None, phrase)
+        idx = _choose(gaz, cands, hint or None, bound, phrase)
     except PlaceError as exc:
         ambiguous.append(exc)
         return None
@@ -1067,7 +1067,7 @@ def _choose_quietly(gaz: Gazetteer, cands: tuple[int, ...], hint: str | None, ph
 
 
 def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
-               ambiguous: list[PlaceError]) -> int | None:
+               ambiguous: list[PlaceError], bound: Bound | None = None) -> int | None:
     """A town named inside a phrase. One Arabic word alone must be a GeoNames town: Arabic
     has no capitals to tell a name from a word, and a village only Who's On First knows is
     too often also a common word (سعيد, "said")."""
@@ -1076,10 +1076,11 @@ def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
     cands = gaz.names[phrase]
     if " " not in phrase and re.search(r"[\u0600-\u06ff]", phrase):
         cands = tuple(i for i in cands if gaz.rows[i][7] not in ("village", "neighbourhood"))
-    return _choose_quietly(gaz, cands, hint, phrase, ambiguous)
+    return _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
 
 
-def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | None:
+def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
+                      bound: Bound | None = None) -> Place | None:
     """`a training facility near Abu Kamal and a safe house near Mayadin` → Deir ez-Zor (list).
 
     Scans n-grams (longest first) for curated sites, towns, admin1 and country names; the
@@ -1105,10 +1106,10 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
                 i > 0 and tokens[i - 1] in _ADMIN_WORDS) or (
                 i > 1 and tokens[i - 1] in ("of", "de", "du", "d")
                 and tokens[i - 2] in _ADMIN_WORDS)
-            hit = _find(gaz, phrase, hint, proper, bool(admin), ambiguous) or (
-                _find(gaz, " ".join(words), hint, proper, bool(admin), ambiguous)
+            hit = _find(gaz, phrase, hint, proper, bool(admin), ambiguous, bound) or (
+                _find(gaz, " ".join(words), hint, proper, bool(admin), ambiguous, bound)
                 if len(words) < n else None
-            ) or (_find(gaz, _bare(phrase), hint, proper, bool(admin), ambiguous)
+            ) or (_find(gaz, _bare(phrase), hint, proper, bool(admin), ambiguous, bound)
                   if _bare(phrase) != phrase else None)
             if hit and hit[0] == "country" and (
                     any(t in _BORDER for t in tokens[i + n:i + n + 1])
@@ -1552,7 +1553,7 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
             # "Al Hali, Hodeidah": a part of the town the gazetteer does not know
             return _replace(inner, place=f"{head.strip()}, {inner.place}", geo_precision="near",
                             place_method="part_of")
-        within = _mention_within(gaz, head, hint, inner)
+        within = _mention_within(gaz, head, hint, inner, bound)
         if within is not None:  # "eastern Syria ... the city of al-Mayadeen, Deir al-Zour Province"
             return within
         key = _admin1_key(gaz, inner)
@@ -1566,11 +1567,13 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
     return place
 
 
-def _mention_within(gaz: Gazetteer, head: str, hint: str | None, unit: Place) -> Place | None:
+def _mention_within(gaz: Gazetteer, head: str, hint: str | None, unit: Place,
+                    bound: Bound | None) -> Place | None:
     """A town or site named inside a descriptive head whose trailing part gave its district or
-    province: taken only when it lies in that unit."""
+    province, looked for inside that unit ("the Wadi al-Kfour area, Nabatieh province": El
+    Kfour of Nabatieh, not its namesake of Mount Lebanon)."""
     try:
-        found = _resolve_mentions(gaz, head, hint)
+        found = _resolve_mentions(gaz, head, hint, bound)
     except PlaceError:
         return None
     if found is None or found.geo_precision not in ("point", "near"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.places import PlaceError, resolve_place
 
@@ -154,6 +156,11 @@ def test_region_gold_accuracy():
     # a town named inside a head whose tail gave the province, and inside it
     ("eastern Syria ... the city of al-Mayadeen, Deir al-Zour Province", "Syria", "Al Mayādīn",
      "Deir ez-Zor", "Al Mayadin", "near", "mention"),
+    # ... which decides between namesakes (El Kfour of Nabatieh and of Mount Lebanon)
+    ("a farm near Kfour, Nabatieh province", "Lebanon", "El Kfour", "Nabatieh", "El Nabatieh",
+     "near", "mention"),
+    ("a farm near Kfour, Mount Lebanon", "Lebanon", "El Kfour", "Mount Lebanon", "Kesrwane",
+     "near", "mention"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)
@@ -243,3 +250,29 @@ def test_country_names_as_reports_and_datasets_write_them(text, iso2):
     from pipeline.places import country_hint
 
     assert country_hint(text) == iso2
+
+
+COUNTRIES = ["Iraq", "Syria", "Yemen", "Lebanon", "Turkey", "Iran", "العراق", "Liban"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(country=st.sampled_from(COUNTRIES),
+       aside=st.text(alphabet=st.characters(blacklist_characters="()"), max_size=20))
+def test_a_name_in_brackets_never_changes_the_country(country, aside):
+    """`Yemen (North Yemen)`, `Syria (Syrian Arab Republic)`: what stands in brackets after a
+    country's name is another name of it, never another country."""
+    from pipeline.places import country_hint
+
+    assert country_hint(f"{country} ({aside})") == country_hint(country) is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab Cd'’s,;:.…()،؛ال")), max_size=40))
+def test_name_boundaries_are_token_positions(text):
+    """Where punctuation ends a name is a position among the text's tokens, and the end of
+    the text is one (the mention scan never glues names across them)."""
+    from pipeline.places import _boundaries, _tokens
+
+    n = len(_tokens(text)[0])
+    bounds = _boundaries(text)
+    assert all(0 <= b <= n for b in bounds) and n in bounds

@@ -837,7 +837,8 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     keys = tuple(dict.fromkeys((key, stripped)))
     for k in keys:  # a country's name beats a town of that name abroad
         if k in gaz.countries and (not hint or gaz.countries[k] == hint) and not bound:
-            return "country", gaz.countries[k]
+            territory = _territories(gaz).get(k)
+            return ("admin1", territory) if territory else ("country", gaz.countries[k])
     for k in keys:
         if k in gaz.curated:
             idx = _choose(gaz, gaz.curated[k], hint, bound, k)
@@ -1040,6 +1041,9 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
         if idx is not None:
             return "curated", idx
     if phrase in gaz.countries:
+        territory = _territories(gaz).get(phrase)
+        if territory and (not hint or territory[0] == hint):
+            return "admin1", territory
         return "country", gaz.countries[phrase]
     admins = [a for a in gaz.admin1_names.get(phrase, []) if not hint or a[0] == hint]
     if admins and proper and admin:
@@ -1054,6 +1058,20 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
         if idx is not None:
             return "admin2", idx
     return None
+
+
+def _territories(gaz: Gazetteer) -> dict[str, tuple[str, str]]:
+    """Names of a country (as reports give it) that mean one of its provinces
+    (`data/territories.csv`: "Gaza" is the Gaza Strip) → that province's key."""
+    cached = gaz.__dict__.get("_territories")
+    if cached is None:
+        cached = {}
+        for row in _read_csv("territories.csv"):
+            keys = [a for a in gaz.admin1_names.get(fold(row["admin1"]), []) if a[0] == row["iso2"]]
+            if keys:
+                cached[fold(row["name"])] = keys[0]
+        gaz.__dict__["_territories"] = cached
+    return cached
 
 
 def _choose_quietly(gaz: Gazetteer, cands: tuple[int, ...], hint: str | None, phrase: str,

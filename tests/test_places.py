@@ -156,6 +156,12 @@ def test_region_gold_accuracy():
     # a town named inside a head whose tail gave the province, and inside it
     ("eastern Syria ... the city of al-Mayadeen, Deir al-Zour Province", "Syria", "Al Mayādīn",
      "Deir ez-Zor", "Al Mayadin", "near", "mention"),
+    # "Gaza" alone is the Strip (data/territories.csv): not the country, which would lose the
+    # Strip from the West Bank, nor the city's point; the city is written so
+    ("Gaza", "Palestine", "Gaza Strip", "Gaza Strip", None, "admin1", "admin1"),
+    ("southern Gaza", "Palestine", "Gaza Strip", "Gaza Strip", None, "admin1", "admin1"),
+    ("strikes across Gaza", "", "Gaza Strip", "Gaza Strip", None, "admin1", "mention"),
+    ("Gaza City", "Palestine", "Gaza", "Gaza Strip", "Gaza", "point", "exact"),
     # ... which decides between namesakes (El Kfour of Nabatieh and of Mount Lebanon)
     ("a farm near Kfour, Nabatieh province", "Lebanon", "El Kfour", "Nabatieh", "El Nabatieh",
      "near", "mention"),

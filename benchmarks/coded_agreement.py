@@ -20,7 +20,6 @@ it on an export you hold; `tests/test_exchange.py` runs it on the format-only fi
 
 from __future__ import annotations
 
-import csv
 import sys
 import tempfile
 from collections import Counter
@@ -37,14 +36,12 @@ def agreement(dataset: str, path: Path | str) -> dict:
     import pycountry
 
     import pipeline
-    from pipeline.exchange import import_file
+    from pipeline.exchange import DATASETS, _read_table, import_file
     from pipeline.geo import km
     from pipeline.places import known_admin1
 
     key, admin1_col, lat_col, lon_col, prefix = COLUMNS[dataset]
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = [{k.strip().lower(): (v or "").strip() for k, v in r.items() if k}
-                for r in csv.DictReader(fh)]
+    rows = _read_table(Path(path), DATASETS[dataset], (key, admin1_col, lat_col, lon_col))
     with tempfile.TemporaryDirectory() as tmp:
         import_file(dataset, path, Path(tmp) / "raw")
         pipeline.build(Path(tmp) / "raw", Path(tmp) / "out")

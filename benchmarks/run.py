@@ -11,6 +11,7 @@ Environment (all optional):
   BENCH_SHAPES=today,dense         shapes to build (default: all four)
   BENCH_BUILD_ROWS=100000,1000000  build sizes (reports)
   BENCH_REPEAT=3                   builds per shape and size; figures as fastest (min-max)
+  BENCH_WORKERS=2                  processes of each pandas build (`build --workers`; default 1)
   BENCH_ROWS=1000000               reports for the normalizer and reconcile figures
   BENCH_NAIVE_ROWS=20000           sample for the naive baselines
   BENCH_OUT=path.json              where to write (default benchmarks/results.json)
@@ -37,6 +38,7 @@ HERE = Path(__file__).parent
 # A build's stages; "normalize" is the wall time of dates, places and types/counts together.
 STAGES = ["read", "normalize", "dates", "places", "types/counts", "reconcile", "validate", "write"]
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 NAIVE_ROWS = int(os.environ.get("BENCH_NAIVE_ROWS", "20000"))
 BUILD_ROWS = sorted(int(n) for n in os.environ.get("BENCH_BUILD_ROWS", "100000,1000000").split(","))
 BUILD_SHAPES = [s.strip() for s in os.environ.get("BENCH_SHAPES", ",".join(SHAPES)).split(",")
@@ -139,7 +141,8 @@ def _trust_seconds(events: pd.DataFrame, reports: pd.DataFrame) -> tuple[float, 
 def bench_build(rows: int, engine: str = "pandas", shape: str = "today", repeat: int = 1) -> dict:
     """Whole builds (read → publish) of `rows` synthetic reports of `shape`, `repeat` times on
     the same raw files, each in a child process (so its peak RSS is the build's own) writing a
-    fresh output folder. Seconds and stages are the fastest run's, with [min, max] ranges."""
+    fresh output folder. Seconds and each stage's seconds are the fastest over the runs, with
+    [min, max] ranges; peak RSS is the largest run's."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         raw = write_raw(rows, Path(tmp) / "raw", shape=shape)
@@ -164,7 +167,8 @@ def _build_once(raw: Path, out: Path, engine: str) -> dict:
     code = ("import json, time, pipeline\n"
             "from benchmarks.run import peak_mb\n"
             "t0 = time.perf_counter()\n"
-            f"r = pipeline.build({str(raw)!r}, {str(out)!r}, engine={engine!r})\n"
+            f"r = pipeline.build({str(raw)!r}, {str(out)!r}, engine={engine!r}, "
+            f"workers={WORKERS if engine == 'pandas' else None!r})\n"
             "print(json.dumps({'seconds': round(time.perf_counter() - t0, 2),"
             " 'stages': r.stages, 'incidents': r.incidents, 'reports': r.reports,"
             " 'peak_rss_mb': peak_mb()}))\n")

@@ -6,7 +6,7 @@ for a seed: a million reports are written without a million rows in memory.
 
 - `today`: the distribution `make bench` always measured (1-4 reports per incident over ten
   years, 46 place variants, dates phrased as outlets do), unchanged so older figures compare.
-- `dense`: a front line: one year of south Lebanon, 28 villages, ~100 incidents a day per
+- `dense`: a front line: one year of south Lebanon, 28 villages, ~110 incidents a day per
   100,000 reports, several per village per day.
 - `long_tail`: 7,000 real villages in twelve descriptors (tens of thousands of place texts),
   date texts with clock times and zones: few inputs repeat, the caches and fallbacks work.
@@ -307,9 +307,9 @@ DENSE_ACTORS = ["", "", "Israeli army", "Israeli military", "IDF"]
 
 def dense(n: int, seed: int = 0, start: date = date(2023, 10, 8), days: int = 365
           ) -> Iterator[pd.DataFrame]:
-    """≤ 30 places of one country for one year: n / 2.5 incidents over 365 days (110 a day at
-    100,000 reports, 1,100 at 1,000,000), so several per village per day, all resolving to
-    points within 20 km of each other: matching's candidate windows at their fullest."""
+    """28 villages of one country for one year: n / 2.5 incidents over 365 days (110 a day at
+    100,000 reports, 1,100 at 1,000,000), so several per village per day, resolving to
+    distinct points 2-60 km apart: matching's candidate windows at their fullest."""
     def make(rng: np.random.Generator, rows: int, first: int) -> pd.DataFrame:
         m, of = _incidents(rng, rows, _one_to_four(rng))
         village = rng.integers(len(DENSE_VILLAGES), size=m)[of]
@@ -339,7 +339,7 @@ LONG_TAIL_FORMS = ["{name}", "{name}", "near {name}", "a house in {name}",
                    "a farm east of {name}", "{name}, {country}", "the main road outside {name}",
                    "5 km north of {name}"]
 # Villages a decade of reporting names, the i-th most reported drawn with weight 1 / i ** ZIPF
-# (a head of often-hit towns, then a long tail); with 12 forms, ~80,000 strings at 1M reports.
+# (a head of often-hit towns, then a long tail); with 12 forms, ~67,000 strings at 1M reports.
 LONG_TAIL_VILLAGES = 7_000
 ZIPF = 1.0
 
@@ -359,7 +359,7 @@ def _villages() -> pd.DataFrame:
 
 def long_tail(n: int, seed: int = 0, start: date = date(2015, 1, 1), days: int = 3650
               ) -> Iterator[pd.DataFrame]:
-    """~70,000 real villages of Iraq, Syria, Lebanon and Yemen drawn with Zipf weights, each
+    """7,000 real villages of Iraq, Syria, Lebanon and Yemen drawn with Zipf weights, each
     report describing its incident's place its own way ("a house in X", "near X, Y governorate"),
     and three date texts in ten with a clock time and zone: ≥ 50,000 distinct places and
     ≥ 200,000 distinct date texts in 1,000,000 reports, past the normalizers' memo sizes."""
@@ -571,3 +571,26 @@ def _write_csv(frame: pd.DataFrame, path: Path, header: bool) -> None:
         if header:
             fh.write(",".join(frame.columns) + "\n")
         fh.writelines([",".join(row) + "\n" for row in zip(*columns, strict=True)])
+
+
+def describe(n: int, shape: str, seed: int = 0) -> dict:
+    """What benchmarks/README.md says of a shape: distinct place and date texts, and the
+    seconds and MB `write_raw` takes."""
+    import tempfile
+    import time
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        folder = write_raw(n, Path(tmp) / "raw", seed, shape=shape)
+        seconds = time.perf_counter() - start
+        mb = sum(f.stat().st_size for f in folder.iterdir()) / 2**20
+    frame = synth_reports(n, seed, shape)
+    return {"shape": shape, "reports": n, "place_texts": int(frame["place"].nunique()),
+            "date_texts": int(frame["date"].nunique()),
+            "write_raw_seconds": round(seconds, 1), "raw_mb": round(mb)}
+
+
+if __name__ == "__main__":  # python -m benchmarks.synth SHAPE N
+    import sys
+
+    print(describe(int(sys.argv[2]), sys.argv[1]))

@@ -263,7 +263,9 @@ def _tables(batch: RawBatch, runner: Any, split: int, stages: _Stages) -> dict[s
         _forget_inputs()
     with stages.step("reconcile", "reconciling"):
         events, reports = reconcile_reports(reports, _incident_ids(reports, runner, split))
-        return to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
+        tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
+        del events, reports, quarantine  # so that the step's release returns their pages
+    return tables
 
 
 def _normalize_all(batch: RawBatch, runner: Any, split: int

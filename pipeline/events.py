@@ -296,6 +296,15 @@ def _actor_patterns() -> list[tuple[re.Pattern[str], str]]:
 
 
 @lru_cache(maxsize=1)
+def same_attacker(a: str | None, b: str | None) -> bool:
+    """Unknown attackers never differ; known ones must be one actor or one under the other's
+    umbrella (Kata'ib Hezbollah under the Islamic Resistance in Iraq)."""
+    if a is None or b is None or a == b:
+        return True
+    umbrellas = actor_umbrellas()
+    return a in umbrellas.get(b, ()) or b in umbrellas.get(a, ())
+
+
 def actor_sides() -> dict[str, str]:
     """Canonical actor → the side it fights on (data/actor_sides.csv), for reconciliation."""
     return {r["canonical"]: r["side"] for r in _rows("actor_sides.csv")}

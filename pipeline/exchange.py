@@ -364,6 +364,10 @@ def acled_to_raw(row: dict[str, str]) -> dict[str, str]:
     }
 
 
+# GED's CSV writes a day as a timestamp at midnight: 2017-09-11 00:00:00.000
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$")
+
+
 def ucdp_to_raw(row: dict[str, str]) -> dict[str, str]:
     """One UCDP GED row → one raw report: date_start/date_end as an interval, `best` as the
     figure (low and high kept in `extra`), type_of_violence through the crosswalk (or our
@@ -373,9 +377,7 @@ def ucdp_to_raw(row: dict[str, str]) -> dict[str, str]:
     if not event_type:  # one-sided violence, or a code UCDP does not use
         meaning = "one-sided violence" if violence == "3" else "an unknown kind of violence"
         event_type = f"{meaning} (UCDP type_of_violence {violence or 'empty'})"
-    # GED's CSV writes a day as a timestamp at midnight: 2017-09-11 00:00:00.000
-    start, end = (re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$", r"\1", row[c])
-                  for c in ("date_start", "date_end"))
+    start, end = (_MIDNIGHT.sub(r"\1", row[c]) for c in ("date_start", "date_end"))
     date_text = start if start == end or not end else f"{start}/{end}"
     if _ours("UCDP GED", "date_prec", row["date_prec"]) is None:
         date_text = _bad_code("UCDP GED", "date_prec", row["date_prec"])

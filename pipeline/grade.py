@@ -28,31 +28,28 @@ Cost: a few vectorized passes over the reports and one short loop over incidents
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
-from .config import PACKAGE_DATA
 from .dates import STATED
-from .events import actor_umbrellas, canonical_actor, vocabulary
+from .events import _rows, canonical_actor, same_attacker, vocabulary
 
 
 @lru_cache(maxsize=1)
 def rules() -> dict[str, int]:
     """The thresholds of data/grade_rules.csv."""
-    with open(PACKAGE_DATA / "grade_rules.csv", encoding="utf-8") as fh:
-        return {r["rule"]: int(r["value"]) for r in csv.DictReader(fh)}
+    return {r["rule"]: int(r["value"]) for r in _rows("grade_rules.csv")}
 
 
 @lru_cache(maxsize=1)
 def _agencies() -> tuple[re.Pattern[str], list[str], tuple[str, ...]]:
     """One pattern with a group per agency of data/wire_agencies.csv, the agencies, and the
     literal tokens one of which any match contains."""
-    with open(PACKAGE_DATA / "wire_agencies.csv", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if not r["agency"].startswith("#")]
+    rows = _rows("wire_agencies.csv")
     pattern = re.compile("|".join(f"(?P<a{i}>{r['pattern']})" for i, r in enumerate(rows)))
     tokens = tuple(t for r in rows for t in r["tokens"].split("|"))
     return pattern, [r["agency"] for r in rows], tokens
@@ -77,22 +74,21 @@ def agency_of(text: object) -> str | None:
     return names[int(m.lastgroup[1:])] if m and m.lastgroup else None
 
 
-_HOST = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)")
-
-
 def outlet_of(url: object) -> str | None:
     """The outlet a link belongs to: its host without `www.`/`m.`/`amp.`/language labels
     (english.alarabiya.net and alarabiya.net are one outlet)."""
-    m = _HOST.match(url) if isinstance(url, str) else None
-    if m is None:
+    try:
+        host = urlsplit(url.strip()).hostname if isinstance(url, str) else None
+    except ValueError:  # "http://[::1": not a link
         return None
-    host = m[1].lower()
+    if not host:
+        return None
     labels = [x for x in host.split(".") if x]
     if len(labels) < 2:
         return None
     # a registered name is two labels, or three under a country's generic second level
     keep = 3 if len(labels) >= 3 and labels[-2] in {"co", "com", "org", "net", "gov", "ac",
-                                                       "edu", "news"} and len(labels[-1]) == 2 else 2
+                                                       "edu"} and len(labels[-1]) == 2 else 2
     return ".".join(labels[-keep:])
 
 
@@ -157,11 +153,6 @@ def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     from .reconcile import _group_codes  # reconcile imports this module
 
     return _group_codes(frame, columns)
-
-
-def _compatible(a: str, b: str) -> bool:
-    umbrellas = actor_umbrellas()
-    return a == b or a in umbrellas.get(b, ()) or b in umbrellas.get(a, ())
 
 
 def _per_incident(n: int, code: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:
@@ -272,7 +263,7 @@ def _official(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) -> 
         a, b = actor_of[known], actors[known]
         _, first, kind = np.unique(_codes(pd.DataFrame({"a": a, "b": b}), ["a", "b"]),
                                    return_index=True, return_inverse=True)
-        fits = np.array([_compatible(a[i], b[i]) for i in first], dtype=bool)
+        fits = np.array([same_attacker(a[i], b[i]) for i in first], dtype=bool)
         party[known] |= fits[kind]
     names = pd.DataFrame({"inc": code[party], "s": sources.to_numpy(dtype=object)[party]})
     joined = names.drop_duplicates().sort_values(["inc", "s"]).groupby("inc")["s"].agg("; ".join)

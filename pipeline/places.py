@@ -837,7 +837,7 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     keys = tuple(dict.fromkeys((key, stripped)))
     for k in keys:  # a country's name beats a town of that name abroad
         if k in gaz.countries and (not hint or gaz.countries[k] == hint) and not bound:
-            territory = _territories(gaz).get(k)
+            territory = _territory_names(gaz).get(k)
             return ("admin1", territory) if territory else ("country", gaz.countries[k])
     for k in keys:
         if k in gaz.curated:
@@ -1041,7 +1041,7 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
         if idx is not None:
             return "curated", idx
     if phrase in gaz.countries:
-        territory = _territories(gaz).get(phrase)
+        territory = _territory_names(gaz).get(phrase)
         if territory and (not hint or territory[0] == hint):
             return "admin1", territory
         return "country", gaz.countries[phrase]
@@ -1060,7 +1060,7 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
     return None
 
 
-def _territories(gaz: Gazetteer) -> dict[str, tuple[str, str]]:
+def _territory_names(gaz: Gazetteer) -> dict[str, tuple[str, str]]:
     """Names of a country (as reports give it) that mean one of its provinces
     (`data/territories.csv`: "Gaza" is the Gaza Strip) → that province's key."""
     cached = gaz.__dict__.get("_territories")
@@ -1296,7 +1296,9 @@ def _boundaries(text: str) -> set[int]:
     for chunk in re.split(r"(?<=\w)['’]s\b|[,;:.…()،؛]", text):
         n += len(_tokens(chunk)[0])
         out.add(n)
-    return out
+    # chunks can count a token more than the whole text does (`C's'C` folds to one word)
+    total = len(_tokens(text)[0])
+    return {min(b, total) for b in out} | {total}
 
 
 def _split_names(found: list[tuple], tokens: list[str], taken: list[bool],
@@ -1344,7 +1346,7 @@ def _another_target(tokens: list[str], cased: list[str], taken: list[bool], end:
     unknown name X."""
     return any(t in _CONJUNCTIONS and i + 1 < len(tokens) and tokens[i + 1] in _DETERMINERS
                and _unknown_name(tokens, cased, taken, first=i + 2)
-               for i, t in enumerate(tokens) if i >= end)
+               for i, t in enumerate(tokens[end:], start=end))
 
 
 def _named_part(tokens: list[str], found: tuple) -> bool:
@@ -1718,6 +1720,7 @@ def admin1_at(iso2: str, latitude: float, longitude: float) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def known_admin1(iso2: str, name: str) -> str | None:
     """Our name of the country's admin1 a source calls `name` (`Al Anbar`, `Baghdad
     governorate`), or None when the gazetteer knows no admin1 of that country so called."""
@@ -1772,17 +1775,19 @@ def source_place(place: str | None, country: str | None, latitude: str | None,
         if not (box["min_lat"] <= lat <= box["max_lat"] and box["min_lon"] <= lon <= box["max_lon"]):
             raise PlaceError("place_unresolved", f"the point {lat:g}, {lon:g} given for "
                              f"{quote(place or '')} lies outside {name}")
-    province = None
-    if admin1 and known_admin1(iso2, admin1) is None:
+    given = known_admin1(iso2, admin1) if admin1 else None
+    if admin1 and given is None:
         # a province of a neighbour whose box holds the point: UCDP codes the Gaza Strip and
         # the West Bank under Israel, the state party to the conflict
-        other = next((c for c in _boxes_holding(boxes, lat, lon, iso3)
-                      if known_admin1(_iso2(c), admin1) is not None), None)
-        if other is not None:
-            iso2 = _iso2(other)
-            name, iso3 = _country(iso2)
+        for other in _boxes_holding(boxes, lat, lon, iso3):
+            given = known_admin1(_iso2(other), admin1)
+            if given is not None:
+                iso2 = _iso2(other)
+                name, iso3 = _country(iso2)
+                break
+    province = None
     if precision != "country":
-        province = (known_admin1(iso2, admin1) if admin1 else None) or admin1_at(iso2, lat, lon)
+        province = given or admin1_at(iso2, lat, lon)
     text = (place or "").strip() or province or name
     return Place(text, province, admin2 if precision in ("point", "near", "admin2") else None,
                  name, iso3, round(lat, 5), round(lon, 5), None, precision, "source")

@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .dates import STATED
-from .events import actor_sides, actor_umbrellas, vocabulary
+from .events import actor_sides, actor_umbrellas, same_attacker, vocabulary
 from .geo import km
 from .grade import grade_events
 from .places import fold, parent_town, translit
@@ -410,16 +410,7 @@ def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
             and _places_fit(inc, r)
             and not (r.coded_ and r.coded_ in inc.datasets)  # its coders kept them apart
             and (r.family_ != "strike" or not (inc.side and side and inc.side != side))
-            and _same_attacker(inc.actor, actor)]
-
-
-def _same_attacker(a: str | None, b: str | None) -> bool:
-    """Unknown attackers never split; known ones must be one actor or one under the other's
-    umbrella (Kata'ib Hezbollah under the Islamic Resistance in Iraq)."""
-    if a is None or b is None or a == b:
-        return True
-    umbrellas = actor_umbrellas()
-    return a in umbrellas.get(b, ()) or b in umbrellas.get(a, ())
+            and same_attacker(inc.actor, actor)]
 
 
 def _adjacent(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001

@@ -107,8 +107,13 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
     from pipeline.engines import PoolEngine
 
     monkeypatch.setattr(PoolEngine, "min_rows", 0)
+    sent: list[int] = []
+    pool_map = PoolEngine.map
+    monkeypatch.setattr(PoolEngine, "map", lambda self, fn, items: (
+        sent.append(len(items)), pool_map(self, fn, items))[1])
     result = pipeline.build(SAMPLE, tmp_path / "pool", workers=2)
     assert result.status == "published"
+    assert sent and max(sent) > 1  # the pool did take parts
     for table in ("events", "reports", "quarantine"):
         a = (sample_build / "versions" / "v1" / f"{table}.parquet").read_bytes()
         b = (tmp_path / "pool" / "versions" / "v1" / f"{table}.parquet").read_bytes()

@@ -91,6 +91,16 @@ def test_the_seed_toll_disagreement_is_documented_not_contested():
                                       "disagreement, within the contest rule")
 
 
+@pytest.mark.parametrize(("low", "high", "grade"), [
+    ("10", "20", "corroborated"),  # ×2 exactly: within the rule
+    ("10", "21", "contested"),  # over ×2 and 3 or more apart
+    ("1", "3", "corroborated"),  # over ×2 but only 2 apart
+])
+def test_the_toll_rule_at_its_bounds(low, high, grade):
+    e = _one({"source": "Reuters", "killed": low}, {"source": "Al Mayadeen", "killed": high})
+    assert e["grade"] == grade
+
+
 def test_tolls_far_apart_contest():
     e = _one({"source": "Reuters", "killed": "0"}, {"source": "Al Mayadeen", "killed": "12"},
              {"source": "Shafaq News", "killed": "12"})
@@ -119,6 +129,8 @@ def test_an_umbrella_and_its_member_are_no_dispute():
     ("https://www.bbc.co.uk/news/x", "bbc.co.uk"),
     ("http://m.example.com", "example.com"),
     ("not a url", None),
+    ("http://[::1", None),  # a broken link is no outlet, never an error
+    ("https://english.news.cn/x", "news.cn"), ("http://www.news.cn/y", "news.cn"),  # one outlet
 ])
 def test_outlet_of(url, outlet):
     assert outlet_of(url) == outlet

@@ -84,3 +84,23 @@ def test_versions_count_moves(versions):
 
     d = publish.descriptor("v2", versions)
     assert {k: d["changes"][k] for k in ("absorbed", "split")} == {"absorbed": 0, "split": 1}
+
+
+def test_a_moved_incident_shows_its_place_not_its_geometry(raw, tmp_path):
+    """A correction moves a report's place: `history` (as `diff`) lists place and latitude, not
+    the WKB `geometry` bytes they already say."""
+    from pipeline import history
+
+    out = tmp_path / "out"
+    _version(raw, out, A1)
+    _version(raw, out, A1.replace("Al-Asad Air Base", "Erbil Air Base"))
+    changes = history(A, out)[1]["changes"]
+    assert {"place", "latitude", "longitude"} <= set(changes) and "geometry" not in changes
+    assert set(diff("v1", "v2", out)["changed"][A]) == set(changes)
+
+
+def test_a_later_version_validates(versions):
+    """Versions after the first also publish lineage.parquet: its schema is checked, and the
+    expectation suites run on the SPEC §7 tables (there is no suite for lineage)."""
+    result = CliRunner().invoke(app, ["validate", "v2", "--out", str(versions)])
+    assert (result.exit_code, result.output.strip()) == (0, "v2: valid (76 expectations passed)")

@@ -1001,7 +1001,7 @@ _QUALIFIERS = {"near", "nearby", "outside", "outskirts", "edge", "around", "east
                "southwestern", "central", "est", "ouest", "nord", "sud", "pres", "environs",
                "banlieue", "قرب", "شرق", "غرب", "شمال", "جنوب", "محيط", "ضواحي", "شرقي", "غربي"}
 _PARTS = {"neighbourhood", "neighborhood", "district", "street", "quarter", "suburb", "area",
-          "areas", "quartier", "rue", "شارع", "حي", "منطقه"}
+          "areas", "quartier", "rue", "شارع", "حي", "منطقه", "airport", "port"}
 _CONJUNCTIONS = {"and", "et", "و", "&"}
 _ADMIN_WORDS = {"province", "governorate", "gouvernorat", "countryside", "region", "محافظه",
                 "ريف", "provinces", "governorates"}
@@ -1016,7 +1016,8 @@ _COMMON = {"base", "camp", "city", "town", "tower", "near", "field", "airport", 
 def _tokens(text: str) -> tuple[list[str], list[str]]:
     """Folded tokens and the same tokens with their original case (for proper-noun checks)."""
     text = re.sub(r"(?<=\w)['’]s\b", "", text)  # Baghdad's → Baghdad
-    text = re.sub(r"(?<!\S)و(?=ال)", "", text)  # the conjunction glued to a name: والقائم
+    # the conjunction glued to a name or a place word: والقائم, ومحافظات الحديدة
+    text = re.sub(r"(?<!\S)و(?=ال|محافظ|مدين|منطق|قري|بلد)", "و ", text)
     cased = fold(text.replace("İ", "I")).split()  # fold lowercases; redo it without lowering
     raw = unicodedata.normalize("NFKD", text)
     raw = "".join(ch for ch in raw if not unicodedata.combining(ch))
@@ -1097,14 +1098,10 @@ def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
     return _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
 
 
-def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
-                      bound: Bound | None = None) -> Place | None:
-    """`a training facility near Abu Kamal and a safe house near Mayadin` → Deir ez-Zor (list).
-
-    Scans n-grams (longest first) for curated sites, towns, admin1 and country names; the
-    first site or town is the subject, qualifiers around it make it `near`, two places joined
-    by "and" resolve as a list. Returns None when the text names no place at all.
-    """
+def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = None
+          ) -> tuple[list[str], list[str], list[bool], list[tuple], list[PlaceError]]:
+    """Every place the text names, in order: n-grams longest first, each word in one name at
+    most; `(start, end, kind, ref)` with kind curated, town, admin1, admin2 or country."""
     tokens, cased = _tokens(text)
     taken = [False] * len(tokens)
     ambiguous: list[PlaceError] = []
@@ -1136,20 +1133,34 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
             if hit:
                 found.append((i, i + n, *hit))
                 taken[i:i + n] = [True] * n
-    found = [f for f in found if f[2] != "town" or not _inside_a_name(tokens, cased, taken, f[0], f[1])]
+    boundaries = _boundaries(text)
+    found = [f for f in found if f[2] != "town"
+             or not _inside_a_name(tokens, cased, taken, f[0], f[1], boundaries)]
     streets = [f for f in found if _street_name(tokens, f[0], f[1])]
     if streets and len(streets) < len(found):
         # "on Marjayoun street, in central Nabatieh": a street named after another town
         found = [f for f in found if f not in streets]
-    found = _split_names(found, tokens, taken, _boundaries(text))
+    found = _split_names(found, tokens, taken, boundaries)
     if hint and not any(f[2] in ("curated", "town") for f in found):
         # "a house in Kfar Kela": a name spelled as the gazetteer's but for its vowels
         found += _spelled_alike(gaz, tokens, cased, taken, hint)
+    found.sort()
+    return tokens, cased, taken, found, ambiguous
+
+
+def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
+                      bound: Bound | None = None) -> Place | None:
+    """`a training facility near Abu Kamal and a safe house near Mayadin` → Deir ez-Zor (list).
+
+    Scans n-grams (longest first) for curated sites, towns, admin1 and country names; the
+    first site or town is the subject, qualifiers around it make it `near`, two places joined
+    by "and" resolve as a list. Returns None when the text names no place at all.
+    """
+    tokens, cased, taken, found, ambiguous = _scan(gaz, text, hint, bound)
     if not found:
         if ambiguous:
             raise ambiguous[0]
         return None
-    found.sort()
     sites = [f for f in found if f[2] in ("curated", "town")]
     districts = [f for f in found if f[2] == "admin2"]
     provinces = {gaz.admin1[f[3]][0] for f in found if f[2] == "admin1"} | {  # type: ignore
@@ -1321,14 +1332,16 @@ def _split_names(found: list[tuple], tokens: list[str], taken: list[bool],
 
 
 def _inside_a_name(tokens: list[str], cased: list[str], taken: list[bool], start: int,
-                   end: int) -> bool:
+                   end: int, boundaries: set[int]) -> bool:
     """`Majdal Zoun`, `Mahal al-Sheikh`: the town found is only a word of a longer proper name
-    that no gazetteer knows (a capitalized word beside it, across an article), not that town."""
+    that no gazetteer knows (a capitalized word beside it, across an article), not that town.
+    A name never spans punctuation: in "Zemar, Hajjah" Hajjah is a town of its own."""
     for step, i in ((-1, start - 1), (1, end)):
         while 0 <= i < len(tokens) and tokens[i] in _ARTICLES:
             i += step
+        lo, hi = (i + 1, start) if step < 0 else (end, i)  # the gap between name and word
         if 0 <= i < len(tokens) and not taken[i] and cased[i][:1].isupper() and (
-                tokens[i] not in _KNOWN_WORDS):
+                tokens[i] not in _KNOWN_WORDS) and not any(lo <= k <= hi for k in boundaries):
             return True
     return False
 
@@ -1375,7 +1388,8 @@ def resolve_place(text: str | None, country: str | None = None) -> Place:
 
 
 _KNOWN_WORDS = (_QUALIFIERS | _DESCRIPTORS | _PARTS | _COMMON | _ADMIN_WORDS | _BORDER
-                | _CONJUNCTIONS | {"governorate", "district", "camp", "refugee", "port", "island"})
+                | _CONJUNCTIONS | {"governorate", "district", "camp", "refugee", "port", "island",
+                                   "international"})
 _NOTHING = _QUALIFIERS | _ARTICLES | _CONJUNCTIONS | {"of", "the", "in", "de", "la"}
 
 
@@ -1397,6 +1411,99 @@ def _check_text(text: str) -> None:
 
 # "eight locations in Yemen", "8 Houthi targets", "plusieurs sites": a text that counts the
 # places hit describes several events (a wave), not one; folded.
+# What lists one place after another: a conjunction, or the break between excerpts of one
+# report ("Sanaa airport; the Hodeidah port", "al-Mayadeen ... al-Bukamal").
+_LISTING = re.compile(r"[;؛…]|\.\.\.|\b(?:and|et|as well as|ainsi que)\b|(?<!\S)و")
+_BREAKS = re.compile(r"[;؛…]|\.\.\.")
+
+
+def _breaks(text: str) -> set[int]:
+    """The token positions where one excerpt of the text ends and the next begins."""
+    chunks = _BREAKS.split(text)
+    out, n = set(), 0
+    for chunk in chunks[:-1]:
+        n += len(_tokens(chunk)[0])
+        out.add(n)
+    return out
+
+
+def _apart(a: Place, b: Place) -> bool:
+    """Two places of which neither holds the other: other provinces, other districts, or
+    two points further apart than a city's parts lie (CITY_KM)."""
+    if a.geo_precision in ("point", "near") and b.geo_precision in ("point", "near"):
+        # a city and its suburb may lie in two provinces (Beirut and Haret Hreik)
+        return km(a.latitude, a.longitude, b.latitude, b.longitude) > CITY_KM
+    if a.iso3 != b.iso3 or (a.admin1 and b.admin1 and a.admin1 != b.admin1):
+        return True
+    if "admin2" in (a.geo_precision, b.geo_precision) and a.geo_precision != "admin1" != (
+            b.geo_precision):
+        return bool(a.admin2 and b.admin2 and a.admin2 != b.admin2)
+    return False
+
+
+def _several_places(gaz: Gazetteer, text: str, hint: str | None, place: Place) -> Place:
+    """A text that lists places apart from the one it resolved to ("Sanaa International
+    Airport; the Haziz powerplant and the Hodeidah port", "the capital Sanaa and the
+    governorates of Hodeidah, Taiz, Hajjah, and Saada") reports a wave, not an event at that
+    place: a list in their province (`list_admin1`) or their country (`list_country`).
+
+    Names are listed when a conjunction or an excerpt break stands between them; a place
+    inside another ("Damascus; the Mazzeh neighbourhood", "Khiam and the Marjayoun district")
+    is not apart from it. Publishing one of the places at `point` would fuse the wave into
+    that place's incident."""
+    if place.geo_precision == "country" or place.place_method.startswith("list_") or (
+            not _LISTING.search(text.lower())):
+        return place
+    tokens, cased, taken, found, _ = _scan(gaz, text, hint)
+    if hint:  # "the Ras Issa and Hodeidah ports": the names spelled but for their vowels too
+        found = sorted(found + _spelled_alike(gaz, tokens, cased, taken, hint))
+    named = [f for f in found if f[2] != "country" and not _reference(tokens, f)]
+    breaks = _breaks(text)
+    excerpts: list[list[tuple]] = []  # the names of each listed part, in order
+    for f in named:
+        if excerpts and not _listed(tokens, breaks, excerpts[-1][-1][1], f[0]):
+            excerpts[-1].append(f)
+        else:
+            excerpts.append([f])
+    # each listed part's subject: its first site, else its first unit
+    subjects = [next((f for f in part if f[2] in ("curated", "town")), part[0])
+                for part in excerpts]
+    records = [_mentioned(gaz, f) for f in subjects] if len(subjects) > 1 else []
+    apart = [r for r in records if _apart(r, place)]
+    if not apart:
+        return place
+    if len({r.iso3 for r in [place, *apart]}) > 1:
+        raise PlaceError("place_ambiguous", f"{quote(text)} names places in "
+                         f"{', '.join(sorted({r.iso3 for r in [place, *apart]}))}")
+    key = _admin1_key(gaz, place)
+    if key is not None and all(r.admin1 == place.admin1 for r in apart):
+        return _admin_record(gaz, key, "list_admin1")
+    return _country_record(gaz, _iso2(place.iso3), "list_country")
+
+
+def _listed(tokens: list[str], breaks: set[int], end: int, start: int) -> bool:
+    """Whether the words from `end` to `start` list the next name after the last: a
+    conjunction ("and", "et", "و", "as well as", "ainsi que") or an excerpt break."""
+    between = " ".join(tokens[end:start])
+    return any(t in _CONJUNCTIONS for t in tokens[end:start]) or any(
+        w in between for w in ("as well as", "ainsi que")) or any(end <= k <= start for k in breaks)
+
+
+def _reference(tokens: list[str], found: tuple) -> bool:
+    """"south of Baghdad", "near Tyre": a name that says where the place lies, not a place hit."""
+    before = [t for t in tokens[max(0, found[0] - 3):found[0]] if t not in _ARTICLES
+              and t not in ("of", "de", "du", "d")]
+    return bool(before) and before[-1] in _QUALIFIERS
+
+
+def _mentioned(gaz: Gazetteer, found: tuple) -> Place:
+    """The record of one name `_scan` found."""
+    kind, ref = found[2], found[3]
+    if kind == "admin1":
+        return _admin_record(gaz, ref, "mention")
+    return _record(gaz, int(ref), "admin2" if kind == "admin2" else "point", "mention")
+
+
 _COUNTED = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens of|several|"
     r"multiple|numerous|various|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|plusieurs|"
@@ -1428,7 +1535,8 @@ def _resolve(text: str, country: str) -> Place:
     _check_text(text)
     gaz = gazetteer()
     hint = country_hint(country) if country else None
-    return _counted_in_country(gaz, text, _resolve_text(gaz, text, country, hint))
+    place = _resolve_text(gaz, text, country, hint)
+    return _counted_in_country(gaz, text, _several_places(gaz, text, hint, place))
 
 
 def _resolve_text(gaz: Gazetteer, text: str, country: str, hint: str | None) -> Place:

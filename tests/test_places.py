@@ -48,6 +48,37 @@ from pipeline.places import PlaceError, resolve_place
      "country", "unlocated"),
     ("محيط شارع بور سعيد شرق مدينة دير الزور", "سوريا", "Deir ez-Zor", "Deir ez-Zor", "SYR", "near",
      "mention"),
+    # places listed by a conjunction or an excerpt break, apart from each other: a wave (the
+    # reports of the 2 February 2024 US strikes in Syria, the 12 January and 3 February 2024
+    # strikes on Yemen and the 26 December 2024 Israeli strikes on Yemen)
+    ("the Haidariya region in the desert of al-Mayadeen city in the eastern province of Deir "
+     "al-Zour ... al-Bukamal", "Syria", "Deir ez-Zor", "Deir ez-Zor", "SYR", "admin1", "list_admin1"),
+    ("the city of al-Mayadeen, Deir al-Zour Province ... the namesake provincial capital of Deir "
+     "al-Zour", "Syria", "Deir ez-Zor", "Deir ez-Zor", "SYR", "admin1", "list_admin1"),
+    ("the capital Sanaa and the governorates of Hodeidah, Taiz, Hajjah, and Saada", "Yemen",
+     "Yemen", None, "YEM", "country", "list_country"),
+    ("العاصمة صنعاء ومحافظات الحديدة وتعز وحجة وصعدة", "اليمن", "Yemen", None, "YEM", "country",
+     "list_country"),
+    ("the cities of Zemar, Hajjah and Al-Bayda, as well as Sanaa", "Yemen", "Yemen", None, "YEM",
+     "country", "list_country"),
+    ("Sana'a International Airport; the Haziz powerplant and the Hodeidah port, powerplant, and "
+     "oil refineries", "", "Yemen", None, "YEM", "country", "list_country"),
+    ("Sana'a International Airport in Yemen; the Al-Dailami base; a power station in Hodeida; Ras "
+     "Issa port", "Yemen", "Yemen", None, "YEM", "country", "list_country"),
+    ("the port in the Ras Issa area and power stations in the districts of Al-Hali and "
+     "Al-Katheeb", "Yemen", "Al Hudaydah", "Al Hudaydah", "YEM", "admin1", "list_admin1"),
+    # names spelled but for their vowels count too (Ras Issa: Qaryat `Isa; Deir ez-Zur)
+    ("power plants and a sea port at the Ras Issa and Hodeidah ports", "Yemen", "Al Hudaydah",
+     "Al Hudaydah", "YEM", "admin1", "list_admin1"),
+    ("eastern Syria ... the city of Deir ez-Zur and ... the city of Al Mayadin", "Syria",
+     "Deir ez-Zor", "Deir ez-Zor", "SYR", "admin1", "list_admin1"),
+    # ... but a place listed with what holds it, or a reference point, is still one place
+    ("south of Baghdad ... the Jurf al-Sakhar sector", "Iraq", "Jurf al-Sakhar", "Babil", "IRQ",
+     "near", "curated"),
+    ("the Mazzeh neighbourhood of the capital Damascus; a residential building", "Syria",
+     "Damascus", "Damascus", "SYR", "near", "mention"),
+    ("Sanaa International Airport", "Yemen", "Sanaa", "Amanat al Asimah", "YEM", "near",
+     "mention"),
 ])
 def test_resolves(text, hint, place, admin1, iso3, precision, method):
     p = resolve_place(text, hint)

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -93,6 +93,16 @@ def _word_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return table
 
 
+@cache
+def _by_first_word(language: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """The language's date words grouped by their first word, each group in the table's
+    order (longest phrase first): where a phrase may start, only its group is tried."""
+    groups: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, english in _word_table().get(language, []):
+        groups.setdefault(phrase[0], []).append((phrase, english))
+    return groups
+
+
 def _fold(text: str) -> str:
     """Lowercase, Western digits, Arabic letters without vowel marks and alef/ya variants."""
     text = unicodedata.normalize("NFKC", text).lower().translate(_ARABIC_DIGITS)
@@ -124,7 +134,7 @@ def _translate(text: str, language: str) -> str:
     i = 0
     while i < len(tokens):
         for lang in langs:
-            hit = next(((p, e) for p, e in _word_table()[lang]
+            hit = next(((p, e) for p, e in _by_first_word(lang).get(tokens[i], ())
                         if tuple(tokens[i:i + len(p)]) == p), None)
             if hit:
                 if hit[1]:
@@ -137,9 +147,13 @@ def _translate(text: str, language: str) -> str:
     return " ".join(out)
 
 
+# A clock time says nothing about the day once `localize_dates` has read it: "9:30 p.m.",
+# "21:30", "2130 GMT", French "vers 14h30", Arabic "الساعة 9:30", with "shortly before" and
+# the like (the exact rules then decide the day; dateparser is never needed for it).
 _TIME = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?)"
-    r"|\b\d{1,2}:\d{2}\b|\b\d{3,4}\s*(?:hours|hrs|gmt|utc|z)\b"
+    r"(?:\b(?:shortly|just|soon|right)\s+(?:before|after)\s+|\bvers\s+|الساعة\s*|الساعه\s*)?"
+    r"(?:\b\d{1,2}(?:\s?:\s?\d{2})?\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?)"
+    r"|\b\d{1,2}\s?:\s?\d{2}\b|\b\d{3,4}\s*(?:hours|hrs|gmt|utc|z)\b|\b\d{1,2}h\d{2}\b)"
 )
 _ZONE = re.compile(
     r"\((?:[a-z]{2,4}|[^)]*time)\)|\b(?:baghdad|local|damascus|amman|beirut|eastern|"

@@ -17,6 +17,7 @@ it is clearly the best candidate and as similar as two spellings of one name are
 
 from __future__ import annotations
 
+import bisect
 import csv
 import gettext
 import gzip
@@ -128,6 +129,7 @@ class Place:
 _ARABIC_FOLD = str.maketrans("أإآىةـیک", "ااايه يك")  # Persian yeh and kaf as Arabic
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     """A comparison key: no accents, case, punctuation, Arabic vowel marks or alef variants."""
     text = unicodedata.normalize("NFKD", text)
@@ -140,11 +142,15 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-_TRANSLIT = [(r"ei|ey|ai", "ay"), (r"ou|oo|uu|aw(?![aeiou])", "u"), (r"ee|ii|ie", "i"),
-             (r"[eiou]", "a"), (r"q", "k"), (r"ph", "f"), (r"ck", "k"), (r"dh", "d"),
-             (r"(?<=a)h\b", ""), (r"(\w)\1+", r"\1")]
+_TRANSLIT = [(re.compile(pattern), repl) for pattern, repl in (
+    (r"ei|ey|ai", "ay"), (r"ou|oo|uu|aw(?![aeiou])", "u"), (r"ee|ii|ie", "i"),
+    (r"[eiou]", "a"), (r"q", "k"), (r"ph", "f"), (r"ck", "k"), (r"dh", "d"),
+    (r"(?<=a)h\b", ""), (r"(\w)\1+", r"\1"))]
+_ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff]")
+_ARABIC_VOWELS = re.compile(r"[اويى]")
 
 
+@lru_cache(maxsize=50_000)
 def translit(key: str) -> str:
     """A folded name with transliteration noise removed, for fuzzy comparison: no articles or
     spaces, every short vowel as `a` (Arabic writes none, so Latin spellings disagree on them),
@@ -152,11 +158,11 @@ def translit(key: str) -> str:
     Al-Boukamal/Al Bukamal → bakamal). Arabic script loses its article and long vowels."""
     words = [w for w in key.split() if w not in _ARTICLES]
     joined = "".join(words) or key.replace(" ", "")
-    if re.search(r"[\u0600-\u06ff]", joined):
+    if _ARABIC_LETTERS.search(joined):
         joined = joined[2:] if joined.startswith("ال") and len(joined) > 4 else joined
-        return re.sub(r"[اويى]", "", joined)
+        return _ARABIC_VOWELS.sub("", joined)
     for pattern, repl in _TRANSLIT:
-        joined = re.sub(pattern, repl, joined)
+        joined = pattern.sub(repl, joined)
     return joined
 
 
@@ -773,18 +779,15 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     and the bound; never across countries. Returns ('fuzzy:SCORE', row) when the score says
     the two are one name spelled differently, ('fuzzy_admin1:SCORE', admin1 key) when the
     match is clear but weaker, None otherwise."""
-    from rapidfuzz import fuzz, process
-
     iso2 = hint or (bound[0] if bound else None)
-    if not iso2 or iso2 not in gaz.fuzzy or _only_words(key):
-        return None  # "the border", "the area": words, not names
+    if not iso2 or iso2 not in gaz.fuzzy or _only_words(key) or _described(key):
+        return None  # "the border", "a farm east of Basere": words, not one name
     query = translit(key)
     least = next((score for length, score in FUZZY_MIN if len(query) <= length), 101)
     if least > 100:
         return None
-    keys, codes = gaz.fuzzy[iso2]
-    found = process.extract(query, keys, scorer=fuzz.ratio, limit=20,
-                            score_cutoff=least - FUZZY_MARGIN)
+    codes = gaz.fuzzy[iso2][1]
+    found = _closest_keys(query, iso2, least - FUZZY_MARGIN)
     # (score, bears the name as its own, row): a place's own name outranks another place's
     # variant that happens to be spelled alike (a district listing its neighbour's name).
     scored = [(score, translit(fold(gaz.rows[i][0])) == k, i)
@@ -806,22 +809,73 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     return None
 
 
+def _described(key: str) -> bool:
+    return any(w in _DESCRIBING or w.isdigit() for w in key.split())
+
+
+@lru_cache(maxsize=50_000)
+def _closest_keys(query: str, iso2: str, cutoff: float) -> tuple[tuple[str, float, int], ...]:
+    """The 20 keys of the country closest to `query` (key, score, position), best first and
+    in index order among equals, as `process.extract` over all keys gives them; only keys of
+    a length that can reach the cutoff are scored, and a name asked again (one village in many
+    phrasings) is scored once."""
+    from rapidfuzz import fuzz, process
+
+    ordered, ordered_keys, starts = _by_length(iso2)
+    shortest, longest = _length_window(len(query), cutoff)
+    first = starts[min(shortest, len(starts) - 1)]
+    last = starts[min(longest + 1, len(starts) - 1)]
+    found = ((k, score, ordered[first + pos]) for k, score, pos in process.extract(
+        query, ordered_keys[first:last], scorer=fuzz.ratio, limit=None, score_cutoff=cutoff))
+    return tuple(sorted(found, key=lambda f: (-f[1], f[2]))[:20])
+
+
+@cache
+def _by_length(iso2: str) -> tuple[list[int], list[str], list[int]]:
+    """The country's fuzzy keys ordered by length (their positions, the keys, and where each
+    length starts: `starts[n]` is the first of length n or more)."""
+    keys = gazetteer().fuzzy[iso2][0]
+    ordered = sorted(range(len(keys)), key=lambda i: (len(keys[i]), i))
+    lengths = [len(keys[i]) for i in ordered]
+    top = (lengths[-1] if lengths else 0) + 2
+    starts = [bisect.bisect_left(lengths, n) for n in range(top + 1)]
+    return ordered, [keys[i] for i in ordered], starts
+
+
+def _length_window(n: int, cutoff: float) -> tuple[int, int]:
+    """The key lengths that can score `cutoff` against a key of length n: the Indel ratio is
+    100 · (1 − distance / (n + m)) and the distance is at least |n − m|."""
+    r = 1 - cutoff / 100
+    return max(0, n - math.floor(2 * r * n / (1 + r)) - 1), n + math.floor(
+        2 * r * n / (1 - r) if r < 1 else 10 * n) + 1
+
+
 def _fuzzy_admin1(gaz: Gazetteer, key: str, hint: str | None,
                   least: float = FUZZY_MIN[-1][1]) -> tuple[str, str] | None:
     """`Sistan-Baluchestan province`: the one province of the hint's country whose name is
     clearly the closest spelling."""
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     if not hint or _only_words(key):
         return None
     query = translit(key)
-    scored = sorted(((fuzz.ratio(query, translit(k)), code) for k, codes in gaz.admin1_names.items()
-                     for code in codes if code[0] == hint), reverse=True)
-    best = next(((s, c) for s, c in scored), None)
+    keys, codes = _admin1_translits(hint)
+    scored = [(score, codes[pos]) for _, score, pos in process.extract(
+        query, keys, scorer=fuzz.ratio, limit=None)]
+    best = max(scored, default=None)
     if best is None or best[0] < least or (len(query) < 5 and best[0] < 100):
         return None
     rival = max((s for s, c in scored if c != best[1]), default=0.0)
     return best[1] if best[0] - rival >= FUZZY_MARGIN else None
+
+
+@cache
+def _admin1_translits(iso2: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The transliteration key of every name of the country's provinces, and the province
+    each names."""
+    pairs = [(translit(k), code) for k, codes in gazetteer().admin1_names.items()
+             for code in codes if code[0] == iso2]
+    return [k for k, _ in pairs], [code for _, code in pairs]
 
 
 def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = None,
@@ -1003,6 +1057,10 @@ _QUALIFIERS = {"near", "nearby", "outside", "outskirts", "edge", "around", "east
 _PARTS = {"neighbourhood", "neighborhood", "district", "street", "quarter", "suburb", "area",
           "areas", "quartier", "rue", "شارع", "حي", "منطقه", "airport", "port"}
 _CONJUNCTIONS = {"and", "et", "و", "&"}
+# Words that make a phrase a description ("a farm east of X", "5 km north of X"), which no
+# place name spells: such a phrase is scanned for the names in it, never read as one name.
+_DESCRIBING = {"a", "an", "the", "of", "in", "on", "at", "near", "outside", "km", "miles",
+               "de", "du", "des", "pres", "vers"} | (_QUALIFIERS - {"central"})
 _ADMIN_WORDS = {"province", "governorate", "gouvernorat", "countryside", "region", "محافظه",
                 "ريف", "provinces", "governorates"}
 _BORDER = {"border", "borders", "frontier", "frontiere", "frontieres", "الحدود", "حدود"}

@@ -178,6 +178,20 @@ def test_a_date_inside_a_longer_sentence(text, language, published, start, end, 
     assert (got.start.isoformat(), got.end.isoformat(), got.method) == (start, end, method)
 
 
+@pytest.mark.parametrize(("text", "language", "published", "start", "method"), [
+    ("le 12 juin 2019 vers 14h30", "fr", "2019-06-13", "2019-06-12", "exact"),
+    ("shortly before 9:30 p.m. on Thursday", "en", "2024-01-13", "2024-01-11", "weekday"),
+    ("just after 21:05 on 3 March", "en", "2024-03-04", "2024-03-03", "exact_no_year"),
+    ("الأربعاء 9 كانون الأول 2020 الساعة 9:30", "ar", "2020-12-10", "2020-12-09", "exact"),
+])
+def test_a_clock_time_leaves_the_day_to_the_exact_rules(text, language, published, start,
+                                                        method):
+    """A clock time in any of its forms is removed before the exact rules read the day, so
+    dateparser (a millisecond a call) is never asked; `localize_dates` reads the clock."""
+    got = parse_date(text, date.fromisoformat(published), language)
+    assert (got.start.isoformat(), got.end.isoformat(), got.method) == (start, start, method)
+
+
 @pytest.mark.parametrize("text", ["dans la nuit", "around midnight", "A few days earlier"])
 def test_no_day_in_the_sentence_is_still_unparseable(text):
     with pytest.raises(DateError, match="cannot read a date"):

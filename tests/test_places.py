@@ -72,6 +72,10 @@ from pipeline.places import PlaceError, resolve_place
      "Al Hudaydah", "YEM", "admin1", "list_admin1"),
     ("eastern Syria ... the city of Deir ez-Zur and ... the city of Al Mayadin", "Syria",
      "Deir ez-Zor", "Deir ez-Zor", "SYR", "admin1", "list_admin1"),
+    # a descriptive phrase is never read as one misspelt name: "a house in As Sirbah" once
+    # gave Al Hudaydah, the province of a village whose name it resembled
+    ("a house in As Sirbah", "Yemen", "As Sirbah", "Amran", "YEM", "near", "mention"),
+    ("a farm east of Burk", "Iraq", "Burk", "Nineveh", "IRQ", "near", "mention"),
     # ... but a place listed with what holds it, or a reference point, is still one place
     ("south of Baghdad ... the Jurf al-Sakhar sector", "Iraq", "Jurf al-Sakhar", "Babil", "IRQ",
      "near", "curated"),

@@ -317,3 +317,27 @@ def test_name_boundaries_are_token_positions(text):
     n = len(_tokens(text)[0])
     bounds = _boundaries(text)
     assert all(0 <= b <= n for b in bounds) and n in bounds
+
+
+def test_every_place_the_gazetteer_holds_lies_in_its_country_box():
+    """Validation rejects a point outside its country's box, so a place the gazetteer can
+    publish must never lie outside it (Al Walid, Iraq's border post, and Qaryat Barim lie west
+    of the last GeoNames town of Iraq: a build that named them failed validation)."""
+    import pycountry
+
+    from pipeline.places import gazetteer
+    from pipeline.validate import country_boxes
+
+    import pandas as pd
+
+    rows = gazetteer().rows
+    places = pd.DataFrame([rows[i][:4] for i in range(len(rows))],
+                          columns=["name", "latitude", "longitude", "iso2"])
+    places["iso3"] = places["iso2"].map({c.alpha_2: c.alpha_3 for c in pycountry.countries})
+    box = country_boxes().reindex(places["iso3"])
+    box.index = places.index
+    inside = (places["latitude"].between(box["min_lat"], box["max_lat"])
+              & places["longitude"].between(box["min_lon"], box["max_lon"])) | box["min_lat"].isna()
+    outside = places.loc[~inside, ["name", "iso2", "latitude", "longitude"]].values.tolist()
+    assert outside == []
+    assert resolve_place("near Qaryat Barim", "Iraq").longitude < 39.786  # the old box's edge

@@ -810,10 +810,11 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
 
 
 def _described(key: str) -> bool:
+    """"a farm east of X", "5 km north of X": a description, which the scan reads."""
     return any(w in _DESCRIBING or w.isdigit() for w in key.split())
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=20_000)  # about 2 KB an entry: bounded to some 40 MB
 def _closest_keys(query: str, iso2: str, cutoff: float) -> tuple[tuple[str, float, int], ...]:
     """The 20 keys of the country closest to `query` (key, score, position), best first and
     in index order among equals, as `process.extract` over all keys gives them; only keys of
@@ -845,9 +846,9 @@ def _by_length(iso2: str) -> tuple[list[int], list[str], list[int]]:
 def _length_window(n: int, cutoff: float) -> tuple[int, int]:
     """The key lengths that can score `cutoff` against a key of length n: the Indel ratio is
     100 · (1 − distance / (n + m)) and the distance is at least |n − m|."""
-    r = 1 - cutoff / 100
-    return max(0, n - math.floor(2 * r * n / (1 + r)) - 1), n + math.floor(
-        2 * r * n / (1 - r) if r < 1 else 10 * n) + 1
+    r = 1 - cutoff / 100  # cutoff > 0, so r < 1
+    return (max(0, n - math.floor(2 * r * n / (1 + r)) - 1),
+            n + math.floor(2 * r * n / (1 - r)) + 1)
 
 
 def _fuzzy_admin1(gaz: Gazetteer, key: str, hint: str | None,
@@ -1467,8 +1468,6 @@ def _check_text(text: str) -> None:
         raise PlaceError("place_unresolved", f"{quote(text)} names no place")
 
 
-# "eight locations in Yemen", "8 Houthi targets", "plusieurs sites": a text that counts the
-# places hit describes several events (a wave), not one; folded.
 # What lists one place after another: a conjunction, or the break between excerpts of one
 # report ("Sanaa airport; the Hodeidah port", "al-Mayadeen ... al-Bukamal").
 _LISTING = re.compile(r"[;؛…]|\.\.\.|\b(?:and|et|as well as|ainsi que)\b|(?<!\S)و")
@@ -1562,6 +1561,8 @@ def _mentioned(gaz: Gazetteer, found: tuple) -> Place:
     return _record(gaz, int(ref), "admin2" if kind == "admin2" else "point", "mention")
 
 
+# "eight locations in Yemen", "8 Houthi targets", "plusieurs sites": a text that counts the
+# places hit describes several events (a wave), not one; folded.
 _COUNTED = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens of|several|"
     r"multiple|numerous|various|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|plusieurs|"

@@ -323,12 +323,11 @@ def test_every_place_the_gazetteer_holds_lies_in_its_country_box():
     """Validation rejects a point outside its country's box, so a place the gazetteer can
     publish must never lie outside it (Al Walid, Iraq's border post, and Qaryat Barim lie west
     of the last GeoNames town of Iraq: a build that named them failed validation)."""
+    import pandas as pd
     import pycountry
 
     from pipeline.places import gazetteer
     from pipeline.validate import country_boxes
-
-    import pandas as pd
 
     rows = gazetteer().rows
     places = pd.DataFrame([rows[i][:4] for i in range(len(rows))],

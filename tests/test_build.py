@@ -264,3 +264,13 @@ def test_incident_id_survives_removed_and_corrected_reports(sample_copy, tmp_pat
     assert _incident_of(out, "taskandpurpose-2024-01-28-01") == tower
     changed = pipeline.diff("v2", "v3", root=out)["changed"]
     assert list(changed) == [tower] and changed[tower]["killed_high"] == [3, 4]
+
+
+def test_stage_memory_charges_every_step_of_a_build():
+    """`python -m benchmarks.stage_memory`, the command behind the README's peak per step."""
+    from benchmarks.stage_memory import stage_peaks
+
+    peaks, line = stage_peaks("today", 300)
+    assert line.startswith("published v1: ")
+    assert {"reading", "normalizing", "reconciling", "publishing", "validating"} <= set(peaks)
+    assert min(peaks.values()) > 50  # MiB: a Python process with pandas loaded

@@ -1505,7 +1505,7 @@ def _several_places(gaz: Gazetteer, text: str, hint: str | None, place: Place) -
     place: a list in their province (`list_admin1`) or their country (`list_country`).
 
     Names are listed when a conjunction or an excerpt break stands between them; a place
-    inside another ("Damascus; the Mazzeh neighbourhood", "Khiam and the Marjayoun district")
+    inside another ("Damascus; the Mazzeh neighbourhood", "a house in Khiam; Nabatieh governorate")
     is not apart from it. Publishing one of the places at `point` would fuse the wave into
     that place's incident."""
     if place.geo_precision == "country" or place.place_method.startswith("list_") or (

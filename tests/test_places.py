@@ -79,6 +79,8 @@ from pipeline.places import PlaceError, resolve_place
     # ... but a place listed with what holds it, or a reference point, is still one place
     ("south of Baghdad ... the Jurf al-Sakhar sector", "Iraq", "Jurf al-Sakhar", "Babil", "IRQ",
      "near", "curated"),
+    ("a house in Khiam; Nabatieh governorate", "Lebanon", "Khiam", "Nabatieh", "LBN", "near",
+     "curated"),
     ("the Mazzeh neighbourhood of the capital Damascus; a residential building", "Syria",
      "Damascus", "Damascus", "SYR", "near", "mention"),
     ("Sanaa International Airport", "Yemen", "Sanaa", "Amanat al Asimah", "YEM", "near",

@@ -1421,11 +1421,17 @@ def _another_target(tokens: list[str], cased: list[str], taken: list[bool], end:
                for i, t in enumerate(tokens[end:], start=end))
 
 
-def _named_part(tokens: list[str], found: tuple) -> bool:
-    """A name a part word stands by: "district of al-Hawk", "Karrada neighbourhood"."""
+def _word_before(tokens: list[str], found: tuple) -> str | None:
+    """The word that governs a name, within three words before it and past its articles and
+    "of": `district` in "district of al-Hawk", `south` in "south of Baghdad"."""
     before = [t for t in tokens[max(0, found[0] - 3):found[0]] if t not in _ARTICLES
               and t not in ("of", "de", "du")]
-    return bool(before and before[-1] in _PARTS) or any(
+    return before[-1] if before else None
+
+
+def _named_part(tokens: list[str], found: tuple) -> bool:
+    """A name a part word stands by: "district of al-Hawk", "Karrada neighbourhood"."""
+    return _word_before(tokens, found) in _PARTS or any(
         t in _PARTS for t in tokens[found[1]:found[1] + 1])
 
 
@@ -1492,8 +1498,8 @@ def _apart(a: Place, b: Place) -> bool:
         return km(a.latitude, a.longitude, b.latitude, b.longitude) > CITY_KM
     if a.iso3 != b.iso3 or (a.admin1 and b.admin1 and a.admin1 != b.admin1):
         return True
-    if "admin2" in (a.geo_precision, b.geo_precision) and a.geo_precision != "admin1" != (
-            b.geo_precision):
+    precisions = (a.geo_precision, b.geo_precision)
+    if "admin2" in precisions and "admin1" not in precisions:  # a district and a point or district
         return bool(a.admin2 and b.admin2 and a.admin2 != b.admin2)
     return False
 
@@ -1548,9 +1554,7 @@ def _listed(tokens: list[str], breaks: set[int], end: int, start: int) -> bool:
 
 def _reference(tokens: list[str], found: tuple) -> bool:
     """"south of Baghdad", "near Tyre": a name that says where the place lies, not a place hit."""
-    before = [t for t in tokens[max(0, found[0] - 3):found[0]] if t not in _ARTICLES
-              and t not in ("of", "de", "du", "d")]
-    return bool(before) and before[-1] in _QUALIFIERS
+    return _word_before(tokens, found) in _QUALIFIERS
 
 
 def _mentioned(gaz: Gazetteer, found: tuple) -> Place:

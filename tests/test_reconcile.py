@@ -159,20 +159,15 @@ def test_a_whole_city_joins_its_one_quarter_hit_never_one_of_several():
     assert three.nunique() == 4
 
 
-def test_one_strike_in_two_spellings_is_one_event():
-    ids = _reports({**_strike("a", "2024-04-18", place="Kfar Kila", event="drone strike"),
+@pytest.mark.parametrize(("day", "place_a", "place_b"), [
+    ("2024-04-18", "Kfar Kila", "the town of Kfarkela"),  # one strike in two spellings
+    # GeoNames lists Khirbet Selm twice (272376 and 7869887, 170 m apart): two ids, one village
+    ("2024-01-08", "Khirbet Selm", "Khirbit Silim"),
+])
+def test_one_strike_at_one_village_however_spelled_is_one_event(day, place_a, place_b):
+    ids = _reports({**_strike("a", day, place=place_a, event="drone strike"),
                     "country": "Lebanon", "actor1": "Israeli army"},
-                   {**_strike("b", "2024-04-18", place="the town of Kfarkela", event="drone strike"),
-                    "country": "Lebanon", "actor1": "IDF"})
-    assert ids["a"] == ids["b"]
-
-
-def test_one_village_the_gazetteer_holds_twice_is_one_event():
-    """GeoNames lists Khirbet Selm twice (272376 and 7869887, 170 m apart): two ids, one
-    village, one strike."""
-    ids = _reports({**_strike("a", "2024-01-08", place="Khirbet Selm", event="drone strike"),
-                    "country": "Lebanon", "actor1": "Israeli army"},
-                   {**_strike("b", "2024-01-08", place="Khirbit Silim", event="drone strike"),
+                   {**_strike("b", day, place=place_b, event="drone strike"),
                     "country": "Lebanon", "actor1": "IDF"})
     assert ids["a"] == ids["b"]
 

@@ -65,10 +65,10 @@ FUZZY_POINT = 100.0
 # A place text longer than this is a sentence, not a place; it is never scanned.
 MAX_PLACE_CHARS = 500
 QUOTE_CHARS = 80  # messages quote at most this much of a raw text
-CITY_KM = 15.0
+CITY_KM = 15.0  # a part of a city named in `City-Part` form lies this close to the city's point
 # A town this large is known by all its names: "صنعاء" is the city even where a province
 # shares the name; a village merely also called "Al Jawf" is not the province of Al Jawf.
-CITY_POPULATION = 100_000  # a part of a city named in `City-Part` form lies this close to the city's point
+CITY_POPULATION = 100_000
 
 _ARTICLES = {"al", "el", "ad", "ar", "az", "as", "ash", "at", "an", "ed", "er", "ez", "es", "en",
              "the", "le", "la", "les", "l", "d"}
@@ -97,10 +97,11 @@ _ADMIN_SUFFIX = re.compile(
 _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|area|street|"
                           r"st\.?|road|square|suburb|airport|air base|airbase|base|port|"
                           r"oil field|gas field|field)$")
-# "Baqim district", "district of Harad", "مديرية باقم": an admin2 when the gazetteer has that
-# district; otherwise "district" is a part of a town (`_PART_SUFFIX`).
+# "Baqim district", "district of Harad", "caza de Tyr", "مديرية باقم": an admin2 when the
+# gazetteer has that district or the town named is a district's seat (`_seat`); otherwise
+# "district" is a part of a town (`_PART_SUFFIX`).
 _DISTRICT_SUFFIX = re.compile(r"\s+(?:district|directorate|qada|caza|kaza)$|"
-                              r"^(?:district of|directorate of|مديريه|قضاء)\s+")
+                              r"^(?:(?:district|directorate|caza|qada) (?:of|de|d)|مديريه|قضاء)\s+")
 _CITY_SUFFIX = re.compile(r"\s+(?:city|ville)$")  # "Sanaa city", "Gaza-ville": the town itself
 _OCCUPIED = re.compile(r"\b(?:occupied|occupee|المحتله)\b\s*")
 _LIST_SPLIT = re.compile(r"\s+(?:and|&|et|و)\s+|\s*/\s*")
@@ -399,8 +400,10 @@ def build_gazetteer() -> Gazetteer:
     for row in _read_csv("place_aliases.csv"):  # spelling variants the gazetteers lack
         target = names.get(fold(row["canonical"]), [])
         hits = [i for i in target if rows[i][3] == row["iso2"]]
-        if hits:
-            names.setdefault(fold(row["alias"]), []).extend(hits[:1])
+        if hits:  # in its country the alias names the canonical place only: a gazetteer that
+            # also gives the name to another town there (Kobani to Afrin) is overruled
+            names[fold(row["alias"])] = [i for i in names.get(fold(row["alias"]), [])
+                                         if rows[i][3] != row["iso2"]] + hits[:1]
         alias_key = fold(row["alias"])
         for key in list(admin1_names.get(fold(row["canonical"]), [])):
             if key[0] == row["iso2"] and key not in admin1_names.get(alias_key, []):
@@ -800,7 +803,10 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     b = gaz.rows[best]
     rival = max((s for s, o, i in scored if (o or not own)
                  and km(b[1], b[2], gaz.rows[i][1], gaz.rows[i][2]) > SAME_KM), default=0.0)
-    if score < least or score - rival < FUZZY_MARGIN:
+    # an identical key (the same consonants, vowels aside) needs no margin over a spelling
+    # that differs in a consonant: Deir Mimas is Deir Mimass, not Deir Aames
+    identical = score >= FUZZY_POINT > rival
+    if score < least or (score - rival < FUZZY_MARGIN and not identical):
         return None
     if score >= FUZZY_POINT:
         return f"{'admin2_fuzzy' if districts else 'fuzzy'}:{round(score)}", best
@@ -895,8 +901,8 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
             territory = _territory_names(gaz).get(k)
             return ("admin1", territory) if territory else ("country", gaz.countries[k])
     for k in keys:
-        if k in gaz.curated:
-            idx = _choose(gaz, gaz.curated[k], hint, bound, k)
+        if cands := _curated(gaz, k, hint, bound):
+            idx = _choose(gaz, cands, hint, bound, k)
             if idx is not None:
                 return ("curated" if isinstance(idx, int) else "homonym_admin1"), idx
     admins = _admin1_hits(gaz, keys, hint, bound)
@@ -944,6 +950,17 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     return _fuzzy(gaz, key, hint, bound, key)
 
 
+def _curated(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None
+             ) -> tuple[int, ...]:
+    """The curated places a name may mean. A city quarter is named within its city: its bare
+    name (`Tuffah`, `Zeitoun`: apples, olives) means the quarter only where the report's
+    country, or a place the text names, is the quarter's; elsewhere it is a word of another
+    name (`Iqlim al-Tuffah` in Lebanon)."""
+    country = hint or (bound[0] if bound else None)
+    return tuple(i for i in gaz.curated.get(key, ())
+                 if gaz.rows[i][7] != "neighbourhood" or gaz.rows[i][3] == country)
+
+
 def _admin1_hits(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
                  bound: Bound | None) -> list[tuple[str, str]]:
     """Provinces named by the key, within the hint's country and the bound, one per province."""
@@ -976,10 +993,32 @@ def _district(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -
                 return _admin_record(gaz, idx, "homonym_admin1")
     hit = _fuzzy(gaz, key, hint, bound, key, districts=True)
     if hit is None:
-        return None
+        return _seat(gaz, key, hint, bound)
     method, ref = hit
     return (_admin_record(gaz, ref, method) if isinstance(ref, tuple)  # type: ignore[arg-type]
             else _record(gaz, int(ref), "admin2", method))  # type: ignore[call-overload]
+
+
+def _seat(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -> Place | None:
+    """`caza de Tyr`, `قضاء صور`: a district called by its seat, a town the gazetteer places in
+    a district it names otherwise (Sour): that district, never the town's point. The town must
+    lie within CITY_KM of the district's point, as a seat does; a city quarter the gazetteer
+    files under a district across the city (`Sadr City district`) is not taken for a seat."""
+    try:
+        hit = _lookup(gaz, key, hint, bound, fuzzy=False)
+    except PlaceError:
+        return None
+    if hit is None or not isinstance(hit[1], int):
+        return None
+    town = gaz.rows[hit[1]]
+    if town[7] != "town" or not town[8]:
+        return None
+    for idx in gaz.admin2_names.get(fold(town[8]), ()):
+        row = gaz.rows[idx]
+        if (row[3] == town[3] and row[4] == town[4] and row[7] == "admin2"
+                and km(row[1], row[2], town[1], town[2]) <= CITY_KM):
+            return _record(gaz, idx, "admin2", "admin2_seat")
+    return None
 
 
 def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = None,
@@ -1096,8 +1135,8 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
     then the admin1 wins over a town of the same name; otherwise the town does. A name
     borne by several places is skipped (and kept in `ambiguous`): the text must decide.
     """
-    if phrase in gaz.curated:
-        idx = _choose_quietly(gaz, gaz.curated[phrase], hint, phrase, ambiguous, bound)
+    if cands := _curated(gaz, phrase, hint, bound):
+        idx = _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
         if idx is not None:
             return "curated", idx
     if phrase in gaz.countries:

@@ -169,7 +169,10 @@ def _read_csv_fast(data: bytes, name: str) -> tuple[list[str], dict[str, list], 
 
     data = data.removeprefix(b"\xef\xbb\xbf")
     header_end = data.find(b"\n")
-    first = data[: header_end if header_end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    try:
+        first = data[: header_end if header_end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None  # the csv-module reader names the line
     if '"' in first or not first.strip():
         return None
     names = first.split(",")
@@ -187,11 +190,12 @@ def _read_csv_fast(data: bytes, name: str) -> tuple[list[str], dict[str, list], 
     if table.num_rows != lines - 1 or table.num_columns != len(keys):
         return None
     trimmed = []
-    for column in table.columns:
-        column = pc.utf8_trim_whitespace(column)
-        trimmed.append(pc.if_else(pc.equal(column, ""), None, column))
-    line_numbers = pa.array(range(2, table.num_rows + 2), pa.int64())
-    if table.num_rows:  # rows of empty fields are skipped, as the csv-module reader skips them
+    rows, columns = table.num_rows, table.columns
+    del table  # each raw column is let go once its cleaned copy exists
+    while columns:
+        trimmed.append(_cleaned(columns.pop(0)))
+    line_numbers = pa.array(range(2, rows + 2), pa.int64())
+    if rows:  # rows of empty fields are skipped, as the csv-module reader skips them
         blank = trimmed[0].is_null()
         for column in trimmed[1:]:
             blank = pc.and_(blank, column.is_null())
@@ -201,6 +205,22 @@ def _read_csv_fast(data: bytes, name: str) -> tuple[list[str], dict[str, list], 
             line_numbers = line_numbers.filter(keep)
     columns = {k: c.to_pandas() for k, c in zip(keys, trimmed, strict=True)}  # Arrow-backed
     return keys, columns, line_numbers.to_pylist()
+
+
+# A value that starts or ends with what `utf8_trim_whitespace` trims (Unicode White_Space).
+_PADDED = r"^[\s\pZ\x{0B}\x{1C}-\x{1F}\x{85}]|[\s\pZ\x{0B}\x{1C}-\x{1F}\x{85}]$"
+
+
+def _cleaned(column):  # noqa: ANN001, ANN202
+    """A raw text column trimmed, blank values null. Copied only when some value needs it:
+    a column of kilobyte quotes is not duplicated to change nothing."""
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring_regex(column, _PADDED)).as_py():
+        column = pc.utf8_trim_whitespace(column)
+    if pc.any(pc.equal(column, "")).as_py():
+        column = pc.if_else(pc.equal(column, ""), None, column)
+    return column
 
 
 class _Object(dict):
@@ -367,13 +387,13 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
 def _read_file(item: tuple[str, bytes]) -> tuple[pd.DataFrame, list[dict], InputFile]:
     """One raw file's bytes → (rows, unreadable rows as quarantine, the file's record)."""
     name, data = item
-    text = _decode(data, name)
     digest = hashlib.sha256(data).hexdigest()
     csv_file = name.lower().endswith(".csv")
-    fast = _read_csv_fast(data, name) if csv_file else None
+    fast = _read_csv_fast(data, name) if csv_file else None  # Arrow checks the UTF-8 itself
     if fast is not None:
         keys, columns, lines = fast
         return _assemble(keys, columns, lines, name), [], InputFile(name, digest, len(lines))
+    text = _decode(data, name)  # a file's text as Python str only when Arrow cannot read it
     keys, rows, bad = (_read_csv if csv_file else _read_jsonl)(text, name)
     return _frame(keys, rows, name), bad, InputFile(name, digest, len(rows) + len(bad))
 

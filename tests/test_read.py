@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.errors import InputError
 from pipeline.read import read_raw
@@ -97,3 +99,28 @@ def test_row_level_problems_go_to_quarantine(raw):
     assert batch.raw_count == len(batch.rows) + len(batch.quarantine)
     dup = next(q for q in batch.quarantine if q["reason"] == "duplicate_report_id")
     assert json.loads(dup["raw"])["source"] == "Reuters again"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=6),
+                min_size=1, max_size=8))
+def test_cleaned_is_trimmed_and_blank_is_null(values):
+    """A raw column copied only when it must be still reads as trimming every value and
+    nulling the blank ones would (every character Arrow trims is one the check sees)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from pipeline.read import _cleaned
+
+    column = pa.chunked_array([values], pa.string())
+    expected = [v or None for v in pc.utf8_trim_whitespace(column).to_pylist()]
+    assert _cleaned(column).to_pylist() == expected
+
+
+def test_a_column_with_nothing_to_clean_is_not_copied():
+    import pyarrow as pa
+
+    from pipeline.read import _cleaned
+
+    column = pa.chunked_array([["BEIRUT (AP) — a strike", "Two killed"]])
+    assert _cleaned(column) is column

@@ -716,7 +716,7 @@ def _published(published: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, Da
         try:
             pub = parse_published(text.iloc[i])
         except DateError as exc:
-            errors[int(i)] = exc
+            errors[int(i)] = exc.with_traceback(None)  # its traceback holds this frame
             continue
         utc.iloc[i] = pd.Timestamp(pub.astimezone(UTC))
         day.iloc[i] = pub.date()

@@ -912,7 +912,7 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
             try:
                 idx = _choose(gaz, gaz.names[k], hint, bound, k)
             except PlaceError as exc:
-                undecided = undecided or exc
+                undecided = undecided or exc.with_traceback(None)  # see `_again`
                 continue
             if isinstance(idx, int) and admins and not _primary(gaz, idx, k) and not (
                     (gaz.rows[idx][3], gaz.rows[idx][4]) in admins
@@ -941,7 +941,7 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
             if idx is not None and not isinstance(idx, int):
                 return "homonym_admin1", idx
     if undecided is not None:
-        raise undecided
+        raise _again(undecided)
     if not fuzzy:
         return None
     province = _fuzzy_admin1(gaz, key, hint or (bound[0] if bound else None), least=FUZZY_POINT)
@@ -1173,12 +1173,20 @@ def _territory_names(gaz: Gazetteer) -> dict[str, tuple[str, str]]:
     return cached
 
 
+def _again(error: PlaceError) -> PlaceError:
+    """A kept error raised anew. Errors are kept without their tracebacks and raised as fresh
+    copies: an error whose traceback holds the frame that keeps it is a reference cycle, and a
+    build (which pauses the garbage collector) held over a million such frames, locals and
+    all, at 500,000 long-tail reports."""
+    return PlaceError(error.reason, str(error))
+
+
 def _choose_quietly(gaz: Gazetteer, cands: tuple[int, ...], hint: str | None, phrase: str,
                     ambiguous: list[PlaceError], bound: Bound | None = None) -> int | None:
     try:
         idx = _choose(gaz, cands, hint or None, bound, phrase)
     except PlaceError as exc:
-        ambiguous.append(exc)
+        ambiguous.append(exc.with_traceback(None))  # see `_again`
         return None
     return idx if isinstance(idx, int) else None
 
@@ -1257,7 +1265,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
     tokens, cased, taken, found, ambiguous = _scan(gaz, text, hint, bound)
     if not found:
         if ambiguous:
-            raise ambiguous[0]
+            raise _again(ambiguous[0])
         return None
     sites = [f for f in found if f[2] in ("curated", "town")]
     districts = [f for f in found if f[2] == "admin2"]
@@ -1320,7 +1328,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
     if admins:
         return _admin_record(gaz, admins[0][3], method)  # type: ignore[arg-type]
     if ambiguous and all(f[2] == "country" for f in found):
-        raise ambiguous[0]
+        raise _again(ambiguous[0])
     isos = {str(f[3]) for f in found}
     if len(isos) > 1:
         raise PlaceError("place_ambiguous", f"{quote(text)} names several countries")
@@ -1874,7 +1882,7 @@ def normalize_places(texts: pd.Series, countries: pd.Series) -> pd.DataFrame:
         try:
             memo[key] = _resolve(*key)
         except PlaceError as exc:
-            memo[key] = exc
+            memo[key] = _again(exc)  # not the error itself, which holds this frame
     cols: dict[str, list] = {c: [] for c in PLACE_COLUMNS + ["error_reason", "error_message"]}
     for key in keys:
         res = memo[key]

@@ -976,6 +976,12 @@ def _admin1_hits(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
 
 def _known(gaz: Gazetteer, key: str, hint: str | None) -> bool:
     """A curated site, an admin1 or a district by its full name: stop stripping qualifiers."""
+    return _known_name(key, hint)
+
+
+@lru_cache(maxsize=100_000)  # asked up to nine times per text as its qualifiers come off
+def _known_name(key: str, hint: str | None) -> bool:
+    gaz = gazetteer()
     return any(k in gaz.curated or k in gaz.admin2_names
                or any(not hint or a[0] == hint for a in gaz.admin1_names.get(k, []))
                for k in (key, " ".join(w for w in key.split() if w not in _ARTICLES)))

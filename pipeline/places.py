@@ -786,7 +786,11 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     if not iso2 or iso2 not in gaz.fuzzy or _only_words(key) or _described(key):
         return None  # "the border", "a farm east of Basere": words, not one name
     query = translit(key)
-    least = next((score for length, score in FUZZY_MIN if len(query) <= length), 101)
+    least: float = next((score for length, score in FUZZY_MIN if len(query) <= length), 101)
+    if districts and least > 100 and len(query) >= 4:
+        # a district phrase names one of a country's few hundred districts: there, the same
+        # consonants are enough even for a short name (`Shada district` is Shada'a)
+        least = FUZZY_POINT
     if least > 100:
         return None
     codes = gaz.fuzzy[iso2][1]
@@ -997,7 +1001,7 @@ def _district(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -
                 return _record(gaz, idx, "admin2", "admin2")
             if idx is not None:
                 return _admin_record(gaz, idx, "homonym_admin1")
-    hit = _fuzzy(gaz, key, hint, bound, key, districts=True)
+    hit = _fuzzy(gaz, stripped, hint, bound, key, districts=True)  # "the Shada district"
     if hit is None:
         return _seat(gaz, key, hint, bound)
     method, ref = hit

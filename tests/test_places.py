@@ -106,6 +106,8 @@ from pipeline.places import PlaceError, resolve_place
     ("caza de Tyr", "Lebanon", "Sour", "South Lebanon", "LBN", "admin2", "admin2_seat"),
     ("قضاء صور", "لبنان", "Sour", "South Lebanon", "LBN", "admin2", "admin2_seat"),
     ("Sadr City district", "Iraq", "Sadr City", "Baghdad", "IRQ", "near", "exact"),
+    # a district phrase names one of a few hundred districts: a short name's identical key
+    ("the Shada district", "Yemen", "Shada'a", "Saada", "YEM", "admin2", "admin2_fuzzy:100"),
 ])
 def test_resolves(text, hint, place, admin1, iso3, precision, method):
     p = resolve_place(text, hint)

@@ -64,7 +64,7 @@ def _fold_pattern(pattern: str) -> str:
     """Fold a regex the way `fold` folds text, without touching its metacharacters."""
     pattern = unicodedata.normalize("NFKD", pattern)
     pattern = "".join(ch for ch in pattern if not unicodedata.combining(ch))
-    return pattern.lower().translate(str.maketrans("أإآىة", "ااايه")).replace("-", " ")
+    return pattern.lower().translate(str.maketrans("أإآىة", "ااايه", "ء")).replace("-", " ")
 
 
 # --- event types -----------------------------------------------------------------------------

@@ -45,7 +45,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "10"
+INDEX_VERSION = "11"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -99,9 +99,9 @@ _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|ar
                           r"oil field|gas field|field)$")
 # "Baqim district", "district of Harad", "caza de Tyr", "مديرية باقم": an admin2 when the
 # gazetteer has that district or the town named is a district's seat (`_seat`); otherwise
-# "district" is a part of a town (`_PART_SUFFIX`).
+# "district" is a part of a town (`_PART_SUFFIX`). Folded text: قضاء is قضا.
 _DISTRICT_SUFFIX = re.compile(r"\s+(?:district|directorate|qada|caza|kaza)$|"
-                              r"^(?:(?:district|directorate|caza|qada) (?:of|de|d)|مديريه|قضاء)\s+")
+                              r"^(?:(?:district|directorate|caza|qada) (?:of|de|d)|مديريه|قضا)\s+")
 _CITY_SUFFIX = re.compile(r"\s+(?:city|ville)$")  # "Sanaa city", "Gaza-ville": the town itself
 _OCCUPIED = re.compile(r"\b(?:occupied|occupee|المحتله)\b\s*")
 _LIST_SPLIT = re.compile(r"\s+(?:and|&|et|و)\s+|\s*/\s*")
@@ -132,11 +132,12 @@ _ARABIC_FOLD = str.maketrans("أإآىةـیک", "ااايه يك")  # Persian y
 
 @lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
-    """A comparison key: no accents, case, punctuation, Arabic vowel marks or alef variants."""
+    """A comparison key: no accents, case, punctuation, Arabic vowel marks, alef variants or
+    a hamza on the line, which writers keep or drop (صنعاء/صنعا, شداء/شدا)."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().translate(_ARABIC_FOLD)
-    text = re.sub(r"[\u064b-\u0652]", "", text)
+    text = re.sub(r"[\u064b-\u0652\u0621]", "", text)
     text = re.sub(r"\b([dl])['’](?=\w)", r"\1 ", text)  # French elision: d'Erbil → d erbil
     text = re.sub(r"[’'`ʿʾ‘]", "", text)
     text = re.sub(r"[^\w]+", " ", text)
@@ -451,6 +452,8 @@ def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]]
                      int(float(row["population"] or 0)), gid, kind, admin2))
     for n in [row["name"], *alt]:
         add(admin2_names if kind == "admin2" else names, n, idx)
+        if kind == "admin2":  # "مديرية شداء", "Aley District": the district's name alone too
+            add(admin2_names, _DISTRICT_SUFFIX.sub("", fold(n)), idx)
 
 
 FILL_KM = 15.0  # neighbours this close that all agree lend a place their province
@@ -995,8 +998,11 @@ def _district(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -
     """`Baqim district`: the district of that name, by its spelling or a clearly close one."""
     stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
     for k in dict.fromkeys((key, stripped)):
-        if k in gaz.admin2_names:
-            idx = _choose(gaz, gaz.admin2_names[k], hint, bound, k)
+        # a district of that name abroad is not this one (قضاء صور: Savur in Turkey, Sur in
+        # Oman); the seat below may still name it
+        cands = tuple(i for i in gaz.admin2_names.get(k, ()) if not hint or gaz.rows[i][3] == hint)
+        if cands:
+            idx = _choose(gaz, cands, hint, bound, k)
             if isinstance(idx, int):
                 return _record(gaz, idx, "admin2", "admin2")
             if idx is not None:
@@ -1118,7 +1124,7 @@ _COMMON = {"base", "camp", "city", "town", "tower", "near", "field", "airport", 
            "mission", "green", "zone", "capital", "country", "province", "governorate", "region",
            "facility", "facilities", "sites", "locations", "river", "desert", "central", "state",
            "embassy", "compound", "american", "coalition", "forces", "troops", "headquarters",
-           "مدينه", "بلده", "قريه", "منطقه", "محافظه", "قاعده", "مطار", "العاصمه", "ميناء"}
+           "مدينه", "بلده", "قريه", "منطقه", "محافظه", "قاعده", "مطار", "العاصمه", "مينا"}
 
 
 def _tokens(text: str) -> tuple[list[str], list[str]]:

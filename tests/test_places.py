@@ -108,6 +108,10 @@ from pipeline.places import PlaceError, resolve_place
     ("Sadr City district", "Iraq", "Sadr City", "Baghdad", "IRQ", "near", "exact"),
     # a district phrase names one of a few hundred districts: a short name's identical key
     ("the Shada district", "Yemen", "Shada'a", "Saada", "YEM", "admin2", "admin2_fuzzy:100"),
+    # a hamza on the line is kept or dropped by writers; a district's Arabic name is indexed
+    # without its "مديرية"
+    ("مديرية شدا", "اليمن", "Shada'a", "Saada", "YEM", "admin2", "admin2"),
+    ("صنعا", "اليمن", "Sanaa", "Amanat al Asimah", "YEM", "point", "exact"),
 ])
 def test_resolves(text, hint, place, admin1, iso3, precision, method):
     p = resolve_place(text, hint)

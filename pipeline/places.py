@@ -903,6 +903,9 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
     stripped = stripped if stripped != key else _bare(key)
     keys = tuple(dict.fromkeys((key, stripped)))
+    for k in keys:  # a region over several provinces: the country (`data/regions.csv`)
+        if k in _regions() and (not hint or _regions()[k] == hint):
+            return "region", _regions()[k]
     for k in keys:  # a country's name beats a town of that name abroad
         if k in gaz.countries and (not hint or gaz.countries[k] == hint) and not bound:
             territory = _territory_names(gaz).get(k)
@@ -1089,8 +1092,8 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
     method, ref = hit
     if isinstance(ref, tuple):
         return _admin_record(gaz, ref, method)
-    if method == "country":
-        return _country_record(gaz, ref)  # type: ignore[arg-type]
+    if method in ("country", "region"):
+        return _country_record(gaz, ref, method)  # type: ignore[arg-type]
     idx = int(ref)  # type: ignore[call-overload]
     kind = gaz.rows[idx][7]
     if admin_only and gaz.rows[idx][4] and kind != "admin2":
@@ -1155,6 +1158,8 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
         idx = _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
         if idx is not None:
             return "curated", idx
+    if phrase in _regions() and not admin:  # "Baalbek in the Bekaa": a coarse mention
+        return "country", _regions()[phrase]
     if phrase in gaz.countries:
         territory = _territory_names(gaz).get(phrase)
         if territory and (not hint or territory[0] == hint):
@@ -1173,6 +1178,13 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
         if idx is not None:
             return "admin2", idx
     return None
+
+
+@cache
+def _regions() -> dict[str, str]:
+    """Regions that span provinces (`data/regions.csv`: the Bekaa valley is two governorates)
+    → their country's ISO2: named alone, they are the country, never one province."""
+    return {fold(row["name"]): row["iso2"] for row in _read_csv("regions.csv")}
 
 
 def _territory_names(gaz: Gazetteer) -> dict[str, tuple[str, str]]:

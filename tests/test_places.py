@@ -112,6 +112,11 @@ from pipeline.places import PlaceError, resolve_place
     # without its "مديرية"
     ("مديرية شدا", "اليمن", "Shada'a", "Saada", "YEM", "admin2", "admin2"),
     ("صنعا", "اليمن", "Sanaa", "Amanat al Asimah", "YEM", "point", "exact"),
+    # a region over two provinces is never one of them; a town named with it is found
+    ("the Bekaa", "Lebanon", "Lebanon", None, "LBN", "country", "region"),
+    ("Hermel, northern Bekaa", "Lebanon", "El Hermel", "Baalbek-Hermel", "LBN", "point",
+     "exact"),
+    ("محافظة البقاع", "لبنان", "Beqaa", "Beqaa", "LBN", "admin1", "admin1"),
 ])
 def test_resolves(text, hint, place, admin1, iso3, precision, method):
     p = resolve_place(text, hint)

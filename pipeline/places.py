@@ -45,7 +45,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "11"
+INDEX_VERSION = "12"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -411,9 +411,37 @@ def build_gazetteer() -> Gazetteer:
                 admin1_names.setdefault(alias_key, []).append(key)
         if fold(row["canonical"]) in countries:
             countries[fold(row["alias"])] = countries[fold(row["canonical"])]
+    _drop_misplaced_parts(rows, names)
     fuzzy, fuzzy_hits = _fuzzy_index(rows, names, admin2_names, region)
     return Gazetteer(Rows(rows), Index(names), Index(admin2_names), fuzzy, fuzzy_hits, admin1,
                      admin1_names, countries, country_points, Index(curated))
+
+
+# Words after a town's name that make the name of a camp by that town ("Balata camp"),
+# longest first. Not airports or bases: those often lie 20-40 km out (Istanbul Airport).
+_SITE_WORDS = ("refugee camp", "camp")
+
+
+def _drop_misplaced_parts(rows: list[tuple], names: dict[str, list[int]]) -> None:
+    """A camp named after a town lies by that town: a name "X camp" that a gazetteer gives to
+    a place more than CITY_KM from every X of that place's country is an error of that
+    gazetteer (GeoNames lists "Balata Camp" among the names of Ni'lin, 40 km from Balata) and
+    is dropped for that place; the text is then read as the camp by X."""
+    for key in list(names):
+        word = next((w for w in _SITE_WORDS if key.endswith(f" {w}")), None)
+        town = key[: -len(word) - 1] if word else ""
+        if town not in names:
+            continue
+        kept = []
+        for i in names[key]:
+            same = [j for j in names[town] if rows[j][3] == rows[i][3]]
+            if not same or any(km(rows[i][1], rows[i][2], rows[j][1], rows[j][2]) <= CITY_KM
+                               for j in same):
+                kept.append(i)
+        if not kept:
+            del names[key]
+        elif len(kept) < len(names[key]):
+            names[key] = kept
 
 
 def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]],

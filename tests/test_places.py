@@ -117,6 +117,8 @@ from pipeline.places import PlaceError, resolve_place
     ("Hermel, northern Bekaa", "Lebanon", "El Hermel", "Baalbek-Hermel", "LBN", "point",
      "exact"),
     ("محافظة البقاع", "لبنان", "Beqaa", "Beqaa", "LBN", "admin1", "admin1"),
+    # GeoNames gives "Balata Camp" to Ni'lin, 40 km away: a camp lies by its town
+    ("Balata camp near Nablus", "Palestine", "Balāţah", "West Bank", "PSE", "point", "mention"),
 ])
 def test_resolves(text, hint, place, admin1, iso3, precision, method):
     p = resolve_place(text, hint)

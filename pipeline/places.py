@@ -1032,6 +1032,9 @@ def _district(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -
         # a district of that name abroad is not this one (قضاء صور: Savur in Turkey, Sur in
         # Oman); the seat below may still name it
         cands = tuple(i for i in gaz.admin2_names.get(k, ()) if not hint or gaz.rows[i][3] == hint)
+        # the district that bears the name as its own, before one that lists it among its
+        # other names (Who's On First also calls Al Munirah "As Salif")
+        cands = tuple(i for i in cands if _primary(gaz, i, k)) or cands
         if cands:
             idx = _choose(gaz, cands, hint, bound, k)
             if isinstance(idx, int):

@@ -119,6 +119,8 @@ from pipeline.places import PlaceError, resolve_place
     ("محافظة البقاع", "لبنان", "Beqaa", "Beqaa", "LBN", "admin1", "admin1"),
     # GeoNames gives "Balata Camp" to Ni'lin, 40 km away: a camp lies by its town
     ("Balata camp near Nablus", "Palestine", "Balāţah", "West Bank", "PSE", "point", "mention"),
+    # a district's own name before another district's alternate name (WOF: Al Munirah)
+    ("As Salif district", None, "As Salif", "Al Hudaydah", "YEM", "admin2", "admin2"),
 ])
 def test_resolves(text, hint, place, admin1, iso3, precision, method):
     p = resolve_place(text, hint)

@@ -411,7 +411,7 @@ def build_gazetteer() -> Gazetteer:
                 admin1_names.setdefault(alias_key, []).append(key)
         if fold(row["canonical"]) in countries:
             countries[fold(row["alias"])] = countries[fold(row["canonical"])]
-    _drop_misplaced_parts(rows, names)
+    _drop_misplaced_camps(rows, names)
     fuzzy, fuzzy_hits = _fuzzy_index(rows, names, admin2_names, region)
     return Gazetteer(Rows(rows), Index(names), Index(admin2_names), fuzzy, fuzzy_hits, admin1,
                      admin1_names, countries, country_points, Index(curated))
@@ -419,16 +419,16 @@ def build_gazetteer() -> Gazetteer:
 
 # Words after a town's name that make the name of a camp by that town ("Balata camp"),
 # longest first. Not airports or bases: those often lie 20-40 km out (Istanbul Airport).
-_SITE_WORDS = ("refugee camp", "camp")
+_CAMP_WORDS = ("refugee camp", "camp")
 
 
-def _drop_misplaced_parts(rows: list[tuple], names: dict[str, list[int]]) -> None:
+def _drop_misplaced_camps(rows: list[tuple], names: dict[str, list[int]]) -> None:
     """A camp named after a town lies by that town: a name "X camp" that a gazetteer gives to
     a place more than CITY_KM from every X of that place's country is an error of that
     gazetteer (GeoNames lists "Balata Camp" among the names of Ni'lin, 40 km from Balata) and
     is dropped for that place; the text is then read as the camp by X."""
     for key in list(names):
-        word = next((w for w in _SITE_WORDS if key.endswith(f" {w}")), None)
+        word = next((w for w in _CAMP_WORDS if key.endswith(f" {w}")), None)
         town = key[: -len(word) - 1] if word else ""
         if town not in names:
             continue
@@ -994,8 +994,11 @@ def _curated(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None
     name (`Tuffah`, `Zeitoun`: apples, olives) means the quarter only where the report's
     country, or a place the text names, is the quarter's; elsewhere it is a word of another
     name (`Iqlim al-Tuffah` in Lebanon)."""
+    cands = gaz.curated.get(key)  # asked for every n-gram a scan tries: most are no site
+    if not cands:
+        return ()
     country = hint or (bound[0] if bound else None)
-    return tuple(i for i in gaz.curated.get(key, ())
+    return tuple(i for i in cands
                  if gaz.rows[i][7] != "neighbourhood" or gaz.rows[i][3] == country)
 
 
@@ -1012,13 +1015,9 @@ def _admin1_hits(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
     return found
 
 
-def _known(gaz: Gazetteer, key: str, hint: str | None) -> bool:
-    """A curated site, an admin1 or a district by its full name: stop stripping qualifiers."""
-    return _known_name(key, hint)
-
-
 @lru_cache(maxsize=100_000)  # asked up to nine times per text as its qualifiers come off
-def _known_name(key: str, hint: str | None) -> bool:
+def _known(key: str, hint: str | None) -> bool:
+    """A curated site, an admin1 or a district by its full name: stop stripping qualifiers."""
     gaz = gazetteer()
     return any(k in gaz.curated or k in gaz.admin2_names
                or any(not hint or a[0] == hint for a in gaz.admin1_names.get(k, []))
@@ -1082,19 +1081,19 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
         if district is not None:
             return district
     for _ in range(3):
-        if _known(gaz, key, hint):
+        if _known(key, hint):
             break
         key = _PREPOSITION.sub("", key)
         new = _NEAR_PREFIX.sub("", key)
         if new != key:
             near, key = True, new
         key = _SETTLEMENT.sub("", key)
-        if _known(gaz, key, hint):
+        if _known(key, hint):
             break
         new = _ADMIN_SUFFIX.sub("", key)
         if new != key:
             admin_only, key = True, new
-        if _known(gaz, key, hint):
+        if _known(key, hint):
             break
         new = _DISTRICT_SUFFIX.sub("", key)
         if new != key:

@@ -243,68 +243,96 @@ _RELATIVE_WORDS = re.compile(
     r"overnight|earlier|day before|so far")
 
 
-def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
+_SINCE_NOW = re.compile(r"^(?:as of|since|until|through)\s+(?=today|now)")
+_LAST_HOURS = re.compile(r"(?:over )?(?:last|past|previous) (\d+)(?: hours)?")  # "hours": filler
+_TODAY = re.compile(r"\b(?:today|yesterday|tonight)\b")
+_A_WEEKDAY = re.compile(rf"\s*\b{_W}\b\s*")
+_LIGHT = re.compile(r"\b(?:early|late|before|after|overnight|earlier|later)\b")
+_BARE = re.compile(rf"\b(?:{PART_OF_DAY}|early|late|before|after|overnight|earlier|later)\b")
+_AGO = re.compile(r"(\d+|" + "|".join(NUMBER_WORDS) + r") (day|week|month|year)s? ago")
+_WEEKEND = re.compile(r"(?:over )?(?:the )?weekend")
+_THIS_LAST = re.compile(r"(early |mid |late |earlier |later )?(this|last|past|previous) "
+                        r"(week|weekend|month|year)")
+
+
+@lru_cache(maxsize=100_000)
+def _relative_parts(t: str) -> tuple | None:
+    """The publication-independent half of `_relative`: what the phrase counts back from the
+    publication day, and in which unit: ("hours", n), ("day", days back), ("ago", unit, n),
+    ("weekend",) or ("this", third, which, unit)."""
     if not _RELATIVE_WORDS.search(t):
         return None
-    t = re.sub(r"^(?:as of|since|until|through)\s+(?=today|now)", "", t)
-    m = re.fullmatch(r"(?:over )?(?:last|past|previous) (\d+)(?: hours)?", t)  # "hours" is filler
-    if m:  # "in the last 24 hours": the publication day and the days those hours reach back
-        return ref - timedelta(days=max(1, -(-int(m[1]) // 24))), ref, "relative_hours"
-    t = re.sub(rf"\s*\b{_W}\b\s*", " ", t).strip() if re.search(
-        r"\b(?:today|yesterday|tonight)\b", t) else t  # "today friday" (ar/fr habit)
-    words = r"early|late|before|after|overnight|earlier|later"
-    light = re.sub(rf"\b(?:{words})\b", " ", t).split()
-    bare = re.sub(rf"\b(?:{PART_OF_DAY}|{words})\b", " ", t).split()
+    t = _SINCE_NOW.sub("", t)
+    m = _LAST_HOURS.fullmatch(t)
+    if m:
+        return "hours", int(m[1])
+    t = _A_WEEKDAY.sub(" ", t).strip() if _TODAY.search(t) else t  # "today friday" (ar/fr habit)
+    light, bare = _LIGHT.sub(" ", t).split(), _BARE.sub(" ", t).split()
     for key in (t, " ".join(light), " ".join(bare)):  # "dawn today", "early this morning"
         if key in _RELATIVE_DAYS:
-            d = ref - timedelta(days=_RELATIVE_DAYS[key])
-            return d, d, "relative_day"
-    m = re.fullmatch(r"(\d+|" + "|".join(NUMBER_WORDS) + r") (day|week|month|year)s? ago", t)
+            return "day", _RELATIVE_DAYS[key]
+    m = _AGO.fullmatch(t)
     if m:
-        n = int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]
-        if m[2] == "day":
+        return "ago", m[2], int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]
+    if _WEEKEND.fullmatch(t):
+        return ("weekend",)
+    m = _THIS_LAST.fullmatch(t)
+    if m:
+        return "this", (m[1] or "").strip(), m[2], m[3]
+    return None
+
+
+def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
+    parts = _relative_parts(t)
+    if parts is None:
+        return None
+    kind = parts[0]
+    if kind == "hours":  # "in the last 24 hours": the publication day and the days they reach
+        return ref - timedelta(days=max(1, -(-parts[1] // 24))), ref, "relative_hours"
+    if kind == "day":
+        d = ref - timedelta(days=parts[1])
+        return d, d, "relative_day"
+    if kind == "ago":
+        unit, n = parts[1], parts[2]
+        if unit == "day":
             d = ref - timedelta(days=n)
             return d, d, "relative_ago"
-        if m[2] == "week":
+        if unit == "week":
             start = ref - timedelta(days=7 * n + ref.weekday())
             return start, start + timedelta(days=6), "relative_ago"
-        if m[2] == "month":
+        if unit == "month":
             y, mo = divmod(ref.year * 12 + ref.month - 1 - n, 12)
             return (*_month_span(y, mo + 1), "relative_ago")
         return date(ref.year - n, 1, 1), date(ref.year - n, 12, 31), "relative_ago"
-    monday = ref - timedelta(days=ref.weekday())
-    if re.fullmatch(r"(?:over )?(?:the )?weekend", t):  # the latest Saturday-Sunday
+    if kind == "weekend":  # the latest Saturday-Sunday
         sat = _weekday_on_or_before(ref, 5)
         return sat, min(sat + timedelta(days=1), ref), "relative_week"
-    m = re.fullmatch(r"(early |mid |late |earlier |later )?(this|last|past|previous) "
-                     r"(week|weekend|month|year)", t)
-    if m:
-        third, which, unit = (m[1] or "").strip(), m[2], m[3]
-        if unit == "week":
-            start = monday if which == "this" else monday - timedelta(days=7)
-            return start, start + timedelta(days=6), "relative_week"
-        if unit == "weekend":
-            sat = _weekday_on_or_before(ref, 5, strictly=which != "this")
-            return sat, sat + timedelta(days=1), "relative_week"
-        if unit == "month":
-            if which == "this":
-                y, mo = ref.year, ref.month
-            else:
-                y, mo = divmod(ref.year * 12 + ref.month - 2, 12)
-                mo += 1
-            if third in THIRDS:
-                return (*_month_span(y, mo, *THIRDS[third]), "relative_month_part")
-            if third == "earlier":
-                return date(y, mo, 1), ref, "relative_month"
-            return (*_month_span(y, mo), "relative_month")
-        year = ref.year if which == "this" else ref.year - 1
+    third, which, unit = parts[1], parts[2], parts[3]
+    if unit == "week":
+        monday = ref - timedelta(days=ref.weekday())
+        start = monday if which == "this" else monday - timedelta(days=7)
+        return start, start + timedelta(days=6), "relative_week"
+    if unit == "weekend":
+        sat = _weekday_on_or_before(ref, 5, strictly=which != "this")
+        return sat, sat + timedelta(days=1), "relative_week"
+    if unit == "month":
+        if which == "this":
+            y, mo = ref.year, ref.month
+        else:
+            y, mo = divmod(ref.year * 12 + ref.month - 2, 12)
+            mo += 1
         if third in THIRDS:
-            lo, hi = YEAR_THIRDS[third]
-            return date(year, lo, 1), _month_span(year, hi)[1], "relative_year_part"
+            return (*_month_span(y, mo, *THIRDS[third]), "relative_month_part")
         if third == "earlier":
-            return date(year, 1, 1), ref, "relative_year"
-        return date(year, 1, 1), date(year, 12, 31), "relative_year"
-    return None
+            return date(y, mo, 1), ref, "relative_month"
+        return (*_month_span(y, mo), "relative_month")
+    year = ref.year if which == "this" else ref.year - 1
+    if third in THIRDS:
+        lo, hi = YEAR_THIRDS[third]
+        return date(year, lo, 1), _month_span(year, hi)[1], "relative_year_part"
+    if third == "earlier":
+        return date(year, 1, 1), ref, "relative_year"
+    return date(year, 1, 1), date(year, 12, 31), "relative_year"
 
 
 _PARTS_RE = re.compile(rf"\b{PART_OF_DAY}\b")
@@ -341,21 +369,26 @@ def _weekday_phrase(t: str, ref: date) -> tuple[date, date, str] | None:
     return first, first, "weekday"
 
 
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ISO_INTERVAL = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2}) ?/ ?(\d{4})-(\d{1,2})-(\d{1,2})")
+_NUMERIC_DAY = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})")
+
+
 def _numeric(t: str, ref: date) -> tuple[date, date, str] | None:
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t)
+    m = _ISO_DAY.fullmatch(t)
     if m:
         d = _day(int(m[1]), int(m[2]), int(m[3]))
         return d, d, "iso"
     # An ISO 8601 interval of days, as coded datasets give a span (UCDP's date_start and
     # date_end, an ACLED week): both ends are the text's own, never a guess.
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2}) ?/ ?(\d{4})-(\d{1,2})-(\d{1,2})", t)
+    m = _ISO_INTERVAL.fullmatch(t)
     if m:
         start = _day(int(m[1]), int(m[2]), int(m[3]))
         end = _day(int(m[4]), int(m[5]), int(m[6]))
         if end < start:
             raise DateError("date_unparseable", f"the interval {t!r} ends before it starts")
         return start, end, "iso_interval"
-    m = re.fullmatch(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})", t)
+    m = _NUMERIC_DAY.fullmatch(t)
     if not m:
         return None
     a, b, year = int(m[1]), int(m[3]), int(m[4])
@@ -453,37 +486,48 @@ def _range(t: str, ref: date) -> tuple[date, date, str] | None:
     return start, end, "exact_span"
 
 
+_PERIOD_LEAD = re.compile(r"^(?:as of|since|from|in|during|throughout|until|by) ")
+_MONTH_PART = re.compile(rf"(early|mid|late)(?:-| ){_M}(?: {_Y})?")
+_MONTH = re.compile(rf"{_M}(?: {_Y})?")
+_YEAR_PART = re.compile(rf"(early|mid|late)(?:-| )?{_Y}")
+_A_YEAR = re.compile(_Y)
+
+
 def _period(t: str, ref: date) -> tuple[date, date, str] | None:
-    t = re.sub(r"^(?:as of|since|from|in|during|throughout|until|by) ", "", t)
-    m = re.fullmatch(rf"(early|mid|late)(?:-| ){_M}(?: {_Y})?", t)
+    t = _PERIOD_LEAD.sub("", t)
+    m = _MONTH_PART.fullmatch(t)
     if m:
         month = MONTHS[m[2]]
         year = int(m[3]) if m[3] else _month_year(month, ref)
         return (*_month_span(year, month, *THIRDS[m[1]]), "fuzzy_month_part")
-    m = re.fullmatch(rf"{_M}(?: {_Y})?", t)
+    m = _MONTH.fullmatch(t)
     if m:
         month = MONTHS[m[1]]
         year = int(m[2]) if m[2] else _month_year(month, ref)
         return (*_month_span(year, month), "month")
-    m = re.fullmatch(rf"(early|mid|late)(?:-| )?{_Y}", t)
+    m = _YEAR_PART.fullmatch(t)
     if m:
         lo, hi = YEAR_THIRDS[m[1]]
         year = int(m[2])
         return date(year, lo, 1), _month_span(year, hi)[1], "fuzzy_year_part"
-    m = re.fullmatch(_Y, t)
+    m = _A_YEAR.fullmatch(t)
     if m:
         year = int(m[1])
         return date(year, 1, 1), date(year, 12, 31), "year"
     return None
 
 
+_SINCE_MONTH = re.compile(rf"since {_M}(?: {_Y})?")
+_SINCE_DAY = re.compile(rf"since (?:{_D} {_M}|{_M} {_D})(?: {_Y})?")
+
+
 def _since(t: str, ref: date) -> tuple[date, date, str] | None:
-    m = re.fullmatch(rf"since {_M}(?: {_Y})?", t)
+    m = _SINCE_MONTH.fullmatch(t)
     if m:
         month = MONTHS[m[1]]
         year = int(m[2]) if m[2] else _month_year(month, ref)
         return date(year, month, 1), ref, "since"
-    m = re.fullmatch(rf"since (?:{_D} {_M}|{_M} {_D})(?: {_Y})?", t)
+    m = _SINCE_DAY.fullmatch(t)
     if m:
         day, name = (int(m[1]), m[2]) if m[1] else (int(m[4]), m[3])
         month = MONTHS[name]
@@ -709,8 +753,9 @@ def _published(published: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, Da
         days = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
         ok = (instants.notna() & days.notna()).to_numpy()
         iso[np.flatnonzero(iso)[~ok]] = False  # "2024-02-30": the slow path says why
-        utc[iso] = instants[ok].astype("datetime64[us, UTC]").to_numpy()
-        day[iso] = days[ok].dt.date.to_numpy()
+        utc[iso] = instants[ok].astype("datetime64[us, UTC]").array  # not to_numpy: Timestamp objects
+        codes, distinct = pd.factorize(days[ok])  # a date object per distinct day, not per row
+        day[iso] = np.asarray(distinct.date, dtype=object)[codes]
     errors: dict[int, DateError] = {}
     for i in np.flatnonzero(~iso):  # any other format, one by one
         try:
@@ -756,7 +801,7 @@ def normalize_dates(texts: pd.Series, published: pd.Series, languages: pd.Series
     out = {f: np.asarray(found[f], dtype=object)[rows] for f in fields}
     for i, error in bad_published.items():
         out["error_reason"][i], out["error_message"][i] = error.reason, str(error)
-    frame = pd.DataFrame({"published": utc.to_numpy(), **out}, index=texts.index)
+    frame = pd.DataFrame({"published": utc.array, **out}, index=texts.index)
     for c in ("date_precision", "date_method", "error_reason", "error_message"):
         frame[c] = frame[c].astype("str")
     return frame

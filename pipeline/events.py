@@ -10,9 +10,12 @@ import csv
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .config import PACKAGE_DATA
@@ -383,22 +386,50 @@ def _extracted(extra: object) -> bool:
         return False
 
 
+def _each_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> list:
+    """`fn` of every value, called once per distinct value (a million reports hold a few
+    thousand event phrases and figures); a missing value is passed as None."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    done = np.empty(len(uniques) + 1, dtype=object)
+    for k, value in enumerate(uniques):
+        done[k] = fn(value)
+    done[-1] = fn(None)  # code -1: missing
+    return done[codes].tolist()
+
+
+def _event_columns(text: str | None) -> tuple:
+    """(event_type, acled_event_type, acled_sub_event_type, method, error_reason, message)."""
+    found = _event_row(text)  # type: ignore[arg-type]
+    if isinstance(found, EventTypeError):
+        return None, None, None, None, found.reason, str(found)
+    return (*found, None, None)
+
+
+def _count_columns(col: str) -> Callable[[Any], tuple]:
+    """A raw figure of `col` → (low, high, error_reason, error_message)."""
+    def columns(text: str | None) -> tuple:
+        try:
+            c = parse_count(text)
+            if max(c.low or 0, c.high or 0) > CEILINGS[col]:
+                raise CountError(f"{_short(text)} is above the ceiling of {CEILINGS[col]:,} "
+                                 "per report")
+        except CountError as exc:
+            return None, None, exc.reason, f"{col}: {exc}"
+        return c.low, c.high, None, None
+    return columns
+
+
 def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
-    """Event type, counts and actors for every row; errors as (error_reason, error_message)."""
+    """Event type, counts and actors for every row; errors as (error_reason, error_message):
+    the first of the event type's, then the killed, injured and troops figures'. Each
+    distinct text is read once; rows only gather the results."""
     n = len(frame)
-    out: dict[str, list] = {k: [None] * n for k in (
-        "event_type", "acled_event_type", "acled_sub_event_type", "event_type_method",
-        "actor1", "actor2", "killed_low", "killed_high", "injured_low", "injured_high",
-        "troops", "error_reason", "error_message")}
-    for i, text in enumerate(frame["event_type"].tolist()):
-        found = _event_row(text)
-        if isinstance(found, EventTypeError):
-            out["error_reason"][i], out["error_message"][i] = found.reason, str(found)
-            continue
-        (out["event_type"][i], out["acled_event_type"][i], out["acled_sub_event_type"][i],
-         out["event_type_method"][i]) = found
+    names = ("event_type", "acled_event_type", "acled_sub_event_type", "event_type_method",
+             "error_reason", "error_message")
+    types = _each_distinct(frame["event_type"], _event_columns)
+    out: dict[str, list] = {name: [t[k] for t in types] for k, name in enumerate(names)}
     for col in ("actor1", "actor2"):
-        out[col] = [canonical_actor(v) for v in frame[col].tolist()]
+        out[col] = _each_distinct(frame[col], canonical_actor)
     vocab, air = vocabulary(), air_powers()
     extras = frame["extra"].tolist() if "extra" in frame else [None] * n
     for i, (event_type, actor) in enumerate(zip(out["event_type"], out["actor1"], strict=True)):
@@ -410,30 +441,27 @@ def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
             out["acled_event_type"][i] = et.acled_event_type
             out["acled_sub_event_type"][i] = et.acled_sub_event_type
             out["event_type_method"][i] = "actor"
+    reason, message = out["error_reason"], out["error_message"]
     for col in ("killed", "injured", "troops"):
-        for i, text in enumerate(frame[col].tolist()):
-            try:
-                c = parse_count(text)
-                if max(c.low or 0, c.high or 0) > CEILINGS[col]:
-                    raise CountError(f"{_short(text)} is above the ceiling of {CEILINGS[col]:,} "
-                                     "per report")
-            except CountError as exc:
-                if out["error_reason"][i] is None:
-                    out["error_reason"][i] = exc.reason
-                    out["error_message"][i] = f"{col}: {exc}"
-                continue
-            if col == "troops":
-                out["troops"][i] = c.low if c.low is not None else c.high
-            else:
-                out[f"{col}_low"][i], out[f"{col}_high"][i] = c.low, c.high
+        found = _each_distinct(frame[col], _count_columns(col))
+        low, high = [f[0] for f in found], [f[1] for f in found]
+        if col == "troops":
+            out["troops"] = [lo if lo is not None else hi for lo, hi in zip(low, high, strict=True)]
+        else:
+            out[f"{col}_low"], out[f"{col}_high"] = low, high
+        for i, f in enumerate(found):
+            if f[2] is not None and reason[i] is None:
+                reason[i], message[i] = f[2], f[3]
+    family = {k: v.family for k, v in vocab.items()}
     for i, event_type in enumerate(out["event_type"]):  # a troop report is its figure
-        if out["error_reason"][i] is not None or event_type is None:
+        if reason[i] is not None or event_type is None:
             continue
-        is_troop = vocabulary()[event_type].family == "troops"
+        is_troop = family[event_type] == "troops"
         if is_troop and out["troops"][i] is None:
-            out["error_reason"][i] = "missing_field"
-            out["error_message"][i] = f"a {event_type} report needs a troops figure"
+            reason[i], message[i] = "missing_field", f"a {event_type} report needs a troops figure"
         elif not is_troop and out["troops"][i] is not None:
-            out["error_reason"][i] = "invalid_count"
-            out["error_message"][i] = f"troops given for a {event_type} report"
-    return pd.DataFrame(out, index=frame.index)
+            reason[i], message[i] = "invalid_count", f"troops given for a {event_type} report"
+    return pd.DataFrame({k: out[k] for k in (
+        "event_type", "acled_event_type", "acled_sub_event_type", "event_type_method",
+        "actor1", "actor2", "killed_low", "killed_high", "injured_low", "injured_high",
+        "troops", "error_reason", "error_message")}, index=frame.index)

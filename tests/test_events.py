@@ -154,3 +154,23 @@ def test_an_extracted_event_phrase_is_never_retyped_from_a_guessed_actor():
                           {**base, "extra": '{"extracted_by": "extract", "date_basis": null}'}])
     out = normalize_events(frame)
     assert out["event_type"].tolist() == ["drone_strike", "drone_attack"]
+
+
+def test_each_row_gets_its_distinct_texts_result_and_its_first_error():
+    """Texts are read once per distinct value; rows keep their own results, and a row's error
+    is the first of event type, killed, injured, troops; a figure in error is left empty."""
+    frame = pd.DataFrame({
+        "event_type": ["airstrike", "picnic", "airstrike", "airstrike", "airstrike"],
+        "actor1": [None] * 5, "actor2": [None] * 5,
+        "killed": ["4", "-2", "4", "-2", "3"],
+        "injured": ["2-5", "2-5", "5-2", None, "5-2"],
+        "troops": [None, None, None, None, "900"]})
+    out = normalize_events(frame).astype(object).where(lambda f: f.notna(), None)
+    assert out["error_reason"].tolist() == [None, "event_type_unknown", "invalid_count",
+                                            "invalid_count", "invalid_count"]
+    assert out["error_message"].tolist()[1:] == [
+        "unknown event type 'picnic'", "injured: range '5-2' ends below its start",
+        "killed: negative figure '-2'", "injured: range '5-2' ends below its start"]
+    assert out["killed_low"].tolist() == [4, None, 4, None, 3]
+    assert out["injured_high"].tolist() == [5, 5, None, None, None]
+    assert out["troops"].tolist() == [None, None, None, None, 900]

@@ -370,8 +370,8 @@ def _event_row(text: str) -> tuple[str, str, str, str] | EventTypeError:
     """The event columns of one distinct text (or its error), computed once."""
     try:
         et = classify_event(text)
-    except EventTypeError as exc:
-        return exc
+    except EventTypeError as exc:  # kept without its traceback, which holds the callers'
+        return exc.with_traceback(None)  # frames (and their rows) for as long as it is cached
     method = "vocabulary" if fold(text).replace(" ", "_") == et.event_type else "phrase"
     return et.event_type, et.acled_event_type, et.acled_sub_event_type, method
 
@@ -393,7 +393,8 @@ def _each_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> list:
     done = np.empty(len(uniques) + 1, dtype=object)
     for k, value in enumerate(uniques):
         done[k] = fn(value)
-    done[-1] = fn(None)  # code -1: missing
+    if (codes < 0).any():  # code -1: missing
+        done[-1] = fn(None)
     return done[codes].tolist()
 
 

@@ -386,16 +386,17 @@ def _extracted(extra: object) -> bool:
         return False
 
 
-def _each_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> list:
-    """`fn` of every value, called once per distinct value (a million reports hold a few
-    thousand event phrases and figures); a missing value is passed as None."""
+def each_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:
+    """`fn` of every value as an object array, called once per distinct value (a million
+    reports hold a few thousand event phrases, figures or actors); a missing value is passed
+    as None, and its result is None when no value is missing."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     done = np.empty(len(uniques) + 1, dtype=object)
     for k, value in enumerate(uniques):
         done[k] = fn(value)
     if (codes < 0).any():  # code -1: missing
         done[-1] = fn(None)
-    return done[codes].tolist()
+    return done[codes]
 
 
 def _event_columns(text: str | None) -> tuple:
@@ -420,17 +421,21 @@ def _count_columns(col: str) -> Callable[[Any], tuple]:
     return columns
 
 
+_COLUMNS = ("event_type", "acled_event_type", "acled_sub_event_type", "event_type_method",
+            "actor1", "actor2", "killed_low", "killed_high", "injured_low", "injured_high",
+            "troops", "error_reason", "error_message")
+
+
 def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
     """Event type, counts and actors for every row; errors as (error_reason, error_message):
     the first of the event type's, then the killed, injured and troops figures'. Each
     distinct text is read once; rows only gather the results."""
     n = len(frame)
-    names = ("event_type", "acled_event_type", "acled_sub_event_type", "event_type_method",
-             "error_reason", "error_message")
-    types = _each_distinct(frame["event_type"], _event_columns)
+    names = (*_COLUMNS[:4], *_COLUMNS[-2:])  # what `_event_columns` gives
+    types = each_distinct(frame["event_type"], _event_columns).tolist()
     out: dict[str, list] = {name: [t[k] for t in types] for k, name in enumerate(names)}
     for col in ("actor1", "actor2"):
-        out[col] = _each_distinct(frame[col], canonical_actor)
+        out[col] = each_distinct(frame[col], canonical_actor).tolist()
     vocab, air = vocabulary(), air_powers()
     extras = frame["extra"].tolist() if "extra" in frame else [None] * n
     for i, (event_type, actor) in enumerate(zip(out["event_type"], out["actor1"], strict=True)):
@@ -444,7 +449,7 @@ def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
             out["event_type_method"][i] = "actor"
     reason, message = out["error_reason"], out["error_message"]
     for col in ("killed", "injured", "troops"):
-        found = _each_distinct(frame[col], _count_columns(col))
+        found = each_distinct(frame[col], _count_columns(col)).tolist()
         low, high = [f[0] for f in found], [f[1] for f in found]
         if col == "troops":
             out["troops"] = [lo if lo is not None else hi for lo, hi in zip(low, high, strict=True)]
@@ -462,7 +467,4 @@ def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
             reason[i], message[i] = "missing_field", f"a {event_type} report needs a troops figure"
         elif not is_troop and out["troops"][i] is not None:
             reason[i], message[i] = "invalid_count", f"troops given for a {event_type} report"
-    return pd.DataFrame({k: out[k] for k in (
-        "event_type", "acled_event_type", "acled_sub_event_type", "event_type_method",
-        "actor1", "actor2", "killed_low", "killed_high", "injured_low", "injured_high",
-        "troops", "error_reason", "error_message")}, index=frame.index)
+    return pd.DataFrame({k: out[k] for k in _COLUMNS}, index=frame.index)

@@ -429,7 +429,7 @@ def _drop_misplaced_camps(rows: list[tuple], names: dict[str, list[int]]) -> Non
     is dropped for that place; the text is then read as the camp by X."""
     for key in list(names):
         word = next((w for w in _CAMP_WORDS if key.endswith(f" {w}")), None)
-        town = key[: -len(word) - 1] if word else ""
+        town = key.removesuffix(f" {word}") if word else None
         if town not in names:
             continue
         kept = []
@@ -931,9 +931,10 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
     stripped = stripped if stripped != key else _bare(key)
     keys = tuple(dict.fromkeys((key, stripped)))
+    regions = _regions()
     for k in keys:  # a region over several provinces: the country (`data/regions.csv`)
-        if k in _regions() and (not hint or _regions()[k] == hint):
-            return "region", _regions()[k]
+        if k in regions and (not hint or regions[k] == hint):
+            return "region", regions[k]
     for k in keys:  # a country's name beats a town of that name abroad
         if k in gaz.countries and (not hint or gaz.countries[k] == hint) and not bound:
             territory = _territory_names(gaz).get(k)

@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .dates import STATED
-from .events import actor_sides, actor_umbrellas, same_attacker, vocabulary
+from .events import actor_sides, actor_umbrellas, each_distinct, same_attacker, vocabulary
 from .geo import km
 from .grade import grade_events
 from .places import fold, parent_town, translit
@@ -233,9 +233,7 @@ def _rows(frame: pd.DataFrame) -> Iterator[_Row]:
 
 def _lookup(values: pd.Series, table: dict) -> pd.Series:
     """`values.map(table)` for a column of few distinct values: each is looked up once."""
-    codes, uniques = pd.factorize(values)
-    found = np.array([table.get(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(found[codes], index=values.index).infer_objects()
+    return pd.Series(each_distinct(values, table.get), index=values.index).infer_objects()
 
 
 def assign_incidents(reports: pd.DataFrame) -> pd.Series:

@@ -841,8 +841,16 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     # an identical key (the same consonants, vowels aside) needs no margin over a spelling
     # that differs in a consonant: Deir Mimas is Deir Mimass, not Deir Aames
     identical = score >= FUZZY_POINT > rival
-    if score < least or (score - rival < FUZZY_MARGIN and not identical):
+    if score < least:
         return None
+    if score - rival < FUZZY_MARGIN and not identical:
+        # close spellings of several places far apart: the province, when they share one
+        # (Tal Tamr is Tall Tamr or Tall at Tamr, 140 km apart, both in Hasakah)
+        close = {(gaz.rows[i][3], gaz.rows[i][4]) for s, o, i in scored
+                 if s > score - FUZZY_MARGIN and (o or not own)}
+        province = close.pop() if len(close) == 1 else None
+        return (f"fuzzy_admin1:{round(score)}", province) if (
+            province in gaz.admin1 and not districts) else None
     if score >= FUZZY_POINT:
         return f"{'admin2_fuzzy' if districts else 'fuzzy'}:{round(score)}", best
     if (b[3], b[4]) in gaz.admin1:

@@ -240,6 +240,11 @@ def test_region_gold_accuracy():
      "near", "mention"),
     ("a farm near Kfour, Mount Lebanon", "Lebanon", "El Kfour", "Mount Lebanon", "Kesrwane",
      "near", "mention"),
+    # one spelling of two places far apart in one province: the province (Tall Tamr and Tall
+    # at Tamr, both in Hasakah); in two provinces (El Qsaibe of Nabatieh and of Mount
+    # Lebanon): only the country
+    ("Tal Tamr", "Syria", "Hasakah", "Hasakah", None, "admin1", "fuzzy_admin1:100"),
+    ("Qseibeh", "Lebanon", "Lebanon", None, None, "country", "unlocated"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)

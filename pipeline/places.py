@@ -393,7 +393,8 @@ def build_gazetteer() -> Gazetteer:
         idx = len(rows)
         code = code_of.get((country.alpha_2, row["admin1"]), "")
         rows.append((row["name"], float(row["latitude"]), float(row["longitude"]),
-                     country.alpha_2, code, 0, None, row["kind"] or "site", None))
+                     country.alpha_2, code, int(row.get("population") or 0), None,
+                     row["kind"] or "site", None))
         for n in [row["name"], *(row.get("aliases") or "").split("|")]:
             if n.strip():
                 curated.setdefault(fold(n), []).append(idx)

@@ -21,7 +21,7 @@ from .events import normalize_events, vocabulary
 from .memory import release
 from .places import normalize_places, normalize_source_places
 from .read import RawBatch, iter_quarantine, quarantine_row, raw_record, read_raw
-from .reconcile import assign_incidents, build_events
+from .reconcile import MATCH_COLUMNS, assign_incidents, build_events
 from .schema import GEOMETRY_FIELD, REPORTS
 
 if TYPE_CHECKING:
@@ -172,24 +172,42 @@ def _split(rows: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
 
 
 def _blocks(reports: pd.DataFrame) -> list[pd.DataFrame]:
-    """Reports grouped by country and event family: incidents never cross these blocks."""
+    """Reports grouped by country and event family (incidents never cross these blocks),
+    with only the columns matching reads: a worker needs no quote."""
     family = reports["event_type"].map({k: v.family for k, v in vocabulary().items()})
-    return [group for _, group in reports.groupby([reports["iso3"], family], sort=True)]
+    match = reports[list(MATCH_COLUMNS)]
+    return [group for _, group in match.groupby([reports["iso3"], family], sort=True)]
 
 
 def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give every report its incident_id (computed here unless `ids` is given, as an engine
-    does block by block); return (events, reports) in a stable order."""
+    does block by block); return (events by incident_id, reports in input order)."""
     if ids is None:
         ids = assign_incidents(reports) if len(reports) else pd.Series(dtype=object)
     ids = ids.reindex(reports.index) if len(reports) else ids
-    order = np.argsort(reports["report_id"].to_numpy(dtype=object), kind="stable")
-    reports = reports.assign(incident_id=ids).take(order).reset_index(drop=True)
+    reports = reports.assign(incident_id=ids)
+    order = _input_order(reports)
+    if order is not None:
+        reports = reports.take(order)
+    reports = reports.reset_index(drop=True)
     events = build_events(reports) if len(reports) else pd.DataFrame()
     if len(events):
         events = events.sort_values("incident_id", kind="stable").reset_index(drop=True)
     return events, reports[[f.name for f in REPORTS if f.name != GEOMETRY_FIELD[0]]]
+
+
+def _input_order(reports: pd.DataFrame) -> np.ndarray | None:
+    """The positions that put reports in input order (file, then line; the reports one line
+    gave, as an article's, in the order they came), or None when they are in it: as a build
+    normalizes them. Published in that order, a report's text is never copied to reorder
+    it: sorting 200,000 reports with 2 KB quotes by id (ids not in input order, as real ones
+    are not) raised reconciling's peak by 706 MiB."""
+    if not len(reports):
+        return None
+    files = pd.factorize(reports["input_file"], sort=True)[0]
+    order = np.lexsort((reports["input_line"].to_numpy(dtype=np.int64), files))  # stable
+    return None if (order == np.arange(len(order))).all() else order
 
 
 class _Stages:

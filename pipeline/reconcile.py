@@ -236,6 +236,13 @@ def _lookup(values: pd.Series, table: dict) -> pd.Series:
     return pd.Series(each_distinct(values, table.get), index=values.index).infer_objects()
 
 
+_USED = ("event_type", "iso3", "admin1", "admin2", "geo_precision", "latitude", "longitude",
+         "date_start", "date_end", "date_precision", "date_method", "published", "report_id")
+# Every column `assign_incidents` reads: an engine sends a block only these, not the raw text.
+MATCH_COLUMNS = (*_USED, "actor1", "raw_place", "place_method", "source", "place",
+                 "geonames_id")
+
+
 def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     """The incident_id of every report (index-aligned). Deterministic for a given set of reports.
 
@@ -249,9 +256,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     # attacks); free text never splits reports.
     sides = actor_sides()
     known = {a: a for a in [*sides, *actor_umbrellas()]}
-    used = ["event_type", "iso3", "admin1", "admin2", "geo_precision", "latitude", "longitude",
-            "date_start", "date_end", "date_precision", "date_method", "published", "report_id"]
-    df = reports[used].assign(  # only what matching reads
+    df = reports[list(_USED)].assign(  # only what matching reads
         family_=_lookup(reports["event_type"], families),
         coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"].tolist(),
                                                 reports["geo_precision"].tolist(), strict=True)],

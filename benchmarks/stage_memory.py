@@ -1,9 +1,11 @@
-"""Peak memory of each step of one build: `python -m benchmarks.stage_memory SHAPE ROWS`.
+"""Peak memory of each step of one build:
+`python -m benchmarks.stage_memory SHAPE ROWS [--shuffled-ids]`.
 
 `make bench` gives a build's high-water mark; this says which step reaches it. It writes
 ROWS SYNTHETIC reports of SHAPE (`benchmarks.synth`) to a temporary folder, builds them in
 this process and samples its RSS every 0.1 s, charging each sample to the step the build
 last announced (reading, normalizing, reconciling, publishing, validating).
+`--shuffled-ids` gives the reports their ids in random order, as real inputs have them.
 """
 
 from __future__ import annotations
@@ -14,14 +16,33 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import psutil
 
 from benchmarks.synth import SHAPES, write_raw
 from pipeline.build import build
+from pipeline.memory import release
 
 
-def stage_peaks(shape: str, rows: int, every: float = 0.1) -> tuple[dict[str, int], str]:
-    """(peak RSS in MiB per announced step, the build's summary line)."""
+def shuffle_ids(raw: Path, seed: int = 0) -> None:
+    """Give the raw files' reports their ids in a random order. The shapes number reports in
+    input order, and real inputs' ids are in no particular order: a step that sorts by id
+    costs nothing on the one and a copy of every report on the other."""
+    files = sorted(raw.glob("*.csv"))
+    frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
+    ids = np.random.default_rng(seed).permutation(np.concatenate([f["report_id"] for f in frames]))
+    start = 0
+    for path, frame in zip(files, frames, strict=True):
+        frame["report_id"] = ids[start:start + len(frame)]
+        start += len(frame)
+        frame.to_csv(path, index=False)
+
+
+def stage_peaks(shape: str, rows: int, every: float = 0.1, shuffled: bool = False
+                ) -> tuple[dict[str, int], str]:
+    """(peak RSS in MiB per announced step, the build's summary line); `shuffled`: the
+    reports' ids in random order (`shuffle_ids`)."""
     proc = psutil.Process()
     step = ["before"]  # the files generated, the build not yet started
     peaks: dict[str, int] = {}
@@ -43,6 +64,9 @@ def stage_peaks(shape: str, rows: int, every: float = 0.1) -> tuple[dict[str, in
 
     with tempfile.TemporaryDirectory() as tmp:
         raw = write_raw(rows, Path(tmp) / "raw", shape=shape)
+        if shuffled:
+            shuffle_ids(raw)
+            release()  # the frames it read go back to the system before the build
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         try:
@@ -54,9 +78,13 @@ def stage_peaks(shape: str, rows: int, every: float = 0.1) -> tuple[dict[str, in
 
 
 def main() -> None:
-    if len(sys.argv) != 3 or sys.argv[1] not in SHAPES or not sys.argv[2].isdigit():
-        raise SystemExit(f"usage: python -m benchmarks.stage_memory {{{','.join(SHAPES)}}} ROWS")
-    peaks, line = stage_peaks(sys.argv[1], int(sys.argv[2]))
+    args = sys.argv[1:]
+    shuffled = "--shuffled-ids" in args
+    args = [a for a in args if a != "--shuffled-ids"]
+    if len(args) != 2 or args[0] not in SHAPES or not args[1].isdigit():
+        raise SystemExit(f"usage: python -m benchmarks.stage_memory {{{','.join(SHAPES)}}} ROWS "
+                         "[--shuffled-ids]")
+    peaks, line = stage_peaks(args[0], int(args[1]), shuffled=shuffled)
     print(line)
     for step, mib in peaks.items():
         print(f"{step:<14}{mib:>8,} MiB peak RSS")

@@ -274,3 +274,23 @@ def test_stage_memory_charges_every_step_of_a_build():
     assert line.startswith("published v1: ")
     assert {"reading", "normalizing", "reconciling", "publishing", "validating"} <= set(peaks)
     assert min(peaks.values()) > 50  # MiB: a Python process with pandas loaded
+
+
+def test_shuffled_ids_keep_every_report_and_only_move_its_id(tmp_path):
+    """`stage_memory --shuffled-ids`: the same raw rows, their ids in random order."""
+    from benchmarks.stage_memory import shuffle_ids
+    from benchmarks.synth import write_raw
+
+    raw = write_raw(500, tmp_path / "raw", shape="today")
+
+    def rows() -> pd.DataFrame:
+        return pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False)
+                          for f in sorted(raw.glob("*.csv"))], ignore_index=True)
+
+    before = rows()
+    shuffle_ids(raw)
+    after = rows()
+    assert sorted(after["report_id"]) == sorted(before["report_id"])
+    assert (after["report_id"] != before["report_id"]).mean() > 0.9
+    pd.testing.assert_frame_equal(after.drop(columns="report_id"),
+                                  before.drop(columns="report_id"))

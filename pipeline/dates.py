@@ -647,6 +647,34 @@ def _ref_free(t: str) -> tuple[date, date, str] | DateError | None:
     return None
 
 
+# "Thursday (Friday local time)", "jeudi 26 octobre (vendredi au Moyen-Orient)": an aside
+# that names the weekday at the place. A US outlet's day is often the day before the local
+# one; the aside says which local day it is.
+_LOCAL_WEEKDAY = re.compile(
+    rf"\(\s*(?:early |late )?{_W}(?: {PART_OF_DAY})?\s+(?:local time|heure locale|"
+    r"(?:to|in) (?:the )?(?:moyen-orient|moyen orient|middle east)|بالتوقيت المحلي)\s*\)")
+
+
+@lru_cache(maxsize=100_000)
+def _local_weekday(text: str, language: str) -> int | None:
+    """The weekday (Monday 0) an aside says it was at the place, or None."""
+    m = _LOCAL_WEEKDAY.search(_translate(_fold(text), language))
+    return WEEKDAYS[m[1]] if m else None
+
+
+def _to_local_weekday(start: date, end: date, method: str, weekday: int | None
+                      ) -> tuple[date, date, str]:
+    """A single day moved to the adjacent day the local-weekday aside names (the aside
+    decides: "jeudi 26 octobre (vendredi au Moyen-Orient)" is Friday 27 October); anything
+    else as it was."""
+    if weekday is None or start != end or start.weekday() == weekday:
+        return start, end, method
+    for day in (start + timedelta(days=1), start - timedelta(days=1)):
+        if day.weekday() == weekday:
+            return day, day, method + "+local_weekday"
+    return start, end, method
+
+
 @lru_cache(maxsize=200_000)
 def _parse(text: str, ref: date, language: str) -> DateSpan:
     t = _clean(text, language)
@@ -669,7 +697,7 @@ def _parse(text: str, ref: date, language: str) -> DateSpan:
         found = _in_text(t, ref)
     if found is None:
         raise DateError("date_unparseable", f"cannot read a date in {text!r}")
-    start, end, method = found
+    start, end, method = _to_local_weekday(*found, _local_weekday(text, language))
     limit = ref + timedelta(days=PUBLICATION_SLACK_DAYS)
     if start > limit:
         raise DateError("date_after_publication",
@@ -903,13 +931,16 @@ def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd
     day at its place, and say how in `date_method`: `+tz:America/New_York>Asia/Damascus`
     (converted), `+local_time` (a clock time read as the place's own), `+time_ignored` (an
     impossible time), `+tz:America/New_York>?` (no zone known for the place: day as written).
+    A day an aside already set to the local one (`+local_weekday`) is not moved again.
     `dates` is `normalize_dates`' frame for the same rows (index-aligned). Each distinct
     (text, country, day) is converted once."""
     text_list = texts.tolist()
     clocks = {t: clock_of(t) for t in set(text_list) if isinstance(t, str)}
     precision = dates["date_precision"].tolist()
-    rows = [i for i, t in enumerate(text_list)
-            if precision[i] == "day" and clocks.get(t) is not None]  # type: ignore[arg-type]
+    asides = dates["date_method"].fillna("").str.contains("+local_weekday", regex=False).tolist()
+    rows = [i for i, t in enumerate(text_list)  # an aside that named the local day decided it
+            if precision[i] == "day" and clocks.get(t) is not None  # type: ignore[arg-type]
+            and not asides[i]]
     if not rows:
         return dates
     dates = dates.copy()

@@ -262,3 +262,35 @@ def test_localize_moves_a_clock_time_to_the_local_day(text, iso3, day, how):
     assert str(out["date"][0]) == day
     assert out["date_method"][0] == dates["date_method"][0] + how
     assert out["date_start"][0] == out["date"][0] == out["date_end"][0]
+
+
+@pytest.mark.parametrize(("text", "language", "published", "day", "method"), [
+    # an aside naming the weekday at the place decides the day (a US outlet's Thursday)
+    ("ce jeudi 26 octobre 2023 (vendredi au Moyen-Orient)", "fr", "2023-10-27", "2023-10-27",
+     "in_text_exact+local_weekday"),
+    ("late Thursday (early Friday local time)", "en", "2023-10-28", "2023-10-27",
+     "weekday+local_weekday"),
+    ("mercredi soir (jeudi matin heure locale)", "fr", "2023-10-28", "2023-10-26",
+     "in_text_weekday+local_weekday"),
+    ("Thursday (Friday in the Middle East)", "en", "2023-10-28", "2023-10-27",
+     "in_text_weekday+local_weekday"),
+    # an aside that names no adjacent day, or the same day, changes nothing
+    ("Thursday (Monday local time)", "en", "2023-10-28", "2023-10-26", "weekday"),
+    ("Thursday (Thursday local time)", "en", "2023-10-28", "2023-10-26", "weekday"),
+])
+def test_an_aside_naming_the_local_weekday_gives_the_local_day(text, language, published, day,
+                                                                method):
+    from pipeline.dates import localize_dates
+
+    dates = normalize_dates(pd.Series([text]), pd.Series([published]), pd.Series([language]))
+    out = localize_dates(dates, pd.Series([text]), pd.Series(["SYR"]))
+    assert (str(out["date"][0]), out["date_method"][0]) == (day, method)
+
+
+def test_a_clock_time_beside_a_local_weekday_aside_is_not_converted_again():
+    from pipeline.dates import localize_dates
+
+    text = "Thursday 11 p.m. ET (Friday local time)"
+    dates = normalize_dates(pd.Series([text]), pd.Series(["2023-10-28"]), pd.Series(["en"]))
+    out = localize_dates(dates, pd.Series([text]), pd.Series(["SYR"]))
+    assert (str(out["date"][0]), out["date_method"][0]) == ("2023-10-27", "weekday+local_weekday")

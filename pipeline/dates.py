@@ -657,7 +657,10 @@ _LOCAL_WEEKDAY = re.compile(
 
 @lru_cache(maxsize=100_000)
 def _local_weekday(text: str, language: str) -> int | None:
-    """The weekday (Monday 0) an aside says it was at the place, or None."""
+    """The weekday (Monday 0) an aside says it was at the place, or None. Only a text with
+    brackets is translated for it (`_clean` has already translated it, without them)."""
+    if "(" not in text:
+        return None
     m = _LOCAL_WEEKDAY.search(_translate(_fold(text), language))
     return WEEKDAYS[m[1]] if m else None
 

@@ -39,16 +39,6 @@ def wkb_point(longitude: float, latitude: float) -> bytes:
     return POINT.pack(1, 1, longitude, latitude)
 
 
-def read_wkb_point(data: bytes) -> tuple[float, float]:
-    """(longitude, latitude) of a WKB point written by `wkb_point`; ValueError for anything else."""
-    if len(data) != POINT.size:
-        raise ValueError(f"not a 2D WKB point: {len(data)} bytes")
-    order, kind, x, y = POINT.unpack(data)
-    if (order, kind) != (1, 1):
-        raise ValueError(f"not a little-endian WKB point (byte order {order}, type {kind})")
-    return x, y
-
-
 def _floats(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """A coordinate column as float64 numpy, null → NaN."""
     if isinstance(column, pa.ChunkedArray):

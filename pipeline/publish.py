@@ -406,8 +406,9 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
     The writer cuts pages where a chunk ends, so the bytes would depend on how an engine's
     parts came back (at 100,000 reports they did) unless every row group is contiguous.
     Making the whole table contiguous at once copied it: for 200,000 reports with 2 KB quotes
-    that copy (436 MiB) was the build's peak. Row group by row group, only one group's copy
-    is held. A table of one group is written as it always was, byte for byte."""
+    publishing peaked at 1,537 MiB, and at 1,229 MiB written group by group
+    (`python -m benchmarks.stage_memory heavy 200000`). A table of one group is written as it
+    always was, byte for byte."""
     if table.num_rows <= ROW_GROUP_ROWS:
         pq.write_table(table.combine_chunks(), path, compression="zstd")
         return

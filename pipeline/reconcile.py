@@ -238,7 +238,8 @@ def _lookup(values: pd.Series, table: dict) -> pd.Series:
 
 _USED = ("event_type", "iso3", "admin1", "admin2", "geo_precision", "latitude", "longitude",
          "date_start", "date_end", "date_precision", "date_method", "published", "report_id")
-# Every column `assign_incidents` reads: an engine sends a block only these, not the raw text.
+# Every column `assign_incidents` reads (it reads them from these alone, so the list cannot
+# fall behind): an engine sends a block only these, not the reports' text.
 MATCH_COLUMNS = (*_USED, "actor1", "raw_place", "place_method", "source", "place",
                  "geonames_id")
 
@@ -251,6 +252,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     each coarse report joins the one precise incident that fits (none or several: it waits);
     the coarse reports left then group among themselves.
     """
+    reports = reports[list(MATCH_COLUMNS)]
     families = {k: v.family for k, v in vocabulary().items()}
     # Only actors we know decide (their sides between strikes, themselves between any two
     # attacks); free text never splits reports.

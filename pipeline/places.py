@@ -955,19 +955,23 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
                 return ("curated" if isinstance(idx, int) else "homonym_admin1"), idx
     admins = _admin1_hits(gaz, keys, hint, bound)
     undecided: PlaceError | None = None
-    for k, method in zip(keys, ("exact", "alias"), strict=False):
-        if k in gaz.names:
-            try:
-                idx = _choose(gaz, gaz.names[k], hint, bound, k)
-            except PlaceError as exc:
-                undecided = undecided or exc.with_traceback(None)  # see `_again`
-                continue
-            if isinstance(idx, int) and admins and not _primary(gaz, idx, k) and not (
-                    (gaz.rows[idx][3], gaz.rows[idx][4]) in admins
-                    or gaz.rows[idx][5] >= CITY_POPULATION):
-                break  # the province's name, not another name of a village elsewhere
-            if idx is not None:
-                return (method if isinstance(idx, int) else "homonym_admin1"), idx
+    # A name with and without its article is one name: "al-Hodeida" is borne by three hamlets
+    # of Ibb and, written "Hodeida", by the city of 700,000, so the bearers of both spellings
+    # are weighed together (the city dominates), never the first spelling's alone.
+    bearers = tuple(dict.fromkeys(i for k in keys for i in gaz.names.get(k, ())))
+    if bearers:
+        try:
+            idx = _choose(gaz, bearers, hint, bound, key)
+        except PlaceError as exc:
+            undecided, idx = exc.with_traceback(None), None  # see `_again`
+        if isinstance(idx, int) and admins and not _primary(gaz, idx, key) and not (
+                (gaz.rows[idx][3], gaz.rows[idx][4]) in admins
+                or gaz.rows[idx][5] >= CITY_POPULATION):
+            pass  # the province's name, not another name of a village elsewhere
+        elif isinstance(idx, int):
+            return ("exact" if idx in gaz.names.get(key, ()) else "alias"), idx
+        elif idx is not None:
+            return "homonym_admin1", idx
     if admins:
         if len({gaz.admin1[a][0] for a in admins}) > 1 and len({a[0] for a in admins}) > 1:
             raise PlaceError("place_ambiguous", f"{quote(key)} names provinces of "
@@ -1331,6 +1335,16 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
     by "and" resolve as a list. Returns None when the text names no place at all.
     """
     tokens, cased, taken, found, ambiguous = _scan(gaz, text, hint, bound)
+    units = [f for f in found if f[2] in ("admin1", "admin2")]
+    if ambiguous and bound is None and len(units) == 1 and not any(
+            f[2] in ("curated", "town") for f in found):
+        # "Al-Kfour in Nabatieh province": the one unit the text names decides between the
+        # namesakes it skipped (El Kfour of Nabatieh, not of Mount Lebanon), as a trailing
+        # part does (`_mention_within`)
+        unit = _mentioned(gaz, units[0])
+        within = _scan(gaz, text, hint or _iso2(unit.iso3), _bound_of(gaz, unit))
+        if any(f[2] in ("curated", "town") for f in within[3]):
+            tokens, cased, taken, found, ambiguous = within
     if not found:
         if ambiguous:
             raise _again(ambiguous[0])

@@ -240,6 +240,18 @@ def test_region_gold_accuracy():
      "near", "mention"),
     ("a farm near Kfour, Mount Lebanon", "Lebanon", "El Kfour", "Mount Lebanon", "Kesrwane",
      "near", "mention"),
+    # ... and so does a province named inside the phrase; a town of the name elsewhere that
+    # dwarfs the province's (Duma of Rif Dimashq) is not overruled: only the province is sure
+    ("Al-Kfour in Nabatieh province", "Lebanon", "El Kfour", "Nabatieh", "El Nabatieh", "point",
+     "mention"),
+    ("the town of Kfour in Mount Lebanon", "Lebanon", "El Kfour", "Mount Lebanon", "Kesrwane",
+     "point", "mention"),
+    ("Duma in Hama province", "Syria", "Hama", "Hama", None, "admin1", "mention"),
+    # a name with and without its article is one name: the hamlets spelled "al-Hodeida" (all
+    # in Ibb) do not outweigh the city spelled "Hodeida"
+    ("al-Hodeida", "Yemen", "Al Ḩudaydah", "Al Hudaydah", "Al Hali", "point", "alias"),
+    ("north and west of Hais city, south of al-Hodeida", "Yemen", "Ḩays", "Al Hudaydah", "Hays",
+     "near", "mention"),
     # one spelling of two places far apart in one province: the province (Tall Tamr and Tall
     # at Tamr, both in Hasakah); in two provinces (El Qsaibe of Nabatieh and of Mount
     # Lebanon): only the country

@@ -45,7 +45,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "12"
+INDEX_VERSION = "14"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -413,6 +413,7 @@ def build_gazetteer() -> Gazetteer:
         if fold(row["canonical"]) in countries:
             countries[fold(row["alias"])] = countries[fold(row["canonical"])]
     _drop_misplaced_camps(rows, names)
+    _camp_names(names)
     fuzzy, fuzzy_hits = _fuzzy_index(rows, names, admin2_names, region)
     return Gazetteer(Rows(rows), Index(names), Index(admin2_names), fuzzy, fuzzy_hits, admin1,
                      admin1_names, countries, country_points, Index(curated))
@@ -443,6 +444,16 @@ def _drop_misplaced_camps(rows: list[tuple], names: dict[str, list[int]]) -> Non
             del names[key]
         elif len(kept) < len(names[key]):
             names[key] = kept
+
+
+def _camp_names(names: dict[str, list[int]]) -> None:
+    """"Maghazi camp" and "Maghazi refugee camp" are one name: a camp the gazetteer knows as
+    "X Camp" (Who's On First's Al Maghazi Camp, with no other name) is known by the other too.
+    Not by "X" alone: without the word camp, "the Al-Fara family home" in Khan Younis would be
+    El Far'a Camp in the West Bank."""
+    for key in [k for k in names if k.endswith(" camp") and not k.endswith(" refugee camp")]:
+        held = names.setdefault(f"{key.removesuffix(' camp')} refugee camp", [])
+        held.extend(i for i in names[key] if i not in held)
 
 
 def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]],

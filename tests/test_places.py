@@ -247,6 +247,11 @@ def test_region_gold_accuracy():
     ("the town of Kfour in Mount Lebanon", "Lebanon", "El Kfour", "Mount Lebanon", "Kesrwane",
      "point", "mention"),
     ("Duma in Hama province", "Syria", "Hama", "Hama", None, "admin1", "mention"),
+    # "X camp" and "X refugee camp" name one camp; "X" alone, a family's name too, does not
+    ("al-Maghazi refugee camp", "Palestine", "Al Maghazi Camp", "Gaza Strip", "Deir Al-Balah",
+     "point", "exact"),
+    ("the Al-Fara family home", "Palestine", "Palestine, State of", None, None, "country",
+     "unlocated"),
     # a name with and without its article is one name: the hamlets spelled "al-Hodeida" (all
     # in Ibb) do not outweigh the city spelled "Hodeida"
     ("al-Hodeida", "Yemen", "Al Ḩudaydah", "Al Hudaydah", "Al Hali", "point", "alias"),

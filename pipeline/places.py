@@ -948,9 +948,7 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     Order: country, curated site, town or village, province, district, fuzzy spelling. A
     province's own name beats towns that are only also called so (`Al Jawf`), and a district
     beats a name that several villages far apart bear (`Hayran`)."""
-    stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
-    stripped = stripped if stripped != key else _bare(key)
-    keys = tuple(dict.fromkeys((key, stripped)))
+    keys = _spellings(key)
     regions = _regions()
     for k in keys:  # a region over several provinces: the country (`data/regions.csv`)
         if k in regions and (not hint or regions[k] == hint):
@@ -966,10 +964,7 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
                 return ("curated" if isinstance(idx, int) else "homonym_admin1"), idx
     admins = _admin1_hits(gaz, keys, hint, bound)
     undecided: PlaceError | None = None
-    # A name with and without its article is one name: "al-Hodeida" is borne by three hamlets
-    # of Ibb and, written "Hodeida", by the city of 700,000, so the bearers of both spellings
-    # are weighed together (the city dominates), never the first spelling's alone.
-    bearers = tuple(dict.fromkeys(i for k in keys for i in gaz.names.get(k, ())))
+    bearers = _bearers(gaz, key)
     if bearers:
         try:
             idx = _choose(gaz, bearers, hint, bound, key)
@@ -1011,6 +1006,21 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     if province is not None and (not bound or bound[1] in (None, province[1])):
         return f"admin1_fuzzy:{round(FUZZY_POINT)}", province  # Hadramout/Hadramawt
     return _fuzzy(gaz, key, hint, bound, key)
+
+
+def _spellings(key: str) -> tuple[str, ...]:
+    """A name key and the same without its articles (or the Arabic article glued to it)."""
+    stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
+    stripped = stripped if stripped != key else _bare(key)
+    return tuple(dict.fromkeys((key, stripped)))
+
+
+def _bearers(gaz: Gazetteer, key: str) -> tuple[int, ...]:
+    """The places a name means, with and without its article, which make one name:
+    "al-Hodeida" is borne by three hamlets of Ibb and, written "Hodeida", by the city of
+    700,000, so the bearers of both spellings are weighed together (the city dominates),
+    never the first spelling's alone."""
+    return tuple(dict.fromkeys(i for k in _spellings(key) for i in gaz.names.get(k, ())))
 
 
 def _curated(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None
@@ -1281,7 +1291,7 @@ def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
     too often also a common word (سعيد, "said")."""
     if phrase in _COMMON or phrase in _NOT_PLACES or len(phrase) < 4 or phrase not in gaz.names:
         return None
-    cands = gaz.names[phrase]
+    cands = _bearers(gaz, phrase)  # "a strike in al-Marib": the city, not a hamlet of Ad Dali
     if " " not in phrase and re.search(r"[\u0600-\u06ff]", phrase):
         cands = tuple(i for i in cands if gaz.rows[i][7] not in ("village", "neighbourhood"))
     return _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
@@ -1392,10 +1402,14 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         # "Mashtal neighborhood in eastern Baghdad": what is named before a town lies by it
         # ("district of al-Hawk in Hodeidah": a part of the town lies within CITY_KM of it;
         # a village of that name 45 km away is another place)
+        # "north of Hais city, south of al-Hodeida": a town placed by a direction from
+        # another lies in its province, however far (Hais is 95 km south of Hodeidah)
         last = _record(gaz, int(sites[-1][3]), "point", "mention")  # type: ignore
+        pointed = _reference(tokens, sites[-1])
         sites = [f for f in sites[:-1] if f[2] == "curated"  # a named site is what it is
                  or km(*_point(gaz, f), last.latitude, last.longitude)
-                 <= (CITY_KM if _named_part(tokens, f) else NEAR_KM)] + [sites[-1]]
+                 <= (CITY_KM if _named_part(tokens, f) else NEAR_KM)
+                 or (pointed and _mentioned(gaz, f).admin1 == last.admin1)] + [sites[-1]]
     curated = [f for f in sites if f[2] == "curated"]
     if len(sites) == 1 and _another_target(tokens, cased, taken, sites[0][1]):
         # "a radio building in Hodeidah and the port of Saleef": a second target at a place
@@ -1935,8 +1949,8 @@ def _city_district(gaz: Gazetteer, head: str, hint: str | None, bound: Bound | N
             city = _resolve_one(gaz, left, hint, bound)
         except PlaceError:
             continue
-        if city is None or city.geo_precision != "point" or city.place_method not in (
-                "exact", "alias", "curated"):
+        if city is None or city.geo_precision not in ("point", "near") or city.place_method not in (
+                "exact", "alias", "curated"):  # near: "near Sanaa-Ma'ain" is by that district
             continue
         try:
             part = _resolve_one(gaz, right, _iso2(city.iso3), _bound_of(gaz, city))

@@ -198,6 +198,9 @@ def test_region_gold_accuracy():
     # conflict coders' City-District form: the city at `near`, the district kept
     ("Al Hudaydah-7 July", "Yemen", "7 July, Al Ḩudaydah", "Al Hudaydah", "Al Hali", "near",
      "city_district"),
+    # ... also "near" one: not the village Şan‘ā’ Ma‘īn of Al Jawf, spelled alike
+    ("near Sanaa-Ma'ain", "Yemen", "Ma'ain, Sanaa", "Amanat al Asimah", "Old City", "near",
+     "city_district"),
     # a province named in the text bounds the answer: nothing of that name inside → the province
     ("Al Jabaliyah, Ibb governorate", "Yemen", "Ibb", "Ibb", None, "admin1", "context"),
     # an unknown place in a town that shares its province's name: only the province is sure
@@ -255,6 +258,8 @@ def test_region_gold_accuracy():
     # a name with and without its article is one name: the hamlets spelled "al-Hodeida" (all
     # in Ibb) do not outweigh the city spelled "Hodeida"
     ("al-Hodeida", "Yemen", "Al Ḩudaydah", "Al Hudaydah", "Al Hali", "point", "alias"),
+    ("a house in al-Hodeida", "Yemen", "Al Ḩudaydah", "Al Hudaydah", "Al Hali", "near",
+     "mention"),
     ("north and west of Hais city, south of al-Hodeida", "Yemen", "Ḩays", "Al Hudaydah", "Hays",
      "near", "mention"),
     # one spelling of two places far apart in one province: the province (Tall Tamr and Tall

@@ -146,6 +146,22 @@ def test_a_dense_front_day_keeps_each_place_its_own_event():
     assert ids["again-durayhimi"] == ids["r6"] and ids["again-bajil"] == ids["r7"]
 
 
+def test_matching_does_not_depend_on_how_many_rows_are_converted_at_once(monkeypatch):
+    """Rows are converted a slice at a time (`ROWS_AT_ONCE`): slices of 2 rows give the
+    dense day's incidents exactly as one slice does."""
+    import pipeline.reconcile as reconcile
+
+    rows = [_shelling(f"r{i}", place) for i, place in enumerate(HODEIDAH_DAY)]
+    rows += [_shelling("again-durayhimi", "ad-Durayhimi district town of Ad Durayhimi"),
+             _shelling("again-bajil", "Bajil, Hodeidah governorate"),
+             _shelling("coarse", "Hodeidah governorate")]
+    whole = _reports(*rows)
+    monkeypatch.setattr(reconcile, "ROWS_AT_ONCE", 2)
+    sliced = _reports(*rows)
+    assert sliced.to_dict() == whole.to_dict()
+    assert sliced.nunique() == 14  # the 13 places, and the province's report alone
+
+
 def test_two_strikes_30_km_apart_the_same_night_are_two_events():
     ids = _reports(_shelling("a", "Ad Durayhimi"), _shelling("b", "Bayt al Faqih"))
     assert ids["a"] != ids["b"]

@@ -948,7 +948,9 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     Order: country, curated site, town or village, province, district, fuzzy spelling. A
     province's own name beats towns that are only also called so (`Al Jawf`), and a district
     beats a name that several villages far apart bear (`Hayran`)."""
-    keys = _spellings(key)
+    stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
+    stripped = stripped if stripped != key else _bare(key)
+    keys = tuple(dict.fromkeys((key, stripped)))
     regions = _regions()
     for k in keys:  # a region over several provinces: the country (`data/regions.csv`)
         if k in regions and (not hint or regions[k] == hint):
@@ -1008,19 +1010,15 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     return _fuzzy(gaz, key, hint, bound, key)
 
 
-def _spellings(key: str) -> tuple[str, ...]:
-    """A name key and the same without its articles (or the Arabic article glued to it)."""
-    stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
-    stripped = stripped if stripped != key else _bare(key)
-    return tuple(dict.fromkeys((key, stripped)))
-
-
 def _bearers(gaz: Gazetteer, key: str) -> tuple[int, ...]:
-    """The places a name means, with and without its article, which make one name:
+    """The places a name means, with and without its leading article, which make one name:
     "al-Hodeida" is borne by three hamlets of Ibb and, written "Hodeida", by the city of
     700,000, so the bearers of both spellings are weighed together (the city dominates),
-    never the first spelling's alone."""
-    return tuple(dict.fromkeys(i for k in _spellings(key) for i in gaz.names.get(k, ())))
+    never the first spelling's alone. Only one leading article: `Āl ash Shiflūt` (the family
+    of) is not `Shiflūt`, and `Tall al Faras` is not `Tall Faras`."""
+    first, _, rest = key.partition(" ")
+    spellings = (key, rest if first in _ARTICLES and rest else key, _bare(key))
+    return tuple(dict.fromkeys(i for k in dict.fromkeys(spellings) for i in gaz.names.get(k, ())))
 
 
 def _curated(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None

@@ -260,6 +260,11 @@ def test_region_gold_accuracy():
     ("al-Hodeida", "Yemen", "Al Ḩudaydah", "Al Hudaydah", "Al Hali", "point", "alias"),
     ("a house in al-Hodeida", "Yemen", "Al Ḩudaydah", "Al Hudaydah", "Al Hali", "near",
      "mention"),
+    # ... its one leading article: `Tall al Faras` is not a Tall Faras of Yemen, and `Āl ash
+    # Shiflūt` ("the family of") is not a Shiflūt of Saada
+    ("Tall al Faras", "", "Tall al Faras", "Hasakah", "Al-Hasakeh", "point", "exact"),
+    ("a farm east of Āl ash Shiflūt", "Yemen", "Āl ash Shiflūt", "Marib", "Marib", "near",
+     "mention"),
     ("north and west of Hais city, south of al-Hodeida", "Yemen", "Ḩays", "Al Hudaydah", "Hays",
      "near", "mention"),
     # one spelling of two places far apart in one province: the province (Tall Tamr and Tall

@@ -1,7 +1,7 @@
 """`make accuracy`: the normalizers scored against the hand-checked gold files in tests/data.
 
 - places_gold.csv: reported place strings from the first theatre (US forces in Iraq, Syria,
-  Jordan) and places_gold_region.csv: 900 strings from other theatres (Yemen's front lines,
+  Jordan) and places_gold_region.csv: 904 strings from other theatres (Yemen's front lines,
   Gaza and the West Bank, south Lebanon, north Syria, Iran, ...), with the truth's ISO3,
   admin1 and coordinates (never from GeoNames), or the quarantine the truth expects.
 - reconcile_gold.csv (sparse 2023-24 events) and reconcile_dense_gold.csv (dense front-line

@@ -1837,6 +1837,9 @@ def _province_town(gaz: Gazetteer, text: str, place: Place) -> bool:
 
 
 def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -> Place:
+    spaced = _spaced_city_part(gaz, text, hint)
+    if spaced is not None:
+        return spaced
     parts = [p.strip() for p in re.split(r"[,;،؛]|\s+-\s+|\(|\)", text) if p.strip()]
     if not parts:
         raise PlaceError("place_unresolved", "place is empty")
@@ -1938,28 +1941,75 @@ def _city_district(gaz: Gazetteer, head: str, hint: str | None, bound: Bound | N
     after the city and a hyphen. The part when the gazetteer knows it in the city, else the
     city at `near` with the part kept in the place text."""
     for m in re.finditer(r"(?<=\S)-(?=\S)", head):
-        left, right = head[:m.start()].strip(), head[m.end():].strip()
-        words = fold(left).split()
-        named = right[:1].isupper() or right[:1].isdigit() or re.match(r"[\u0600-\u06ff]", right)
-        if len(fold(left)) < 4 or not words or words[-1] in _ARTICLES or not named:
-            continue
-        try:
-            city = _resolve_one(gaz, left, hint, bound)
-        except PlaceError:
-            continue
-        if city is None or city.geo_precision not in ("point", "near") or city.place_method not in (
-                "exact", "alias", "curated"):  # near: "near Sanaa-Ma'ain" is by that district
-            continue
-        try:
-            part = _resolve_one(gaz, right, _iso2(city.iso3), _bound_of(gaz, city))
-        except PlaceError:
-            part = None
-        if part is not None and part.geo_precision in ("point", "near") and km(
-                part.latitude, part.longitude, city.latitude, city.longitude) <= CITY_KM:
-            return _replace(part, geo_precision="near", place_method="city_district")
-        return _replace(city, place=f"{right}, {city.place}", geo_precision="near",
-                        place_method="city_district")
+        found = _city_and_part(gaz, head[:m.start()].strip(), head[m.end():].strip(), hint, bound)
+        if found is not None:
+            return found[0] or found[1]
     return None
+
+
+# `Damascus - Mezzeh`: ACLED's form of a part of a city, the dash spaced; one dash only.
+_SPACED_PART = re.compile(r"([^,;،؛()]+?)\s+[-–—]\s+([^,;،؛()\s-][^,;،؛()–—]*?)")
+
+
+def _spaced_city_part(gaz: Gazetteer, text: str, hint: str | None) -> Place | None:
+    """`Damascus - Mezzeh`, `Taizz - Al Qahirah`: a part of a city written after the city and
+    a spaced dash, as coded datasets write it (read as a comma, the dash made the city a place
+    inside its part). Only when the right side is no unit that holds the city ("Hodeidah -
+    Yemen" is the city in its country) and, when the gazetteer knows it, lies within CITY_KM
+    of the city (a town farther off is no part of it): else None, and the dash is a comma."""
+    m = _SPACED_PART.fullmatch(text.strip())
+    if m is None or " - " in m[2]:
+        return None
+    left, right = m[1].strip(), m[2].strip()
+    try:
+        alone = _resolve_one(gaz, right, hint)
+    except PlaceError:
+        alone = None  # a name of several places: the city decides below
+    if fold(right) in gaz.countries or (alone is not None
+                                        and alone.geo_precision in ("country", "admin1")):
+        return None
+    found = _city_and_part(gaz, left, right, hint, None)
+    if found is None:
+        return None
+    part, city, elsewhere = found
+    if part is not None:
+        return part
+    if elsewhere:
+        return None  # the right side is a town of its own in the city's province
+    if alone is not None and alone.geo_precision in ("point", "near"):
+        if km(alone.latitude, alone.longitude, city.latitude, city.longitude) > CITY_KM:
+            return None
+        # by the city across a provincial line (Douma of Rif Dimashq, 12 km from Damascus)
+        return _replace(alone, geo_precision="near", place_method="city_district")
+    return city
+
+
+def _city_and_part(gaz: Gazetteer, left: str, right: str, hint: str | None, bound: Bound | None
+                   ) -> tuple[Place | None, Place, bool] | None:
+    """A city named `left` and its part named `right` → (the part as the gazetteer knows it
+    within CITY_KM of the city, or None; the city at `near` with the part in the place text;
+    whether the part was found farther away), or None when `left` is no city."""
+    words = fold(left).split()
+    named = right[:1].isupper() or right[:1].isdigit() or re.match(r"[\u0600-\u06ff]", right)
+    if len(fold(left)) < 4 or not words or words[-1] in _ARTICLES or not named:
+        return None
+    try:
+        city = _resolve_one(gaz, left, hint, bound)
+    except PlaceError:
+        return None
+    if city is None or city.geo_precision not in ("point", "near") or city.place_method not in (
+            "exact", "alias", "curated"):  # near: "near Sanaa-Ma'ain" is by that district
+        return None
+    try:
+        part = _resolve_one(gaz, right, _iso2(city.iso3), _bound_of(gaz, city))
+    except PlaceError:
+        part = None
+    located = part is not None and part.geo_precision in ("point", "near")
+    if part is not None and located and km(part.latitude, part.longitude, city.latitude,
+                                           city.longitude) <= CITY_KM:
+        return _replace(part, geo_precision="near", place_method="city_district"), city, False
+    return None, _replace(city, place=f"{right}, {city.place}", geo_precision="near",
+                          place_method="city_district"), located
 
 
 def _iso2(iso3: str) -> str:

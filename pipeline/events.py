@@ -171,9 +171,18 @@ _OUTCOME = re.compile(r"\b(?:killed|dead|died|wounded|injured|hurt|tues?|morts?|
                       r"جرحي|جريح|اصيب\w*|مصاب\w*)\b")
 
 
+# "Five people, including a farmer and four workers", "cinq personnes, dont ...", "بينهم":
+# what follows names some of the people counted, never more of them (five, not nine); folded.
+_SUBSET = re.compile(r"\b(?:including|among them|among whom|of whom|of them|dont|parmi eux|"
+                     r"parmi elles|parmi lesquels|parmi lesquelles|y compris)\b|"
+                     r"(?<!\S)(?:بينهم|منهم)(?!\S)")
+
+
 def _added(key: str, words: dict[str, int]) -> tuple[int, bool] | None:
     """People joined to the lead by "and", "along with" or "another": (how many, whether
-    more are unknown); None when nothing is added or the clause is another outcome."""
+    more are unknown); None when nothing is added or the clause is another outcome. Only
+    before an inclusion (`_SUBSET`): the people it lists are among those counted."""
+    key = _SUBSET.split(key, maxsplit=1)[0]
     total, unknown, found = 0, False, False
     for m in _ADDED.finditer(key):
         if _OUTCOME.search(key[m.end():]):  # "three killed and four wounded"
@@ -244,7 +253,7 @@ def parse_count(text: str | None) -> Count:
         return Count(fixed, fixed, "approx")
     tokens = key.split()
     first = _number(tokens, words)
-    added = _added(key, words) if kind == "exact" else None
+    added = _added(key, words) if kind in ("exact", "lower") else None
     if first is None:
         if key in ("dozen", "a dozen"):
             return Count(12, 12, "approx")
@@ -259,6 +268,8 @@ def parse_count(text: str | None) -> Count:
     if added is not None and (added[0] or added[1]) and rest and rest[0] not in (
             "to", "or", "and", "a", "ou", "et", "الى", "او"):  # "2 and 4" stays a range
         total = value + added[0]
+        if kind == "lower":  # "at least six fighters and one child": at least seven
+            return Count(total, None, "at_least")
         return Count(total, None if added[1] else total, "sum")
     if rest and rest[0] in ("to", "or", "and", "a", "ou", "et", "الى", "او") or (
             raw and re.search(r"\d\s*[-–]\s*\d", raw)):

@@ -97,6 +97,14 @@ def test_actors(text, canonical):
     ("another", 1, 1),  # "one killed and another wounded": the injured column's one person
     ("Another Hezbollah operative", 1, 1),
     ("seven members of the same family, including a child", 7, 7),  # a part, not more
+    # what an inclusion lists is some of the people counted, however many it names
+    ("Five people, including an Israeli farmer and four foreign workers", 5, 5),
+    ("seven people, including a seven-year-old child and three Hezbollah members", 7, 7),
+    ("15 members of a Palestinian family, including nine children and three women", 15, 15),
+    ("cinq personnes, dont un agriculteur et quatre ouvriers", 5, 5),
+    ("an Israeli farmer and four Thai agricultural workers", 5, 5),  # no inclusion: a sum
+    ("at least six fighters and one child", 7, None),  # a lower bound of the sum
+    ("at least 3 killed and 5 wounded", 3, None),  # another outcome is not added
     ("a seven-year-old girl was critically injured", 1, 1),  # an age is not a count
     ("طفلة تبلغ من العمر سبع سنوات", 1, 1),  # an Arabic singular noun is one person
     ("من دون وقوع ضحايا", 0, 0),

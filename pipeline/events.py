@@ -178,6 +178,9 @@ _SUBSET = re.compile(r"\b(?:including|among them|among whom|of whom|of them|dont
                      r"(?<!\S)(?:بينهم|منهم)(?!\S)")
 
 
+_SOME = {"number", "few", "handful", "couple", "nombre", "certain", "dozen"}
+
+
 def _added(key: str, words: dict[str, int]) -> tuple[int, bool] | None:
     """People joined to the lead by "and", "along with" or "another": (how many, whether
     more are unknown); None when nothing is added or the clause is another outcome. Only
@@ -194,7 +197,13 @@ def _added(key: str, words: dict[str, int]) -> tuple[int, bool] | None:
             unknown = found = True
         elif word in ("his", "her", "their", "son", "sa"):  # "and his deputy"
             total, found = total + 1, True
-        elif word not in ("a", "an", "un", "une"):
+        elif word in ("a", "an", "un", "une"):  # "and a child": one more person
+            following = key[m.end():].split()[:1]
+            if following and following[0] in _SOME:  # "and a number of others"
+                unknown = found = True
+            elif following and following[0] != "half":
+                total, found = total + 1, True
+        else:
             number = _number(key[m.start(1):].split(), words)
             if number:
                 total, found = total + number[0], True
@@ -265,8 +274,9 @@ def parse_count(text: str | None) -> Count:
         return Count(None, None, "unknown")
     value, used = first
     rest = tokens[used:]
-    if added is not None and (added[0] or added[1]) and rest and rest[0] not in (
-            "to", "or", "and", "a", "ou", "et", "الى", "او"):  # "2 and 4" stays a range
+    if added is not None and (added[0] or added[1]) and rest and (rest[0] not in (
+            "to", "or", "and", "a", "ou", "et", "الى", "او")  # "2 and 4" stays a range
+            or rest[1:2] in (["a"], ["an"], ["un"], ["une"])):  # "3 and a number of others"
         total = value + added[0]
         if kind == "lower":  # "at least six fighters and one child": at least seven
             return Count(total, None, "at_least")

@@ -104,6 +104,9 @@ def test_actors(text, canonical):
     ("cinq personnes, dont un agriculteur et quatre ouvriers", 5, 5),
     ("an Israeli farmer and four Thai agricultural workers", 5, 5),  # no inclusion: a sum
     ("at least six fighters and one child", 7, None),  # a lower bound of the sum
+    ("Hezbollah fighter Mohammad Najem and a child", 2, 2),  # "a" person is one more
+    ("three soldiers and a civilian", 4, 4),
+    ("at least 3 and a number of others", 3, None),  # "a number of": more, how many unknown
     ("at least 3 killed and 5 wounded", 3, None),  # another outcome is not added
     ("a seven-year-old girl was critically injured", 1, 1),  # an age is not a count
     ("طفلة تبلغ من العمر سبع سنوات", 1, 1),  # an Arabic singular noun is one person

@@ -178,6 +178,7 @@ _SUBSET = re.compile(r"\b(?:including|among them|among whom|of whom|of them|dont
                      r"(?<!\S)(?:بينهم|منهم)(?!\S)")
 
 
+# "and a number of others", "et un certain nombre": more people, how many unknown.
 _SOME = {"number", "few", "handful", "couple", "nombre", "certain", "dozen"}
 
 

@@ -972,12 +972,13 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
             idx = _choose(gaz, bearers, hint, bound, key)
         except PlaceError as exc:
             undecided, idx = exc.with_traceback(None), None  # see `_again`
-        if isinstance(idx, int) and admins and not _primary(gaz, idx, key) and not (
+        if isinstance(idx, int):
+            # the province's name, not another name of a village elsewhere, goes on below
+            elsewhere = admins and not _primary(gaz, idx, key) and not (
                 (gaz.rows[idx][3], gaz.rows[idx][4]) in admins
-                or gaz.rows[idx][5] >= CITY_POPULATION):
-            pass  # the province's name, not another name of a village elsewhere
-        elif isinstance(idx, int):
-            return ("exact" if idx in gaz.names.get(key, ()) else "alias"), idx
+                or gaz.rows[idx][5] >= CITY_POPULATION)
+            if not elsewhere:
+                return ("exact" if idx in gaz.names.get(key, ()) else "alias"), idx
         elif idx is not None:
             return "homonym_admin1", idx
     if admins:

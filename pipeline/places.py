@@ -1962,15 +1962,15 @@ def _spaced_city_part(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
     if m is None or " - " in m[2]:
         return None
     left, right = m[1].strip(), m[2].strip()
+    found = _city_and_part(gaz, left, right, hint, None)
+    if found is None:  # the left side is no city: the dash is a comma
+        return None
     try:
         alone = _resolve_one(gaz, right, hint)
     except PlaceError:
-        alone = None  # a name of several places: the city decides below
+        alone = None  # a name of several places: the city decided it above
     if fold(right) in gaz.countries or (alone is not None
                                         and alone.geo_precision in ("country", "admin1")):
-        return None
-    found = _city_and_part(gaz, left, right, hint, None)
-    if found is None:
         return None
     part, city, elsewhere = found
     if part is not None:

@@ -132,10 +132,10 @@ def incident_id(report_id: str) -> str:
 @dataclass(slots=True)
 class _Incident:
     """An incident as matching builds it. Slotted, and its two sets are shared empty ones
-    until a report adds to them: a million reports make 170,000 to 300,000 incidents, and an
-    attribute dict and two empty sets made each 784 bytes, against 200 now (sys.getsizeof).
-    With `_rows` in slices, the long tail's million reports peaked at 2,204 MiB reconciling
-    against 2,448 before (`python -m benchmarks.stage_memory long_tail 1000000`)."""
+    until a report adds to them: a million reports make 170,000 to 300,000 incidents, each
+    of which held an attribute dict and two empty sets. With `_rows` in slices, the long
+    tail's million reports peaked at 2,204 MiB reconciling against 2,448 before
+    (`python -m benchmarks.stage_memory long_tail 1000000`)."""
 
     block: tuple
     start: date
@@ -240,8 +240,7 @@ ROWS_AT_ONCE = 65_536
 def _rows(frame: pd.DataFrame, positions: np.ndarray) -> Iterator[_Row]:
     """The rows at `positions` as light tuples, their columns converted `ROWS_AT_ONCE` rows
     at a time (iterating Arrow-backed columns value by value is slow; converting all of them
-    at once held 22 lists of Python objects through matching: 57 MB for the 107,000 distinct
-    rows of 200,000 reports, by tracemalloc)."""
+    at once held 22 lists of Python objects, one per distinct row, through matching)."""
     frame = frame[list(_FIELDS)]
     for start in range(0, len(positions), ROWS_AT_ONCE):
         part = frame.take(positions[start:start + ROWS_AT_ONCE])

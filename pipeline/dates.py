@@ -163,7 +163,7 @@ _ZONE = re.compile(
 )
 _FILLER = re.compile(
     r"\b(?:on\s+or\s+about|approximately|approx\.?|around|about|roughly|some\s?time|sometime|"
-    r"as\s+of|on|at|the|of|in|during|by|reportedly|was|were|date|dated|starting|"
+    r"as\s+of|on|at|the|of|in|during|by|reportedly|was|were|date|dated|starting|shortly|just|"
     r"early\s+hours|wee\s+hours|small\s+hours|hours|late\s+on|early\s+on)\b"
 )
 
@@ -234,18 +234,21 @@ _RELATIVE_DAYS = {
     "yesterday afternoon": 1, "yesterday evening": 1, "late yesterday": 1, "early yesterday": 1,
     "yesterday night": 1, "last evening": 1, "day before yesterday": 2,
     "day before yesterday evening": 2, "a day earlier": 1, "day earlier": 1, "day before": 1,
-    "previous day": 1, "a day before": 1,
+    "previous day": 1, "a day before": 1, "midnight": 1, "after-midnight": 1,
 }
 
 
 _RELATIVE_WORDS = re.compile(
     r"today|tonight|yesterday|now|current|present|ago|last|past|previous|this|weekend|"
-    r"overnight|earlier|day before|so far")
+    r"overnight|midnight|earlier|day before|so far")
 
 
 _SINCE_NOW = re.compile(r"^(?:as of|since|until|through)\s+(?=today|now)")
 _LAST_HOURS = re.compile(r"(?:over )?(?:last|past|previous) (\d+)(?: hours)?")  # "hours": filler
 _TODAY = re.compile(r"\b(?:today|yesterday|tonight)\b")
+# A night before the publication day straddles two local days: the attack "last night" or
+# "overnight" may have struck before or after midnight at the place.
+_NIGHT = re.compile(r"\b(?:night|overnight|midnight)\b")
 _A_WEEKDAY = re.compile(rf"\s*\b{_W}\b\s*")
 _LIGHT = re.compile(r"\b(?:early|late|before|after|overnight|earlier|later)\b")
 _BARE = re.compile(rf"\b(?:{PART_OF_DAY}|early|late|before|after|overnight|earlier|later)\b")
@@ -268,9 +271,11 @@ def _relative_parts(t: str) -> tuple | None:
         return "hours", int(m[1])
     t = _A_WEEKDAY.sub(" ", t).strip() if _TODAY.search(t) else t  # "today friday" (ar/fr habit)
     light, bare = _LIGHT.sub(" ", t).split(), _BARE.sub(" ", t).split()
-    for key in (t, " ".join(light), " ".join(bare)):  # "dawn today", "early this morning"
+    parts = _PARTS_RE.sub(" ", t).split()  # "evening day before yesterday" (Arabic order)
+    for key in (t, " ".join(light), " ".join(bare), " ".join(parts)):  # "dawn today"
         if key in _RELATIVE_DAYS:
-            return "day", _RELATIVE_DAYS[key]
+            back = _RELATIVE_DAYS[key]
+            return ("night" if back and _NIGHT.search(t) else "day"), back
     m = _AGO.fullmatch(t)
     if m:
         return "ago", m[2], int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]
@@ -292,6 +297,9 @@ def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
     if kind == "day":
         d = ref - timedelta(days=parts[1])
         return d, d, "relative_day"
+    if kind == "night":  # "last night": the evening before and the small hours after midnight
+        d = ref - timedelta(days=parts[1])
+        return d, d + timedelta(days=1), "relative_night"
     if kind == "ago":
         unit, n = parts[1], parts[2]
         if unit == "day":
@@ -339,23 +347,30 @@ _PARTS_RE = re.compile(rf"\b{PART_OF_DAY}\b")
 _WEEKDAY_NOISE = re.compile(
     r"\b(?:early|late|this|past|overnight|before|after|earlier|later|night of)\b")
 _WEEKDAY_RE = re.compile(rf"(last )?{_W}(?:(?:-| to | and | into ){_W})?")
+# "Thursday night" (English order) runs into Friday's small hours, where a strike at 01:00 is
+# Friday at the place and in local outlets. Not "night thursday": Arabic "ليلة الخميس" is
+# the eve of Thursday, and French "nuit de jeudi" needs its "à vendredi" to say which way.
+_WEEKDAY_NIGHT = re.compile(rf"\b{_W} night\b")
+_EARLY = re.compile(r"\bearly\b")  # "early Sunday night" is the evening: one day
 
 
 @lru_cache(maxsize=100_000)
-def _weekday_parts(t: str) -> tuple[bool, int, int | None] | None:
-    """The publication-independent half of `_weekday_phrase`: (last?, weekday, end weekday)."""
+def _weekday_parts(t: str) -> tuple[bool, int, int | None, bool] | None:
+    """The publication-independent half of `_weekday_phrase`: (last?, weekday, end weekday,
+    a night?)."""
+    night = bool(_WEEKDAY_NIGHT.search(t)) and not _EARLY.search(t)
     t = _WEEKDAY_NOISE.sub(" ", _PARTS_RE.sub(" ", t))
     m = _WEEKDAY_RE.fullmatch(" ".join(t.split()))
     if not m:
         return None
-    return bool(m[1]), WEEKDAYS[m[2]], WEEKDAYS[m[3]] if m[3] else None
+    return bool(m[1]), WEEKDAYS[m[2]], WEEKDAYS[m[3]] if m[3] else None, night
 
 
 def _weekday_phrase(t: str, ref: date) -> tuple[date, date, str] | None:
     parts = _weekday_parts(t)
     if parts is None:
         return None
-    last, wd1, wd2 = parts
+    last, wd1, wd2, night = parts
     first = _weekday_on_or_before(ref, wd1, strictly=last)
     if wd2 is not None:  # "Saturday to Sunday night": the span ends on the second day
         # A night that began on the publication day may end the next, within the slack
@@ -366,6 +381,8 @@ def _weekday_phrase(t: str, ref: date) -> tuple[date, date, str] | None:
             second -= timedelta(days=7)
             first -= timedelta(days=7)
         return first, second, "weekday_span"
+    if night:
+        return first, first + timedelta(days=1), "weekday_night"
     return first, first, "weekday"
 
 

@@ -22,7 +22,7 @@ FRI = date(2024, 1, 5)  # a Friday
     ("Friday", "en", "2024-01-05", "2024-01-05", "day"),
     # an elided quote names the publication's own weekday: that day, not a week before
     ("Friday ... at 11:37 a.m.", "en", "2024-01-05", "2024-01-05", "day"),
-    ("on Tuesday night", "en", "2024-01-02", "2024-01-02", "day"),
+    ("on Tuesday night", "en", "2024-01-02", "2024-01-03", "days"),
     ("last month", "en", "2023-12-01", "2023-12-31", "month"),
     ("in December", "en", "2023-12-01", "2023-12-31", "month"),
     ("early January", "en", "2024-01-01", "2024-01-05", "days"),
@@ -39,6 +39,7 @@ FRI = date(2024, 1, 5)  # a Friday
     ("Christmas Day", "en", "2023-12-25", "2023-12-25", "day"),
     ("الخميس 4 كانون الثاني 2024", "ar", "2024-01-04", "2024-01-04", "day"),
     ("مساء الأربعاء", "ar", "2024-01-03", "2024-01-03", "day"),
+    ("مساء أمس الأول", "ar", "2024-01-03", "2024-01-03", "day"),  # the day before yesterday
     ("اليوم الجمعة", "ar", "2024-01-05", "2024-01-05", "day"),
     ("jeudi 4 janvier", "fr", "2024-01-04", "2024-01-04", "day"),
     ("ce jeudi", "fr", "2024-01-04", "2024-01-04", "day"),
@@ -170,7 +171,8 @@ def test_published_iso_round_trip(when, hours):
      "in_text_weekday_span"),
     ("ليل الاثنين على الثلاثاء", "ar", "2024-01-16", "2024-01-15", "2024-01-16", "weekday_span"),
     ("Saturday's", "en", "2024-01-22", "2024-01-20", "2024-01-20", "in_text_weekday"),
-    ("over last night", "en", "2024-05-31", "2024-05-30", "2024-05-30", "in_text_relative_day"),
+    ("over last night", "en", "2024-05-31", "2024-05-30", "2024-05-31",
+     "in_text_relative_night"),
 ])
 def test_a_date_inside_a_longer_sentence(text, language, published, start, end, method):
     """Real phrasings from the reconciliation gold set that no whole-text rule reads."""
@@ -192,7 +194,43 @@ def test_a_clock_time_leaves_the_day_to_the_exact_rules(text, language, publishe
     assert (got.start.isoformat(), got.end.isoformat(), got.method) == (start, start, method)
 
 
-@pytest.mark.parametrize("text", ["dans la nuit", "around midnight", "A few days earlier"])
+@pytest.mark.parametrize(("text", "language", "published", "start", "end", "method"), [
+    ("last night", "en", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
+    ("overnight", "en", "2024-01-29", "2024-01-28", "2024-01-29", "relative_night"),
+    ("late yesterday night", "en", "2024-04-14", "2024-04-13", "2024-04-14", "relative_night"),
+    ("around midnight", "en", "2024-02-05", "2024-02-04", "2024-02-05", "relative_night"),
+    ("at midnight", "en", "2024-02-04", "2024-02-03", "2024-02-04", "relative_night"),
+    ("cette nuit", "fr", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
+    ("la nuit dernière", "fr", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
+    ("peu après minuit", "fr", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
+    ("الليلة الماضية", "ar", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
+    ("أمس ليلا", "ar", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
+    ("بعد منتصف الليل", "ar", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
+    ("Thursday night", "en", "2024-01-12", "2024-01-11", "2024-01-12", "weekday_night"),
+    ("late on Thursday night", "en", "2024-01-13", "2024-01-11", "2024-01-12", "weekday_night"),
+    # a night that began on the publication day is cut there, as every span is
+    ("Friday night", "en", "2024-01-12", "2024-01-12", "2024-01-12", "weekday_night"),
+    # an evening is before midnight: one day, and so is the early night
+    ("early Sunday night", "en", "2024-01-08", "2024-01-07", "2024-01-07", "weekday"),
+    ("yesterday evening", "en", "2024-01-05", "2024-01-04", "2024-01-04", "relative_day"),
+    ("Thursday evening", "en", "2024-01-12", "2024-01-11", "2024-01-11", "weekday"),
+    ("tonight", "en", "2024-01-05", "2024-01-05", "2024-01-05", "relative_day"),
+    # "ليلة الخميس" is the eve of Thursday in Arabic use; French "nuit de jeudi" may run either
+    # way without its "à vendredi": neither is stretched into the next day
+    ("dans la nuit de jeudi", "fr", "2024-01-12", "2024-01-11", "2024-01-11", "weekday"),
+])
+def test_a_night_straddles_the_two_days_it_joins(text, language, published, start, end,
+                                                method):
+    """A night before publication ("last night", "overnight", "Thursday night", "around
+    midnight") is the evening before and the small hours after midnight: a strike at 01:00
+    is the next day at the place and in its local outlets, the day before in a US outlet's
+    frame. `date` stays the first day (SPEC §4: the start of the span)."""
+    got = parse_date(text, date.fromisoformat(published), language)
+    assert (got.start.isoformat(), got.end.isoformat(), got.method) == (start, end, method)
+    assert got.best == got.start
+
+
+@pytest.mark.parametrize("text", ["dans la nuit", "A few days earlier"])
 def test_no_day_in_the_sentence_is_still_unparseable(text):
     with pytest.raises(DateError, match="cannot read a date"):
         parse_date(text, date(2024, 1, 5), "fr" if text.startswith("dans") else "en")

@@ -357,11 +357,19 @@ def test_an_export_imported_rebuilds_the_same_incidents(sample_build, tmp_path, 
     after = after.assign(incident_id=[ids[0].split(":", 1)[1] for ids in after["report_ids"]])
     merged = before.merge(after, on="incident_id", suffixes=("", "_again"))
     assert len(merged) == len(after)
+    # ACLED has no code for a span of a few days (a night that ran into the next day): it
+    # leaves as time_precision 2 on the span's middle day and comes back as the week around
+    # it (crosswalk.csv), cut at publication: a wider span that holds the first
+    few = (merged["date_precision"] == "days") & (dataset == "acled")
+    assert few.sum() == (dataset == "acled")  # the sample's "Friday night" strikes in Syria
+    assert (merged.loc[few, "date_start_again"] <= merged.loc[few, "date_start"]).all()
+    assert (merged.loc[few, "date_end_again"] >= merged.loc[few, "date_end"]).all()
     for column in ("event_type", "date", "date_start", "date_end", "date_precision", "place",
                    "admin1", "admin2", "iso3", "latitude", "longitude", "geo_precision",
                    "killed_best", "troops", "acled_sub_event_type"):
-        differ = [iid for iid, a, b in zip(merged["incident_id"], merged[column],
-                                           merged[f"{column}_again"], strict=True)
+        exact = merged if column == "event_type" or not column.startswith("date") else merged[~few]
+        differ = [iid for iid, a, b in zip(exact["incident_id"], exact[column],
+                                           exact[f"{column}_again"], strict=True)
                   if not _same(a, b)]
         assert differ == [], column
 

@@ -27,9 +27,10 @@ def test_gold_pairwise_precision_recall_and_figures():
     assert result["reports"] >= 150 and result["incidents"] >= 40
     assert result["precision"] == 1.0, result["merged"]
     # At the grain of SPEC §6 (one place, one local day, one attacker) this sparse gold set
-    # keeps 0.686 of its pairs: reports that name another town of a strike wave, a place the
-    # gazetteer lacks, or a country a day off stay apart (README, Accuracy).
-    assert result["recall"] >= 0.68, result["split"]
+    # keeps 0.716 of its pairs: reports that name another town of a strike wave, a place the
+    # gazetteer lacks, or a country a day off stay apart (README, Accuracy). A night is the two
+    # days it joins: without that, 0.686.
+    assert result["recall"] >= 0.71, result["split"]
     assert result["figures_checked"] >= 20
     assert result["figures_exact"] == result["figures_checked"], result["figure_misses"]
 
@@ -282,3 +283,22 @@ def test_reports_are_published_in_input_order_and_their_text_is_never_copied():
     assert text_buffers(published) == text_buffers(reports)
     shuffled = reconcile_reports(reports.sample(frac=1, random_state=1))[1]
     assert shuffled["input_line"].tolist() == list(range(2, 12))
+
+
+def test_a_night_joins_the_local_day_after_it_and_never_fuses_two_days():
+    """Yemen, 11-12 January 2024: `Thursday night` from Washington and `فجر اليوم` (dawn
+    today) from Cairo the next day are one wave. A night touches two days, so at a village
+    struck on both, written out as 11 and 12 January, it joins the first and the two days stay
+    two incidents."""
+    wave = {"event_type": "airstrike", "country": "Yemen", "actor1": "US forces",
+            "place": "8 Houthi targets in Yemen"}
+    ids = _reports({**wave, "report_id": "us", "published": "2024-01-12", "date": "Thursday night"},
+                   {**wave, "report_id": "ar", "published": "2024-01-12", "date": "فجر اليوم",
+                    "language": "ar"})
+    assert ids["us"] == ids["ar"]
+    khiam = {"event_type": "artillery shelling", "country": "Lebanon", "place": "Khiam",
+             "actor1": "Israeli army", "published": "2024-01-13"}
+    ids = _reports({**khiam, "report_id": "night", "date": "Thursday night"},
+                   {**khiam, "report_id": "thu", "date": "11 January 2024"},
+                   {**khiam, "report_id": "fri", "date": "12 January 2024"})
+    assert ids["night"] == ids["thu"] != ids["fri"]

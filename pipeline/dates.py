@@ -948,7 +948,9 @@ def _country_zones() -> dict[str, list[str]]:
 
 def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     """Move each one-day date whose text gives a clock time and a zone to the local calendar
-    day at its place, and say how in `date_method`: `+tz:America/New_York>Asia/Damascus`
+    day at its place (a night's two days are first narrowed to the one its clock time is on:
+    the first from noon, the second before), and say how in `date_method`:
+    `+tz:America/New_York>Asia/Damascus`
     (converted), `+local_time` (a clock time read as the place's own), `+time_ignored` (an
     impossible time), `+tz:America/New_York>?` (no zone known for the place: day as written).
     A day an aside already set to the local one (`+local_weekday`) is not moved again.
@@ -957,10 +959,12 @@ def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd
     text_list = texts.tolist()
     clocks = {t: clock_of(t) for t in set(text_list) if isinstance(t, str)}
     precision = dates["date_precision"].tolist()
-    asides = dates["date_method"].fillna("").str.contains("+local_weekday", regex=False).tolist()
+    methods = dates["date_method"].fillna("")
+    asides = methods.str.contains("+local_weekday", regex=False).tolist()
+    nights = methods.str.endswith("_night").tolist()  # the two days a night joins
     rows = [i for i, t in enumerate(text_list)  # an aside that named the local day decided it
-            if precision[i] == "day" and clocks.get(t) is not None  # type: ignore[arg-type]
-            and not asides[i]]
+            if (precision[i] == "day" or nights[i])
+            and clocks.get(t) is not None and not asides[i]]  # type: ignore[arg-type]
     if not rows:
         return dates
     dates = dates.copy()
@@ -968,7 +972,14 @@ def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd
     method_col = dates["date_method"].to_numpy(dtype=object).copy()
     iso_list = iso3.tolist()
     memo: dict[tuple, tuple[int, str]] = {}
+    night_ends = dates["date_end"].to_numpy(dtype=object)
+    narrowed = np.zeros(len(dates), dtype=bool)
     for i in rows:
+        minutes = clocks[text_list[i]][0]  # type: ignore[index]
+        if nights[i] and minutes is not None:  # the clock says which side of midnight
+            narrowed[i] = True
+            if minutes < 12 * 60:
+                day_col[i] = night_ends[i]
         key = (text_list[i], iso_list[i], day_col[i])
         if key not in memo:
             memo[key] = _localize(clocks[text_list[i]], iso_list[i], day_col[i])  # type: ignore
@@ -976,13 +987,15 @@ def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd
         method_col[i] = f"{method_col[i]}{how}"
         if shift:
             day_col[i] = day_col[i] + timedelta(days=shift)
-    moved = day_col != dates["date"].to_numpy(dtype=object)
+    moved = (day_col != dates["date"].to_numpy(dtype=object)) | narrowed
     for c in ("date_start", "date_end"):  # one-day dates: start = end = date
         col = dates[c].to_numpy(dtype=object).copy()
         col[moved] = day_col[moved]
         dates[c] = col
     dates["date"] = day_col
     dates["date_method"] = pd.Series(method_col, index=dates.index).astype("str")
+    if narrowed.any():
+        dates.loc[narrowed, "date_precision"] = "day"
     return dates
 
 

@@ -291,6 +291,11 @@ def test_clock_times_and_zones(text, clock):
     ("9 August 2024 at 25:70", "IRQ", "2024-08-09", "+time_ignored"),
     # a country of several zones: the day as written, and said so
     ("about 5 p.m. Eastern on Friday 9 August", "USA", "2024-08-09", "+tz:America/New_York>?"),
+    # a night's clock time says which of its two days it is on, then the zone moves it
+    ("Friday night at 11 p.m. ET", "SYR", "2024-08-10", "+tz:America/New_York>Asia/Damascus"),
+    ("late Friday night, around 23:30 GMT", "IRQ", "2024-08-10", "+tz:UTC>Asia/Baghdad"),
+    ("Friday night at 9 p.m. local time", "IRQ", "2024-08-09", "+local_time"),
+    ("last night at 2 a.m. local time", "IRQ", "2024-08-11", "+local_time"),
 ])
 def test_localize_moves_a_clock_time_to_the_local_day(text, iso3, day, how):
     from pipeline.dates import localize_dates
@@ -300,6 +305,18 @@ def test_localize_moves_a_clock_time_to_the_local_day(text, iso3, day, how):
     assert str(out["date"][0]) == day
     assert out["date_method"][0] == dates["date_method"][0] + how
     assert out["date_start"][0] == out["date"][0] == out["date_end"][0]
+    assert out["date_precision"][0] == "day"
+
+
+def test_a_night_with_an_impossible_time_keeps_its_two_days():
+    from pipeline.dates import localize_dates
+
+    text = "last night at 25:70 GMT"
+    dates = normalize_dates(pd.Series([text]), pd.Series(["2024-08-11"]), pd.Series(["en"]))
+    out = localize_dates(dates, pd.Series([text]), pd.Series(["IRQ"]))
+    assert (str(out["date_start"][0]), str(out["date_end"][0]), out["date_precision"][0],
+            out["date_method"][0]) == ("2024-08-10", "2024-08-11", "days",
+                                       "relative_night+time_ignored")
 
 
 @pytest.mark.parametrize(("text", "language", "published", "day", "method"), [

@@ -202,6 +202,7 @@ def test_a_clock_time_leaves_the_day_to_the_exact_rules(text, language, publishe
     ("at midnight", "en", "2024-02-04", "2024-02-03", "2024-02-04", "relative_night"),
     ("cette nuit", "fr", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
     ("la nuit dernière", "fr", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
+    ("dans la nuit", "fr", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
     ("peu après minuit", "fr", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
     ("الليلة الماضية", "ar", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
     ("أمس ليلا", "ar", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
@@ -230,10 +231,9 @@ def test_a_night_straddles_the_two_days_it_joins(text, language, published, star
     assert got.best == got.start
 
 
-@pytest.mark.parametrize("text", ["dans la nuit", "A few days earlier"])
-def test_no_day_in_the_sentence_is_still_unparseable(text):
+def test_no_day_in_the_sentence_is_still_unparseable():
     with pytest.raises(DateError, match="cannot read a date"):
-        parse_date(text, date(2024, 1, 5), "fr" if text.startswith("dans") else "en")
+        parse_date("A few days earlier", date(2024, 1, 5), "en")
 
 
 def test_iso_column_fast_path_agrees_with_the_scalar_parser():

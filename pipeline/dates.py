@@ -234,7 +234,7 @@ _RELATIVE_DAYS = {
     "yesterday afternoon": 1, "yesterday evening": 1, "late yesterday": 1, "early yesterday": 1,
     "yesterday night": 1, "last evening": 1, "day before yesterday": 2,
     "day before yesterday evening": 2, "a day earlier": 1, "day earlier": 1, "day before": 1,
-    "previous day": 1, "a day before": 1, "midnight": 1, "after-midnight": 1,
+    "previous day": 1, "a day before": 1, "midnight": 1,
 }
 
 
@@ -250,6 +250,7 @@ _TODAY = re.compile(r"\b(?:today|yesterday|tonight)\b")
 # "overnight" may have struck before or after midnight at the place.
 _NIGHT = re.compile(r"\b(?:night|overnight|midnight)\b")
 _A_WEEKDAY = re.compile(rf"\s*\b{_W}\b\s*")
+_WORDS = re.compile(r"[\s-]+")  # a qualifier may be hyphened to its word ("after-midnight")
 _LIGHT = re.compile(r"\b(?:early|late|before|after|overnight|earlier|later)\b")
 _BARE = re.compile(rf"\b(?:{PART_OF_DAY}|early|late|before|after|overnight|earlier|later)\b")
 _AGO = re.compile(r"(\d+|" + "|".join(NUMBER_WORDS) + r") (day|week|month|year)s? ago")
@@ -261,7 +262,8 @@ _THIS_LAST = re.compile(r"(early |mid |late |earlier |later )?(this|last|past|pr
 @lru_cache(maxsize=100_000)
 def _relative_parts(t: str) -> tuple | None:
     """The publication-independent half of `_relative`: what the phrase counts back from the
-    publication day, and in which unit: ("hours", n), ("day", days back), ("ago", unit, n),
+    publication day, and in which unit: ("hours", n), ("day", days back), ("night", days
+    back to its evening), ("ago", unit, n),
     ("weekend",) or ("this", third, which, unit)."""
     if not _RELATIVE_WORDS.search(t):
         return None
@@ -270,9 +272,11 @@ def _relative_parts(t: str) -> tuple | None:
     if m:
         return "hours", int(m[1])
     t = _A_WEEKDAY.sub(" ", t).strip() if _TODAY.search(t) else t  # "today friday" (ar/fr habit)
-    light, bare = _LIGHT.sub(" ", t).split(), _BARE.sub(" ", t).split()
-    parts = _PARTS_RE.sub(" ", t).split()  # "evening day before yesterday" (Arabic order)
-    for key in (t, " ".join(light), " ".join(bare), " ".join(parts)):  # "dawn today"
+    # the words left without qualifiers ("after-midnight", "early this morning"), without
+    # them and parts of day, or without parts of day ("evening day before yesterday", Arabic)
+    light, bare, parts = (" ".join(_WORDS.split(p.sub(" ", t))).strip()
+                          for p in (_LIGHT, _BARE, _PARTS_RE))
+    for key in (t, light, bare, parts):  # "dawn today"
         if key in _RELATIVE_DAYS:
             back = _RELATIVE_DAYS[key]
             return ("night" if back and _NIGHT.search(t) else "day"), back

@@ -200,6 +200,7 @@ def test_a_clock_time_leaves_the_day_to_the_exact_rules(text, language, publishe
     ("late yesterday night", "en", "2024-04-14", "2024-04-13", "2024-04-14", "relative_night"),
     ("around midnight", "en", "2024-02-05", "2024-02-04", "2024-02-05", "relative_night"),
     ("at midnight", "en", "2024-02-04", "2024-02-03", "2024-02-04", "relative_night"),
+    ("after-midnight", "en", "2023-11-09", "2023-11-08", "2023-11-09", "relative_night"),
     ("cette nuit", "fr", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
     ("la nuit dernière", "fr", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),
     ("dans la nuit", "fr", "2024-01-05", "2024-01-04", "2024-01-05", "relative_night"),

@@ -1,16 +1,17 @@
 """Peak memory of each step of one build:
-`python -m benchmarks.stage_memory SHAPE ROWS [--shuffled-ids]`.
+`python -m benchmarks.stage_memory SHAPE ROWS [--shuffled-ids] [--widen K]`.
 
 `make bench` gives a build's high-water mark; this says which step reaches it. It writes
 ROWS SYNTHETIC reports of SHAPE (`benchmarks.synth`) to a temporary folder, builds them in
 this process and samples its RSS every 0.1 s, charging each sample to the step the build
 last announced (reading, normalizing, reconciling, publishing, validating).
-`--shuffled-ids` gives the reports their ids in random order, as real inputs have them.
+`--shuffled-ids` gives the reports their ids in random order, as real inputs have them;
+`--widen K` (heavy only) writes each quote K times over: the same reports with wider text, so
+that two runs show what the text's width alone costs.
 """
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import threading
 import time
@@ -39,10 +40,11 @@ def shuffle_ids(raw: Path, seed: int = 0) -> None:
         frame.to_csv(path, index=False)
 
 
-def stage_peaks(shape: str, rows: int, every: float = 0.1, shuffled: bool = False
-                ) -> tuple[dict[str, int], str]:
+def stage_peaks(shape: str, rows: int, every: float = 0.1, shuffled: bool = False,
+                widen: int = 1) -> tuple[dict[str, int], str]:
     """(peak RSS in MiB per announced step, the build's summary line); `shuffled`: the
-    reports' ids in random order (`shuffle_ids`)."""
+    reports' ids in random order (`shuffle_ids`); `widen`: heavy's quotes that many times
+    over."""
     proc = psutil.Process()
     step = ["before"]  # the files generated, the build not yet started
     peaks: dict[str, int] = {}
@@ -63,10 +65,11 @@ def stage_peaks(shape: str, rows: int, every: float = 0.1, shuffled: bool = Fals
         record()
 
     with tempfile.TemporaryDirectory() as tmp:
-        raw = write_raw(rows, Path(tmp) / "raw", shape=shape)
+        raw = write_raw(rows, Path(tmp) / "raw", shape=shape,
+                        **({"widen": widen} if widen != 1 else {}))
         if shuffled:
             shuffle_ids(raw)
-            release()  # the frames it read go back to the system before the build
+        release()  # the frames written or read go back to the system before the build
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         try:
@@ -78,13 +81,19 @@ def stage_peaks(shape: str, rows: int, every: float = 0.1, shuffled: bool = Fals
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    shuffled = "--shuffled-ids" in args
-    args = [a for a in args if a != "--shuffled-ids"]
-    if len(args) != 2 or args[0] not in SHAPES or not args[1].isdigit():
-        raise SystemExit(f"usage: python -m benchmarks.stage_memory {{{','.join(SHAPES)}}} ROWS "
-                         "[--shuffled-ids]")
-    peaks, line = stage_peaks(args[0], int(args[1]), shuffled=shuffled)
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.stage_memory")
+    parser.add_argument("shape", choices=list(SHAPES))
+    parser.add_argument("rows", type=int)
+    parser.add_argument("--shuffled-ids", action="store_true")
+    parser.add_argument("--widen", type=int, default=1, metavar="K",
+                        help="heavy only: each quote K times over")
+    args = parser.parse_args()
+    if args.widen < 1 or (args.widen > 1 and args.shape != "heavy"):
+        parser.error("--widen takes a whole number of at least 1, for the heavy shape only")
+    peaks, line = stage_peaks(args.shape, args.rows, shuffled=args.shuffled_ids,
+                              widen=args.widen)
     print(line)
     for step, mib in peaks.items():
         print(f"{step:<14}{mib:>8,} MiB peak RSS")

@@ -472,12 +472,14 @@ BODY_TEXT = "".join(f"{s} " for s in BODY * 2)  # twice, so a run from any sente
 BODY_STARTS = np.cumsum([0] + [len(s) + 1 for s in BODY * 2])
 
 
-def heavy(n: int, seed: int = 0, start: date = date(2015, 1, 1), days: int = 3650
-          ) -> Iterator[pd.DataFrame]:
+def heavy(n: int, seed: int = 0, start: date = date(2015, 1, 1), days: int = 3650,
+          widen: int = 1) -> Iterator[pd.DataFrame]:
     """Today's places and events, but HEAVY_SHARE of incidents have 50-300 reports, every
     report carries a ~2 KB single-line quote (its own story, or for a third of reports the
     incident's wire story republished: same text, one source) and a distinct article URL at
-    one of ~1,500 outlets: wide text through every stage, big groups for matching and grading."""
+    one of ~1,500 outlets: wide text through every stage, big groups for matching and grading.
+    `widen`: each quote that many times over (the same reports with wider text, to see what a
+    build's memory does with the text's width alone)."""
     def sizes(rng: np.random.Generator) -> Callable[[int], np.ndarray]:
         def draw(m: int) -> np.ndarray:
             big = rng.random(m) < HEAVY_SHARE
@@ -506,8 +508,8 @@ def heavy(n: int, seed: int = 0, start: date = date(2015, 1, 1), days: int = 365
                       [f"Reporting by {s}; this story was last updated {t}." for s, t
                        in zip(source, published, strict=True)])
         copy = rng.random(rows) < 1 / 3
-        quotes = [stories[i] if c else q for i, c, q in zip(of.tolist(), copy.tolist(), own,
-                                                            strict=True)]
+        quotes = [" ".join([stories[i] if c else q] * widen)
+                  for i, c, q in zip(of.tolist(), copy.tolist(), own, strict=True)]
         urls = [f"https://www.{s.lower().replace(' ', '')}.com/{t[:10].replace('-', '/')}/"
                 f"{e.replace(' ', '-')}-{first + i}" for i, (s, t, e)
                 in enumerate(zip(source, published, event[of].tolist(), strict=True))]
@@ -541,13 +543,14 @@ def synth_reports(n: int, seed: int = 0, shape: str = "today") -> pd.DataFrame:
     return pd.concat(list(SHAPES[shape](n, seed)), ignore_index=True)
 
 
-def write_raw(n: int, folder: Path, seed: int = 0, files: int = 4, shape: str = "today") -> Path:
-    """Write `n` synthetic reports of `shape` as `files` CSV files under `folder` (a raw folder
-    for `build`), a chunk at a time."""
+def write_raw(n: int, folder: Path, seed: int = 0, files: int = 4, shape: str = "today",
+              **options: int) -> Path:
+    """Write `n` synthetic reports of `shape` (with its `options`, such as heavy's `widen`) as
+    `files` CSV files under `folder` (a raw folder for `build`), a chunk at a time."""
     folder.mkdir(parents=True, exist_ok=True)
     bounds = np.linspace(0, n, files + 1).astype(int)
     written = 0
-    for chunk in SHAPES[shape](n, seed):
+    for chunk in SHAPES[shape](n, seed, **options):
         for i in range(files):  # the part of this chunk that belongs to file i
             lo, hi = max(bounds[i], written), min(bounds[i + 1], written + len(chunk))
             if lo < hi:

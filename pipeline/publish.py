@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .config import DEFAULT_OUT, EXPECTATIONS, PACKAGE_DATA
@@ -397,10 +398,30 @@ def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
 
 
 ROW_GROUP_ROWS = 65_536  # 64 of the Parquet writer's batches of 1,024 rows
+ROW_GROUP_BYTES = 64 << 20  # and about 64 MiB of values: a row group is held whole in writing
+
+
+def _group_rows(table: pa.Table) -> int:
+    """Rows per row group: `ROW_GROUP_ROWS`, or fewer when they hold over `ROW_GROUP_BYTES`
+    (a multiple of 1,024, at least 1,024). The writer encodes a whole group before it writes
+    it, besides the copy that makes it contiguous, so 65,536 rows of 6 KB quotes held 800 MB
+    at once: publishing's memory grew with the text's width, not with one group's. Counted
+    from the values (text lengths, 8 bytes a value of any other type), not from the buffers,
+    so that a table's groups do not depend on how it is chunked."""
+    if not table.num_rows:
+        return ROW_GROUP_ROWS
+    size = 0
+    for column in table.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            size += pc.sum(pc.binary_length(column)).as_py() or 0
+        else:
+            size += 8 * table.num_rows
+    rows = ROW_GROUP_BYTES * table.num_rows // max(1, size) // 1024 * 1024
+    return max(1024, min(ROW_GROUP_ROWS, rows))
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
-    """A table as Parquet (zstd) in row groups of `ROW_GROUP_ROWS` rows, each made one chunk
+    """A table as Parquet (zstd) in row groups of `_group_rows` rows, each made one chunk
     per column just before it is written.
 
     The writer cuts pages where a chunk ends, so the bytes would depend on how an engine's
@@ -409,13 +430,13 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
     publishing peaked at 1,537 MiB, and at 1,229 MiB written group by group
     (`python -m benchmarks.stage_memory heavy 200000`). A table of one group is written as it
     always was, byte for byte."""
-    if table.num_rows <= ROW_GROUP_ROWS:
+    rows = _group_rows(table)
+    if table.num_rows <= rows:
         pq.write_table(table.combine_chunks(), path, compression="zstd")
         return
     with pq.ParquetWriter(path, table.schema, compression="zstd") as writer:
-        for start in range(0, table.num_rows, ROW_GROUP_ROWS):
-            writer.write_table(table.slice(start, ROW_GROUP_ROWS).combine_chunks(),
-                               row_group_size=ROW_GROUP_ROWS)
+        for start in range(0, table.num_rows, rows):
+            writer.write_table(table.slice(start, rows).combine_chunks(), row_group_size=rows)
 
 
 # How a null reaches a Frictionless reader: it reads Parquet through pandas, where a null

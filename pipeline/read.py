@@ -158,35 +158,44 @@ def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], 
     return keys, rows, bad
 
 
-def _read_csv_fast(data: bytes, name: str) -> tuple[list[str], dict[str, list], list[int]] | None:
+def _read_csv_fast(source: bytes | Path, name: str, lines: int
+                   ) -> tuple[list[str], dict[str, list], list[int]] | None:
     """The common case read by Arrow's CSV parser, ~10× faster than the csv module: a
     well-formed file whose every line is one record, so that record i sits on line i + 2.
     Anything else (a quoted newline, a blank line, a short row, odd quoting) returns None and
-    the csv-module reader, which knows line numbers and quarantines bad rows, reads it."""
+    the csv-module reader, which knows line numbers and quarantines bad rows, reads it.
+
+    `source` is the file's bytes or its path (`lines`: its line count, `_digest`); from a
+    path Arrow reads it in blocks, so that its text is not held twice, as bytes and as
+    columns."""
     import pyarrow as pa
     import pyarrow.compute as pc
     from pyarrow import csv as pacsv
 
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    header_end = data.find(b"\n")
+    with io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb") as head:
+        start = 3 if head.read(3) == b"\xef\xbb\xbf" else 0
+        head.seek(start)
+        first_line = head.readline()
     try:
-        first = data[: header_end if header_end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+        first = first_line.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError:
         return None  # the csv-module reader names the line
     if '"' in first or not first.strip():
         return None
     names = first.split(",")
     keys = _check_header(names, name)
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False))
-    except (pa.ArrowInvalid, ValueError):
-        return None
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    with pa.BufferReader(source) if isinstance(source, bytes) else pa.OSFile(str(source)) as data:
+        data.seek(start)
+        try:
+            table = pacsv.read_csv(
+                data,
+                parse_options=pacsv.ParseOptions(newlines_in_values=False,
+                                                 ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                    quoted_strings_can_be_null=False))
+        except (pa.ArrowInvalid, ValueError):
+            return None
     if table.num_rows != lines - 1 or table.num_columns != len(keys):
         return None
     trimmed = []
@@ -366,10 +375,12 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
     """Read every raw file under `raw_dir` into one frame; row problems go to quarantine.
 
     `mapper` (an engine's map) parses the files in parallel. Their bytes are read here and
-    sent along, so workers need no access to the raw folder."""
+    sent along, so workers need no access to the raw folder; read here, a file is parsed from
+    its path."""
     raw_dir = Path(raw_dir)
-    files = ((p.relative_to(raw_dir).as_posix(), p.read_bytes()) for p in discover(raw_dir))
-    parsed = mapper(_read_file, list(files)) if mapper else map(_read_file, files)
+    paths = [(p.relative_to(raw_dir).as_posix(), p) for p in discover(raw_dir)]
+    parsed = (mapper(_read_file, [(name, p.read_bytes()) for name, p in paths]) if mapper
+              else map(_read_file, paths))
     frames: list[pd.DataFrame] = []
     batch = RawBatch(rows=pd.DataFrame())
     for frame, bad, file in parsed:
@@ -384,18 +395,48 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
     return batch
 
 
-def _read_file(item: tuple[str, bytes]) -> tuple[pd.DataFrame, list[dict], InputFile]:
-    """One raw file's bytes → (rows, unreadable rows as quarantine, the file's record)."""
-    name, data = item
-    digest = hashlib.sha256(data).hexdigest()
+def _read_file(item: tuple[str, bytes | Path]) -> tuple[pd.DataFrame, list[dict], InputFile]:
+    """One raw file, its bytes or its path → (rows, unreadable rows as quarantine, the file's
+    record)."""
+    name, source = item
     csv_file = name.lower().endswith(".csv")
-    fast = _read_csv_fast(data, name) if csv_file else None  # Arrow checks the UTF-8 itself
-    if fast is not None:
-        keys, columns, lines = fast
-        return _assemble(keys, columns, lines, name), [], InputFile(name, digest, len(lines))
+    if csv_file:
+        seen = _version(source)
+        digest, lines = _digest(source)
+        fast = _read_csv_fast(source, name, lines)  # Arrow checks the UTF-8
+        if fast is not None and _version(source) == seen:  # what was parsed is what was hashed
+            keys, columns, line_numbers = fast
+            return (_assemble(keys, columns, line_numbers, name), [],
+                    InputFile(name, digest, len(line_numbers)))
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
     text = _decode(data, name)  # a file's text as Python str only when Arrow cannot read it
     keys, rows, bad = (_read_csv if csv_file else _read_jsonl)(text, name)
     return _frame(keys, rows, name), bad, InputFile(name, digest, len(rows) + len(bad))
+
+
+def _version(source: bytes | Path) -> tuple[int, int] | None:
+    """A file's size and modification time (None for bytes in hand): a file written to while
+    it was read is read again, whole, so that its digest is of the rows the build used."""
+    if isinstance(source, bytes):
+        return None
+    stat = source.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _digest(source: bytes | Path, block: int = 1 << 24) -> tuple[str, int]:
+    """(SHA-256 of a file's bytes, its line count: a last line without a newline counts), from
+    its bytes or read from its path 16 MiB at a time."""
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest(), source.count(b"\n") + (
+            not source.endswith(b"\n"))
+    sha, newlines, last = hashlib.sha256(), 0, b""
+    with open(source, "rb") as fh:
+        while chunk := fh.read(block):
+            sha.update(chunk)
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return sha.hexdigest(), newlines + (last != b"\n")
 
 
 def _too_long(frame: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:

@@ -124,3 +124,55 @@ def test_a_column_with_nothing_to_clean_is_not_copied():
 
     column = pa.chunked_array([["BEIRUT (AP) — a strike", "Two killed"]])
     assert _cleaned(column) is column
+
+
+def test_a_file_read_from_its_path_reads_as_its_bytes_sent_to_a_worker(raw, monkeypatch):
+    """Read here, a well-formed CSV goes from its path to Arrow in blocks (its text is never
+    held twice, as bytes and as columns); an engine's workers get the bytes. Both give the
+    same rows, quarantine, digests and line counts, on the fast path and off it."""
+    from pathlib import Path
+
+    write(raw, "bom.csv", "\ufeff" + HEADER + ROW + ROW.replace("r1,", "r1b,"))
+    write(raw, "crlf.csv", (HEADER + ROW.replace("r1,", "r2,")).replace("\n", "\r\n"))
+    write(raw, "no-final-newline.csv", HEADER + ROW.replace("r1,", "r3,").rstrip("\n"))
+    write(raw, "blank-and-short.csv", HEADER + ROW.replace("r1,", "r4,") + "\n" + "r5,AP\n")
+    write(raw, "z.jsonl", json.dumps({"report_id": "r6", "source": "AP", "published":
+                                      "2024-01-05", "event_type": "airstrike", "date": "Friday",
+                                      "place": "Erbil"}) + "\n")
+    sent = read_raw(raw, mapper=lambda f, items: [f(item) for item in items])
+    bytes_read: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda self: bytes_read.append(self.name) or original(self))
+    here = read_raw(raw)
+    assert here.rows.equals(sent.rows)
+    assert here.quarantine == sent.quarantine
+    assert [(q["input_file"], q["input_line"], q["reason"]) for q in here.quarantine] == [
+        ("blank-and-short.csv", 4, "malformed_row")]
+    assert here.files == sent.files
+    assert [f.rows for f in here.files] == [2, 2, 1, 1, 1]
+    assert here.rows["report_id"].tolist() == ["r4", "r1", "r1b", "r2", "r3", "r6"]
+    assert sorted(bytes_read) == ["blank-and-short.csv", "z.jsonl"]  # the csv module's, JSON
+
+
+def test_a_file_written_to_while_it_is_read_is_read_again_whole(raw, monkeypatch):
+    """The digest a version records is of the rows it used: a file that changed between
+    being hashed and being parsed (an extractor still appending) is read again, as bytes."""
+    import hashlib
+
+    from pipeline import read
+
+    path = write(raw, "a.csv", HEADER + ROW)
+    parse = read._read_csv_fast
+
+    def parse_then_append(source, name, lines):  # noqa: ANN001, ANN202
+        parsed = parse(source, name, lines)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(ROW.replace("r1,", "r2,"))
+        return parsed
+
+    monkeypatch.setattr(read, "_read_csv_fast", parse_then_append)
+    batch = read_raw(raw)
+    assert batch.rows["report_id"].tolist() == ["r1", "r2"]
+    assert batch.files[0].rows == 2
+    assert batch.files[0].sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

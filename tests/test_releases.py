@@ -181,3 +181,33 @@ def test_parquet_bytes_do_not_depend_on_how_the_rows_are_chunked(tmp_path, monke
     written = pq.ParquetFile(tmp_path / "many.parquet")
     assert written.metadata.num_row_groups == 3
     assert written.read().equals(table)
+
+
+def test_wide_rows_are_written_in_smaller_row_groups(tmp_path, monkeypatch):
+    """A row group is bounded by its text as well as its rows: the writer holds a whole group
+    encoded before it writes it, so groups of 65,536 rows of kilobyte quotes would make
+    publishing's memory grow with the quotes' width. Narrow rows keep the full groups; the
+    bytes still do not depend on how the rows are chunked."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline import publish
+
+    monkeypatch.setattr(publish, "ROW_GROUP_ROWS", 8192)
+    monkeypatch.setattr(publish, "ROW_GROUP_BYTES", 4 << 20)  # 4 MiB
+    n = 20_000
+    narrow = pa.table({"report_id": [f"r-{i:05d}" for i in range(n)],
+                       "killed": pa.array([i % 7 or None for i in range(n)], pa.int64())})
+    wide = narrow.append_column("quote", pa.array(["word " * 200 + str(i) for i in range(n)]))
+    # narrow: ~23 bytes a row, groups of 8,192 rows; wide: ~1 KB a row, 4 MiB is 4,096 rows
+    assert publish._group_rows(narrow) == 8192
+    assert publish._group_rows(wide) == 4096
+    publish._write_parquet(wide, tmp_path / "one.parquet")
+    publish._write_parquet(pa.Table.from_batches(wide.to_batches(max_chunksize=777)),
+                           tmp_path / "many.parquet")
+    assert (tmp_path / "one.parquet").read_bytes() == (tmp_path / "many.parquet").read_bytes()
+    written = pq.ParquetFile(tmp_path / "one.parquet")
+    assert written.metadata.num_row_groups == 5  # 4 × 4,096 + 3,616
+    assert written.read().equals(wide)
+    publish._write_parquet(narrow, tmp_path / "narrow.parquet")
+    assert pq.ParquetFile(tmp_path / "narrow.parquet").metadata.num_row_groups == 3

@@ -282,8 +282,9 @@ def _tables(batch: RawBatch, runner: Any, split: int, stages: _Stages) -> dict[s
         _forget_inputs()
     with stages.step("reconcile", "reconciling"):
         events, reports = reconcile_reports(reports, _incident_ids(reports, runner, split))
-        tables = to_arrow({"events": events, "reports": reports, "quarantine": quarantine})
-        del events, reports, quarantine  # so that the step's release returns their pages
+        frames = {"events": events, "reports": reports, "quarantine": quarantine}
+        del events, reports, quarantine  # the frames' only references are in `frames` now
+        tables = to_arrow(frames, consume=True)
     return tables
 
 

@@ -56,20 +56,31 @@ REQUIRED = {"events": ("incident_id", "event_type", "date", "date_start", "date_
 # --- tables ----------------------------------------------------------------------------------
 
 
-def to_arrow(frames: dict[str, pd.DataFrame]) -> dict[str, pa.Table]:
+def to_arrow(frames: dict[str, pd.DataFrame], consume: bool = False) -> dict[str, pa.Table]:
     """Frames → Arrow tables with exactly the published schemas and no pandas metadata; the
-    tables with a point get their WKB `geometry` and GeoParquet `geo` metadata from it."""
+    tables with a point get their WKB `geometry` and GeoParquet `geo` metadata from it.
+
+    `consume`: the frames are the caller's to give up (it holds no other reference to them):
+    each column leaves its frame as it is converted, so that a build never holds every
+    report twice, once in pandas and once in Arrow."""
     out = {}
     for name, schema in TABLES.items():
-        frame = frames[name]
+        frame = frames.pop(name) if consume else frames[name]
         derived = GEOMETRY in schema.names
         if derived:  # never taken from the frame: always what latitude/longitude say
             schema = schema.remove(schema.get_field_index(GEOMETRY))
         if frame.empty:
             table = pa.Table.from_pylist([], schema=schema)
+        elif consume:
+            for column in [c for c in frame.columns if c not in schema.names]:
+                del frame[column]
+            table = pa.Table.from_arrays(
+                [pa.array(frame.pop(f.name), type=f.type, from_pandas=True) for f in schema],
+                schema=schema)
         else:
             frame = frame[[f.name for f in schema]]
             table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        del frame
         out[name] = with_geometry(table) if derived else table.replace_schema_metadata(None)
     return out
 

@@ -82,6 +82,24 @@ def test_to_arrow_derives_geometry_and_validation_checks_it(sample_build):
                                                                               True]
 
 
+def test_a_build_converts_its_frames_column_by_column_to_the_same_tables(sample_build):
+    """A build gives its frames up to `to_arrow` (`consume`), which empties each frame as it
+    converts it, so that no report is held in pandas and Arrow at once: the tables are the
+    ones a conversion of the whole frames gives, schema and metadata included."""
+    frames = {name: pipeline.load(name, root=sample_build) for name in
+              ("events", "reports", "quarantine")}
+    whole = to_arrow(frames)
+    given = {name: frame.copy() for name, frame in frames.items()}
+    kept = dict(given)
+    consumed = to_arrow(given, consume=True)
+    assert given == {}
+    assert all(kept[name].columns.empty for name in ("events", "reports"))
+    for name, table in whole.items():
+        assert consumed[name].equals(table, check_metadata=True)
+        assert consumed[name].schema.equals(table.schema, check_metadata=True)
+    assert whole["reports"].num_rows == 101
+
+
 def test_geoparquet_bytes_are_reproducible(sample_build, tmp_path):
     """The same tables written twice give the same bytes, metadata included."""
     folder = sample_build / "versions" / "v1"

@@ -379,7 +379,7 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
     its path."""
     raw_dir = Path(raw_dir)
     paths = [(p.relative_to(raw_dir).as_posix(), p) for p in discover(raw_dir)]
-    parsed = (mapper(_read_file, [(name, p.read_bytes()) for name, p in paths]) if mapper
+    parsed = (mapper(_read_file, [(name, _file_bytes(name, p)) for name, p in paths]) if mapper
               else map(_read_file, paths))
     frames: list[pd.DataFrame] = []
     batch = RawBatch(rows=pd.DataFrame())
@@ -397,8 +397,29 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
 
 def _read_file(item: tuple[str, bytes | Path]) -> tuple[pd.DataFrame, list[dict], InputFile]:
     """One raw file, its bytes or its path → (rows, unreadable rows as quarantine, the file's
-    record)."""
+    record). A file the system will not read (gone since it was listed, not permitted) is an
+    InputError naming it."""
     name, source = item
+    try:
+        return _parse_file(name, source)
+    except OSError as exc:
+        raise _unreadable(name, exc) from None
+
+
+def _unreadable(name: str, exc: OSError) -> InputError:
+    return InputError(name, None, f"cannot be read ({exc.strerror or exc})")
+
+
+def _file_bytes(name: str, path: Path) -> bytes:
+    """A raw file's bytes, for an engine's workers."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(name, exc) from None
+
+
+def _parse_file(name: str, source: bytes | Path) -> tuple[pd.DataFrame, list[dict], InputFile]:
+    """`_read_file`'s work: Arrow's parser for a well-formed CSV, else the csv module or JSON."""
     csv_file = name.lower().endswith(".csv")
     if csv_file:
         seen = _version(source)

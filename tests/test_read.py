@@ -176,3 +176,16 @@ def test_a_file_written_to_while_it_is_read_is_read_again_whole(raw, monkeypatch
     assert batch.rows["report_id"].tolist() == ["r1", "r2"]
     assert batch.files[0].rows == 2
     assert batch.files[0].sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_file_gone_since_it_was_listed_is_named(raw, monkeypatch):
+    """A raw file removed (or made unreadable) between listing and reading stops the build
+    with its name, as an unreadable file does, not with an internal error."""
+    from pipeline import read
+
+    write(raw, "a.csv", HEADER + ROW)
+    monkeypatch.setattr(read, "discover", lambda folder: [folder / "a.csv", folder / "gone.csv"])
+    for mapper in (None, lambda f, items: [f(item) for item in items]):  # here, or on workers
+        with pytest.raises(InputError) as err:
+            read_raw(raw, mapper)
+        assert str(err.value) == "gone.csv: cannot be read (No such file or directory)"

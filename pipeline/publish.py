@@ -71,15 +71,14 @@ def to_arrow(frames: dict[str, pd.DataFrame], consume: bool = False) -> dict[str
             schema = schema.remove(schema.get_field_index(GEOMETRY))
         if frame.empty:
             table = pa.Table.from_pylist([], schema=schema)
-        elif consume:
-            for column in [c for c in frame.columns if c not in schema.names]:
-                del frame[column]
-            table = pa.Table.from_arrays(
-                [pa.array(frame.pop(f.name), type=f.type, from_pandas=True) for f in schema],
-                schema=schema)
         else:
-            frame = frame[[f.name for f in schema]]
-            table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+            if consume:  # what is not published goes first
+                for column in [c for c in frame.columns if c not in schema.names]:
+                    del frame[column]
+            take = frame.pop if consume else frame.__getitem__
+            table = pa.Table.from_arrays(
+                [pa.array(take(f.name), type=f.type, from_pandas=True) for f in schema],
+                schema=schema)
         del frame
         out[name] = with_geometry(table) if derived else table.replace_schema_metadata(None)
     return out

@@ -199,7 +199,7 @@ def test_wide_rows_are_written_in_smaller_row_groups(tmp_path, monkeypatch):
     narrow = pa.table({"report_id": [f"r-{i:05d}" for i in range(n)],
                        "killed": pa.array([i % 7 or None for i in range(n)], pa.int64())})
     wide = narrow.append_column("quote", pa.array(["word " * 200 + str(i) for i in range(n)]))
-    # narrow: ~23 bytes a row, groups of 8,192 rows; wide: ~1 KB a row, 4 MiB is 4,096 rows
+    # narrow: ~15 bytes a row, groups of 8,192 rows; wide: ~1 KB a row, 4 MiB is 4,096 rows
     assert publish._group_rows(narrow) == 8192
     assert publish._group_rows(wide) == 4096
     publish._write_parquet(wide, tmp_path / "one.parquet")

@@ -8,11 +8,16 @@
   days): real reports from several outlets, each labelled with the real-world incident it
   describes (`gold_incident`, at SPEC §6's grain); *_incidents.csv: each incident's
   killed/injured low and high, read off the reports by hand.
+- actors_gold.csv: actor names as reports and coded datasets write them (English, Arabic,
+  French; every theatre), with the canonical actor each names, or none where the text names
+  no actor we can tell (`civilians`, `Yemeni Armed Forces`, which both sides call themselves).
 
 Figures: ISO3/admin1 agreement, the share of points within 25 km and the confidently wrong
 answers; pairwise merge precision and recall (a pair is two reports put in one incident) and
-the incidents whose low/high figures are exactly right. tests/test_places.py and
-tests/test_reconcile.py assert them.
+the incidents whose low/high figures are exactly right; the actor names read right, missed
+(kept as written though they name a known actor) and wrong (read as another actor, or as one
+where none is named). tests/test_places.py, tests/test_reconcile.py and tests/test_events.py
+assert them.
 """
 
 from __future__ import annotations
@@ -103,6 +108,26 @@ def places_accuracy(path: Path = GOLD / "places_gold.csv") -> dict:
             "errors_expected": errors_n, "errors_right": errors,
             "precise": precise, "confidently_wrong": wrong,
             "confidently_wrong_share": round(wrong / max(precise, 1), 4), "misses": misses}
+
+
+def actors_accuracy(path: Path = GOLD / "actors_gold.csv") -> dict:
+    """Each gold name read by `canonical_actor`: right, missed (kept as written where it names
+    a known actor) or wrong (another actor, or an actor where the gold names none)."""
+    from pipeline.events import canonical_actor
+
+    right, missed, wrong = 0, [], []
+    rows = _gold_rows(path)
+    for row in rows:
+        got = canonical_actor(row["text"])
+        kept = got == " ".join(row["text"].split())
+        if (kept and not row["canonical"]) or got == row["canonical"]:
+            right += 1
+        elif kept:
+            missed.append({"text": row["text"], "expected": row["canonical"]})
+        else:
+            wrong.append({"text": row["text"], "expected": row["canonical"] or None, "got": got})
+    return {"file": path.name, "names": len(rows), "right": right, "missed": missed,
+            "wrong": wrong}
 
 
 def _pairs(groups: pd.Series) -> set[tuple[str, str]]:
@@ -228,9 +253,16 @@ def main() -> None:
             print(f"  merged: {a} / {b}")
         for miss in rec["figure_misses"]:
             print(f"  figures {miss['incident']}: expected {miss['expected']}, got {miss['got']}")
+    actors = actors_accuracy()
+    print(f"actors ({actors['file']}): {actors['names']} names; right {actors['right']}, "
+          f"missed {len(actors['missed'])}, wrong {len(actors['wrong'])}")
+    for miss in actors["missed"]:
+        print(f"  missed: {miss['text']!r}: expected {miss['expected']}")
+    for miss in actors["wrong"]:
+        print(f"  wrong: {miss['text']!r}: expected {miss['expected']}, got {miss['got']}")
     out = Path(__file__).parent / "accuracy.json"
-    out.write_text(json.dumps({"places": all_places, "reconcile": recs}, indent=2, ensure_ascii=False,
-                              default=str) + "\n")
+    out.write_text(json.dumps({"places": all_places, "reconcile": recs, "actors": actors},
+                              indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -314,10 +314,77 @@ def _actors() -> dict[str, str]:
     return {fold(r["alias"]): r["canonical"] for r in _rows("actor_aliases.csv")}
 
 
+class _ActorRules(NamedTuple):
+    names: list[tuple[re.Pattern[str], str]]  # named actors, in file order
+    backers: list[tuple[re.Pattern[str], str]]  # "Iran-backed militias": when nothing is named
+    states: list[tuple[re.Pattern[str], re.Pattern[str] | None, str]]  # names, nouns, canonical
+    force_after: re.Pattern[str]  # "<name> ... forces"
+    force_before: re.Pattern[str]  # "forces of the ... <name>"
+    by: re.Pattern[str]  # "backed by <name>"
+    then: re.Pattern[str]  # what may follow a state's noun at the start: "and", another state
+
+
+_ARTICLE = r"(?:the |l |la |le |les |a |an |un |une )?"
+_PRO = re.compile(r"\b(?:pro|anti) $")  # "pro-Hezbollah", "anti-Houthi": not the actor
+
+
 @lru_cache(maxsize=1)
-def _actor_patterns() -> list[tuple[re.Pattern[str], str]]:
-    return [(re.compile(_fold_pattern(r["pattern"])), r["canonical"])
-            for r in _rows("actor_patterns.csv")]
+def _actor_rules() -> _ActorRules:
+    """The compiled rules of actor_patterns.csv, actor_states.csv and actor_words.csv."""
+    words: dict[str, list[str]] = {}
+    for r in _rows("actor_words.csv"):
+        words.setdefault(r["kind"], []).append(_fold_pattern(r["words"]))
+    force, backer, by = ("|".join(words[k]) for k in ("force", "backer", "by"))
+    named = [(r["kind"], re.compile(_fold_pattern(r["pattern"])), r["canonical"])
+             for r in _rows("actor_patterns.csv")]
+    for kind, pattern, _ in named:
+        if kind not in ("name", "backer"):
+            raise ValueError(f"actor_patterns.csv: unknown kind {kind!r} of {pattern.pattern!r}")
+    not_after = r"(?<!\bpro )(?<!\banti )"  # _PRO, as a look-behind
+    states = []
+    for r in _rows("actor_states.csv"):
+        names = _fold_pattern(r["names"])
+        nouns = _fold_pattern(r["nouns"]) if r["nouns"] else None
+        states.append((re.compile(rf"{not_after}\b(?:{names})\b(?! (?:{backer})\b)"),
+                       re.compile(rf"(?:{nouns})") if nouns else None, r["canonical"]))
+    every_name = "|".join(_fold_pattern(r["names"]) for r in _rows("actor_states.csv"))
+    return _ActorRules(
+        names=[(p, c) for kind, p, c in named if kind == "name"],
+        backers=[(p, c) for kind, p, c in named if kind == "backer"],
+        states=states,
+        force_after=re.compile(rf"(?: \w+){{0,3}}? (?:{force})\b"),
+        force_before=re.compile(rf"\b(?:{force})(?: \w+){{0,3}} $"),
+        by=re.compile(rf"\b(?:{by}) $"),
+        then=re.compile(rf" (?:and|et|or|ou|with|avec)\b| و| (?:{every_name})\b"))
+
+
+def _named_actors(key: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """The named groups and the states a folded text names, each as (start, end, canonical)
+    (actor_states.csv says when a state's name is an actor)."""
+    rules = _actor_rules()
+    groups = [(m.start(), m.end(), canonical) for pattern, canonical in rules.names
+              for m in pattern.finditer(key) if not _PRO.search(key[:m.start()])]
+    states = []
+    for names, nouns, canonical in rules.states:
+        for m in names.finditer(key):
+            start, end = m.span()
+            before, after = key[:start], key[end:]
+            if rules.by.search(before):
+                continue
+            lead = re.fullmatch(_ARTICLE, before) is not None
+            reach = None  # where the words that make the name an actor end
+            if lead and (not after or (nouns and nouns.fullmatch(m.group())
+                                       and rules.then.match(after))):
+                reach = (start, end)
+            elif f := rules.force_after.match(after):
+                reach = (start, end + f.end())
+            elif f := rules.force_before.search(before):
+                reach = (f.start(), end)
+            # the armed forces of a group named between them ("Syrian Kurdish-led forces")
+            if reach and not any(reach[0] <= s and e <= reach[1] and (s, e) != (start, end)
+                                 and not (s <= start and end <= e) for s, e, _ in groups):
+                states.append((start, end, canonical))
+    return groups, states
 
 
 @lru_cache(maxsize=1)
@@ -367,20 +434,38 @@ def air_powers() -> frozenset[str]:
 BY_AIR = {"drone_attack": "drone_strike", "missile_attack": "airstrike", "rocket_attack": "airstrike"}
 
 
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+
+
 @lru_cache(maxsize=100_000)
 def canonical_actor(text: str | None) -> str | None:
-    """`Kataib Hezbollah` → `Kata'ib Hezbollah`; an unknown actor is kept as reported."""
+    """`Kataib Hezbollah` → `Kata'ib Hezbollah`; an unknown actor is kept as reported.
+
+    A name in actor_aliases.csv decides. Otherwise the text's actor is the first it names
+    (`The US and UK` → the US) among the named groups and states it holds, where a match
+    inside a longer one is part of it (`Syrian Democratic Forces` is not Syria's) and an
+    umbrella yields to an actor under it that the text also names (`Iran's Revolutionary
+    Guards` → the IRGC; `PMF (Kataib Hezbollah)` → Kata'ib Hezbollah). A backer's description
+    (`Iran-backed militias`) counts only when the text names no group: `Iran-backed Houthis`
+    are the Houthis, `Iran and Iran-backed groups` the groups (Iran is their umbrella)."""
     if text is None or not isinstance(text, str) or not text.strip():
         return None
-    key = fold(text)
+    key = fold(_POSSESSIVE.sub("", text))
     table = _actors()
     stripped = re.sub(r"^(?:the|an?|al|le|la|les)\s+", "", key)
     for k in (key, stripped):
         if k in table:
             return table[k]
-    for pattern, canonical in _actor_patterns():
-        if pattern.search(key):
-            return canonical
+    groups, found = _named_actors(key)
+    found += groups or [(m.start(), m.end(), canonical)
+                        for pattern, canonical in _actor_rules().backers if (m := pattern.search(key))]
+    found = [a for a in found if not any(  # inside a longer name
+        b[0] <= a[0] and a[1] <= b[1] and (b[1] - b[0]) > (a[1] - a[0]) for b in found)]
+    umbrellas = actor_umbrellas()
+    named = {c for _, _, c in found}
+    found = [a for a in found if not any(a[2] in umbrellas.get(c, ()) for c in named)]
+    if found:
+        return min(found, key=lambda a: (a[0], a[0] - a[1]))[2]
     return " ".join(text.split())
 
 

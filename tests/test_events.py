@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.events import (
     CountError,
@@ -83,6 +85,61 @@ def test_invalid_counts(text, message):
 ])
 def test_actors(text, canonical):
     assert canonical_actor(text) == canonical
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    # the first actor named, so one joint wave reads one way however it is written
+    ("The US and UK", "United States Armed Forces"), ("US-UK", "United States Armed Forces"),
+    ("Les armées américaine et britannique", "United States Armed Forces"),
+    # a backer is not the actor; a group named inside a longer name is part of it
+    ("Iran-backed Houthi rebels", "Ansar Allah (Houthis)"),
+    ("US-backed SDF", "Syrian Democratic Forces"),
+    ("Turkish-backed factions", "Syrian National Army"),
+    ("Syrian Democratic Forces", "Syrian Democratic Forces"),
+    ("Hezbollah Brigades", "Kata'ib Hezbollah"),
+    ("a pro-Hezbollah group within Iraq's Hashed al-Shaabi (Popular Mobilisation) forces",
+     "Popular Mobilization Forces"),
+    # an umbrella yields to the actor under it that the text also names
+    ("Iran's Revolutionary Guards", "Islamic Revolutionary Guard Corps"),
+    ("الحشد الشعبي (كتائب حزب الله)", "Kata'ib Hezbollah"),
+    # a state's name is its forces only beside a word for them, alone, or leading the text
+    ("Military Forces of Turkey (2016-)", "Turkish Armed Forces"),
+    ("Government of Syria", "Syrian government forces"), ("Saudi", "Saudi Arabian Armed Forces"),
+    ("القوات الأميركية", "United States Armed Forces"), ("un drone turc", "Turkish Armed Forces"),
+    ("Israel's military", "Israel Defense Forces"),
+    ("Iranian-made drones", "Iranian-made drones"), ("Israeli settlers", "Israeli settlers"),
+    ("Unidentified Armed Group (Syria)", "Unidentified Armed Group (Syria)"),
+    ("US embassy", "US embassy"), ("Syrian rebels", "Syrian rebels"),
+    # names both sides use, or two theatres share, name no one
+    ("Yemeni Armed Forces", "Yemeni Armed Forces"), ("Islamic Resistance", "Islamic Resistance"),
+])
+def test_actors_of_every_theatre(text, canonical):
+    assert canonical_actor(text) == canonical
+
+
+def test_every_canonical_actor_reads_as_itself():
+    """A published actor1 read again (a later build, an import of our own export) is the same
+    actor: no canonical name is another's, or kept as written."""
+    from pipeline.events import actor_sides, actor_umbrellas
+
+    names = {*actor_sides(), *actor_umbrellas()}
+    assert {n: canonical_actor(n) for n in names if canonical_actor(n) != n} == {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_any_actor_text_reads_without_error(text):
+    got = canonical_actor(text)
+    assert got is None if not text.strip() else isinstance(got, str) and got
+
+
+def test_actors_gold():
+    """Every name of tests/data/actors_gold.csv reads as the actor it names (or as itself)."""
+    from benchmarks.accuracy import actors_accuracy
+
+    result = actors_accuracy()
+    assert result["names"] >= 400
+    assert (result["missed"], result["wrong"]) == ([], [])
 
 
 @pytest.mark.parametrize(("text", "low", "high"), [

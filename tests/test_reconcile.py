@@ -227,6 +227,22 @@ def test_different_attackers_are_different_events_unless_one_is_the_umbrella():
     assert ids["kh"] == ids["iri"]
 
 
+@pytest.mark.parametrize(("a", "b", "one"), [
+    ("Russian warplanes", "Syrian regime warplanes", False),  # Idlib: two air forces
+    ("Turkish drone", "PKK", False),
+    ("Saudi warplanes", "Saudi-led coalition", True),  # the coalition's lead member
+    ("Military Forces of Syria (2000-2024)", "Syrian army", True),  # a coder's name, a reporter's
+])
+def test_the_other_theatres_attackers_keep_their_events_apart(a, b, one):
+    """Before the states of Syria, Russia, Turkey and the Gulf were known actors, a Russian and a
+    Syrian strike on one village the same day were one event (unknown actors never differ)."""
+    rows = [{"report_id": rid, "published": "2019-05-06", "event_type": "airstrike",
+             "date": "2019-05-06", "place": "Kafr Nabl", "country": "Syria", "actor1": actor}
+            for rid, actor in (("a", a), ("b", b))]
+    ids = _reports(*rows)
+    assert (ids["a"] == ids["b"]) is one
+
+
 def test_a_clock_time_in_another_zone_is_the_local_day_at_the_place():
     """Rumalyn, August 2024: "about 5 p.m. Eastern on Friday 9 August" (a US outlet) and
     "Saturday 10 August" (an Arabic outlet) are one day in Syria."""

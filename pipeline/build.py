@@ -99,7 +99,7 @@ def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.
     places = _places(rows)
     rows = _reject(rows, places["error_reason"], places["error_message"], quarantine)
     progress("types/counts: event types, counts, actors")
-    events = normalize_events(rows)
+    events = normalize_events(rows, places["iso3"])
     rows = _reject(rows, events["error_reason"], events["error_message"], quarantine)
     dates, places, events = (x.loc[rows.index].drop(columns=["error_reason", "error_message"])
                              for x in (dates, places, events))

@@ -469,6 +469,36 @@ def canonical_actor(text: str | None) -> str | None:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1)
+def _theatre_names() -> list[tuple[re.Pattern[str], dict[str, str]]]:
+    """actor_theatres.csv: per name, the actor it is in each country where it names one."""
+    table: dict[str, dict[str, str]] = {}
+    for r in _rows("actor_theatres.csv"):
+        table.setdefault(r["pattern"], {}).update(dict.fromkeys(r["iso3"].split(), r["canonical"]))
+    return [(re.compile(_fold_pattern(p)), by_country) for p, by_country in table.items()]
+
+
+@lru_cache(maxsize=10_000)
+def _theatre_name(text: str) -> dict[str, str] | None:
+    """The countries where a name that names no known actor by itself names one."""
+    if canonical_actor(text) != " ".join(text.split()):
+        return None
+    key = fold(_POSSESSIVE.sub("", text))
+    return next((by_country for pattern, by_country in _theatre_names()
+                 if pattern.fullmatch(key)), None)
+
+
+def theatre_actor(text: str | None, iso3: str | None) -> str | None:
+    """`canonical_actor`, and a name whose actor depends on the theatre read by the event's
+    country: a bare `Islamic Resistance` is Hezbollah in Lebanon and the Islamic Resistance in
+    Iraq in Iraq and Syria; `hostile drone` is Israel's in Lebanon (actor_theatres.csv)."""
+    actor = canonical_actor(text)
+    if actor is None or not isinstance(iso3, str):
+        return actor
+    by_country = _theatre_name(text)
+    return by_country.get(iso3, actor) if by_country else actor
+
+
 # --- vectorized over a frame -------------------------------------------------------------------
 
 
@@ -533,16 +563,22 @@ _COLUMNS = ("event_type", "acled_event_type", "acled_sub_event_type", "event_typ
             "troops", "error_reason", "error_message")
 
 
-def normalize_events(frame: pd.DataFrame) -> pd.DataFrame:
+def normalize_events(frame: pd.DataFrame, iso3: pd.Series | None = None) -> pd.DataFrame:
     """Event type, counts and actors for every row; errors as (error_reason, error_message):
     the first of the event type's, then the killed, injured and troops figures'. Each
-    distinct text is read once; rows only gather the results."""
+    distinct text is read once; rows only gather the results. With the rows' countries
+    (`iso3`, matched by index), a name whose actor depends on the theatre is read by its
+    row's country."""
     n = len(frame)
     names = (*_COLUMNS[:4], *_COLUMNS[-2:])  # what `_event_columns` gives
     types = each_distinct(frame["event_type"], _event_columns).tolist()
     out: dict[str, list] = {name: [t[k] for t in types] for k, name in enumerate(names)}
+    countries = iso3.reindex(frame.index).tolist() if iso3 is not None else [None] * n
     for col in ("actor1", "actor2"):
         out[col] = each_distinct(frame[col], canonical_actor).tolist()
+        theatre = each_distinct(frame[col], lambda t: isinstance(t, str) and bool(_theatre_name(t)))
+        for row in np.flatnonzero(theatre.astype(bool)).tolist():
+            out[col][row] = theatre_actor(frame[col].iat[row], countries[row])
     vocab, air = vocabulary(), air_powers()
     extras = frame["extra"].tolist() if "extra" in frame else [None] * n
     for i, (event_type, actor) in enumerate(zip(out["event_type"], out["actor1"], strict=True)):

@@ -14,6 +14,7 @@ from pipeline.events import (
     classify_event,
     normalize_events,
     parse_count,
+    theatre_actor,
 )
 
 
@@ -131,6 +132,32 @@ def test_every_canonical_actor_reads_as_itself():
 def test_any_actor_text_reads_without_error(text):
     got = canonical_actor(text)
     assert got is None if not text.strip() else isinstance(got, str) and got
+
+
+@pytest.mark.parametrize(("text", "iso3", "actor"), [
+    ("Islamic Resistance", "LBN", "Hezbollah"),  # its statements' signature in Lebanon
+    ("المقاومة الإسلامية", "SYR", "Islamic Resistance in Iraq"),  # the Iraqi militias' in Syria
+    ("Islamic Resistance", "YEM", "Islamic Resistance"),
+    ("hostile drone", "LBN", "Israel Defense Forces"),  # NNA's word for Israel's drones
+    ("hostile drone", "ISR", "hostile drone"),  # in Israel, it is Hezbollah's
+    ("occupation aircraft", "PSE", "Israel Defense Forces"),
+    ("occupation forces", "IRQ", "occupation forces"),  # Iraq's militias say it of the US
+    ("regime forces", "SYR", "Syrian government forces"), ("regime forces", "IRN", "regime forces"),
+    ("Hezbollah", "IRQ", "Hezbollah"), ("Islamic Resistance", None, "Islamic Resistance"),
+])
+def test_a_name_whose_actor_depends_on_the_theatre(text, iso3, actor):
+    assert theatre_actor(text, iso3) == actor
+
+
+def test_normalize_reads_theatre_names_by_each_rows_country():
+    """The countries are matched to the rows by index (rows the places step rejected are gone
+    from the frame but not from the countries)."""
+    frame = pd.DataFrame({"event_type": ["drone strike"] * 2, "actor1": ["hostile drone"] * 2,
+                          "actor2": [None] * 2, "killed": [None] * 2, "injured": [None] * 2,
+                          "troops": [None] * 2}, index=[3, 7])
+    iso3 = pd.Series(["LBN", "LBN", "ISR"], index=[3, 5, 7])
+    assert normalize_events(frame, iso3)["actor1"].tolist() == ["Israel Defense Forces",
+                                                                 "hostile drone"]
 
 
 def test_actors_gold():

@@ -573,12 +573,15 @@ def normalize_events(frame: pd.DataFrame, iso3: pd.Series | None = None) -> pd.D
     names = (*_COLUMNS[:4], *_COLUMNS[-2:])  # what `_event_columns` gives
     types = each_distinct(frame["event_type"], _event_columns).tolist()
     out: dict[str, list] = {name: [t[k] for t in types] for k, name in enumerate(names)}
-    countries = iso3.reindex(frame.index).tolist() if iso3 is not None else [None] * n
     for col in ("actor1", "actor2"):
-        out[col] = each_distinct(frame[col], canonical_actor).tolist()
-        theatre = each_distinct(frame[col], lambda t: isinstance(t, str) and bool(_theatre_name(t)))
-        for row in np.flatnonzero(theatre.astype(bool)).tolist():
-            out[col][row] = theatre_actor(frame[col].iat[row], countries[row])
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
+        read = np.array([canonical_actor(u) for u in uniques] + [None], dtype=object)
+        out[col] = read[codes].tolist()
+        by_theatre = [k for k, u in enumerate(uniques) if _theatre_name(u)]
+        if by_theatre and iso3 is not None:  # few rows: each read by its country
+            countries = iso3.reindex(frame.index).to_numpy(dtype=object)
+            for row in np.flatnonzero(np.isin(codes, by_theatre)).tolist():
+                out[col][row] = theatre_actor(uniques[codes[row]], countries[row])
     vocab, air = vocabulary(), air_powers()
     extras = frame["extra"].tolist() if "extra" in frame else [None] * n
     for i, (event_type, actor) in enumerate(zip(out["event_type"], out["actor1"], strict=True)):

@@ -160,6 +160,14 @@ def test_normalize_reads_theatre_names_by_each_rows_country():
                                                                  "hostile drone"]
 
 
+def test_a_long_actor_field_is_read_in_its_first_characters_and_kept_whole():
+    """A quote pasted into the actor column (up to the 10,000 characters a field may hold):
+    its actor is read from the start; text naming none is published whole, as written."""
+    assert canonical_actor("US forces " + "and others " * 900) == "United States Armed Forces"
+    long = "witnesses said " * 600 + "US forces"
+    assert canonical_actor(long) == long.strip()
+
+
 def test_actors_gold():
     """Every name of tests/data/actors_gold.csv reads as the actor it names (or as itself)."""
     from benchmarks.accuracy import actors_accuracy

@@ -459,9 +459,10 @@ def canonical_actor(text: str | None) -> str | None:
     for k in (key, stripped):
         if k in table:
             return table[k]
-    groups, found = _named_actors(key)
-    found += groups or [(m.start(), m.end(), canonical)
-                        for pattern, canonical in _actor_rules().backers if (m := pattern.search(key))]
+    groups, states = _named_actors(key)
+    backers = [] if groups else [(m.start(), m.end(), canonical) for pattern, canonical
+                                 in _actor_rules().backers if (m := pattern.search(key))]
+    found = groups + states + backers
     found = [a for a in found if not any(  # inside a longer name
         b[0] <= a[0] and a[1] <= b[1] and (b[1] - b[0]) > (a[1] - a[0]) for b in found)]
     umbrellas = actor_umbrellas()
@@ -580,8 +581,10 @@ def normalize_events(frame: pd.DataFrame, iso3: pd.Series | None = None) -> pd.D
         codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
         read = np.array([canonical_actor(u) for u in uniques] + [None], dtype=object)
         out[col] = read[codes].tolist()
+        if iso3 is None:
+            continue
         by_theatre = [k for k, u in enumerate(uniques) if _theatre_name(u)]
-        if by_theatre and iso3 is not None:  # few rows: each read by its country
+        if by_theatre:  # few rows: each read by its country
             countries = iso3.reindex(frame.index).to_numpy(dtype=object)
             for row in np.flatnonzero(np.isin(codes, by_theatre)).tolist():
                 out[col][row] = theatre_actor(uniques[codes[row]], countries[row])

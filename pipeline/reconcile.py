@@ -566,11 +566,29 @@ class _Groups:
         """Per incident (in name order), its sorted distinct sources and its report ids in
         report order."""
         rows = np.lexsort((self.order, self.code))
-        bounds = np.flatnonzero(np.r_[True, np.diff(self.code[rows]) != 0, True])
-        sources = self.frame["source"].to_numpy(dtype=object)[rows].tolist()
         reports = self.frame["report_id"].to_numpy(dtype=object)[rows].tolist()
-        pairs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
-        return ([sorted(set(sources[a:b])) for a, b in pairs], [reports[a:b] for a, b in pairs])
+        # distinct sources: one sorted pass over (incident, source code), the codes numbered
+        # in the sources' sorted order, not a set and a sort per incident
+        scode, names = pd.factorize(self.frame["source"], sort=True)
+        if (scode < 0).any():  # a missing source (not from a build): sort the Python way
+            sources = self.frame["source"].to_numpy(dtype=object)[rows].tolist()
+            return ([sorted(set(sources[a:b])) for a, b in _runs(self.code[rows])],
+                    [reports[a:b] for a, b in _runs(self.code[rows])])
+        pairs = np.unique(self.code.astype(np.int64) * len(names) + scode)
+        distinct = np.asarray(names, dtype=object)[pairs % len(names)].tolist()
+        return ([distinct[a:b] for a, b in _runs(pairs // len(names))],
+                [reports[a:b] for a, b in _runs(self.code[rows])])
+
+
+def _runs(codes: np.ndarray) -> list[tuple[int, int]]:
+    """The (start, end) of each run of equal values in a sorted array."""
+    bounds = np.flatnonzero(np.r_[True, np.diff(codes) != 0, True]).tolist()
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """A column of `datetime.date` as days since the epoch (through Arrow, not Python)."""
+    return pa.array(dates, type=pa.date32()).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 WHEN = ["date", "date_start", "date_end", "date_precision"]
@@ -588,8 +606,7 @@ def build_events(reports: pd.DataFrame) -> pd.DataFrame:
     """
     vocab = vocabulary()
     g = _Groups(reports)
-    span = np.array([(e - s).days for s, e in zip(reports["date_start"].tolist(),
-                                                  reports["date_end"].tolist(), strict=True)])
+    span = _days(reports["date_end"]) - _days(reports["date_start"])
     when = reports[WHEN].iloc[g.first_by(span)]
     where = reports[WHERE].iloc[g.first_by(_lookup(reports["geo_precision"], GEO_RANK).to_numpy())]
     events = pd.DataFrame(index=pd.Index(g.names, name="incident_id"))
@@ -625,7 +642,8 @@ def build_events(reports: pd.DataFrame) -> pd.DataFrame:
     events["source_count"] = [len(x) for x in sources]
     events["report_ids"] = report_ids
     published = reports["published"].groupby(g.code, sort=True)
-    events["first_reported"] = published.min().to_numpy()
-    events["last_reported"] = published.max().to_numpy()
+    # as datetime arrays: `to_numpy` of a zoned column makes a Timestamp object per incident
+    events["first_reported"] = published.min().array
+    events["last_reported"] = published.max().array
     grade_events(events, reports, g.code)
     return events.reset_index()

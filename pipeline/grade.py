@@ -160,9 +160,17 @@ def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
 
 
 def _per_incident(n: int, code: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:
-    """Per incident 0..n-1, `how` ("max", "min", "sum") of the values of its rows (NaN: none)."""
-    out = pd.Series(values).groupby(code).agg(how)
-    return out.reindex(range(n)).to_numpy()
+    """Per incident 0..n-1, `how` ("max" or "min") of the values of its rows, NaN where it
+    has none (NaN values skipped); unbuffered in place, not a groupby per fact."""
+    out = np.full(n, np.nan)
+    {"max": np.fmax, "min": np.fmin}[how].at(out, code, values.astype(float))
+    return out
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    from .reconcile import _days  # reconcile imports this module
+
+    return _days(dates)
 
 
 def grade_events(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) -> None:
@@ -181,10 +189,9 @@ def grade_events(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) 
     families = {k: v.family for k, v in vocabulary().items()}
     family = reports["event_type"].map(families).to_numpy(dtype=object)
     inc_family = events["event_type"].map(families).to_numpy(dtype=object)
-    start = pd.to_datetime(reports["date_start"]).to_numpy()
-    end = pd.to_datetime(reports["date_end"]).to_numpy()
-    inc_start = pd.to_datetime(events["date_start"]).to_numpy()[code]
-    inc_end = pd.to_datetime(events["date_end"]).to_numpy()[code]
+    start, end = _days(reports["date_start"]), _days(reports["date_end"])  # days since 1970
+    inc_start = _days(events["date_start"])[code]
+    inc_end = _days(events["date_end"])[code]
     on_day = (start <= inc_end) & (inc_start <= end)
     agrees = on_day & (family == inc_family[code])
     agreeing = pairs[agrees].drop_duplicates().groupby("inc").size().reindex(
@@ -214,7 +221,8 @@ def grade_events(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) 
     grade = np.where(contested, "contested", np.where(
         official.notna().to_numpy() | (agreeing >= r["confirmed_sources"]), "confirmed",
         np.where(independent >= r["corroborated_sources"], "corroborated", "single_source")))
-    days_off = pd.Series(_days_off(code, start, on_day)).reindex(range(n_inc)).to_numpy()
+    days_off = pd.Series(_days_off(code, start.astype("datetime64[D]"), on_day)
+                         ).reindex(range(n_inc)).to_numpy()
     # Incidents alike in every fact share their reasons: each kind is written once.
     facts = pd.DataFrame({"n": independent, "size": size, "contested": contested,
                           "day": day_disputed, "toll": toll_disputed, "grade": grade,

@@ -340,12 +340,11 @@ def _actor_rules() -> _ActorRules:
     for kind, pattern, _ in named:
         if kind not in ("name", "backer"):
             raise ValueError(f"actor_patterns.csv: unknown kind {kind!r} of {pattern.pattern!r}")
-    not_after = r"(?<!\bpro )(?<!\banti )"  # _PRO, as a look-behind
     states = []
     for r in _rows("actor_states.csv"):
         names = _fold_pattern(r["names"])
         nouns = _fold_pattern(r["nouns"]) if r["nouns"] else None
-        states.append((re.compile(rf"{not_after}\b(?:{names})\b(?! (?:{backer})\b)"),
+        states.append((re.compile(rf"\b(?:{names})\b(?! (?:{backer})\b)"),
                        re.compile(rf"(?:{nouns})") if nouns else None, r["canonical"]))
     every_name = "|".join(_fold_pattern(r["names"]) for r in _rows("actor_states.csv"))
     return _ActorRules(
@@ -369,7 +368,7 @@ def _named_actors(key: str) -> tuple[list[tuple[int, int, str]], list[tuple[int,
         for m in names.finditer(key):
             start, end = m.span()
             before, after = key[:start], key[end:]
-            if rules.by.search(before):
+            if rules.by.search(before) or _PRO.search(before):
                 continue
             lead = re.fullmatch(_ARTICLE, before) is not None
             reach = None  # where the words that make the name an actor end
@@ -440,6 +439,11 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 ACTOR_CHARS = 200
 
 
+def _actor_key(text: str) -> str:
+    """The folded start of an actor name that the rules read (`Israel's` → `israel`)."""
+    return fold(_POSSESSIVE.sub("", text[:ACTOR_CHARS * 2]))[:ACTOR_CHARS]
+
+
 @lru_cache(maxsize=100_000)
 def canonical_actor(text: str | None) -> str | None:
     """`Kataib Hezbollah` → `Kata'ib Hezbollah`; an unknown actor is kept as reported.
@@ -453,7 +457,7 @@ def canonical_actor(text: str | None) -> str | None:
     are the Houthis, `Iran and Iran-backed groups` the groups (Iran is their umbrella)."""
     if text is None or not isinstance(text, str) or not text.strip():
         return None
-    key = fold(_POSSESSIVE.sub("", text[:ACTOR_CHARS * 2]))[:ACTOR_CHARS]
+    key = _actor_key(text)
     table = _actors()
     stripped = re.sub(r"^(?:the|an?|al|le|la|les)\s+", "", key)
     for k in (key, stripped):
@@ -487,7 +491,7 @@ def _theatre_name(text: str) -> dict[str, str] | None:
     """The countries where a name that names no known actor by itself names one."""
     if canonical_actor(text) != " ".join(text.split()):
         return None
-    key = fold(_POSSESSIVE.sub("", text[:ACTOR_CHARS * 2]))[:ACTOR_CHARS]
+    key = _actor_key(text)
     return next((by_country for pattern, by_country in _theatre_names()
                  if pattern.fullmatch(key)), None)
 

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from .dates import STATED
+from .dates import STATED, day_numbers
 from .events import _rows, canonical_actor, same_attacker, vocabulary
 
 
@@ -167,12 +167,6 @@ def _per_incident(n: int, code: np.ndarray, values: np.ndarray, how: str) -> np.
     return out
 
 
-def _days(dates: pd.Series) -> np.ndarray:
-    from .reconcile import _days  # reconcile imports this module
-
-    return _days(dates)
-
-
 def grade_events(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) -> None:
     """Add `independent_sources`, `grade` and `grade_reasons` to `events` (in place).
 
@@ -189,9 +183,9 @@ def grade_events(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) 
     families = {k: v.family for k, v in vocabulary().items()}
     family = reports["event_type"].map(families).to_numpy(dtype=object)
     inc_family = events["event_type"].map(families).to_numpy(dtype=object)
-    start, end = _days(reports["date_start"]), _days(reports["date_end"])  # days since 1970
-    inc_start = _days(events["date_start"])[code]
-    inc_end = _days(events["date_end"])[code]
+    start, end = day_numbers(reports["date_start"]), day_numbers(reports["date_end"])
+    inc_start = day_numbers(events["date_start"])[code]
+    inc_end = day_numbers(events["date_end"])[code]
     on_day = (start <= inc_end) & (inc_start <= end)
     agrees = on_day & (family == inc_family[code])
     agreeing = pairs[agrees].drop_duplicates().groupby("inc").size().reindex(

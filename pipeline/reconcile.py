@@ -48,7 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .dates import STATED
+from .dates import STATED, day_numbers
 from .events import actor_sides, actor_umbrellas, each_distinct, same_attacker, vocabulary
 from .geo import km
 from .grade import grade_events
@@ -568,12 +568,9 @@ class _Groups:
         rows = np.lexsort((self.order, self.code))
         reports = self.frame["report_id"].to_numpy(dtype=object)[rows].tolist()
         # distinct sources: one sorted pass over (incident, source code), the codes numbered
-        # in the sources' sorted order, not a set and a sort per incident
-        scode, names = pd.factorize(self.frame["source"], sort=True)
-        if (scode < 0).any():  # a missing source (not from a build): sort the Python way
-            sources = self.frame["source"].to_numpy(dtype=object)[rows].tolist()
-            return ([sorted(set(sources[a:b])) for a, b in _runs(self.code[rows])],
-                    [reports[a:b] for a, b in _runs(self.code[rows])])
+        # in the sources' sorted order (a missing one, which a build quarantines, last), not
+        # a set and a sort per incident
+        scode, names = pd.factorize(self.frame["source"], sort=True, use_na_sentinel=False)
         pairs = np.unique(self.code.astype(np.int64) * len(names) + scode)
         distinct = np.asarray(names, dtype=object)[pairs % len(names)].tolist()
         return ([distinct[a:b] for a, b in _runs(pairs // len(names))],
@@ -584,11 +581,6 @@ def _runs(codes: np.ndarray) -> list[tuple[int, int]]:
     """The (start, end) of each run of equal values in a sorted array."""
     bounds = np.flatnonzero(np.r_[True, np.diff(codes) != 0, True]).tolist()
     return list(zip(bounds[:-1], bounds[1:], strict=True))
-
-
-def _days(dates: pd.Series) -> np.ndarray:
-    """A column of `datetime.date` as days since the epoch (through Arrow, not Python)."""
-    return pa.array(dates, type=pa.date32()).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 WHEN = ["date", "date_start", "date_end", "date_precision"]
@@ -606,7 +598,7 @@ def build_events(reports: pd.DataFrame) -> pd.DataFrame:
     """
     vocab = vocabulary()
     g = _Groups(reports)
-    span = _days(reports["date_end"]) - _days(reports["date_start"])
+    span = day_numbers(reports["date_end"]) - day_numbers(reports["date_start"])
     when = reports[WHEN].iloc[g.first_by(span)]
     where = reports[WHERE].iloc[g.first_by(_lookup(reports["geo_precision"], GEO_RANK).to_numpy())]
     events = pd.DataFrame(index=pd.Index(g.names, name="incident_id"))

@@ -124,32 +124,73 @@ def _geometry_ok(df: pd.DataFrame) -> pd.Series:
                      dtype=bool)
 
 
-def validation_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The table plus the helper columns its suite reads (a shallow copy: pandas copies a
-    column only when it is written, and only helper columns are). `_incident_known` comes
-    from `with_known`, which needs the events table."""
-    df = frame.copy(deep=False)
-    if table in ("events", "reports"):
-        for c in ("date", "date_start", "date_end"):
-            df[f"{c}_day"] = _days(df[c])
-        is_troop = df["event_type"].isin(TROOP_TYPES)
-        df["_troops_ok"] = df["troops"].notna() == is_troop
-        df["_in_country_box"] = _in_box(df)
-        if "geometry" in df:
-            df["_geometry_ok"] = _geometry_ok(df)
+Helper = Callable[[pd.DataFrame], pd.Series]
+
+
+def _lengths(column: str) -> Helper:
+    return lambda df: df[column].map(len).astype("i8")  # int64: GX's vectorized path
+
+
+def _day_of(column: str, plus: int = 0) -> Helper:
+    return lambda df: _days(df[column]) + plus
+
+
+def _helpers(table: str) -> dict[str, tuple[tuple[str, ...], Helper]]:
+    """The helper columns of a table's validation frame: name → (the published columns it is
+    computed from, how). In order: a helper may read one before it."""
+    if table not in ("events", "reports"):
+        return {}
+    out: dict[str, tuple[tuple[str, ...], Helper]] = {
+        f"{c}_day": ((c,), _day_of(c)) for c in ("date", "date_start", "date_end")}
+    out["_troops_ok"] = (("troops", "event_type"),
+                         lambda df: df["troops"].notna() == df["event_type"].isin(TROOP_TYPES))
+    out["_in_country_box"] = (("iso3", "latitude", "longitude"), _in_box)
+    out["_geometry_ok"] = (("geometry", "latitude", "longitude"), _geometry_ok)
     if table == "events":
-        for c in ("sources", "report_ids", "grade_reasons"):  # int64: GX's vectorized path
-            df[f"_{c}_n"] = df[c].map(len).astype("i8")
-        df["first_reported_day"] = _days(df["first_reported"])
-        df["last_reported_day"] = _days(df["last_reported"])
-        df["_first_reported_limit_day"] = df["first_reported_day"] + 2
-    if table == "reports":
-        df["published_day"] = _days(df["published"])
-        df["_published_limit_day"] = df["published_day"] + 2
-    for c in ("sources", "report_ids", "grade_reasons"):  # lists are not hashable; GX never reads them
-        if c in df:
-            df = df.drop(columns=c)
-    return df
+        for c in LISTS:
+            out[f"_{c}_n"] = ((c,), _lengths(c))
+        out["first_reported_day"] = (("first_reported",), _day_of("first_reported"))
+        out["last_reported_day"] = (("last_reported",), _day_of("last_reported"))
+        out["_first_reported_limit_day"] = (("first_reported",), _day_of("first_reported", 2))
+    else:
+        out["published_day"] = (("published",), _day_of("published"))
+        out["_published_limit_day"] = (("published",), _day_of("published", 2))
+    return out
+
+
+LISTS = ("sources", "report_ids", "grade_reasons")  # not hashable; GX never reads them
+
+
+def validation_frame(table: str, frame: pd.DataFrame, helpers: Iterable[str] | None = None
+                     ) -> pd.DataFrame:
+    """The table plus the helper columns its suite reads (a shallow copy: pandas copies a
+    column only when it is written, and only helper columns are): all of them, or only
+    `helpers`. `_incident_known` comes from `with_known`, which needs the events table."""
+    df = frame.copy(deep=False)
+    wanted = None if helpers is None else set(helpers)
+    for name, (inputs, compute) in _helpers(table).items():
+        if (wanted is None or name in wanted) and all(c in df for c in inputs):
+            df[name] = compute(df)
+    return df.drop(columns=[c for c in LISTS if c in df])
+
+
+def validation_columns(table: str, columns: Iterable[str]) -> list[str]:
+    """The columns of the validation frame of a table with these `columns`: what a suite's
+    column-set expectation compares against."""
+    columns = list(columns)
+    helpers = [name for name, (inputs, _) in _helpers(table).items()
+               if all(c in columns for c in inputs)]
+    return [c for c in columns if c not in LISTS] + helpers
+
+
+def _sources(table: str, read: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(the published columns to convert, the helpers to compute) for a validation frame
+    from which these columns are `read`."""
+    helpers = _helpers(table)
+    names = [c for c in read if c in helpers]
+    columns = [c for c in read if c not in helpers]
+    columns += [i for name in names for i in helpers[name][0]]
+    return list(dict.fromkeys(columns)), names
 
 
 def _quiet_gx() -> None:
@@ -244,15 +285,27 @@ class _Task:
     positions: list[int]  # of `expectations` in the table's suite
     needed: list[str]  # columns the whole-column checks will read
     key: str | None
+    columns: list[str]  # of the whole validation frame: what a column-set check sees
+
+    def reads(self) -> list[str]:
+        """The columns of the validation frame this task's expectations read, its key and
+        the columns kept for the whole-column checks."""
+        return list(dict.fromkeys([c for e in self.expectations for c in _columns(e)]
+                                  + ([self.key] if self.key else []) + self.needed))
 
 
 def _check(task: _Task) -> tuple[dict[int, dict], pd.DataFrame]:
-    """Run a part's expectations → ({suite position: outcome}, the columns `needed`)."""
+    """Run a part's expectations → ({suite position: outcome}, the columns `needed`). Only
+    the columns the part's expectations read are converted and computed: a million reports'
+    quotes and raw text were converted to pandas, and checked by nothing."""
+    columns, helpers = _sources(task.table, task.reads())
     part = task.part
     if isinstance(part, pa.Table):
-        part = part.to_pandas()
+        part = part.select([c for c in columns if c in part.column_names]).to_pandas()
         part.index = pd.RangeIndex(task.start, task.start + len(part))
-    df = validation_frame(task.table, part)
+    else:
+        part = part[[c for c in columns if c in part.columns]]
+    df = validation_frame(task.table, part, helpers)
     out = _outcomes(task, df)
     narrow = df[[c for c in task.needed if c in df.columns]]
     release()
@@ -264,15 +317,15 @@ def _outcomes(task: _Task, df: pd.DataFrame) -> dict[int, dict]:
 
     GX filters the whole frame it is given, row by row, for every expectation, so column
     expectations see only the columns they read (a million reports' raw text made this
-    most of validation's time); table expectations (the column set) see every column and
-    no rows."""
+    most of validation's time); table expectations (the column set) see every column of
+    the validation frame and no rows."""
     path = f"expectations/{task.table}.json"
     table = [i for i, e in enumerate(task.expectations) if not _columns(e)]
     column = [i for i in range(len(task.expectations)) if i not in table]
     read = [c for c in dict.fromkeys([c for i in column for c in _columns(task.expectations[i])]
                                      + [task.key]) if c in df.columns]  # GX reports a missing one
     results: dict[int, dict] = {}
-    for picked, frame in ((column, df[read]), (table, df.iloc[:0])):
+    for picked, frame in ((column, df[read]), (table, pd.DataFrame(columns=task.columns))):
         if picked:
             ran = _runner().run(path, [task.expectations[i] for i in picked], frame)
             results.update({picked[j]: res for j, res in ran.items()})
@@ -315,18 +368,20 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
             whole = [i for i in range(len(expectations)) if i not in rows]
             needed = list(dict.fromkeys(c for i in whole for c in _columns(expectations[i])))
             parts = [(start, [expectations[i] for i in rows], rows, needed) for start in starts]
+        columns = validation_columns(table, frame.column_names if isinstance(frame, pa.Table)
+                                     else frame.columns)
         tasks = [_Task(table, _slice(frame, start, part_rows), start, exps, positions, needed,
-                       key) for start, exps, positions, needed in parts]
+                       key, columns) for start, exps, positions, needed in parts]
         outcomes: dict[int, list[dict]] = {}
         narrow = []
-        for out, columns in mapper(_check, tasks):
+        for out, kept in mapper(_check, tasks):
             for i, outcome in out.items():
                 outcomes.setdefault(i, []).append(outcome)
-            narrow.append(columns)
+            narrow.append(kept)
         if len(starts) > 1 and len(outcomes) < len(expectations):
             whole = sorted(set(range(len(expectations))) - set(outcomes))
             task = _Task(table, pd.concat(narrow), 0, [expectations[i] for i in whole], whole,
-                         [], key)
+                         [], key, columns)
             for i, outcome in _outcomes(task, task.part).items():  # type: ignore[arg-type]
                 outcomes.setdefault(i, []).append(outcome)
         del narrow

@@ -120,6 +120,17 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
         assert a == b, table
 
 
+@pytest.mark.slow  # starts two worker processes
+def test_pool_workers_pause_the_garbage_collector():
+    from pipeline.engines import PoolEngine
+
+    engine = PoolEngine(2)
+    try:
+        assert engine.map(eval, ["__import__('gc').isenabled()"] * 2) == [False, False]
+    finally:
+        engine.close()
+
+
 def test_workers_must_be_one_or_more(tmp_path):
     from pipeline.errors import UsageError
 

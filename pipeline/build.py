@@ -256,17 +256,19 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
             # the engine's workers only when there is enough work to pay for them
             split = runner.parts if len(batch.rows) >= runner.min_rows else 1
             tables = _tables(batch, runner, split, stages)
-        assert batch.raw_count == tables["reports"].num_rows + tables["quarantine"].num_rows, \
+        rows = {name: table.num_rows for name, table in tables.items()}
+        assert batch.raw_count == rows["reports"] + rows["quarantine"], \
             "accounting: raw rows must equal reports + quarantine"
         notes: list[str] = []
         stages.progress("publishing")
-        status, version, report = publish(
-            out, tables, batch.files, lambda: _validate(tables, out, runner, split, stages),
-            notes)
+        status, version, report = publish(  # the tables go as they are written
+            out, tables, batch.files,
+            lambda staged: _validate(staged, rows["reports"], out, runner, split, stages),
+            notes, consume=True)
         stages.lap("write")
-    return BuildResult(status, version, batch.raw_count, tables["reports"].num_rows,
-                       tables["quarantine"].num_rows, tables["events"].num_rows,
-                       time.perf_counter() - started, report.summary() if report else {},
+    return BuildResult(status, version, batch.raw_count, rows["reports"], rows["quarantine"],
+                       rows["events"], time.perf_counter() - started,
+                       report.summary() if report else {},
                        {k: round(v, 2) for k, v in stages.seconds.items()}, notes)
 
 
@@ -310,23 +312,24 @@ def _incident_ids(reports: pd.DataFrame, runner: Any, split: int) -> pd.Series |
     return pd.concat(runner.map(assign_incidents, blocks))
 
 
-def _validate(tables: dict[str, pa.Table], out: Path | str, runner: Any, split: int,
+def _validate(staged: dict[str, Path], reports: int, out: Path | str, runner: Any, split: int,
               stages: _Stages) -> ValidationReport:
-    """Row checks part by part on the engine, whole-column checks here; a failure is recorded
-    beside the versions and stops the publication."""
+    """The staged files' row checks part by part on the engine (each worker reads its parts
+    from the file), whole-column checks here; a failure is recorded beside the versions and
+    stops the publication."""
     from .publish import record_failure, report_frames
     from .validate import validate_tables
 
     stages.lap("write")
     with stages.step("validate", "validating"):
         if split > 1:  # one part per worker slot, at most PART_ROWS rows each
-            share = -(-tables["reports"].num_rows // split)
-            report = validate_tables(tables, part_rows=max(1, min(PART_ROWS, share)),
+            share = -(-reports // split)
+            report = validate_tables(staged, part_rows=max(1, min(PART_ROWS, share)),
                                      mapper=runner.map)
         else:
-            report = validate_tables(tables)
+            report = validate_tables(staged)
         if not report.success:
-            where = record_failure(out, report, report_frames(tables))
+            where = record_failure(out, report, report_frames(staged))
             lines = "\n".join(f.line() for f in report.failures)
             raise ValidationFailed(f"validation failed, nothing published (results in "
                                    f"{where}):\n{lines}", report)

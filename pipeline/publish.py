@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from .config import DEFAULT_OUT, EXPECTATIONS, PACKAGE_DATA
 from .errors import BuildLocked, IntegrityError, OutputError, UsageError
 from .geo import GEOMETRY, with_geometry
+from .memory import release
 from .read import InputFile
 from .schema import (
     DATE_PRECISIONS,
@@ -328,17 +329,22 @@ def check_writable(out: Path | str) -> None:
 
 
 def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile],
-            validate: Callable[[], ValidationReport], notes: list[str] | None = None
+            validate: Callable[[dict[str, Path]], ValidationReport],
+            notes: list[str] | None = None, consume: bool = False
             ) -> tuple[str, str, ValidationReport | None]:
     """Write a new version unless it equals the latest; return (status, version id, report).
 
-    `validate` runs only when something changed; it raises to stop the publication. What
-    recovering from a stopped build did is appended to `notes`.
+    `validate` is given the staged Parquet file of each table, and runs only when something
+    changed; it raises to stop the publication. Everything after writing reads those files,
+    so with `consume` (the caller holds no other reference to the tables) each table leaves
+    `tables` once written, and a build never holds a million reports while it validates
+    them. What recovering from a stopped build did is appended to `notes`.
     """
     root = Path(out)
     try:
         with locked(root):
-            return _publish(root, tables, inputs, validate, notes if notes is not None else [])
+            return _publish(root, tables, inputs, validate, notes if notes is not None else [],
+                            consume)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
             raise _output_problem(root, exc) from None
@@ -346,8 +352,8 @@ def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile
 
 
 def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
-             validate: Callable[[], ValidationReport], notes: list[str]
-             ) -> tuple[str, str, ValidationReport | None]:
+             validate: Callable[[dict[str, Path]], ValidationReport], notes: list[str],
+             consume: bool) -> tuple[str, str, ValidationReport | None]:
     _cleanup(root)
     notes.extend(_recover(root))
     versions = root / "versions"
@@ -359,26 +365,29 @@ def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
     tmp.mkdir()
     try:
         resources = []
-        for name, table in tables.items():
-            path = tmp / f"{name}.parquet"
+        staged = {name: tmp / f"{name}.parquet" for name in tables}
+        for name, path in staged.items():
+            table = tables.pop(name) if consume else tables[name]
             _write_parquet(table, path)
             resources.append(_resource(name, path, table))
+            del table
+        release()  # a consumed table's memory, before validating
         input_list = [{"path": f.path, "sha256": f.sha256, "rows": f.rows} for f in inputs]
         if parent and _same(root / "versions" / parent, resources, input_list):
             shutil.rmtree(tmp)
             return "unchanged", parent, None
-        validation = validate()
-        changes = _changes(root, parent, tables["events"])
+        validation = validate(staged)
+        changes = _changes(root, parent, pq.read_table(staged["events"]))
         if parent:  # where every incident of the parent went
-            old = pq.read_table(versions / parent / "reports.parquet",
-                                columns=["report_id", "incident_id"])
-            moves = lineage(old, tables["reports"])
+            ids = ["report_id", "incident_id"]
+            moves = lineage(pq.read_table(versions / parent / "reports.parquet", columns=ids),
+                            pq.read_table(staged["reports"], columns=ids))
             changes.update(_moves(moves))
             path = tmp / "lineage.parquet"
             pq.write_table(moves, path, compression="zstd")
             resources.append(_resource("lineage", path, moves))
         _write_validation(tmp / "validation", validation, f"Conflict Timeline {vid}",
-                          report_frames(tables), changes)
+                          report_frames(staged), changes)
         package = {
             "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
             "name": "conflict-timeline",
@@ -526,11 +535,13 @@ def _moves(moves: pa.Table) -> dict[str, int]:
             "split": int(olds[relation == "split"].nunique())}
 
 
-def report_frames(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
-    """What the quality report draws: every incident and quarantine row; of the reports,
-    only their number (a million reports need not be copied to count them)."""
-    return {"events": tables["events"].to_pandas(), "quarantine": tables["quarantine"].to_pandas(),
-            "reports": tables["reports"].select(["report_id"]).to_pandas()}
+def report_frames(files: dict[str, Path]) -> dict[str, pd.DataFrame]:
+    """What the quality report draws, from a version's files: every incident and quarantine
+    row; of the reports, only their number (a million reports need not be read to count
+    them)."""
+    return {"events": pq.read_table(files["events"]).to_pandas(),
+            "quarantine": pq.read_table(files["quarantine"]).to_pandas(),
+            "reports": pq.read_table(files["reports"], columns=["report_id"]).to_pandas()}
 
 
 def _write_validation(folder: Path, report: ValidationReport, title: str,
@@ -749,5 +760,5 @@ def validate_version(version: str | None = None, root: Path | str | None = None)
     if mismatches:
         return ValidationReport(False, len(set(TABLES) | listed), len(mismatches), {}, mismatches)
     # the expectation suites are the SPEC §7 tables'; lineage is checked by its schema above
-    return validate_tables({r["name"]: pq.read_table(folder / r["path"]) for r in d["resources"]
+    return validate_tables({r["name"]: folder / r["path"] for r in d["resources"]
                             if r["name"] in TABLES})

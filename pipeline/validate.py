@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeAlias
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .config import EXPECTATIONS, PACKAGE_DATA
 from .errors import PipelineError
@@ -124,7 +126,7 @@ def _geometry_ok(df: pd.DataFrame) -> pd.Series:
                      dtype=bool)
 
 
-Helper = Callable[[pd.DataFrame], pd.Series]
+Helper: TypeAlias = Callable[[pd.DataFrame], pd.Series]
 
 
 def _lengths(column: str) -> Helper:
@@ -135,9 +137,22 @@ def _day_of(column: str, plus: int = 0) -> Helper:
     return lambda df: _days(df[column]) + plus
 
 
-def _helpers(table: str) -> dict[str, tuple[tuple[str, ...], Helper]]:
+def _known(ids: pa.Array | None) -> Helper:
+    """Whether each report's incident is in the events table, whose incident ids are `ids`
+    (none given: no incident is known), by Arrow's hash lookup."""
+    value_set = pa.array([], pa.string()) if ids is None else ids.cast(pa.string())
+
+    def known(df: pd.DataFrame) -> pd.Series:
+        values = pa.array(df["incident_id"], pa.string(), from_pandas=True)
+        return pd.Series(pc.is_in(values, value_set=value_set).to_numpy(zero_copy_only=False),
+                         index=df.index, dtype=bool)
+    return known
+
+
+def _helpers(table: str, known: pa.Array | None = None
+             ) -> dict[str, tuple[tuple[str, ...], Helper]]:
     """The helper columns of a table's validation frame: name → (the published columns it is
-    computed from, how). In order: a helper may read one before it."""
+    computed from, how). `known`: the events' incident ids, which reports refer to."""
     if table not in ("events", "reports"):
         return {}
     out: dict[str, tuple[tuple[str, ...], Helper]] = {
@@ -155,20 +170,21 @@ def _helpers(table: str) -> dict[str, tuple[tuple[str, ...], Helper]]:
     else:
         out["published_day"] = (("published",), _day_of("published"))
         out["_published_limit_day"] = (("published",), _day_of("published", 2))
+        out["_incident_known"] = (("incident_id",), _known(known))
     return out
 
 
 LISTS = ("sources", "report_ids", "grade_reasons")  # not hashable; GX never reads them
 
 
-def validation_frame(table: str, frame: pd.DataFrame, helpers: Iterable[str] | None = None
-                     ) -> pd.DataFrame:
+def validation_frame(table: str, frame: pd.DataFrame, helpers: Iterable[str] | None = None,
+                     known: pa.Array | None = None) -> pd.DataFrame:
     """The table plus the helper columns its suite reads (a shallow copy: pandas copies a
     column only when it is written, and only helper columns are): all of them, or only
-    `helpers`. `_incident_known` comes from `with_known`, which needs the events table."""
+    `helpers`. `known`: the incident ids of the events table, for reports."""
     df = frame.copy(deep=False)
     wanted = None if helpers is None else set(helpers)
-    for name, (inputs, compute) in _helpers(table).items():
+    for name, (inputs, compute) in _helpers(table, known).items():
         if (wanted is None or name in wanted) and all(c in df for c in inputs):
             df[name] = compute(df)
     return df.drop(columns=[c for c in LISTS if c in df])
@@ -275,17 +291,35 @@ def _runner() -> _Runner:
 
 
 @dataclass
+class _Staged:
+    """Row groups of a table's Parquet file: a part that is read where it is checked (an
+    engine's worker reads its own, only the columns it checks; only the path travels)."""
+
+    path: Path
+    groups: list[int]
+
+    def read(self, columns: list[str]) -> pa.Table:
+        file = pq.ParquetFile(self.path)
+        return file.read_row_groups(self.groups, columns=[c for c in columns
+                                                          if c in file.schema_arrow.names])
+
+
+Table: TypeAlias = "pd.DataFrame | pa.Table | Path"  # in memory, or its Parquet file
+
+
+@dataclass
 class _Task:
     """One part of one table to check: runs wherever the engine sends it."""
 
     table: str
-    part: pd.DataFrame | pa.Table
+    part: pd.DataFrame | pa.Table | _Staged
     start: int
     expectations: list[dict]
     positions: list[int]  # of `expectations` in the table's suite
     needed: list[str]  # columns the whole-column checks will read
     key: str | None
     columns: list[str]  # of the whole validation frame: what a column-set check sees
+    known: pa.Array | None = None  # the events' incident ids, for reports
 
     def reads(self) -> list[str]:
         """The columns of the validation frame this task's expectations read, its key and
@@ -300,12 +334,14 @@ def _check(task: _Task) -> tuple[dict[int, dict], pd.DataFrame]:
     quotes and raw text were converted to pandas, and checked by nothing."""
     columns, helpers = _sources(task.table, task.reads())
     part = task.part
+    if isinstance(part, _Staged):
+        part = part.read(columns)
     if isinstance(part, pa.Table):
         part = part.select([c for c in columns if c in part.column_names]).to_pandas()
         part.index = pd.RangeIndex(task.start, task.start + len(part))
     else:
         part = part[[c for c in columns if c in part.columns]]
-    df = validation_frame(task.table, part, helpers)
+    df = validation_frame(task.table, part, helpers, task.known)
     out = _outcomes(task, df)
     narrow = df[[c for c in task.needed if c in df.columns]]
     release()
@@ -342,36 +378,36 @@ def _outcomes(task: _Task, df: pd.DataFrame) -> dict[int, dict]:
     return out
 
 
-def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
+def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict[str, Path],
                     root: Path | None = None, part_rows: int = PART_ROWS,
                     mapper: Callable[[Callable, list], Iterable] = map) -> ValidationReport:
     """Run every table's suite; never raises for bad data, only for a broken suite.
 
-    Tables may be pandas or Arrow. Row-by-row expectations run on parts of `part_rows` rows
-    (through `mapper`: an engine's workers, or here) and add up; whole-column ones run
-    once, here, on just the columns they read."""
+    Tables may be pandas, Arrow or Parquet files (a build's staged version: then no table
+    is held whole, and each part is read where it is checked). Row-by-row expectations run
+    on parts of about `part_rows` rows (a file's parts are runs of its row groups) through
+    `mapper` (an engine's workers, or here) and add up; whole-column ones run once, here,
+    on just the columns they read."""
     report = ValidationReport(success=True, evaluated=0, failed=0)
-    events = tables.get("events")
+    known = _incident_ids(tables.get("events"))
     for table, frame in tables.items():
-        if table == "reports":
-            frame = with_known(frame, events)
         spec = load_suite(table, root)
         expectations = spec["expectations"]
         _runner().suite(f"expectations/{table}.json", expectations)  # whole, before any split
         key = spec.get("meta", {}).get("key")
-        starts = range(0, max(len(frame), 1), part_rows)
+        starts = _parts(frame, part_rows)
         if len(starts) == 1:  # one part: every expectation at once, as GX would
-            parts: list[tuple[int, list[dict], list[int], list[str]]] = [
-                (0, expectations, list(range(len(expectations))), [])]
+            parts: list[tuple[list[dict], list[int], list[str]]] = [
+                (expectations, list(range(len(expectations))), [])]
         else:
             rows = [i for i, e in enumerate(expectations) if e.get("type") not in WHOLE_TABLE]
             whole = [i for i in range(len(expectations)) if i not in rows]
             needed = list(dict.fromkeys(c for i in whole for c in _columns(expectations[i])))
-            parts = [(start, [expectations[i] for i in rows], rows, needed) for start in starts]
-        columns = validation_columns(table, frame.column_names if isinstance(frame, pa.Table)
-                                     else frame.columns)
-        tasks = [_Task(table, _slice(frame, start, part_rows), start, exps, positions, needed,
-                       key, columns) for start, exps, positions, needed in parts]
+            parts = [([expectations[i] for i in rows], rows, needed)]
+        columns = validation_columns(table, _names(frame))
+        tasks = [_Task(table, part, start, exps, positions, needed, key, columns,
+                       known if table == "reports" else None)
+                 for start, part in starts for exps, positions, needed in parts]
         outcomes: dict[int, list[dict]] = {}
         narrow = []
         for out, kept in mapper(_check, tasks):
@@ -381,7 +417,7 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
         if len(starts) > 1 and len(outcomes) < len(expectations):
             whole = sorted(set(range(len(expectations))) - set(outcomes))
             task = _Task(table, pd.concat(narrow), 0, [expectations[i] for i in whole], whole,
-                         [], key, columns)
+                         [], key, columns, known if table == "reports" else None)
             for i, outcome in _outcomes(task, task.part).items():  # type: ignore[arg-type]
                 outcomes.setdefault(i, []).append(outcome)
         del narrow
@@ -403,9 +439,9 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
             failed += 1
             examples = next(o["examples"] for o in parts_out if not o["success"])
             report.failures.append(Failure(table, cfg["type"], column, why,
-                                           int(count) if count is not None else len(frame),
+                                           int(count) if count is not None else _rows(frame),
                                            examples))
-        report.tables[table] = {"rows": len(frame), "expectations": len(expectations),
+        report.tables[table] = {"rows": _rows(frame), "expectations": len(expectations),
                                 "failed": failed}
         report.evaluated += len(expectations)
         report.failed += failed
@@ -413,24 +449,48 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table],
     return report
 
 
-def with_known(reports: pd.DataFrame | pa.Table, events: pd.DataFrame | pa.Table | None
-               ) -> pd.DataFrame | pa.Table:
-    """Reports plus `_incident_known` (its incident is in events), computed once for the
-    whole table: a set lookup per part cost seconds at a million reports."""
-    ids = [] if events is None else (events.column("incident_id").to_pylist()
-                                     if isinstance(events, pa.Table)
-                                     else events["incident_id"].tolist())
-    if isinstance(reports, pa.Table):
-        column = reports.column("incident_id")
-        known = pc.is_in(column, value_set=pa.array(ids, column.type))
-        return reports.append_column("_incident_known", known)
-    return reports.assign(_incident_known=reports["incident_id"].isin(ids))
+def _rows(frame: Table) -> int:
+    return pq.read_metadata(frame).num_rows if isinstance(frame, Path) else len(frame)
 
 
-def _slice(frame: pd.DataFrame | pa.Table, start: int, rows: int) -> pd.DataFrame | pa.Table:
-    if isinstance(frame, pa.Table):
-        return frame.slice(start, rows)
-    return frame.iloc[start:start + rows]
+def _names(frame: Table) -> list[str]:
+    if isinstance(frame, Path):
+        return pq.read_schema(frame).names
+    return frame.column_names if isinstance(frame, pa.Table) else list(frame.columns)
+
+
+def _incident_ids(events: Table | None) -> pa.Array | None:
+    """The events table's incident ids, which the reports' `_incident_known` looks up."""
+    if events is None:
+        return None
+    if isinstance(events, Path):
+        return pq.read_table(events, columns=["incident_id"]).column(0).combine_chunks()
+    if isinstance(events, pa.Table):
+        return events.column("incident_id").combine_chunks()
+    return pa.array(events["incident_id"], pa.string(), from_pandas=True)
+
+
+def _parts(frame: Table, part_rows: int) -> list[tuple[int, pd.DataFrame | pa.Table | _Staged]]:
+    """(first row, part) of a table: slices of `part_rows` rows, or for a Parquet file, runs
+    of whole row groups of up to `part_rows` rows (at least one group each)."""
+    if not isinstance(frame, Path):
+        total = len(frame)
+        return [(start, frame.slice(start, part_rows) if isinstance(frame, pa.Table)
+                 else frame.iloc[start:start + part_rows])
+                for start in range(0, max(total, 1), part_rows)]
+    meta = pq.read_metadata(frame)
+    parts: list[tuple[int, pd.DataFrame | pa.Table | _Staged]] = []
+    start = rows = 0
+    groups: list[int] = []
+    for group in range(meta.num_row_groups):
+        size = meta.row_group(group).num_rows
+        if groups and rows + size > part_rows:
+            parts.append((start, _Staged(frame, groups)))
+            start, rows, groups = start + rows, 0, []
+        groups.append(group)
+        rows += size
+    parts.append((start, _Staged(frame, groups)))
+    return parts
 
 
 def _examples(info: dict, df: pd.DataFrame, key: str | None) -> list[str]:

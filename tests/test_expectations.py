@@ -192,3 +192,46 @@ def test_parts_go_through_the_engines_mapper(tables):
     sizes = {t: sorted(n for name, n in sent if name == t) for t in tables}
     assert sum(sizes["reports"]) == len(tables["reports"]) and max(sizes["reports"]) == 20
     assert len(sizes["reports"]) == -(-len(tables["reports"]) // 20)
+
+
+def _staged(sample_build: Path, folder: Path, groups: int, bad_incident: int | None = None
+            ) -> dict[str, Path]:
+    """The sample version's tables as Parquet files of `groups` rows per row group, one
+    report's incident changed to one the events do not have when `bad_incident` is given."""
+    import pyarrow as pa
+
+    folder.mkdir()
+    files = {}
+    for table in SUITES:
+        data = pq.read_table(sample_build / "versions" / "v1" / f"{table}.parquet")
+        if table == "reports" and bad_incident is not None:
+            ids = data.column("incident_id").to_pylist()
+            ids[bad_incident] = "not-an-incident"
+            data = data.set_column(data.schema.get_field_index("incident_id"), "incident_id",
+                                   pa.array(ids, pa.string()))
+        files[table] = folder / f"{table}.parquet"
+        pq.write_table(data, files[table], row_group_size=groups)
+    return files
+
+
+@pytest.mark.slow
+def test_validating_parquet_files_gives_the_same_results(tables, sample_build, tmp_path):
+    """A build validates its staged files, each part a run of row groups read where it is
+    checked: the same outcomes as the tables in memory, and a bad row found in a later
+    part names its report."""
+    files = _staged(sample_build, tmp_path / "good", groups=7)
+    assert pq.read_metadata(files["reports"]).num_row_groups > 3
+    sent = []
+
+    def mapper(fn, tasks):
+        sent.extend(t.table for t in tasks)
+        return [fn(t) for t in tasks]
+
+    parts = validate_tables(files, part_rows=14, mapper=mapper)
+    assert parts.success
+    assert _summary(parts) == _summary(validate_tables(dict(tables)))
+    assert sent.count("reports") == -(-len(tables["reports"]) // 14)  # two groups of 7 a part
+    bad = len(tables["reports"]) - 3
+    broken = validate_tables(_staged(sample_build, tmp_path / "bad", 7, bad), part_rows=14)
+    assert [(f.table, f.column, f.unexpected_count, f.examples) for f in broken.failures] == [
+        ("reports", "_incident_known", 1, [tables["reports"].at[bad, "report_id"]])]

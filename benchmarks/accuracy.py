@@ -111,21 +111,24 @@ def places_accuracy(path: Path = GOLD / "places_gold.csv") -> dict:
 
 
 def actors_accuracy(path: Path = GOLD / "actors_gold.csv") -> dict:
-    """Each gold name read by `canonical_actor`: right, missed (kept as written where it names
-    a known actor) or wrong (another actor, or an actor where the gold names none)."""
-    from pipeline.events import canonical_actor
+    """Each gold name read as a build reads it (`theatre_actor`, in the country its `iso3`
+    gives, if any): right, missed (kept as written where it names a known actor) or wrong
+    (another actor, or an actor where the gold names none)."""
+    from pipeline.events import theatre_actor
 
     right, missed, wrong = 0, [], []
     rows = _gold_rows(path)
     for row in rows:
-        got = canonical_actor(row["text"])
+        got = theatre_actor(row["text"], row.get("iso3") or None)
         kept = got == " ".join(row["text"].split())
         if (kept and not row["canonical"]) or got == row["canonical"]:
             right += 1
         elif kept:
-            missed.append({"text": row["text"], "expected": row["canonical"]})
+            missed.append({"text": row["text"], "iso3": row.get("iso3"),
+                           "expected": row["canonical"]})
         else:
-            wrong.append({"text": row["text"], "expected": row["canonical"] or None, "got": got})
+            wrong.append({"text": row["text"], "iso3": row.get("iso3"),
+                          "expected": row["canonical"] or None, "got": got})
     return {"file": path.name, "names": len(rows), "right": right, "missed": missed,
             "wrong": wrong}
 
@@ -256,10 +259,11 @@ def main() -> None:
     actors = actors_accuracy()
     print(f"actors ({actors['file']}): {actors['names']} names; right {actors['right']}, "
           f"missed {len(actors['missed'])}, wrong {len(actors['wrong'])}")
-    for miss in actors["missed"]:
-        print(f"  missed: {miss['text']!r}: expected {miss['expected']}")
-    for miss in actors["wrong"]:
-        print(f"  wrong: {miss['text']!r}: expected {miss['expected']}, got {miss['got']}")
+    for miss in actors["missed"] + actors["wrong"]:
+        where = f" in {miss['iso3']}" if miss["iso3"] else ""
+        got = f", got {miss['got']}" if "got" in miss else ""
+        print(f"  {'wrong' if got else 'missed'}: {miss['text']!r}{where}: expected "
+              f"{miss['expected']}{got}")
     out = Path(__file__).parent / "accuracy.json"
     out.write_text(json.dumps({"places": all_places, "reconcile": recs, "actors": actors},
                               indent=2, ensure_ascii=False, default=str) + "\n")

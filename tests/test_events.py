@@ -144,6 +144,16 @@ def test_any_actor_text_reads_without_error(text):
     ("occupation forces", "IRQ", "occupation forces"),  # Iraq's militias say it of the US
     ("regime forces", "SYR", "Syrian government forces"), ("regime forces", "IRN", "regime forces"),
     ("Hezbollah", "IRQ", "Hezbollah"), ("Islamic Resistance", None, "Islamic Resistance"),
+    # in Yemen's war the coalition is the Saudi-led one, and the US-led one is the US's
+    # against the Houthis; in Iraq and Syria both are the coalition against Daesh
+    ("coalition airstrikes", "YEM", "Saudi-led coalition"),
+    ("les frappes de la coalition", "YEM", "Saudi-led coalition"),
+    ("طيران التحالف", "YEM", "Saudi-led coalition"),
+    ("coalition forces", "SYR", "Global Coalition against Daesh"),
+    ("coalition forces", "LBN", "coalition forces"),
+    ("U.S.-led coalition warplanes", "YEM", "United States Armed Forces"),
+    ("US-led coalition", "IRQ", "Global Coalition against Daesh"),
+    ("the Saudi-led coalition", "IRQ", "Saudi-led coalition"),  # named: read as named
 ])
 def test_a_name_whose_actor_depends_on_the_theatre(text, iso3, actor):
     assert theatre_actor(text, iso3) == actor

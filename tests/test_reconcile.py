@@ -243,6 +243,22 @@ def test_the_other_theatres_attackers_keep_their_events_apart(a, b, one):
     assert (ids["a"] == ids["b"]) is one
 
 
+@pytest.mark.parametrize(("a", "b", "one"), [
+    ("coalition warplanes", "Saudi-led coalition warplanes", True),  # Yemen's coalition
+    ("Operation Restoring Hope", "Saudi-led coalition", True),  # ACLED's name for it
+    ("US-led coalition warplanes", "US forces", True),  # the US's strikes on the Houthis
+    ("coalition warplanes", "US-led coalition warplanes", False),  # two air campaigns
+])
+def test_a_coalition_in_yemen_is_the_coalition_there(a, b, one):
+    """Read as the coalition against Daesh, Yemen's "coalition warplanes" was another attacker
+    than the "Saudi-led coalition warplanes" of the same strike: two events."""
+    rows = [{"report_id": rid, "published": "2019-08-12", "event_type": "airstrike",
+             "date": "2019-08-12", "place": "Saada", "country": "Yemen", "actor1": actor}
+            for rid, actor in (("a", a), ("b", b))]
+    ids = _reports(*rows)
+    assert (ids["a"] == ids["b"]) is one
+
+
 def test_a_clock_time_in_another_zone_is_the_local_day_at_the_place():
     """Rumalyn, August 2024: "about 5 p.m. Eastern on Friday 9 August" (a US outlet) and
     "Saturday 10 August" (an Arabic outlet) are one day in Syria."""

@@ -314,9 +314,9 @@ def _incident_ids(reports: pd.DataFrame, runner: Any, split: int) -> pd.Series |
 
 def _validate(staged: dict[str, Path], reports: int, out: Path | str, runner: Any, split: int,
               stages: _Stages) -> ValidationReport:
-    """The staged files' row checks part by part on the engine (each worker reads its parts
-    from the file), whole-column checks here; a failure is recorded beside the versions and
-    stops the publication."""
+    """The staged files' row checks part by part on the engine (a local worker reads its
+    parts from the file; a cluster's are sent theirs), whole-column checks here; a failure
+    is recorded beside the versions and stops the publication."""
     from .publish import record_failure, report_frames
     from .validate import validate_tables
 
@@ -325,7 +325,7 @@ def _validate(staged: dict[str, Path], reports: int, out: Path | str, runner: An
         if split > 1:  # one part per worker slot, at most PART_ROWS rows each
             share = -(-reports // split)
             report = validate_tables(staged, part_rows=max(1, min(PART_ROWS, share)),
-                                     mapper=runner.map)
+                                     mapper=runner.map, shared=runner.local)
         else:
             report = validate_tables(staged)
         if not report.success:

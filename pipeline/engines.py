@@ -2,15 +2,15 @@
 with `--workers N`), or on a dask.distributed cluster.
 
 One process is the default. Measured on the 2-core machine of the README (1,000,000 reports
-of the `today` shape), two workers took the same 123 s as one and held twice the memory
-(4.3 GB against 2.2 GB for the process tree): the parts' pickling and each worker's own
-gazetteer and memos ate the second core's gain.
+of the `today` shape), two workers took 48.1 s against 52.1 s in one process and held twice
+the memory (3,424 MiB against 1,626 for the process tree): the parts' pickling, each
+worker's own gazetteer, memos and GX import eat most of the second core's gain.
 
 An engine only maps a function over parts; the steps and their order are the same for
 all, so all publish the same rows, byte for byte. Normalizing splits the rows into parts,
 validation splits each table into parts, and reconciling splits the reports by blocking key
 (country and event family), which no incident crosses. How many parts and when to use the
-workers is the engine's business (`parts`, `min_rows`, `reads`); `build` only asks.
+workers is the engine's business (`parts`, `min_rows`, `reads`, `local`); `build` only asks.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class PandasEngine:
     parts = 1
     min_rows = 0  # below this many rows a build does not split its work
     reads = False  # whether files are read on the engine (a remote cluster's workers)
+    local = True  # whether its workers see this machine's files (a cluster's may not)
 
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
         return [fn(item) for item in items]
@@ -61,6 +62,7 @@ class PoolEngine:
 
     min_rows = 100_000
     reads = False
+    local = True
 
     def __init__(self, workers: int) -> None:
         self.parts = workers
@@ -109,6 +111,7 @@ class DaskEngine:
 
     min_rows = 0
     reads = True
+    local = False
 
     def __init__(self, client: Any) -> None:
         self.client = client

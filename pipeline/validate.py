@@ -380,14 +380,16 @@ def _outcomes(task: _Task, df: pd.DataFrame) -> dict[int, dict]:
 
 def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict[str, Path],
                     root: Path | None = None, part_rows: int = PART_ROWS,
-                    mapper: Callable[[Callable, list], Iterable] = map) -> ValidationReport:
+                    mapper: Callable[[Callable, list], Iterable] = map, shared: bool = True
+                    ) -> ValidationReport:
     """Run every table's suite; never raises for bad data, only for a broken suite.
 
     Tables may be pandas, Arrow or Parquet files (a build's staged version: then no table
-    is held whole, and each part is read where it is checked). Row-by-row expectations run
-    on parts of about `part_rows` rows (a file's parts are runs of its row groups) through
-    `mapper` (an engine's workers, or here) and add up; whole-column ones run once, here,
-    on just the columns they read."""
+    is held whole, and each part is read where it is checked, or here, the columns it
+    checks, when the `mapper`'s workers do not share this machine's files). Row-by-row
+    expectations run on parts of about `part_rows` rows (a file's parts are runs of its row
+    groups) through `mapper` (an engine's workers, or here) and add up; whole-column ones
+    run once, here, on just the columns they read."""
     report = ValidationReport(success=True, evaluated=0, failed=0)
     known = _incident_ids(tables.get("events"))
     for table, frame in tables.items():
@@ -408,6 +410,9 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict
         tasks = [_Task(table, part, start, exps, positions, needed, key, columns,
                        known if table == "reports" else None)
                  for start, part in starts for exps, positions, needed in parts]
+        for task in tasks if not shared else []:
+            if isinstance(task.part, _Staged):  # a cluster's worker may not see the file
+                task.part = task.part.read(_sources(table, task.reads())[0])
         outcomes: dict[int, list[dict]] = {}
         narrow = []
         for out, kept in mapper(_check, tasks):

@@ -235,3 +235,8 @@ def test_validating_parquet_files_gives_the_same_results(tables, sample_build, t
     broken = validate_tables(_staged(sample_build, tmp_path / "bad", 7, bad), part_rows=14)
     assert [(f.table, f.column, f.unexpected_count, f.examples) for f in broken.failures] == [
         ("reports", "_incident_known", 1, [tables["reports"].at[bad, "report_id"]])]
+    far = []
+    validate_tables(files, part_rows=14, shared=False,
+                    mapper=lambda fn, tasks: [far.append(type(t.part).__name__) or fn(t)
+                                              for t in tasks])
+    assert set(far) == {"Table"}  # a cluster's worker is sent its part's columns, not a path

@@ -2,9 +2,10 @@
 with `--workers N`), or on a dask.distributed cluster.
 
 One process is the default. Measured on the 2-core machine of the README (1,000,000 reports
-of the `today` shape), two workers took 48.1 s against 52.1 s in one process and held twice
-the memory (3,424 MiB against 1,626 for the process tree): the parts' pickling, each
-worker's own gazetteer, memos and GX import eat most of the second core's gain.
+of the `today` shape, `python -m benchmarks.tree_memory`, two runs each), two workers took
+58.6-59.1 s against 57.3-63.4 s in one process and held twice the memory (3,127-3,228 MiB
+against 1,597-1,633 for the process tree): the parts' pickling, each worker's own
+gazetteer, memos and GX import eat the second core's gain.
 
 An engine only maps a function over parts; the steps and their order are the same for
 all, so all publish the same rows, byte for byte. Normalizing splits the rows into parts,

@@ -139,16 +139,20 @@ def _keys(reports: pd.DataFrame) -> list[np.ndarray]:
 def source_groups(incident: np.ndarray, keys: list[np.ndarray]) -> np.ndarray:
     """Per report, a label shared by the reports of one incident that are one source: the
     smallest row number reachable through shared keys (each key's groups take their smallest
-    label, until nothing changes: connected components, in a few passes)."""
+    label, until nothing changes: connected components, in a few passes). A group's minimum
+    is taken in place (`np.minimum.at`), not by a frame and a groupby per key and pass, which
+    held a few hundred MiB at once at a million reports."""
     label = np.arange(len(incident))
     while True:
         before = label.copy()
         for key in keys:
-            has = key >= 0
-            if has.any():
-                sub = pd.DataFrame({"inc": incident[has], "key": key[has], "label": label[has]})
-                label[has] = sub.groupby(["inc", "key"], sort=False)["label"].transform(
-                    "min").to_numpy()
+            has = np.flatnonzero(key >= 0)
+            if len(has):
+                group = pd.factorize(incident[has].astype(np.int64) * (int(key.max()) + 1)
+                                     + key[has])[0]
+                low = np.full(int(group.max()) + 1, len(label), dtype=label.dtype)
+                np.minimum.at(low, group, label[has])
+                label[has] = low[group]
         if (label == before).all():
             return label
 
@@ -167,56 +171,78 @@ def _per_incident(n: int, code: np.ndarray, values: np.ndarray, how: str) -> np.
     return out
 
 
-def grade_events(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) -> None:
-    """Add `independent_sources`, `grade` and `grade_reasons` to `events` (in place).
+def _sources_of(n: int, code: np.ndarray, label: np.ndarray) -> np.ndarray:
+    """Per incident 0..n-1, how many distinct source labels its rows carry."""
+    pairs = pd.DataFrame({"inc": code, "label": label}).drop_duplicates()
+    return pairs.groupby("inc").size().reindex(range(n), fill_value=0).to_numpy()
 
-    `code[i]` is the position in `events` of report i's incident. Every fact is computed for
-    all incidents at once; only the reasons' text is written incident by incident.
-    """
-    r = rules()
-    n_inc = len(events)
-    label = source_groups(code, _keys(reports))
-    pairs = pd.DataFrame({"inc": code, "label": label})
-    independent = pairs.drop_duplicates().groupby("inc").size().reindex(
-        range(n_inc), fill_value=0).to_numpy()
-    size = np.bincount(code, minlength=n_inc)
+
+def _on_day(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Per report: whether its span meets its incident's, and whether it also is of the
+    incident's family of event types."""
     families = {k: v.family for k, v in vocabulary().items()}
+    start, end = day_numbers(reports["date_start"]), day_numbers(reports["date_end"])
+    on_day = ((start <= day_numbers(events["date_end"])[code])
+              & (day_numbers(events["date_start"])[code] <= end))
     family = reports["event_type"].map(families).to_numpy(dtype=object)
     inc_family = events["event_type"].map(families).to_numpy(dtype=object)
-    start, end = day_numbers(reports["date_start"]), day_numbers(reports["date_end"])
-    inc_start = day_numbers(events["date_start"])[code]
-    inc_end = day_numbers(events["date_end"])[code]
-    on_day = (start <= inc_end) & (inc_start <= end)
-    agrees = on_day & (family == inc_family[code])
-    agreeing = pairs[agrees].drop_duplicates().groupby("inc").size().reindex(
-        range(n_inc), fill_value=0).to_numpy()
-    # a day disputed: a source that wrote out a calendar day off the incident's, while another
-    # source wrote out one on it (a weekday read against a publication's clock never disputes)
-    stated = reports["date_method"].fillna("").str.contains(STATED).to_numpy(dtype=bool)
+    return on_day, on_day & (family == inc_family[code])
+
+
+def _day_disputed(n: int, code: np.ndarray, label: np.ndarray, on_day: np.ndarray,
+                  methods: pd.Series) -> np.ndarray:
+    """Per incident: a source wrote out a calendar day off the incident's, while another
+    wrote out one on it (a weekday read against a publication's clock never disputes)."""
+    stated = methods.fillna("").str.contains(STATED).to_numpy(dtype=bool)
     by_source = pd.DataFrame({"inc": code, "label": label, "off": stated & ~on_day,
                               "on": stated & on_day}).groupby(["inc", "label"]).agg("max")
     inc_of = by_source.index.get_level_values("inc").to_numpy()
     off_only = (by_source["off"] & ~by_source["on"]).to_numpy()
-    day_disputed = (_per_incident(n_inc, inc_of, off_only, "max") == 1) & (
-        _per_incident(n_inc, inc_of, by_source["on"].to_numpy(), "max") == 1)
-    off_day = _per_incident(n_inc, code, ~on_day, "max") == 1
-    # the toll: each independent source's highest killed figure, then the lowest and highest
+    return (_per_incident(n, inc_of, off_only, "max") == 1) & (
+        _per_incident(n, inc_of, by_source["on"].to_numpy(), "max") == 1)
+
+
+def _tolls(n: int, code: np.ndarray, label: np.ndarray, reports: pd.DataFrame
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per incident: the lowest and highest of its independent sources' killed figures (each
+    source's highest), and how many sources gave one."""
     killed = pd.to_numeric(reports[["killed_low", "killed_high"]].max(axis=1),
                            errors="coerce").to_numpy(dtype=float)
     figures = pd.DataFrame({"inc": code, "label": label, "k": killed}).dropna().groupby(
         ["inc", "label"])["k"].max()
     fig_inc = figures.index.get_level_values("inc").to_numpy()
-    lo = _per_incident(n_inc, fig_inc, figures.to_numpy(), "min")
-    hi = _per_incident(n_inc, fig_inc, figures.to_numpy(), "max")
-    counted = np.bincount(fig_inc, minlength=n_inc)
+    return (_per_incident(n, fig_inc, figures.to_numpy(), "min"),
+            _per_incident(n, fig_inc, figures.to_numpy(), "max"),
+            np.bincount(fig_inc, minlength=n))
+
+
+def grade_events(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) -> None:
+    """Add `independent_sources`, `grade` and `grade_reasons` to `events` (in place).
+
+    `code[i]` is the position in `events` of report i's incident. Every fact is computed for
+    all incidents at once, each by a function whose per-report arrays are gone when it
+    returns (held together until the end, they were grading's peak: a few hundred MiB at a
+    million reports); only the reasons' text is written incident by incident.
+    """
+    r = rules()
+    n_inc = len(events)
+    label = source_groups(code, _keys(reports))
+    independent = _sources_of(n_inc, code, label)
+    size = np.bincount(code, minlength=n_inc)
+    on_day, agrees = _on_day(events, reports, code)
+    agreeing = _sources_of(n_inc, code[agrees], label[agrees])
+    day_disputed = _day_disputed(n_inc, code, label, on_day, reports["date_method"])
+    off_day = _per_incident(n_inc, code, ~on_day, "max") == 1
+    lo, hi, counted = _tolls(n_inc, code, label, reports)
     toll_disputed = (counted > 1) & (hi - lo >= r["toll_difference"]) & (hi > r["toll_ratio"] * lo)
     contested = (independent > 1) & (day_disputed | toll_disputed)
     official = _official(events, reports, code)
     grade = np.where(contested, "contested", np.where(
         official.notna().to_numpy() | (agreeing >= r["confirmed_sources"]), "confirmed",
         np.where(independent >= r["corroborated_sources"], "corroborated", "single_source")))
-    days_off = pd.Series(_days_off(code, start.astype("datetime64[D]"), on_day)
-                         ).reindex(range(n_inc)).to_numpy()
+    days_off = pd.Series(_days_off(code, day_numbers(reports["date_start"]).astype(
+        "datetime64[D]"), on_day)).reindex(range(n_inc)).to_numpy()
     # Incidents alike in every fact share their reasons: each kind is written once.
     facts = pd.DataFrame({"n": independent, "size": size, "contested": contested,
                           "day": day_disputed, "toll": toll_disputed, "grade": grade,

@@ -122,6 +122,8 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
 
 @pytest.mark.slow  # starts two worker processes
 def test_pool_workers_pause_the_garbage_collector():
+    """As a build's own process does: running, the collector nearly doubled the workers'
+    normalizing time at a million reports."""
     from pipeline.engines import PoolEngine
 
     engine = PoolEngine(2)

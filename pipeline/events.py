@@ -581,17 +581,14 @@ def normalize_events(frame: pd.DataFrame, iso3: pd.Series | None = None) -> pd.D
     names = (*_COLUMNS[:4], *_COLUMNS[-2:])  # what `_event_columns` gives
     types = each_distinct(frame["event_type"], _event_columns).tolist()
     out: dict[str, list] = {name: [t[k] for t in types] for k, name in enumerate(names)}
+    countries = None if iso3 is None else iso3.reindex(frame.index).to_numpy(dtype=object)
     for col in ("actor1", "actor2"):
-        codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
-        read = np.array([canonical_actor(u) for u in uniques] + [None], dtype=object)
-        out[col] = read[codes].tolist()
-        if iso3 is None:
+        out[col] = each_distinct(frame[col], canonical_actor).tolist()
+        if countries is None:
             continue
-        by_theatre = [k for k, u in enumerate(uniques) if _theatre_name(u)]
-        if by_theatre:  # few rows: each read by its country
-            countries = iso3.reindex(frame.index).to_numpy(dtype=object)
-            for row in np.flatnonzero(np.isin(codes, by_theatre)).tolist():
-                out[col][row] = theatre_actor(uniques[codes[row]], countries[row])
+        by_country = each_distinct(frame[col], lambda t: _theatre_name(t) if t else None)
+        for row in np.flatnonzero(pd.notna(by_country)).tolist():  # few: each by its country
+            out[col][row] = by_country[row].get(countries[row], out[col][row])
     vocab, air = vocabulary(), air_powers()
     extras = frame["extra"].tolist() if "extra" in frame else [None] * n
     for i, (event_type, actor) in enumerate(zip(out["event_type"], out["actor1"], strict=True)):

@@ -303,7 +303,7 @@ def _official(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray) -> 
 
 
 def _days_off(code: np.ndarray, start: np.ndarray, on_day: np.ndarray) -> dict[int, str]:
-    """Per incident with a report off its day, those reports' first days ("; "-joined)."""
+    """Per incident with a report off its day, those reports' first days (", "-joined)."""
     off = pd.DataFrame({"inc": code[~on_day], "d": pd.DatetimeIndex(start[~on_day]).strftime(
         "%Y-%m-%d")}).drop_duplicates().sort_values(["inc", "d"])
     return off.groupby("inc")["d"].agg(", ".join).to_dict()

@@ -377,7 +377,8 @@ def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
             shutil.rmtree(tmp)
             return "unchanged", parent, None
         validation = validate(staged)
-        changes = _changes(root, parent, pq.read_table(staged["events"]))
+        events = pq.read_table(staged["events"])  # for the changes and the quality report
+        changes = _changes(root, parent, events)
         if parent:  # where every incident of the parent went
             ids = ["report_id", "incident_id"]
             moves = lineage(pq.read_table(versions / parent / "reports.parquet", columns=ids),
@@ -387,7 +388,8 @@ def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
             pq.write_table(moves, path, compression="zstd")
             resources.append(_resource("lineage", path, moves))
         _write_validation(tmp / "validation", validation, f"Conflict Timeline {vid}",
-                          report_frames(staged), changes)
+                          report_frames(staged, events), changes)
+        del events
         package = {
             "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
             "name": "conflict-timeline",
@@ -535,11 +537,13 @@ def _moves(moves: pa.Table) -> dict[str, int]:
             "split": int(olds[relation == "split"].nunique())}
 
 
-def report_frames(files: dict[str, Path]) -> dict[str, pd.DataFrame]:
+def report_frames(files: dict[str, Path], events: pa.Table | None = None
+                  ) -> dict[str, pd.DataFrame]:
     """What the quality report draws, from a version's files: every incident and quarantine
     row; of the reports, only their number (a million reports need not be read to count
-    them)."""
-    return {"events": pq.read_table(files["events"]).to_pandas(),
+    them). `events`: the events file, when it is already read."""
+    events = pq.read_table(files["events"]) if events is None else events
+    return {"events": events.to_pandas(),
             "quarantine": pq.read_table(files["quarantine"]).to_pandas(),
             "reports": pq.read_table(files["reports"], columns=["report_id"]).to_pandas()}
 

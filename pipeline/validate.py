@@ -321,18 +321,20 @@ class _Task:
     columns: list[str]  # of the whole validation frame: what a column-set check sees
     known: pa.Array | None = None  # the events' incident ids, for reports
 
-    def reads(self) -> list[str]:
-        """The columns of the validation frame this task's expectations read, its key and
-        the columns kept for the whole-column checks."""
-        return list(dict.fromkeys([c for e in self.expectations for c in _columns(e)]
-                                  + ([self.key] if self.key else []) + self.needed))
+    def sources(self) -> tuple[list[str], list[str]]:
+        """(the published columns to read, the helpers to compute): for the columns of the
+        validation frame this task's expectations read, its key and the columns kept for
+        the whole-column checks."""
+        reads = dict.fromkeys([c for e in self.expectations for c in _columns(e)]
+                              + ([self.key] if self.key else []) + self.needed)
+        return _sources(self.table, reads)
 
 
 def _check(task: _Task) -> tuple[dict[int, dict], pd.DataFrame]:
     """Run a part's expectations → ({suite position: outcome}, the columns `needed`). Only
     the columns the part's expectations read are converted and computed: a million reports'
     quotes and raw text were converted to pandas, and checked by nothing."""
-    columns, helpers = _sources(task.table, task.reads())
+    columns, helpers = task.sources()
     part = task.part
     if isinstance(part, _Staged):
         part = part.read(columns)
@@ -410,9 +412,10 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict
         tasks = [_Task(table, part, start, exps, positions, needed, key, columns,
                        known if table == "reports" else None)
                  for start, part in starts for exps, positions, needed in parts]
-        for task in tasks if not shared else []:
-            if isinstance(task.part, _Staged):  # a cluster's worker may not see the file
-                task.part = task.part.read(_sources(table, task.reads())[0])
+        if not shared:  # a cluster's worker may not see the file: it is sent its part
+            for task in tasks:
+                if isinstance(task.part, _Staged):
+                    task.part = task.part.read(task.sources()[0])
         outcomes: dict[int, list[dict]] = {}
         narrow = []
         for out, kept in mapper(_check, tasks):

@@ -28,6 +28,7 @@ import os
 import pickle
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -1332,13 +1333,18 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 found.append((i, i + n, *hit))
                 taken[i:i + n] = [True] * n
     boundaries = _boundaries(text)
-    found = [f for f in found if f[2] != "town"
-             or not _inside_a_name(tokens, cased, taken, f[0], f[1], boundaries)]
+    inside = [f for f in found if f[2] == "town"
+              and _inside_a_name(tokens, cased, taken, f[0], f[1], boundaries)]
+    for f in inside:  # its words are the longer name's, free for `_spelled_alike` to read
+        taken[f[0]:f[1]] = [False] * (f[1] - f[0])
+    found = [f for f in found if f not in inside]
     streets = [f for f in found if _street_name(tokens, f[0], f[1])]
     if streets and len(streets) < len(found):
         # "on Marjayoun street, in central Nabatieh": a street named after another town
         found = [f for f in found if f not in streets]
     found = _split_names(found, tokens, taken, boundaries)
+    if hint or bound:  # "the Al-Raqo area in Monabbeh district"
+        found += _districts_spelled_alike(gaz, tokens, cased, taken, hint, bound)
     if hint and not any(f[2] in ("curated", "town") for f in found):
         # "a house in Kfar Kela": a name spelled as the gazetteer's but for its vowels
         found += _spelled_alike(gaz, tokens, cased, taken, hint)
@@ -1484,31 +1490,62 @@ def _unknown_name(tokens: list[str], cased: list[str], taken: list[bool], first:
                for i in range(first, len(tokens)))
 
 
-def _spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str], taken: list[bool],
-                   hint: str) -> list[tuple]:
-    """Runs of capitalized words no gazetteer name matched, tried as one name whose
-    transliteration is identical to a place's of the hint's country (the only fuzzy step of
-    the mention scan): returns each such place as a found site."""
-    out: list[tuple] = []
+def _capitalized_runs(tokens: list[str], cased: list[str], taken: list[bool],
+                      stop: frozenset[str] | set[str] = frozenset()
+                      ) -> Iterator[tuple[int, int]]:
+    """Runs of capitalized words (and the articles among them) that no gazetteer name took and
+    that start with no people, party or common word: each a name the exact look-ups missed,
+    never a part of one. A word in `stop` ends a run."""
     i = 0
     while i < len(tokens):
         if taken[i] or not cased[i][:1].isupper() or tokens[i] in _NOT_PLACES \
                 or tokens[i] in _KNOWN_WORDS:
             i += 1
             continue
-        j = i  # the whole run of capitalized words (and articles): one name, never a part of it
-        while j < len(tokens) and not taken[j] and (cased[j][:1].isupper()
-                                                    or tokens[j] in _ARTICLES):
+        j = i
+        while j < len(tokens) and not taken[j] and tokens[j] not in stop and (
+                cased[j][:1].isupper() or tokens[j] in _ARTICLES):
             j += 1
+        yield i, j
+        i = j
+
+
+def _spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str], taken: list[bool],
+                   hint: str) -> list[tuple]:
+    """Runs of capitalized words no gazetteer name matched, tried as one name whose
+    transliteration is identical to a place's of the hint's country (the only fuzzy step of
+    the mention scan for towns): returns each such place as a found site."""
+    out: list[tuple] = []
+    for i, j in _capitalized_runs(tokens, cased, taken):
         if j - i > 4:
-            i = j
             continue
         hit = _fuzzy(gaz, " ".join(tokens[i:j]), hint, None, "")
         if hit is not None and hit[0] == f"fuzzy:{round(FUZZY_POINT)}":
-            for k in range(i, j):
-                taken[k] = True
+            taken[i:j] = [True] * (j - i)
             out.append((i, j, "town", hit[1]))
-        i = j
+    return out
+
+
+_DISTRICT_WORDS = {"district", "directorate", "qada", "caza", "kaza"}
+
+
+def _districts_spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str],
+                             taken: list[bool], hint: str | None, bound: Bound | None
+                             ) -> list[tuple]:
+    """`the Al-Raqo area in Monabbeh district`, `the border district of Shada`: a name a
+    district word governs, read as the country's district whose transliteration is the same
+    (Munabbih, Shada'a), as `_district` reads a text that is only "X district". Returns each
+    as a found district."""
+    out: list[tuple] = []
+    for i, j in _capitalized_runs(tokens, cased, taken, _KNOWN_WORDS):
+        governed = (j < len(tokens) and tokens[j] in _DISTRICT_WORDS) or (
+            i > 1 and tokens[i - 1] in ("of", "de", "d") and tokens[i - 2] in _DISTRICT_WORDS)
+        if not governed or j - i > 4:
+            continue
+        hit = _fuzzy(gaz, " ".join(tokens[i:j]), hint, bound, "", districts=True)
+        if hit is not None and isinstance(hit[1], int):
+            taken[i:j] = [True] * (j - i)
+            out.append((i, j, "admin2", hit[1]))
     return out
 
 
@@ -1896,6 +1933,17 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         qualified = _NEAR_PREFIX.match(_PREPOSITION.sub("", fold(inner_text)))
         if qualified and inner.geo_precision in ("point", "near"):
             raise PlaceError("place_unresolved", f"no place named {quote(head)}")  # → mentions
+        alone = _named_alone(gaz, head, hint) if inner.geo_precision in ("point", "near") \
+            else None
+        if alone is not None:
+            # a town the gazetteer knows outside the town after it is no unknown part of that
+            # town: "Khiam, Tyre" is Khiam, which Tyre's region holds; "Hodeidah, Sanaa" names
+            # two cities and says neither is the place
+            apart = km(alone.latitude, alone.longitude, inner.latitude, inner.longitude)
+            if apart > NEAR_KM:
+                raise PlaceError("place_ambiguous", f"{quote(text)} names {alone.place} and "
+                                 f"{inner.place}, {apart:.0f} km apart")
+            return alone
         if inner.geo_precision in ("point", "near") and not _province_town(gaz, inner_text, inner):
             # "Al Hali, Hodeidah": a part of the town the gazetteer does not know
             return _replace(inner, place=f"{head.strip()}, {inner.place}", geo_precision="near",
@@ -1912,6 +1960,16 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         raise PlaceError("place_unresolved", f"no place named {quote(text)}"
                          + (f" in {country}" if country else ""))
     return place
+
+
+def _named_alone(gaz: Gazetteer, head: str, hint: str | None) -> Place | None:
+    """The town or site the head names by its exact name when nothing bounds it (the bounded
+    look-up, which failed, looked only inside the town after it)."""
+    try:
+        alone = _resolve_one(gaz, head, hint, None, fuzzy=False)
+    except PlaceError:
+        return None  # a name several places bear: the town after it may still hold it
+    return alone if alone is not None and alone.geo_precision in ("point", "near") else None
 
 
 def _mention_within(gaz: Gazetteer, head: str, hint: str | None, unit: Place,
@@ -1978,7 +2036,10 @@ def _spaced_city_part(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
     if elsewhere:
         return None  # the right side is a town of its own in the city's province
     if alone is not None and alone.geo_precision in ("point", "near"):
-        if km(alone.latitude, alone.longitude, city.latitude, city.longitude) > CITY_KM:
+        apart = km(alone.latitude, alone.longitude, city.latitude, city.longitude)
+        if apart > NEAR_KM:  # a namesake far off (Muhajirin of Homs): the coders' part is a
+            return city      # quarter of this city the gazetteer lacks
+        if apart > CITY_KM:
             return None
         # by the city across a provincial line (Douma of Rif Dimashq, 12 km from Damascus)
         return _replace(alone, geo_precision="near", place_method="city_district")

@@ -82,7 +82,10 @@ from pipeline.places import PlaceError, resolve_place
     ("a house in Khiam; Nabatieh governorate", "Lebanon", "Khiam", "Nabatieh", "LBN", "near",
      "curated"),
     ("the Mazzeh neighbourhood of the capital Damascus; a residential building", "Syria",
-     "Damascus", "Damascus", "SYR", "near", "mention"),
+     "Mezzeh", "Damascus", "SYR", "near", "curated"),
+    # ... and the quarter's Arabic name, which Who's On First gives only to a hamlet of Menbij
+    ("المزة", "سوريا", "Mezzeh", "Damascus", "SYR", "near", "curated"),
+    ("Kafr Sousa", "Syria", "Kafr Sousa", "Damascus", "SYR", "near", "curated"),
     ("Sanaa International Airport", "Yemen", "Sanaa", "Amanat al Asimah", "YEM", "near",
      "mention"),
     # an identical transliteration key needs no margin over a name a consonant away
@@ -141,6 +144,8 @@ def test_point_coordinates_and_geonames_id():
     ("Xyzzy", "", "place_unresolved", "no place named 'Xyzzy'"),
     ("near Abu Kamal, Iraq", "Syria", "place_ambiguous",
      "'near Abu Kamal, Iraq' names Iraq but the country hint is Syria"),
+    ("Hodeidah, Sanaa", "Yemen", "place_ambiguous",
+     "'Hodeidah, Sanaa' names Al Ḩudaydah and Sanaa, 148 km apart"),
 ])
 def test_rejections(text, hint, reason, message):
     with pytest.raises(PlaceError) as err:
@@ -199,8 +204,15 @@ def test_region_gold_accuracy():
     ("Al Hudaydah-7 July", "Yemen", "7 July, Al Ḩudaydah", "Al Hudaydah", "Al Hali", "near",
      "city_district"),
     # ... and ACLED's form, the dash spaced: the part in the city, not the city in the part
-    ("Damascus - Mezzeh", "Syria", "Mezzeh, Damascus", "Damascus", "Damascus", "near",
+    ("Damascus - Mezzeh", "Syria", "Mezzeh", "Damascus", None, "near", "city_district"),
+    ("Damascus - Rukn Eddine", "Syria", "Rukn Eddine, Damascus", "Damascus", "Damascus", "near",
      "city_district"),
+    # ... a namesake of the part far off (Muhajirin of Homs) is not what the coders meant
+    ("Damascus - Muhajirin", "Syria", "Muhajirin, Damascus", "Damascus", "Damascus", "near",
+     "city_district"),
+    # a known town before another is no unknown part of it: the town, when the other is its
+    # region's reference (Khiam is 39 km from Tyre); two towns far apart are in the rejections
+    ("Khiam, Tyre", "Lebanon", "Khiam", "Nabatieh", None, "point", "curated"),
     ("Sanaa - Shuub", "Yemen", "Shuub, Sanaa", "Amanat al Asimah", "Old City", "near",
      "city_district"),
     ("Damascus - Douma", "Syria", "Dūmā", "Rif Dimashq", "Duma", "near", "city_district"),
@@ -279,6 +291,22 @@ def test_region_gold_accuracy():
     # Lebanon): only the country
     ("Tal Tamr", "Syria", "Hasakah", "Hasakah", None, "admin1", "fuzzy_admin1:100"),
     ("Qseibeh", "Lebanon", "Lebanon", None, None, "country", "unlocated"),
+    # a district word inside a longer text governs a name spelled as a district's but for its
+    # vowels, as it does when the text is only "X district"; the area in it stays unlocated
+    ("Shada district, near the border", "Yemen", "Shada'a", "Saada", "Shada'a", "admin2",
+     "mention"),
+    ("the border district of Shada", "Yemen", "Shada'a", "Saada", "Shada'a", "admin2",
+     "mention"),
+    ("the Al-Raqo area in the Munabeh district", "Yemen", "Monabbih", "Saada", "Monabbih",
+     "admin2", "unlocated"),
+    # ... but no district word, no district: "Monabbeh" alone is also the town Munabbih
+    ("the Al-Raqo area in Monabbeh", "Yemen", "Yemen", None, None, "country", "unlocated"),
+    # a known word inside a longer name frees that name for the spelling step: Majdal (a town
+    # of its own) inside Majdal Selm is neither Majdal nor a reason to lose Majdel Selm
+    ("Majdal Selm, near the border", "Lebanon", "Majdel Selm", "Nabatieh", "Marjaayoun",
+     "point", "mention"),
+    ("le village de Majdal Selm, à quelque 6 km de la frontière", "Liban", "Majdel Selm",
+     "Nabatieh", "Marjaayoun", "point", "mention"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)

@@ -46,7 +46,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "14"
+INDEX_VERSION = "15"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -60,7 +60,12 @@ DOMINANT_RATIO = 10
 # the least score for a name of a given length, the margin over the runner-up place, and
 # the score from which two spellings are one name (published at the place's own precision):
 # identical transliteration keys. A clear but lower score publishes only the province.
-FUZZY_MIN = ((5, 101), (8, 90), (40, 86))  # (longest key length, least score); longer: none
+FUZZY_MIN = ((3, 101), (5, 100), (8, 90), (40, 86))  # (longest key length, least score); longer: none
+# A key of 4-5 letters is identical for names that differ by chance (Rumal and Ramallah are
+# both `ramal`): there, the two Latin spellings themselves, articles and spaces aside, must
+# also score this much (Dhayra/Ed Dhaira 83, Baish/Baysh 80; Rumal/Ramallah 62, Erbil/Irbin 60).
+SHORT_KEY = 5
+SHORT_SPELLING = 75.0
 FUZZY_MARGIN = 6.0
 FUZZY_POINT = 100.0
 # A place text longer than this is a sentence, not a place; it is never scanned.
@@ -414,7 +419,7 @@ def build_gazetteer() -> Gazetteer:
         if fold(row["canonical"]) in countries:
             countries[fold(row["alias"])] = countries[fold(row["canonical"])]
     _drop_misplaced_camps(rows, names)
-    _camp_names(names)
+    _camp_names(rows, names)
     fuzzy, fuzzy_hits = _fuzzy_index(rows, names, admin2_names, region)
     return Gazetteer(Rows(rows), Index(names), Index(admin2_names), fuzzy, fuzzy_hits, admin1,
                      admin1_names, countries, country_points, Index(curated))
@@ -447,14 +452,20 @@ def _drop_misplaced_camps(rows: list[tuple], names: dict[str, list[int]]) -> Non
             names[key] = kept
 
 
-def _camp_names(names: dict[str, list[int]]) -> None:
+def _camp_names(rows: list[tuple], names: dict[str, list[int]]) -> None:
     """"Maghazi camp" and "Maghazi refugee camp" are one name: a camp the gazetteer knows as
-    "X Camp" (Who's On First's Al Maghazi Camp, with no other name) is known by the other too.
-    Not by "X" alone: without the word camp, "the Al-Fara family home" in Khan Younis would be
-    El Far'a Camp in the West Bank."""
+    "X Camp" (Who's On First's Al Maghazi Camp, with no other name) is known by the other too,
+    and by "X" alone ("al-Maghazi", as reports name it) where no place of its country bears X.
+    A family's name is no place: the scan reads "the Al-Fara family home" as a family's, not
+    El Far'a Camp (`_FAMILY`)."""
     for key in [k for k in names if k.endswith(" camp") and not k.endswith(" refugee camp")]:
         held = names.setdefault(f"{key.removesuffix(' camp')} refugee camp", [])
         held.extend(i for i in names[key] if i not in held)
+        bare = key.removesuffix(" camp")
+        camps = names[key]
+        if len(bare) >= 4 and bare not in _NOT_PLACES and bare not in _KNOWN_WORDS and not any(
+                rows[j][3] == rows[i][3] for j in names.get(bare, ()) for i in camps):
+            names.setdefault(bare, []).extend(camps)
 
 
 def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]],
@@ -854,7 +865,7 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     # an identical key (the same consonants, vowels aside) needs no margin over a spelling
     # that differs in a consonant: Deir Mimas is Deir Mimass, not Deir Aames
     identical = score >= FUZZY_POINT > rival
-    if score < least:
+    if score < least or (len(query) <= SHORT_KEY and not _spelled_close(key, b[0])):
         return None
     if score - rival < FUZZY_MARGIN and not identical:
         # close spellings of several places far apart: the province, when they share one
@@ -869,6 +880,18 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     if (b[3], b[4]) in gaz.admin1:
         return f"fuzzy_admin1:{round(score)}", (b[3], b[4])
     return None
+
+
+def _spelled_close(key: str, name: str) -> bool:
+    """Two Latin spellings close as written, articles and spaces aside (Arabic script, which
+    writes no short vowels, is compared by its key alone)."""
+    from rapidfuzz import fuzz
+
+    if _ARABIC_LETTERS.search(key):
+        return True
+    def bare(text: str) -> str:
+        return "".join(w for w in fold(text).split() if w not in _ARTICLES)
+    return fuzz.ratio(bare(key), bare(name)) >= SHORT_SPELLING
 
 
 def _described(key: str) -> bool:
@@ -975,7 +998,7 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
             undecided, idx = exc.with_traceback(None), None  # see `_again`
         if isinstance(idx, int):
             # the province's name, not another name of a village elsewhere, goes on below
-            elsewhere = admins and not _primary(gaz, idx, key) and not (
+            elsewhere = admins and not (
                 (gaz.rows[idx][3], gaz.rows[idx][4]) in admins
                 or gaz.rows[idx][5] >= CITY_POPULATION)
             if not elsewhere:
@@ -1325,6 +1348,8 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 if len(words) < n else None
             ) or (_find(gaz, _bare(phrase), hint, proper, bool(admin), ambiguous, bound)
                   if _bare(phrase) != phrase else None)
+            if hit and _family(tokens, i, i + n):
+                hit = None  # "the Al-Fara family home": a family's name, not El Far'a Camp
             if hit and hit[0] == "country" and (
                     any(t in _BORDER for t in tokens[i + n:i + n + 1])
                     or any(t in _BORDER for t in tokens[max(0, i - 4):i])):
@@ -1506,8 +1531,22 @@ def _capitalized_runs(tokens: list[str], cased: list[str], taken: list[bool],
         while j < len(tokens) and not taken[j] and tokens[j] not in stop and (
                 cased[j][:1].isupper() or tokens[j] in _ARTICLES):
             j += 1
-        yield i, j
+        if not _family(tokens, i, j):
+            yield i, j
         i = j
+
+
+# Words that make the name beside them a family's ("the Al-Fara family home", "la famille
+# Kalakh", "منزل عائلة ..."), which is no place even when a place bears it.
+_FAMILY_AFTER = {"family", "families", "clan"}
+_FAMILY_BEFORE = {fold(w) for w in ("famille", "عائلة", "لعائلة", "أسرة", "لأسرة")}
+
+
+def _family(tokens: list[str], start: int, end: int) -> bool:
+    while start > 0 and tokens[start - 1] in _ARABIC_ARTICLES:
+        start -= 1  # "la famille Al-Fara": the name with its article
+    return (end < len(tokens) and tokens[end] in _FAMILY_AFTER) or (
+        start > 0 and tokens[start - 1] in _FAMILY_BEFORE)
 
 
 def _spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str], taken: list[bool],
@@ -1940,7 +1979,7 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
             # town: "Khiam, Tyre" is Khiam, which Tyre's region holds; "Hodeidah, Sanaa" names
             # two cities and says neither is the place
             apart = km(alone.latitude, alone.longitude, inner.latitude, inner.longitude)
-            if apart > NEAR_KM:
+            if apart > NEAR_KM and not _names_province(gaz, inner_text, alone):
                 raise PlaceError("place_ambiguous", f"{quote(text)} names {alone.place} and "
                                  f"{inner.place}, {apart:.0f} km apart")
             return alone
@@ -1960,6 +1999,13 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         raise PlaceError("place_unresolved", f"no place named {quote(text)}"
                          + (f" in {country}" if country else ""))
     return place
+
+
+def _names_province(gaz: Gazetteer, text: str, place: Place) -> bool:
+    """The text is also the name of the place's province ("Bani Jurayn, Sanaa": Sanaa the
+    governorate, which holds the village 75 km from Sanaa the city)."""
+    key = _OCCUPIED.sub("", fold(text)).strip()
+    return _admin1_key(gaz, place) in gaz.admin1_names.get(key, [])
 
 
 def _named_alone(gaz: Gazetteer, head: str, hint: str | None) -> Place | None:

@@ -86,6 +86,12 @@ from pipeline.places import PlaceError, resolve_place
     # ... and the quarter's Arabic name, which Who's On First gives only to a hamlet of Menbij
     ("المزة", "سوريا", "Mezzeh", "Damascus", "SYR", "near", "curated"),
     ("Kafr Sousa", "Syria", "Kafr Sousa", "Damascus", "SYR", "near", "curated"),
+    # sites that news names by a name villages far off also bear: the site, curated
+    ("al-Anad", "Yemen", "Al Anad Air Base", "Lahij", "YEM", "point", "curated"),
+    ("Parchin", "Iran", "Parchin military complex", "Tehran", "IRN", "point", "curated"),
+    ("Khondab heavy water reactor", "Iran", "Arak heavy water reactor", "Markazi", "IRN",
+     "point", "curated"),
+    ("Fordow", "Iran", "Fordow enrichment plant", "Qom", "IRN", "point", "curated"),
     ("Sanaa International Airport", "Yemen", "Sanaa", "Amanat al Asimah", "YEM", "near",
      "mention"),
     # an identical transliteration key needs no margin over a name a consonant away

@@ -1075,9 +1075,12 @@ def _admin1_hits(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
 
 @lru_cache(maxsize=100_000)  # asked up to nine times per text as its qualifiers come off
 def _known(key: str, hint: str | None) -> bool:
-    """A curated site, an admin1 or a district by its full name: stop stripping qualifiers."""
+    """A curated site, an admin1, a district, a country or a region by its full name: stop
+    stripping qualifiers (`Kurdistan Region` is Iraq's region, not the province of a village
+    called Kurdistan)."""
     gaz = gazetteer()
-    return any(k in gaz.curated or k in gaz.admin2_names
+    return any(k in gaz.curated or k in gaz.admin2_names or k in gaz.countries
+               or k in _regions()
                or any(not hint or a[0] == hint for a in gaz.admin1_names.get(k, []))
                for k in (key, " ".join(w for w in key.split() if w not in _ARTICLES)))
 

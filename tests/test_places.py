@@ -118,6 +118,19 @@ from pipeline.places import PlaceError, resolve_place
     # province (Babil, a quarter of Baghdad; Gilan, a village of Lorestan); its own capital
     # of that name, or a city, is still the town
     ("Babil", "Iraq", "Babil", "Babil", "IRQ", "admin1", "admin1"),
+    # regions inside one province are that province: the Galilee, the Negev, the Gaza
+    # envelope (which is in Israel: it was quarantined as naming Gaza against the hint)
+    ("the Western Galilee", "Israel", "Northern District", "Northern District", "ISR", "admin1",
+     "admin1"),
+    ("communities of the Gaza envelope", "Israel", "Southern District", "Southern District",
+     "ISR", "admin1", "mention"),
+    ("Kiryat Shmona in the Upper Galilee", "Israel", "Qiryat Shmona", "Northern District",
+     "ISR", "point", "mention"),
+    # a region over several provinces is the country: Iraq's Kurdistan Region was a village
+    # called Kurdistan, or its province; in Iran, Kurdistan is the province
+    ("the Kurdistan region", "Iraq", "Iraq", None, "IRQ", "country", "country"),
+    ("Kurdistan", "Iraq", "Iraq", None, "IRQ", "country", "region"),
+    ("Kurdistan", "Iran", "Kurdistan", "Kurdistan", "IRN", "admin1", "admin1"),
     ("Dhi Qar", "Iraq", "Dhi Qar", "Dhi Qar", "IRQ", "admin1", "admin1"),
     ("Gilan", "Iran", "Gilan", "Gilan", "IRN", "admin1", "admin1"),
     ("Tall Hawr al Marashidi, Dhi Qar", "Iraq", "Tall Hawr al Marashidi", "Dhi Qar", "IRQ",

@@ -1032,7 +1032,17 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     province = _fuzzy_admin1(gaz, key, hint or (bound[0] if bound else None), least=FUZZY_POINT)
     if province is not None and (not bound or bound[1] in (None, province[1])):
         return f"admin1_fuzzy:{round(FUZZY_POINT)}", province  # Hadramout/Hadramawt
-    return _fuzzy(gaz, key, hint, bound, key)
+    town = _fuzzy(gaz, key, hint, bound, key)
+    if (town is not None and not town[0].startswith("fuzzy_admin1")) or _DISTRICT_SUFFIX.search(
+            key):  # "X district" was `_district`'s to read, and it found no one district
+        return town
+    # a district's name spelled otherwise, with no town spelled so (`Khab wa Ash Sha'af`, ACLED's
+    # spelling of Khabb wa ash Sha'af, was the village Khab of Ad Dali, 250 km off): the
+    # district, or of two provinces the one the closer spelling gives
+    district = _fuzzy(gaz, key, hint, bound, key, districts=True)
+    if town is None or district is None:
+        return town or district
+    return max((town, district), key=lambda hit: float(hit[0].rsplit(":", 1)[1]))
 
 
 def _bearers(gaz: Gazetteer, key: str) -> tuple[int, ...]:

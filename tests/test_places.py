@@ -336,8 +336,15 @@ def test_region_gold_accuracy():
      "mention"),
     ("the Al-Raqo area in the Munabeh district", "Yemen", "Monabbih", "Saada", "Monabbih",
      "admin2", "unlocated"),
-    # ... but no district word, no district: "Monabbeh" alone is also the town Munabbih
+    # ... but inside a longer text, no district word, no district
     ("the Al-Raqo area in Monabbeh", "Yemen", "Yemen", None, None, "country", "unlocated"),
+    # a whole text spelled as a district of the country, and as no town, is the district
+    # (ACLED's `Khab wa Ash Sha'af` was the village Khab of Ad Dali, 250 km off); of two
+    # provinces, the one the closer spelling gives (Jabal Habashi: Taiz 92, Al Mahwit 87)
+    ("Monabbeh", "Yemen", "Monabbih", "Saada", "Monabbih", "admin2", "admin2_fuzzy:100"),
+    ("Khab wa Ash Sha'af", "Yemen", "Khabb wa ash Sha'af", "Al Jawf", "Khabb wa ash Sha'af",
+     "admin2", "admin2_fuzzy:100"),
+    ("Jabal Habashi", "Yemen", "Taiz", "Taiz", None, "admin1", "fuzzy_admin1:92"),
     # a known word inside a longer name frees that name for the spelling step: Majdal (a town
     # of its own) inside Majdal Selm is neither Majdal nor a reason to lose Majdel Selm
     ("Majdal Selm, near the border", "Lebanon", "Majdel Selm", "Nabatieh", "Marjaayoun",

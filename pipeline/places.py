@@ -60,7 +60,9 @@ DOMINANT_RATIO = 10
 # the least score for a name of a given length, the margin over the runner-up place, and
 # the score from which two spellings are one name (published at the place's own precision):
 # identical transliteration keys. A clear but lower score publishes only the province.
-FUZZY_MIN = ((3, 101), (5, 100), (8, 90), (40, 86))  # (longest key length, least score); longer: none
+FUZZY_MIN = ((3, 101), (5, 100), (8, 92), (40, 86))  # (longest key length, least score); longer: none
+# Keys of 6-8 letters need 92: one letter fewer in a name of 6 or fewer scores 90.9, and is
+# another name (Rukban is not Ra`bun, 91; Thiban is not Tiban).
 # A key of 4-5 letters is identical for names that differ by chance (Rumal and Ramallah are
 # both `ramal`): there, the two Latin spellings themselves, articles and spaces aside, must
 # also score this much (Dhayra/Ed Dhaira 83, Baish/Baysh 80; Rumal/Ramallah 62, Erbil/Irbin 60).

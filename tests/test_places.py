@@ -44,8 +44,14 @@ from pipeline.places import PlaceError, resolve_place
     ("Al-Qa'im near the Syrian border and Jurf al-Sakhar south of Baghdad", "Iraq", "Iraq", None,
      "IRQ", "country", "list_country"),
     # a camp no gazetteer has: the country, marked as a place we could not locate
-    ("Rukban camp near Syria's borders with Iraq and Jordan", "Syria", "Syria", None, "SYR",
-     "country", "unlocated"),
+    ("Hadalat camp near the Jordanian border", "Syria", "Syria", None, "SYR", "country",
+     "unlocated"),
+    # ... and one curated with its published point
+    ("Rukban camp near Syria's borders with Iraq and Jordan", "Syria", "Rukban camp", "Homs",
+     "SYR", "point", "curated"),
+    # a short name one letter short of another is another name, not its province (Rukban is
+    # not Ra`bun of Hama, nor Thiban a Tiban of Hasakah)
+    ("Thiban", "Syria", "Syria", None, "SYR", "country", "unlocated"),
     ("محيط شارع بور سعيد شرق مدينة دير الزور", "سوريا", "Deir ez-Zor", "Deir ez-Zor", "SYR", "near",
      "mention"),
     # places listed by a conjunction or an excerpt break, apart from each other: a wave (the
@@ -92,6 +98,8 @@ from pipeline.places import PlaceError, resolve_place
     ("Khondab heavy water reactor", "Iran", "Arak heavy water reactor", "Markazi", "IRN",
      "point", "curated"),
     ("Fordow", "Iran", "Fordow enrichment plant", "Qom", "IRN", "point", "curated"),
+    ("the T-4 air base in Homs province", "Syria", "Tiyas Military Airbase", "Homs", "SYR",
+     "point", "curated"),
     ("Sanaa International Airport", "Yemen", "Sanaa", "Amanat al Asimah", "YEM", "near",
      "mention"),
     # an identical transliteration key needs no margin over a name a consonant away

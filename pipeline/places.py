@@ -1342,6 +1342,7 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
     tokens, cased = _tokens(text)
     taken = [False] * len(tokens)
     ambiguous: list[PlaceError] = []
+    spans: list[tuple[int, int]] = []  # the words each kept ambiguity was read from
     found: list[tuple[int, int, str, object]] = []
     for n in range(min(6, len(tokens)), 0, -1):
         for i in range(len(tokens) - n + 1):
@@ -1363,6 +1364,7 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 if len(words) < n else None
             ) or (_find(gaz, _bare(phrase), hint, proper, bool(admin), ambiguous, bound)
                   if _bare(phrase) != phrase else None)
+            spans += [(i, i + n)] * (len(ambiguous) - len(spans))
             if hit and _family(tokens, i, i + n):
                 hit = None  # "the Al-Fara family home": a family's name, not El Far'a Camp
             if hit and hit[0] == "country" and (
@@ -1373,11 +1375,15 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 found.append((i, i + n, *hit))
                 taken[i:i + n] = [True] * n
     boundaries = _boundaries(text)
-    inside = [f for f in found if f[2] == "town"
+    inside = [f for f in found if f[2] in ("town", "admin2")
               and _inside_a_name(tokens, cased, taken, f[0], f[1], boundaries)]
     for f in inside:  # its words are the longer name's, free for `_spelled_alike` to read
         taken[f[0]:f[1]] = [False] * (f[1] - f[0])
     found = [f for f in found if f not in inside]
+    # nor is a word of a longer name ambiguous: "Wadi Saluki" is no one of the hamlets
+    # called Wadi, whatever the gazetteer lacks
+    ambiguous = [e for e, (a, b) in zip(ambiguous, spans, strict=True)
+                 if not _inside_a_name(tokens, cased, taken, a, b, boundaries)]
     streets = [f for f in found if _street_name(tokens, f[0], f[1])]
     if streets and len(streets) < len(found):
         # "on Marjayoun street, in central Nabatieh": a street named after another town

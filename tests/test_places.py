@@ -52,6 +52,9 @@ from pipeline.places import PlaceError, resolve_place
     # a short name one letter short of another is another name, not its province (Rukban is
     # not Ra`bun of Hama, nor Thiban a Tiban of Hasakah)
     ("Thiban", "Syria", "Syria", None, "SYR", "country", "unlocated"),
+    # the word a name begins with is no name alone: "Wadi Saluki" was quarantined because
+    # nine hamlets of Lebanon are called Wadi
+    ("Wadi Saluki", "Lebanon", "Lebanon", None, "LBN", "country", "unlocated"),
     ("محيط شارع بور سعيد شرق مدينة دير الزور", "سوريا", "Deir ez-Zor", "Deir ez-Zor", "SYR", "near",
      "mention"),
     # places listed by a conjunction or an excerpt break, apart from each other: a wave (the

@@ -89,7 +89,9 @@ def precision_of(start: date, end: date) -> str:
 
 @lru_cache(maxsize=1)
 def _word_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """Arabic and French date words → English, longest phrase first (data, not code)."""
+    """Date words of Arabic, French, Persian, Turkish and Hebrew → English, longest phrase
+    first (data, not code). Persian's Solar Hijri months become `sh1`..`sh12`, which
+    `_solar_hijri` converts."""
     table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     with open(PACKAGE_DATA / "date_words.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -114,14 +116,20 @@ def _fold(text: str) -> str:
     """Lowercase, Western digits, Arabic letters without vowel marks and alef/ya variants."""
     text = unicodedata.normalize("NFKC", text).lower().translate(_ARABIC_DIGITS)
     text = _ARABIC_MARKS.sub("", text)
-    return text.translate(str.maketrans("أإآىـ،", "اااي ,"))
+    # Persian yeh and kaf as Arabic ones (outlets mix the two), a zero-width non-joiner
+    # ("سه‌شنبه", Tuesday) as the space it is often written as
+    return text.translate(str.maketrans("أإآىـ،یک\u200c", "اااي ,يك "))
 
 
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 def _translate(text: str, language: str) -> str:
-    langs = ["ar"] if _ARABIC.search(text) else []
+    # the report's own language first when the table has it (Persian before Arabic, whose
+    # script it shares; Turkish, Hebrew), then Arabic for any Arabic-script text
+    langs = [language] if language in _word_table() and language not in ("en", "fr") else []
+    if _ARABIC.search(text) and "ar" not in langs:
+        langs.append("ar")
     if "en" in _word_table() and any(p[0] in text for p, _ in _word_table()["en"]):
         langs.append("en")  # English phrases with a fixed meaning ("christmas day")
     if language == "fr" or (language not in ("en", "ar") and re.search(
@@ -564,7 +572,37 @@ def _since(t: str, ref: date) -> tuple[date, date, str] | None:
     return None
 
 
-RULES = (_relative, _numeric, _absolute, _range, _since, _period, _weekday_phrase)
+_SOLAR = re.compile(rf"(?:{_W} )?{_D} sh(\d{{1,2}})(?: (\d{{4}}))?")
+
+
+def _solar_hijri(t: str, ref: date) -> tuple[date, date, str] | None:
+    """`13 Dey 1402` (Iranian outlets date by the Solar Hijri calendar; the Persian words
+    arrive here as `13 sh10 1402`): that Gregorian day; with no year, the year of the
+    publication's Solar Hijri date, or the one before when that day would follow it."""
+    import jdatetime
+
+    m = _SOLAR.fullmatch(t)
+    if m is None:
+        return None
+    day, month = int(m[2]), int(m[3])
+
+    def gregorian(year: int) -> date:
+        try:
+            return jdatetime.date(year, month, day).togregorian()
+        except ValueError:
+            raise DateError("date_unparseable", f"no such Solar Hijri day: {day}/{month}/{year}"
+                            ) from None
+    if m[4]:
+        d = gregorian(int(m[4]))
+        return d, d, "exact"
+    year = jdatetime.date.fromgregorian(date=ref).year
+    d = gregorian(year)
+    if d > ref + timedelta(days=PUBLICATION_SLACK_DAYS):
+        d = gregorian(year - 1)
+    return d, d, "exact_no_year"
+
+
+RULES = (_solar_hijri, _relative, _numeric, _absolute, _range, _since, _period, _weekday_phrase)
 
 # Inside a longer sentence ("around 6:30 pm local Baghdad time on January 20", "at 21:30 local
 # time ... Wednesday night"): the most precise date phrase found in it, when the whole fails.

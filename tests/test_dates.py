@@ -43,6 +43,18 @@ FRI = date(2024, 1, 5)  # a Friday
     ("اليوم الجمعة", "ar", "2024-01-05", "2024-01-05", "day"),
     ("jeudi 4 janvier", "fr", "2024-01-04", "2024-01-04", "day"),
     ("ce jeudi", "fr", "2024-01-04", "2024-01-04", "day"),
+    # Persian: the Solar Hijri calendar (13 Dey 1402), without a year the publication's, and
+    # the last 29 Esfand before it; weekdays written with a zero-width non-joiner
+    ("۱۳ دی ۱۴۰۲", "fa", "2024-01-03", "2024-01-03", "day"),
+    ("پنجشنبه ۱۴ دی", "fa", "2024-01-04", "2024-01-04", "day"),
+    ("۲۹ اسفند", "fa", "2023-03-20", "2023-03-20", "day"),
+    ("سه‌شنبه", "fa", "2024-01-02", "2024-01-02", "day"),
+    ("شب گذشته", "fa", "2024-01-04", "2024-01-05", "days"),
+    # Turkish and Hebrew
+    ("Perşembe günü", "tr", "2024-01-04", "2024-01-04", "day"),
+    ("dün gece", "tr", "2024-01-04", "2024-01-05", "days"),
+    ("4 בינואר 2024", "he", "2024-01-04", "2024-01-04", "day"),
+    ("ביום חמישי", "he", "2024-01-04", "2024-01-04", "day"),
 ])
 def test_phrases(text, language, start, end, precision):
     span = parse_date(text, FRI, language)
@@ -89,6 +101,13 @@ def test_rejections(text, reason, message):
     with pytest.raises(DateError) as err:
         parse_date(text, FRI, "en")
     assert (err.value.reason, str(err.value)) == (reason, message)
+
+
+def test_a_solar_hijri_day_that_does_not_exist_is_rejected():
+    with pytest.raises(DateError) as err:
+        parse_date("۳۱ مهر ۱۴۰۲", FRI, "fa")  # Mehr, the seventh month, has 30 days
+    assert (err.value.reason, str(err.value)) == (
+        "date_unparseable", "no such Solar Hijri day: 31/7/1402")
 
 
 def test_publication_offset_decides_the_day():

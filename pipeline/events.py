@@ -81,12 +81,17 @@ def vocabulary() -> dict[str, EventType]:
             for r in _rows("event_types.csv")}
 
 
+# The event type of phrases that name an event the vocabulary does not code (a suicide
+# bombing): matched before the general phrases they would fall under ("bombing"), and rejected.
+OUTSIDE = "outside"
+
+
 @lru_cache(maxsize=1)
 def _phrases() -> list[tuple[re.Pattern[str], str]]:
     vocab = vocabulary()
     table = []
     for r in _rows("event_type_phrases.csv"):
-        if r["event_type"] not in vocab:
+        if r["event_type"] not in vocab and r["event_type"] != OUTSIDE:
             raise ValueError(f"event_type_phrases.csv: unknown event type {r['event_type']!r}")
         table.append((re.compile(_fold_pattern(r["pattern"])), r["event_type"]))
     return table
@@ -99,7 +104,10 @@ def classify_event(text: str) -> EventType:
     if key.replace(" ", "_") in vocabulary():
         return vocabulary()[key.replace(" ", "_")]
     for pattern, event_type in _phrases():
-        if pattern.search(key):
+        if m := pattern.search(key):
+            if event_type == OUTSIDE:
+                raise EventTypeError(f"unknown event type {text!r}: {m[0]!r} is none of the "
+                                     "vocabulary's types")
             return vocabulary()[event_type]
     raise EventTypeError(f"unknown event type {text!r}")
 
@@ -115,10 +123,10 @@ def first_event(text: str) -> EventType | None:
     for rank, (pattern, event_type) in enumerate(_phrases()):
         m = pattern.search(key)
         # Troop words ("soldiers", "forces") name an event only when nothing else does.
-        troops = vocabulary()[event_type].family == "troops"
+        troops = event_type != OUTSIDE and vocabulary()[event_type].family == "troops"
         if m and (best is None or (troops, m.start(), rank) < best[:3]):
             best = (troops, m.start(), rank, event_type)
-    return vocabulary()[best[3]] if best else None
+    return vocabulary()[best[3]] if best and best[3] != OUTSIDE else None
 
 
 # --- counts ----------------------------------------------------------------------------------

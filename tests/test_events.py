@@ -32,6 +32,10 @@ from pipeline.events import (
     ("قصف أميركي بطائرة مسيرة", "drone_strike", "Air/drone strike"),
     ("هجوم بطائرة مسيرة", "drone_attack", "Air/drone strike"),
     ("drone_attack", "drone_attack", "Air/drone strike"),
+    # a car bomb is what ACLED codes a remote explosive; a bombing from the air stays a strike
+    ("car bombing", "ied_attack", "Remote explosive/landmine/IED"),
+    ("سيارة مفخخة", "ied_attack", "Remote explosive/landmine/IED"),
+    ("Israeli bombing", "airstrike", "Air/drone strike"),
 ])
 def test_event_types(text, event_type, acled_sub):
     et = classify_event(text)
@@ -41,6 +45,19 @@ def test_event_types(text, event_type, acled_sub):
 def test_unknown_event_type():
     with pytest.raises(EventTypeError, match="unknown event type 'attacked'"):
         classify_event("attacked")
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("twin suicide bombings", "suicide bombings"),
+    ("suicide car bomb", "suicide car bomb"),
+    ("تفجير انتحاري", "تفجير انتحاري"),
+])
+def test_a_suicide_bombing_is_outside_the_vocabulary_not_an_airstrike(text, phrase):
+    """The Kerman bombings of 3 January 2024 were read as an airstrike ("bombing")."""
+    with pytest.raises(EventTypeError) as err:
+        classify_event(text)
+    assert str(err.value) == (f"unknown event type {text!r}: {phrase!r} is none of the "
+                              "vocabulary's types")
 
 
 @pytest.mark.parametrize(("text", "low", "high"), [

@@ -53,7 +53,8 @@ def test_unknown_event_type():
     ("تفجير انتحاري", "تفجير انتحاري"),
 ])
 def test_a_suicide_bombing_is_outside_the_vocabulary_not_an_airstrike(text, phrase):
-    """The Kerman bombings of 3 January 2024 were read as an airstrike ("bombing")."""
+    """Reports of the Kerman bombings of 3 January 2024 ("twin suicide bombings") were read
+    as an airstrike, by the word bombing."""
     with pytest.raises(EventTypeError) as err:
         classify_event(text)
     assert str(err.value) == (f"unknown event type {text!r}: {phrase!r} is none of the "

@@ -1370,7 +1370,10 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
             if hit and hit[0] == "country" and (
                     any(t in _BORDER for t in tokens[i + n:i + n + 1])
                     or any(t in _BORDER for t in tokens[max(0, i - 4):i])):
-                hit = None  # "near the Syrian border": context, not the place
+                # "near the Syrian border": context, not the place, and its words are read:
+                # "Kurdistan Region border villages" is no village called Kurdistan
+                taken[i:i + n] = [True] * n
+                continue
             if hit:
                 found.append((i, i + n, *hit))
                 taken[i:i + n] = [True] * n

@@ -142,6 +142,9 @@ from pipeline.places import PlaceError, resolve_place
     ("the Kurdistan region", "Iraq", "Iraq", None, "IRQ", "country", "country"),
     ("Kurdistan", "Iraq", "Iraq", None, "IRQ", "country", "region"),
     ("Kurdistan", "Iran", "Kurdistan", "Kurdistan", "IRN", "admin1", "admin1"),
+    # ... and a region before "border" is read as context, word for word: not a village
+    # called Kurdistan either
+    ("Kurdistan Region border villages", "Iraq", "Iraq", None, "IRQ", "country", "unlocated"),
     ("Dhi Qar", "Iraq", "Dhi Qar", "Dhi Qar", "IRQ", "admin1", "admin1"),
     ("Gilan", "Iran", "Gilan", "Gilan", "IRN", "admin1", "admin1"),
     ("Tall Hawr al Marashidi, Dhi Qar", "Iraq", "Tall Hawr al Marashidi", "Dhi Qar", "IRQ",

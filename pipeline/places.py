@@ -1215,9 +1215,10 @@ _QUALIFIERS = {"near", "nearby", "outside", "outskirts", "edge", "around", "east
                "south", "eastern", "western", "northern", "southern", "northeast", "northwest",
                "southeast", "southwest", "northeastern", "northwestern", "southeastern",
                "southwestern", "central", "est", "ouest", "nord", "sud", "pres", "environs",
-               "banlieue", "قرب", "شرق", "غرب", "شمال", "جنوب", "محيط", "ضواحي", "شرقي", "غربي"}
+               "banlieue", "قرب", "شرق", "غرب", "شمال", "جنوب", "محيط", "ضواحي", "شرقي", "غربي", "mount"}
 _PARTS = {"neighbourhood", "neighborhood", "district", "street", "quarter", "suburb", "area",
-          "areas", "quartier", "rue", "شارع", "حي", "منطقه", "airport", "port"}
+          "areas", "quartier", "rue", "شارع", "حي", "منطقه", "airport", "port",
+          "mountain", "mountains", "hills"}  # "the Qandil mountains": by the village, not at it
 _CONJUNCTIONS = {"and", "et", "و", "&"}
 # Words that make a phrase a description ("a farm east of X", "5 km north of X"), which no
 # place name spells: such a phrase is scanned for the names in it, never read as one name.

@@ -55,6 +55,9 @@ from pipeline.places import PlaceError, resolve_place
     # the word a name begins with is no name alone: "Wadi Saluki" was quarantined because
     # nine hamlets of Lebanon are called Wadi
     ("Wadi Saluki", "Lebanon", "Lebanon", None, "LBN", "country", "unlocated"),
+    # a mountain named after a town is by it, not at it
+    ("the Qandil mountains", "Iraq", "Qandil", "Erbil", "IRQ", "near", "mention"),
+    ("Mount Sinjar", "Iraq", "Sinjār", "Nineveh", "IRQ", "near", "mention"),
     ("محيط شارع بور سعيد شرق مدينة دير الزور", "سوريا", "Deir ez-Zor", "Deir ez-Zor", "SYR", "near",
      "mention"),
     # places listed by a conjunction or an excerpt break, apart from each other: a wave (the

@@ -148,6 +148,11 @@ from pipeline.places import PlaceError, resolve_place
     # ... and a region before "border" is read as context, word for word: not a village
     # called Kurdistan either
     ("Kurdistan Region border villages", "Iraq", "Iraq", None, "IRQ", "country", "unlocated"),
+    # a sea named after a city is no part of it: the Houthis' attacks on shipping in the Gulf
+    # of Aden were published `near` Aden
+    ("a merchant ship in the Gulf of Aden", "Yemen", "Yemen", None, "YEM", "country",
+     "mention"),
+    ("خليج عدن", None, "Yemen", None, "YEM", "country", "region"),
     ("Dhi Qar", "Iraq", "Dhi Qar", "Dhi Qar", "IRQ", "admin1", "admin1"),
     ("Gilan", "Iran", "Gilan", "Gilan", "IRN", "admin1", "admin1"),
     ("Tall Hawr al Marashidi, Dhi Qar", "Iraq", "Tall Hawr al Marashidi", "Dhi Qar", "IRQ",

@@ -104,6 +104,9 @@ from pipeline.places import PlaceError, resolve_place
     ("Khondab heavy water reactor", "Iran", "Arak heavy water reactor", "Markazi", "IRN",
      "point", "curated"),
     ("Fordow", "Iran", "Fordow enrichment plant", "Qom", "IRN", "point", "curated"),
+    # the Al Udeid air base is what the gazetteers call Abu Nakhlah (its old name, 6 km off);
+    # Al Udeid alone is also a Saudi village: with no country, both
+    ("the Al Udeid air base", "Qatar", "Abu Nakhlah", None, "QAT", "near", "alias"),
     ("the T-4 air base in Homs province", "Syria", "Tiyas Military Airbase", "Homs", "SYR",
      "point", "curated"),
     ("Sanaa International Airport", "Yemen", "Sanaa", "Amanat al Asimah", "YEM", "near",
@@ -198,6 +201,8 @@ def test_point_coordinates_and_geonames_id():
      "'near Abu Kamal, Iraq' names Iraq but the country hint is Syria"),
     ("Hodeidah, Sanaa", "Yemen", "place_ambiguous",
      "'Hodeidah, Sanaa' names Al Ḩudaydah and Sanaa, 148 km apart"),
+    ("Al Udeid Air Base", "", "place_ambiguous", "'al udeid' names places in QAT, SAU; give the "
+     "country"),
 ])
 def test_rejections(text, hint, reason, message):
     with pytest.raises(PlaceError) as err:

@@ -459,7 +459,7 @@ def _camp_names(rows: list[tuple], names: dict[str, list[int]]) -> None:
     "X Camp" (Who's On First's Al Maghazi Camp, with no other name) is known by the other too,
     and by "X" alone ("al-Maghazi", as reports name it) where no place of its country bears X.
     A family's name is no place: the scan reads "the Al-Fara family home" as a family's, not
-    El Far'a Camp (`_FAMILY`)."""
+    El Far'a Camp (`_family`)."""
     for key in [k for k in names if k.endswith(" camp") and not k.endswith(" refugee camp")]:
         held = names.setdefault(f"{key.removesuffix(' camp')} refugee camp", [])
         held.extend(i for i in names[key] if i not in held)
@@ -999,7 +999,8 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
         except PlaceError as exc:
             undecided, idx = exc.with_traceback(None), None  # see `_again`
         if isinstance(idx, int):
-            # the province's name, not another name of a village elsewhere, goes on below
+            # a village or quarter bearing the province's name in another province is not what
+            # the name means (Babil, a quarter of Baghdad): the province, below
             elsewhere = admins and not (
                 (gaz.rows[idx][3], gaz.rows[idx][4]) in admins
                 or gaz.rows[idx][5] >= CITY_POPULATION)

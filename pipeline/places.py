@@ -46,7 +46,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "15"
+INDEX_VERSION = "16"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -383,7 +383,8 @@ def build_gazetteer() -> Gazetteer:
 
     countries: dict[str, str] = {}
     translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
-                                        fallback=True) for lang in ("ar", "fr")]  # our languages
+                                        fallback=True)
+                    for lang in ("ar", "fr", "fa", "tr", "he")]  # the languages reports come in
     for c in pycountry.countries:
         english = [c.name, getattr(c, "common_name", ""), getattr(c, "official_name", "")]
         for n in english + [t.gettext(n) for t in translations for n in english if n]:

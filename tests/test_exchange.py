@@ -83,9 +83,9 @@ def test_crosswalk_agrees_with_the_event_type_table():
 def test_export_acled(sample_build, tmp_path):
     out = tmp_path / "acled.csv"
     result = invoke("export", "--format", "acled", "--out", sample_build, "-o", out)
-    assert (result.exit_code, result.stdout) == (0, f"wrote 55 incidents as acled to {out}\n")
+    assert (result.exit_code, result.stdout) == (0, f"wrote 53 incidents as acled to {out}\n")
     rows = _csv(out)
-    assert list(rows[0]) == ACLED_COLUMNS + EXTENSION_COLUMNS and len(rows) == 55
+    assert list(rows[0]) == ACLED_COLUMNS + EXTENSION_COLUMNS and len(rows) == 53
     row = next(r for r in rows if r["event_id_cnty"] == BAGHDAD)
     assert {k: row[k] for k in ("event_date", "year", "time_precision", "event_type",
                                 "sub_event_type", "iso", "country", "admin1", "location",
@@ -120,13 +120,13 @@ def test_export_geojson(sample_build, tmp_path):
     assert invoke("export", "--format", "geojson", "--version", "v1", "--out", sample_build,
                   "-o", out).exit_code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["type"] == "FeatureCollection" and len(data["features"]) == 55
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 53
     feature = next(f for f in data["features"] if f["id"] == BAGHDAD)
     assert feature["geometry"] == {"type": "Point", "coordinates": [44.40088, 33.34058]}
     props = feature["properties"]
     assert (props["date"], props["first_reported"], props["killed_high"], props["troops"]) == (
         "2024-01-04", "2024-01-04T00:00:00Z", 4, None)
-    assert props["sources"][:2] == ["Iraqi police and security sources", "Local sources"]
+    assert props["sources"][:2] == ["Iraqi police and security sources", "Iraqi police source"]
     assert "geometry" not in props
 
 
@@ -352,7 +352,7 @@ def test_an_export_imported_rebuilds_the_same_incidents(sample_build, tmp_path, 
     before = pipeline.load("events", root=sample_build)
     after = pipeline.load("events", root=tmp_path / "out")
     assert pipeline.load("quarantine", root=tmp_path / "out").empty
-    assert len(after) == len(before) == 55  # one incident per coded event
+    assert len(after) == len(before) == 53  # one incident per coded event
     assert (after["source_count"] == 1).all()
     after = after.assign(incident_id=[ids[0].split(":", 1)[1] for ids in after["report_ids"]])
     merged = before.merge(after, on="incident_id", suffixes=("", "_again"))
@@ -386,7 +386,7 @@ def test_an_export_without_our_columns_reads_by_their_codes(sample_build, tmp_pa
     quarantine = pipeline.load("quarantine", root=tmp_path / "out")
     assert len(quarantine) == 3 and set(quarantine["reason"]) == {"event_type_unknown"}
     after = pipeline.load("events", root=tmp_path / "out")
-    assert len(after) == 52 and "drone_strike" not in set(after["event_type"])
+    assert len(after) == 50 and "drone_strike" not in set(after["event_type"])
 
 
 def test_readme_shows_the_crosswalk():

@@ -1483,9 +1483,17 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                  or (pointed and _mentioned(gaz, f).admin1 == last.admin1)] + [sites[-1]]
     curated = [f for f in sites if f[2] == "curated"]
     if len(sites) == 1 and _another_target(tokens, cased, taken, sites[0][1]):
-        # "a radio building in Hodeidah and the port of Saleef": a second target at a place
-        # we cannot locate, so not one place: a list, in the country only
-        return _country_record(gaz, gaz.rows[int(sites[0][3])][3], "list_country")  # type: ignore
+        # "a radio building in Hodeidah and the port of Saleef": a second target, so not one
+        # place: a list, in the province when the second's name is spelled as a town's of the
+        # same one ("... and the port of Ras Issa"), else in the country only
+        iso2 = gaz.rows[int(sites[0][3])][3]  # type: ignore[call-overload]
+        first = _record(gaz, int(sites[0][3]), "point", "mention")  # type: ignore
+        others = [_record(gaz, int(f[3]), "point", "mention")  # type: ignore[call-overload]
+                  for f in _spelled_alike(gaz, tokens, cased, taken, iso2)]
+        key = _admin1_key(gaz, first)
+        if others and key and all(o.admin1 == first.admin1 for o in others):
+            return _admin_record(gaz, key, "list_admin1")
+        return _country_record(gaz, iso2, "list_country")
     if sites:
         start, end, kind, ref = curated[0] if curated else sites[0]
         before = tokens[max(0, start - 4):start]

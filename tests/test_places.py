@@ -303,6 +303,11 @@ def test_region_gold_accuracy():
     # village Al Hawk 45 km away is not the district of al-Hawk in Hodeidah)
     ("un bâtiment de radio dans le district d'al-Hawk à Hodeidah et le port de Saleef", "Yémen",
      "Yemen", None, None, "country", "list_country"),
+    # ... unless its name is spelled as a town's of the first one's province: the province
+    ("power plants and a seaport in Hodeidah and the port of Ras Issa", "Yemen", "Al Hudaydah",
+     "Al Hudaydah", None, "admin1", "list_admin1"),
+    ("the main seaport of Hodeidah and a smaller harbor in the Ras Issa area", "Yemen",
+     "Al Hudaydah", "Al Hudaydah", None, "admin1", "list_admin1"),
     # a text that counts the places hit across a country reports a wave
     ("8 Houthi targets in Yemen", "Yemen", "Yemen", None, None, "country", "list_country"),
     ("eight locations ... in Yemen; Yemen's capital, Sanaa", "Yemen", "Yemen", None, None,

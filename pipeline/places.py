@@ -47,7 +47,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "17"
+INDEX_VERSION = "18"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -962,23 +962,25 @@ def _fuzzy_admin1(gaz: Gazetteer, key: str, hint: str | None,
     if not hint or _only_words(key):
         return None
     query = translit(key)
-    keys, codes = _admin1_translits(hint)
-    scored = [(score, codes[pos]) for _, score, pos in process.extract(
+    keys, codes, names = _admin1_translits(hint)
+    scored = [(score, codes[pos], names[pos]) for _, score, pos in process.extract(
         query, keys, scorer=fuzz.ratio, limit=None)]
     best = max(scored, default=None)
     if best is None or best[0] < least or (len(query) < 5 and best[0] < 100):
         return None
-    rival = max((s for s, c in scored if c != best[1]), default=0.0)
+    if best[0] < 100 and not _spelled_close(key, best[2]):
+        return None  # `the Metina region`: a key a letter from Muthanna's, spelled otherwise
+    rival = max((s for s, c, _ in scored if c != best[1]), default=0.0)
     return best[1] if best[0] - rival >= FUZZY_MARGIN else None
 
 
 @cache
-def _admin1_translits(iso2: str) -> tuple[list[str], list[tuple[str, str]]]:
-    """The transliteration key of every name of the country's provinces, and the province
-    each names."""
-    pairs = [(translit(k), code) for k, codes in gazetteer().admin1_names.items()
-             for code in codes if code[0] == iso2]
-    return [k for k, _ in pairs], [code for _, code in pairs]
+def _admin1_translits(iso2: str) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """The transliteration key of every name of the country's provinces, the province each
+    names, and the name."""
+    rows = [(translit(k), code, k) for k, codes in gazetteer().admin1_names.items()
+            for code in codes if code[0] == iso2]
+    return [k for k, _, _ in rows], [code for _, code, _ in rows], [n for _, _, n in rows]
 
 
 def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = None,

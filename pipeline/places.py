@@ -47,7 +47,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "18"
+INDEX_VERSION = "19"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -1895,6 +1895,9 @@ def _resolve_text(gaz: Gazetteer, text: str, country: str, hint: str | None) -> 
             return _far_from(gaz, text, found)
         if hint:  # the text names no place we know, but the report says which country
             elsewhere = _named_elsewhere(gaz, text, hint)
+            if elsewhere is not None and (hint, _iso2(elsewhere.iso3),
+                                          elsewhere.admin1) in _held_territories():
+                return elsewhere  # Majdal Shams given as Israel: the Golan, as gazetteers have it
             if elsewhere is not None:
                 raise PlaceError("place_ambiguous", f"{quote(text)} is in {elsewhere.country}, "
                                  f"not in {country} (the country given)") from None
@@ -1919,6 +1922,14 @@ def _far_from(gaz: Gazetteer, text: str, place: Place) -> Place:
             return _admin_record(gaz, key, "distance_admin1") if key else _country_record(
                 gaz, _iso2(place.iso3), "distance_country")
     return place
+
+
+@cache
+def _held_territories() -> frozenset[tuple[str, str, str]]:
+    """(holder iso2, iso2, admin1) of `data/held_territories.csv`: provinces that the
+    gazetteers give to one country and another holds (the Golan Heights)."""
+    return frozenset((row["holder"], row["iso2"], row["admin1"])
+                     for row in _read_csv("held_territories.csv"))
 
 
 def _named_elsewhere(gaz: Gazetteer, text: str, hint: str) -> Place | None:

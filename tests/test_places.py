@@ -215,10 +215,22 @@ def test_a_place_only_outside_the_stated_country_is_a_conflict_not_a_guess():
     for text, hint, message in [
         ("Erbil", "Syria", "'Erbil' is in Iraq, not in Syria (the country given)"),
         ("Baghdad", "France", "'Baghdad' is in Iraq, not in France (the country given)"),
+        ("Majdal Shams", "Lebanon", "'Majdal Shams' is in Syria, not in Lebanon (the country "
+                                    "given)"),
     ]:
         with pytest.raises(PlaceError) as err:
             resolve_place(text, hint)
         assert (err.value.reason, str(err.value)) == ("place_ambiguous", message)
+
+
+def test_a_territory_the_country_given_holds_is_no_conflict():
+    """The Golan Heights (data/held_territories.csv): Israel holds the towns the gazetteers
+    keep in Syria's Quneitra; given as Israel, they are published as the gazetteers have them."""
+    for text, hint in [("Majdal Shams", "Israel"), ("مجدل شمس", "إسرائيل"),
+                       ("Majdal Shams", "Syria")]:
+        p = resolve_place(text, hint)
+        assert (p.place, p.iso3, p.admin1, p.geo_precision) == (
+            "Majdal Shams", "SYR", "Quneitra", "point")
 
 
 def test_gold_accuracy():
@@ -419,6 +431,8 @@ def test_region_gold_accuracy():
     ("the Metina region", "Iraq", "Duhok", "Duhok", None, "admin1", "admin1"),
     ("Gara mountain", "Iraq", "Duhok", "Duhok", None, "admin1", "admin1"),
     ("Mount Khakurk", "Iraq", "Erbil", "Erbil", None, "admin1", "admin1"),
+    # ... and so is the Khor Mor gas field (Sulaymaniyah), not Khurmir of Nineveh at `near`
+    ("Khor Mor gas field", "Iraq", "Sulaymaniyah", "Sulaymaniyah", None, "admin1", "admin1"),
     # a province spelled a letter off is still the province when it is spelled close
     ("Muthana province", "Iraq", "Muthanna", "Muthanna", None, "admin1", "admin1_fuzzy"),
     # English long vowels: Saleef is Salif, the district of As Salif (its town's key is also

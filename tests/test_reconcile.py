@@ -181,6 +181,15 @@ def test_a_whole_city_joins_its_one_quarter_hit_never_one_of_several():
     assert three.nunique() == 4
 
 
+def test_two_quarters_at_one_curated_point_are_two_places():
+    """Jadriya has no point of its own: it is curated at Karrada's, the peninsula they share.
+    One point, two named quarters of Baghdad: two incidents, each joined by its own name."""
+    ids = _reports(_strike("k", "2024-01-20", place="Karrada"),
+                   _strike("j", "2024-01-20", place="Jadriya"),
+                   _strike("j2", "2024-01-20", place="al-Jadriyah, Baghdad"))
+    assert ids["k"] != ids["j"] and ids["j"] == ids["j2"]
+
+
 @pytest.mark.parametrize(("day", "place_a", "place_b"), [
     ("2024-04-18", "Kfar Kila", "the town of Kfarkela"),  # one strike in two spellings
     # GeoNames lists Khirbet Selm twice (272376 and 7869887, 170 m apart): two ids, one village

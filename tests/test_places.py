@@ -109,8 +109,13 @@ from pipeline.places import PlaceError, resolve_place
     ("the Al Udeid air base", "Qatar", "Abu Nakhlah", None, "QAT", "near", "alias"),
     ("the T-4 air base in Homs province", "Syria", "Tiyas Military Airbase", "Homs", "SYR",
      "point", "curated"),
-    ("Sanaa International Airport", "Yemen", "Sanaa", "Amanat al Asimah", "YEM", "near",
-     "mention"),
+    # Sanaa's airport and the al-Dailami air base that shares its runway: one curated point
+    ("Sanaa International Airport", "Yemen", "Sanaa International Airport", "Amanat al Asimah",
+     "YEM", "point", "curated"),
+    ("al-Dailami air base", "Yemen", "Sanaa International Airport", "Amanat al Asimah", "YEM",
+     "point", "curated"),
+    # Qataba is the town of Ad Dali's front line, not a hamlet of Hodeidah (place_aliases.csv)
+    ("Qataba", "Yemen", "Qa‘ţabah", "Ad Dali", "YEM", "point", "exact"),
     # an identical transliteration key needs no margin over a name a consonant away
     ("Deir Mimas", "Lebanon", "Deir Mimass", "Nabatieh", "LBN", "point", "fuzzy:100"),
     ("Dair al-Balah", "Gaza Strip", "Dayr al Balaḩ", "Gaza Strip", "PSE", "point", "fuzzy:100"),

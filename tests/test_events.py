@@ -36,6 +36,14 @@ from pipeline.events import (
     ("car bombing", "ied_attack", "Remote explosive/landmine/IED"),
     ("سيارة مفخخة", "ied_attack", "Remote explosive/landmine/IED"),
     ("Israeli bombing", "airstrike", "Air/drone strike"),
+    # artillery as French and Arabic outlets write it, and the anti-tank guided missiles of
+    # south Lebanon's front by their abbreviation
+    ("tirs d'artillerie", "artillery_shelling", "Shelling/artillery/missile attack"),
+    ("pilonnage israélien", "artillery_shelling", "Shelling/artillery/missile attack"),
+    ("tirs de mortier", "artillery_shelling", "Shelling/artillery/missile attack"),
+    ("قذائف مدفعية", "artillery_shelling", "Shelling/artillery/missile attack"),
+    ("ATGM attack", "missile_attack", "Shelling/artillery/missile attack"),
+    ("Kornet anti-tank missile", "missile_attack", "Shelling/artillery/missile attack"),
 ])
 def test_event_types(text, event_type, acled_sub):
     et = classify_event(text)

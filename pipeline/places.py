@@ -2039,9 +2039,7 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         # province's line, is surer than names spelled alike inside the province
         inner, inner_text = context[-1]
         alone = _named_alone(gaz, head, hint)
-        if alone is not None and (km(alone.latitude, alone.longitude, inner.latitude,
-                                     inner.longitude) <= NEAR_KM
-                                  or _province_town(gaz, inner_text, alone)):
+        if alone is not None and _by_the_town(gaz, alone, inner, inner_text):
             return alone
     if place is None and context and context[-1][0].geo_precision != "country":
         inner, inner_text = context[-1]
@@ -2057,8 +2055,8 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
             # a town the gazetteer knows outside the town after it is no unknown part of that
             # town: "Khiam, Tyre" is Khiam, which Tyre's region holds; "Hodeidah, Sanaa" names
             # two cities and says neither is the place
-            apart = km(alone.latitude, alone.longitude, inner.latitude, inner.longitude)
-            if apart > NEAR_KM and not _province_town(gaz, inner_text, alone):
+            if not _by_the_town(gaz, alone, inner, inner_text):
+                apart = km(alone.latitude, alone.longitude, inner.latitude, inner.longitude)
                 raise PlaceError("place_ambiguous", f"{quote(text)} names {alone.place} and "
                                  f"{inner.place}, {apart:.0f} km apart")
             return alone
@@ -2089,6 +2087,13 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         raise PlaceError("place_unresolved", f"no place named {quote(text)}"
                          + (f" in {country}" if country else ""))
     return place
+
+
+def _by_the_town(gaz: Gazetteer, alone: Place, town: Place, town_text: str) -> bool:
+    """A town named before another lies by it: within NEAR_KM, or in the province the second
+    name also names (`Bani Jurayn, Sanaa`: Sanaa the governorate)."""
+    return (km(alone.latitude, alone.longitude, town.latitude, town.longitude) <= NEAR_KM
+            or _province_town(gaz, town_text, alone))
 
 
 def _names_a_place(head: str) -> bool:

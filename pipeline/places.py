@@ -1021,6 +1021,9 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
             elsewhere = admins and not (
                 (gaz.rows[idx][3], gaz.rows[idx][4]) in admins
                 or gaz.rows[idx][5] >= CITY_POPULATION)
+            district = _district_elsewhere(gaz, keys, hint, bound, idx)
+            if district is not None:
+                return "admin2", district
             if not elsewhere:
                 return ("exact" if idx in gaz.names.get(key, ()) else "alias"), idx
         elif idx is not None:
@@ -1063,6 +1066,27 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     if town is None or district is None:
         return town or district
     return max((town, district), key=lambda hit: float(hit[0].rsplit(":", 1)[1]))
+
+
+def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
+                        bound: Bound | None, village: int) -> int | None:
+    """The district a bare name means when the one place bearing it is a village of another
+    province: `Raghwan` is the district of Marib, a front of 2021, not a village of six people
+    in Al Jawf; `al-Jubah` is Marib's district, not a village of Taiz. A district's seat, in
+    the district's own province, stays the town (`Baqim`)."""
+    row = gaz.rows[village]
+    if row[7] != "village" or not hint:
+        return None
+    for k in keys:
+        if k in gaz.admin2_names:
+            try:
+                idx = _choose(gaz, gaz.admin2_names[k], hint, bound, k)
+            except PlaceError:
+                return None
+            if isinstance(idx, int) and gaz.rows[idx][4] != row[4]:
+                return idx
+            return None
+    return None
 
 
 def _bearers(gaz: Gazetteer, key: str) -> tuple[int, ...]:

@@ -114,6 +114,12 @@ from pipeline.places import PlaceError, resolve_place
      "YEM", "point", "curated"),
     ("al-Dailami air base", "Yemen", "Sanaa International Airport", "Amanat al Asimah", "YEM",
      "point", "curated"),
+    # a name that is a district's, and otherwise only a village's in another province, is the
+    # district: Marib's fronts, not a village of six people in Al Jawf or one of Taiz
+    ("Raghwan", "Yemen", "Raghwan", "Marib", "YEM", "admin2", "admin2"),
+    ("al-Jubah", "Yemen", "Al Jubah", "Marib", "YEM", "admin2", "admin2"),
+    # ... while a district's seat is the town (Baqim of Saada)
+    ("Baqim", "Yemen", "Baqim", "Saada", "YEM", "point", "exact"),
     # Qataba is the town of Ad Dali's front line, not a hamlet of Hodeidah (place_aliases.csv)
     ("Qataba", "Yemen", "Qa‘ţabah", "Ad Dali", "YEM", "point", "exact"),
     # an identical transliteration key needs no margin over a name a consonant away

@@ -1021,9 +1021,9 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
             elsewhere = admins and not (
                 (gaz.rows[idx][3], gaz.rows[idx][4]) in admins
                 or gaz.rows[idx][5] >= CITY_POPULATION)
-            district = _district_elsewhere(gaz, keys, hint, bound, idx)
-            if district is not None:
-                return "admin2", district
+            named = _district_elsewhere(gaz, keys, hint, bound, idx)
+            if named is not None:
+                return "admin2", named
             if not elsewhere:
                 return ("exact" if idx in gaz.names.get(key, ()) else "alias"), idx
         elif idx is not None:

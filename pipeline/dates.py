@@ -365,7 +365,7 @@ def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
 _PARTS_RE = re.compile(rf"\b{PART_OF_DAY}\b")
 _WEEKDAY_NOISE = re.compile(
     r"\b(?:early|late|this|past|overnight|before|after|earlier|later|night of)\b")
-_WEEKDAY_RE = re.compile(rf"(last )?{_W}(?:(?:-| to | and | into ){_W})?")
+_WEEKDAY_RE = re.compile(rf"(last )?{_W}(?:(?:-| to | and | into | ){_W})?")  # " ": Arabic
 # "Thursday night" (English order) runs into Friday's small hours, where a strike at 01:00 is
 # Friday at the place and in local outlets. Not "night thursday": Arabic "ليلة الخميس" is
 # the eve of Thursday, and French "nuit de jeudi" needs its "à vendredi" to say which way.

@@ -47,7 +47,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "19"
+INDEX_VERSION = "20"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -488,8 +488,9 @@ def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]]
         if code:
             for n in [row["name"], *alt]:
                 words = fold(n).split()
-                if len(fold(n)) < 4 or all(w in _QUALIFIERS or w in _ADMIN_WORDS for w in words):
-                    continue  # "Eastern", "Northern": directions, not names
+                if len(fold(n)) < 4 or all(w in _QUALIFIERS or w in _ADMIN_WORDS
+                                           or w in ("center", "centre") for w in words):
+                    continue  # "Eastern", "Northern", "Center": directions, not names
                 keys = admin1_names.setdefault(fold(n), [])
                 if (iso2, code) not in keys:
                     keys.append((iso2, code))

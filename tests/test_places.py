@@ -455,6 +455,12 @@ def test_region_gold_accuracy():
     ("Mehrabad airport", "Iran", "Mehrabad International Airport", "Tehran", None, "point",
      "curated"),
     ("Tehran's Evin prison", "Iran", "Evin Prison", "Tehran", None, "near", "curated"),
+    # "Center" is one of WOF's names of Israel's Central District, and a word of a hospital's
+    # name: no province, so the hospital is the town named after it
+    ("Soroka Medical Center in Beersheba", "Israel", "Beersheba", "Southern District", "Be'er Sheva",
+     "near", "mention"),
+    # Ramon airport is Eilat's, not Ram On of the Northern District spelled alike
+    ("Ramon airport", "Israel", "Ramon Airport", "Southern District", None, "point", "curated"),
     # Damascus's airport is 23 km from the city, in Rif Dimashq (curated, published point)
     ("Damascus International Airport", "Syria", "Damascus International Airport",
      "Rif Dimashq", None, "point", "curated"),

@@ -461,6 +461,9 @@ def test_region_gold_accuracy():
      "near", "mention"),
     # Ramon airport is Eilat's, not Ram On of the Northern District spelled alike
     ("Ramon airport", "Israel", "Ramon Airport", "Southern District", None, "point", "curated"),
+    # Beirut's airport is in Choueifat, Mount Lebanon, not Beirut (curated, published point)
+    ("Beirut airport", "Lebanon", "Beirut–Rafic Hariri International Airport", "Mount Lebanon",
+     None, "point", "curated"),
     # Damascus's airport is 23 km from the city, in Rif Dimashq (curated, published point)
     ("Damascus International Airport", "Syria", "Damascus International Airport",
      "Rif Dimashq", None, "point", "curated"),

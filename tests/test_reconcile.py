@@ -181,13 +181,18 @@ def test_a_whole_city_joins_its_one_quarter_hit_never_one_of_several():
     assert three.nunique() == 4
 
 
-def test_two_quarters_at_one_curated_point_are_two_places():
-    """Jadriya has no point of its own: it is curated at Karrada's, the peninsula they share.
-    One point, two named quarters of Baghdad: two incidents, each joined by its own name."""
-    ids = _reports(_strike("k", "2024-01-20", place="Karrada"),
-                   _strike("j", "2024-01-20", place="Jadriya"),
-                   _strike("j2", "2024-01-20", place="al-Jadriyah, Baghdad"))
-    assert ids["k"] != ids["j"] and ids["j"] == ids["j2"]
+@pytest.mark.parametrize(("country", "one", "other", "other_again"), [
+    # Jadriya has no point of its own: it is curated at Karrada's, the peninsula they share
+    ("Iraq", "Karrada", "Jadriya", "al-Jadriyah, Baghdad"),
+    # two hospitals of Gaza City, both curated at the city's point
+    ("Palestine", "al-Shifa hospital", "al-Ahli Arab hospital", "the Ahli Baptist hospital"),
+])
+def test_two_places_at_one_curated_point_are_two_places(country, one, other, other_again):
+    """One point, two named places of a town: two incidents, each joined by its own name."""
+    ids = _reports({**_strike("a", "2024-01-20", place=one), "country": country},
+                   {**_strike("b", "2024-01-20", place=other), "country": country},
+                   {**_strike("b2", "2024-01-20", place=other_again), "country": country})
+    assert ids["a"] != ids["b"] and ids["b"] == ids["b2"]
 
 
 @pytest.mark.parametrize(("day", "place_a", "place_b"), [

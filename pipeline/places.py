@@ -1556,7 +1556,7 @@ _NOT_PLACES = frozenset("""
 israeli israelis lebanese syrian syrians iraqi iraqis iranian yemeni saudi turkish kurdish
 palestinian palestinians american americans us u s un uk idf hezbollah hamas houthi houthis
 islamic state resistance brigades army forces force air navy coalition ministry health civil
-defense defence red crescent cross arab arabs muslim christian christians shiite shia sunni
+defense defence red crescent cross aramco arab arabs muslim christian christians shiite shia sunni
 druze jewish bedouin bedouins alawite alawites yazidi yazidis jordanian jordanians egyptian
 egyptians qatari emirati bahraini kuwaiti omani
 european western eastern northern southern central upper lower greater

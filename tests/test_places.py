@@ -461,6 +461,11 @@ def test_region_gold_accuracy():
      "near", "mention"),
     # Ramon airport is Eilat's, not Ram On of the Northern District spelled alike
     ("Ramon airport", "Israel", "Ramon Airport", "Southern District", None, "point", "curated"),
+    # a company's name is no place's in a longer text: the Aramco station in Jeddah is
+    # Jeddah's, not a Dhahran compound called Aramco
+    ("Jeddah's Aramco petroleum products distribution station", "Saudi Arabia", "Jeddah",
+     "Mecca", "Jiddah", "point", "mention"),
+    ("Majnoon oil field", "Iraq", "Basra", "Basra", None, "admin1", "admin1"),
     # Beirut's airport is in Choueifat, Mount Lebanon, not Beirut (curated, published point)
     ("Beirut airport", "Lebanon", "Beirut–Rafic Hariri International Airport", "Mount Lebanon",
      None, "point", "curated"),

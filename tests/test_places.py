@@ -455,10 +455,12 @@ def test_region_gold_accuracy():
     ("Mehrabad airport", "Iran", "Mehrabad International Airport", "Tehran", None, "point",
      "curated"),
     ("Tehran's Evin prison", "Iran", "Evin Prison", "Tehran", None, "near", "curated"),
-    # "Center" is one of WOF's names of Israel's Central District, and a word of a hospital's
-    # name: no province, so the hospital is the town named after it
-    ("Soroka Medical Center in Beersheba", "Israel", "Beersheba", "Southern District", "Be'er Sheva",
-     "near", "mention"),
+    # "Center" is one of WOF's names of Israel's Central District, and a word of hospitals'
+    # names: no province, so a hospital is the town named after it, or curated (Soroka)
+    ("the Barzilai Medical Center in Ashkelon", "Israel", "Ashkelon", "Southern District",
+     "Ashqelon", "near", "mention"),
+    ("Soroka Medical Center in Beersheba", "Israel", "Soroka Medical Center",
+     "Southern District", None, "near", "curated"),
     # Ramon airport is Eilat's, not Ram On of the Northern District spelled alike
     ("Ramon airport", "Israel", "Ramon Airport", "Southern District", None, "point", "curated"),
     # a company's name is no place's in a longer text: the Aramco station in Jeddah is

@@ -162,13 +162,18 @@ _ARABIC_VOWELS = re.compile(r"[اويى]")
 
 
 @lru_cache(maxsize=50_000)
+def _no_articles(key: str) -> str:
+    """A folded name without its articles (`al hudaydah` → `hudaydah`): one name, spelled with
+    or without them."""
+    return " ".join(w for w in key.split() if w not in _ARTICLES)
+
+
 def translit(key: str) -> str:
     """A folded name with transliteration noise removed, for fuzzy comparison: no articles or
     spaces, every short vowel as `a` (Arabic writes none, so Latin spellings disagree on them),
     doubled letters once, no final h (Hudaydah/Hodeidah → hadayda, Marib/Mareb → marab,
     Al-Boukamal/Al Bukamal → bakamal). Arabic script loses its article and long vowels."""
-    words = [w for w in key.split() if w not in _ARTICLES]
-    joined = "".join(words) or key.replace(" ", "")
+    joined = _no_articles(key).replace(" ", "") or key.replace(" ", "")
     if _ARABIC_LETTERS.search(joined):
         joined = joined[2:] if joined.startswith("ال") and len(joined) > 4 else joined
         return _ARABIC_VOWELS.sub("", joined)
@@ -489,7 +494,7 @@ def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]]
             for n in [row["name"], *alt]:
                 words = fold(n).split()
                 if len(fold(n)) < 4 or all(w in _QUALIFIERS or w in _ADMIN_WORDS
-                                           or w in ("center", "centre") for w in words):
+                                           or w in _MIDDLE for w in words):
                     continue  # "Eastern", "Northern", "Center": directions, not names
                 keys = admin1_names.setdefault(fold(n), [])
                 if (iso2, code) not in keys:
@@ -672,9 +677,8 @@ def country_hint(text: str | None) -> str | None:
              else pycountry.countries.get(alpha_3=code))
         if c is not None:
             return c.alpha_2
-    words = [w for w in key.split() if w not in _ARTICLES]
-    if " ".join(words) in gaz.countries:
-        return gaz.countries[" ".join(words)]
+    if _no_articles(key) in gaz.countries:
+        return gaz.countries[_no_articles(key)]
     key = _OCCUPIED.sub("", key).strip()  # a territory or town given as the country: Gaza Strip
     admins = gaz.admin1_names.get(key, [])
     if admins:
@@ -823,7 +827,7 @@ def _far(gaz: Gazetteer, idx: int, others: list[int]) -> bool:
 def _primary(gaz: Gazetteer, idx: int, key: str) -> bool:
     """Whether the name key is the place's own (main) name, with or without its article."""
     name = fold(gaz.rows[idx][0])
-    return key in (name, " ".join(w for w in name.split() if w not in _ARTICLES))
+    return key in (name, _no_articles(name))
 
 
 def _countries(gaz: Gazetteer, cands: list[int]) -> str:
@@ -907,8 +911,7 @@ def _spelled_close(key: str, name: str) -> bool:
     if _ARABIC_LETTERS.search(key):
         return True
     def bare(text: str) -> str:
-        joined = "".join(w for w in fold(text).split() if w not in _ARTICLES)
-        return joined.replace("ee", "i").replace("oo", "u")
+        return _no_articles(fold(text)).replace(" ", "").replace("ee", "i").replace("oo", "u")
     return fuzz.ratio(bare(key), bare(name)) >= SHORT_SPELLING
 
 
@@ -992,7 +995,7 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     Order: country, curated site, town or village, province, district, fuzzy spelling. A
     province's own name beats towns that are only also called so (`Al Jawf`), and a district
     beats a name that several villages far apart bear (`Hayran`)."""
-    stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
+    stripped = _no_articles(key)
     stripped = stripped if stripped != key else _bare(key)
     keys = tuple(dict.fromkeys((key, stripped)))
     regions = _regions()
@@ -1076,18 +1079,14 @@ def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
     in Al Jawf; `al-Jubah` is Marib's district, not a village of Taiz. A district's seat, in
     the district's own province, stays the town (`Baqim`)."""
     row = gaz.rows[village]
-    if row[7] != "village" or not hint:
+    key = next((k for k in keys if k in gaz.admin2_names), None)
+    if row[7] != "village" or not hint or key is None:
         return None
-    for k in keys:
-        if k in gaz.admin2_names:
-            try:
-                idx = _choose(gaz, gaz.admin2_names[k], hint, bound, k)
-            except PlaceError:
-                return None
-            if isinstance(idx, int) and gaz.rows[idx][4] != row[4]:
-                return idx
-            return None
-    return None
+    try:
+        idx = _choose(gaz, gaz.admin2_names[key], hint, bound, key)
+    except PlaceError:
+        return None
+    return idx if isinstance(idx, int) and gaz.rows[idx][4] != row[4] else None
 
 
 def _bearers(gaz: Gazetteer, key: str) -> tuple[int, ...]:
@@ -1137,12 +1136,12 @@ def _known(key: str, hint: str | None) -> bool:
     return any(k in gaz.curated or k in gaz.admin2_names or k in gaz.countries
                or k in _regions()
                or any(not hint or a[0] == hint for a in gaz.admin1_names.get(k, []))
-               for k in (key, " ".join(w for w in key.split() if w not in _ARTICLES)))
+               for k in (key, _no_articles(key)))
 
 
 def _district(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -> Place | None:
     """`Baqim district`: the district of that name, by its spelling or a clearly close one."""
-    stripped = " ".join(w for w in key.split() if w not in _ARTICLES)
+    stripped = _no_articles(key)
     for k in dict.fromkeys((key, stripped)):
         # a district of that name abroad is not this one (قضاء صور: Savur in Turkey, Sur in
         # Oman); the seat below may still name it
@@ -1225,7 +1224,7 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
     if not key:
         return None
     if admin_only:
-        for k in (key, " ".join(w for w in key.split() if w not in _ARTICLES)):
+        for k in (key, _no_articles(key)):
             admins = [a for a in gaz.admin1_names.get(k, []) if not hint or a[0] == hint]
             if admins:
                 return _admin_record(gaz, admins[0], "admin1")
@@ -1262,6 +1261,10 @@ _QUALIFIERS = {"near", "nearby", "outside", "outskirts", "edge", "around", "east
 _PARTS = {"neighbourhood", "neighborhood", "district", "street", "quarter", "suburb", "area",
           "areas", "quartier", "rue", "شارع", "حي", "منطقه", "airport", "port",
           "mountain", "mountains", "hills"}  # "the Qandil mountains": by the village, not at it
+# The middle, as Who's On First names Israel's Central District ("Center"): no province's
+# name in a text, where it is a word of others ("Soroka Medical Center"). `central` is a
+# qualifier already.
+_MIDDLE = {"center", "centre"}
 _CONJUNCTIONS = {"and", "et", "و", "&"}
 # Words that make a phrase a description ("a farm east of X", "5 km north of X"), which no
 # place name spells: such a phrase is scanned for the names in it, never read as one name.
@@ -1999,7 +2002,7 @@ def _province_town(gaz: Gazetteer, text: str, place: Place) -> bool:
     town named as its province is; `Sanaa` after the village Bani Jurayn, the governorate
     that holds it 75 km from Sanaa the city."""
     key = _OCCUPIED.sub("", fold(text)).strip()
-    keys = (key, " ".join(w for w in key.split() if w not in _ARTICLES))
+    keys = (key, _no_articles(key))
     return place.geo_precision in ("point", "near") and any(
         _admin1_key(gaz, place) in gaz.admin1_names.get(k, []) for k in keys)
 
@@ -2337,7 +2340,7 @@ def known_admin1(iso2: str, name: str) -> str | None:
     gaz = gazetteer()
     key = fold(name)
     bare = _ADMIN_SUFFIX.sub("", key).strip()
-    for k in (key, bare, " ".join(w for w in bare.split() if w not in _ARTICLES)):
+    for k in (key, bare, _no_articles(bare)):
         for cc, code in gaz.admin1_names.get(k, []):
             if cc == iso2 and (cc, code) in gaz.admin1:
                 return gaz.admin1[(cc, code)][0]

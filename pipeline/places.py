@@ -47,7 +47,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "20"
+INDEX_VERSION = "21"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -536,11 +536,22 @@ FILL_NEIGHBOURS = 3
 def _fill_admin1(rows: list[tuple], admin1: dict[tuple[str, str], tuple]) -> None:
     """A place whose source names no province we know (a WOF village with no region, a
     Lebanese one still filed under the pre-2003 governorates) takes the province of its
-    nearest `FILL_NEIGHBOURS` places in the same country when all of them, within `FILL_KM`,
-    agree; otherwise it stays without one (and never publishes a guessed province). The
-    places of one grid cell are measured against their neighbours at once (numpy)."""
+    district when it has one and the country's districts of that name lie in one province
+    (Machghara, of West Bekaa, is in Beqaa), else of its nearest `FILL_NEIGHBOURS` places in
+    the same country when all of them, within `FILL_KM`, agree; otherwise it stays without
+    one (and never publishes a guessed province). The places of one grid cell are measured
+    against their neighbours at once (numpy)."""
     import numpy as np
 
+    districts: dict[tuple[str, str], set[str]] = {}
+    for r in rows:
+        if r[7] == "admin2" and (r[3], r[4]) in admin1:
+            districts.setdefault((r[3], r[0]), set()).add(r[4])
+    for i, r in enumerate(rows):
+        if r[8] and r[3] in REGION and (r[3], r[4]) not in admin1:
+            codes = districts.get((r[3], r[8]), set())
+            if len(codes) == 1:
+                rows[i] = r[:4] + (next(iter(codes)),) + r[5:]
     cell = 0.2  # degrees; FILL_KM is well inside one cell and its neighbours
     grid: dict[tuple[str, int, int], list[int]] = {}
     todo: dict[tuple[str, int, int], list[int]] = {}
@@ -1252,7 +1263,8 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
 # Words that may stand before a town without making the report any less precise.
 _DESCRIPTORS = {"the", "a", "iraqi", "syrian", "jordanian", "lebanese", "yemeni", "iranian",
                 "capital", "city", "town", "village", "of", "in", "de", "la", "le", "l", "ville",
-                "capitale", "irakienne", "syrienne", "مدينه", "العاصمه", "بلده"}
+                "capitale", "irakienne", "syrienne", "مدينه", "العاصمه", "بلده",
+                "kibbutz", "moshav", "moshava"}
 _QUALIFIERS = {"near", "nearby", "outside", "outskirts", "edge", "around", "east", "west", "north",
                "south", "eastern", "western", "northern", "southern", "northeast", "northwest",
                "southeast", "southwest", "northeastern", "northwestern", "southeastern",

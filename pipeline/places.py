@@ -100,8 +100,9 @@ _SETTLEMENT = re.compile(r"^(?:the\s+)?(?:city|town|village|district|area|region
 _PREPOSITION = re.compile(r"^(?:in|at|inside|within|across|throughout|dans|en|a|au|aux|في|داخل)\s+")
 _ADMIN_SUFFIX = re.compile(
     r"\s+(?:province|governorate|gov\.|region|countryside|desert|rural area|rif|"
-    r"countryside areas)$|^(?:province of|governorate of|(?:province|gouvernorat|region)"
-    r"(?: de la| de l| du| de| d)|محافظه|ريف|باديه|استان)\s+"
+    r"countryside areas)$|^(?:province of|governorate of|(?:the |le )?(?:desert|countryside) of|"
+    r"(?:le )?(?:province|gouvernorat|region|desert)(?: de la| de l| du| de| d)|محافظه|ريف|باديه|"
+    r"استان)\s+"
 )
 _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|area|street|"
                           r"st\.?|road|square|suburb|airport|air base|airbase|base|port|"
@@ -1268,8 +1269,8 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
             near, key = True, new
     if not key:
         return None
-    if admin_only:
-        for k in (key, _no_articles(key)):
+    if admin_only:  # "the eastern Homs desert": the province, wherever in it
+        for k in (key, _no_articles(key), _NEAR_PREFIX.sub("", _no_articles(key))):
             admins = [a for a in gaz.admin1_names.get(k, []) if not hint or a[0] == hint]
             if admins:
                 return _admin_record(gaz, admins[0], "admin1")
@@ -1448,7 +1449,10 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
             head = cased[i + n - 1]
             # an article before a common word ("le district") does not make it a name
             proper = len(words) > 1 or not head[:1].isalpha() or not head[:1].islower()
-            admin = (tokens[i + n:i + n + 1] and tokens[i + n] in _ADMIN_WORDS) or (
+            after = tokens[i + n:i + n + 3]  # "Aleppo's western countryside": its province
+            while after and after[0] in _QUALIFIERS:
+                after = after[1:]
+            admin = (after and after[0] in _ADMIN_WORDS) or (
                 i > 0 and tokens[i - 1] in _ADMIN_WORDS) or (
                 i > 1 and tokens[i - 1] in ("of", "de", "du", "d")
                 and tokens[i - 2] in _ADMIN_WORDS)
@@ -1574,7 +1578,8 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         start, end, kind, ref = curated[0] if curated else sites[0]
         before = tokens[max(0, start - 4):start]
         after = tokens[end:end + 2]
-        near = (any(t in _QUALIFIERS for t in before) or any(t in _PARTS for t in after)
+        near = (any(t in _QUALIFIERS for t in before)
+                or any(t in _PARTS or t in _ADMIN_WORDS for t in after)  # "Manbij countryside"
                 or any(t not in _DESCRIPTORS and t not in _ARTICLES for t in tokens[:start]
                        if not any(f[0] <= tokens.index(t) < f[1] for f in found)))
         method = "curated" if kind == "curated" else "mention"
@@ -2354,7 +2359,8 @@ def normalize_places(texts: pd.Series, countries: pd.Series) -> pd.DataFrame:
 # --- places a source already located (ACLED, UCDP, a geocoded extractor) ----------------------
 
 SOURCE_COLUMNS = ("latitude", "longitude", "admin1", "admin2", "geo_precision")
-_ADMIN_SUFFIX = re.compile(r"\s+(?:governorate|province|region|muhafazat|state)$")
+# A source's admin1 cell ("Baghdad governorate"): its unit word, not the phrases of a report
+_SOURCE_ADMIN_SUFFIX = re.compile(r"\s+(?:governorate|province|region|muhafazat|state)$")
 ADMIN1_CELL = 0.5  # degrees: the grid nearest-admin1 searches, cell by cell outwards
 
 
@@ -2396,7 +2402,7 @@ def known_admin1(iso2: str, name: str) -> str | None:
     governorate`), or None when the gazetteer knows no admin1 of that country so called."""
     gaz = gazetteer()
     key = fold(name)
-    bare = _ADMIN_SUFFIX.sub("", key).strip()
+    bare = _SOURCE_ADMIN_SUFFIX.sub("", key).strip()
     for k in (key, bare, _no_articles(bare)):
         for cc, code in gaz.admin1_names.get(k, []):
             if cc == iso2 and (cc, code) in gaz.admin1:

@@ -150,7 +150,8 @@ def test_stages_account_for_the_build(tmp_path):
     assert set(first.stages) == set(walls) | {"dates", "places", "types/counts"}
     assert sum(first.stages[s] for s in walls) == pytest.approx(first.seconds, abs=0.05)
     inner = first.stages["dates"] + first.stages["places"] + first.stages["types/counts"]
-    assert 0 < inner <= first.stages["normalize"] + 0.01
+    # each stage is rounded to 0.01 s: three parts and their whole may differ by 0.02
+    assert 0 < inner <= first.stages["normalize"] + 0.02
     again = pipeline.build(SAMPLE, tmp_path / "a")
     assert "validate" not in again.stages and again.stages["write"] >= 0
 

@@ -2122,6 +2122,7 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
     # `City-Part` before a fuzzy reading of the whole (Sanaa-Ma'ain is a district of Sanaa,
     # not the village Şan'ā' Ma'īn)
     place = (_resolve_one(gaz, head, hint, bound, fuzzy=False)
+             or _road_between(gaz, head, hint, bound)
              or _city_district(gaz, head, hint, bound) or _resolve_one(gaz, head, hint, bound))
     if place is not None and place.place_method.startswith("fuzzy_admin1") and context \
             and context[-1][0].geo_precision in ("point", "near"):
@@ -2229,6 +2230,39 @@ def _quietly(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None) -
         return _resolve_one(gaz, text, hint, bound)
     except PlaceError:
         return None
+
+
+# "the Sanaa-Marib road", "the Mayadin-Albu Kamal highway": a road named after the two towns
+# it joins, which may lie 150 km apart.
+_ROAD = re.compile(r"^(?:the\s+)?(.+?)\s+(?:road|highway|motorway|expressway|route)$", re.I)
+
+
+def _road_between(gaz: Gazetteer, head: str, hint: str | None, bound: Bound | None
+                  ) -> Place | None:
+    """A road named after two towns is no part of the first (`Sanaa-Marib road` is not a
+    quarter of Sanaa): somewhere on it, in the province when both towns lie in one
+    (`road_admin1`), else in the country (`road_country`); a particular place, so it stands
+    alone in reconciling (no wave). Towns within CITY_KM of each other are left to the other
+    rules."""
+    m = _ROAD.match(head.strip())
+    if m is None:
+        return None
+    body = m[1]
+    for dash in re.finditer(r"\s*[-–]\s*", body):
+        ends = [_quietly(gaz, body[:dash.start()], hint, bound),
+                _quietly(gaz, body[dash.end():], hint, bound)]
+        if not all(e is not None and e.geo_precision in ("point", "near") for e in ends):
+            continue
+        first, second = ends
+        assert first is not None and second is not None
+        if km(first.latitude, first.longitude, second.latitude, second.longitude) <= CITY_KM:
+            return None
+        key = _admin1_key(gaz, first)
+        if key is not None and first.iso3 == second.iso3 and first.admin1 == second.admin1:
+            return _admin_record(gaz, key, "road_admin1")
+        iso2 = hint if hint in (_iso2(first.iso3), _iso2(second.iso3)) else _iso2(first.iso3)
+        return _country_record(gaz, iso2, "road_country")
+    return None
 
 
 def _city_district(gaz: Gazetteer, head: str, hint: str | None, bound: Bound | None) -> Place | None:

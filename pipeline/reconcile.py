@@ -76,7 +76,7 @@ PART_METHODS = ("city_district", "part_of")
 # of several): such a report names a particular place, so it is not a coarse report of any
 # incident in that unit, and it stands alone.
 UNLOCATED = ("context", "unlocated", "homonym_admin1", "list_admin1", "list_country",
-             "distance_admin1", "distance_country")
+             "distance_admin1", "distance_country", "road_admin1", "road_country")
 # Of those, the reports of several places at once (a strike wave: "8 targets in Yemen", "Abu
 # Kamal and Mayadin"): no single place's incident, but two reports of one wave (the same unit,
 # day and attacker) are one incident, at the unit's precision.

@@ -222,6 +222,18 @@ def test_reports_of_one_wave_are_one_incident_and_never_a_place_of_it():
     assert ids.nunique() == 3 and ids["sanaa"] != ids["wave-a"] != ids["pair"]
 
 
+def test_two_reports_of_roads_between_towns_stay_apart():
+    """A road named after the towns it joins is a particular place somewhere on it
+    (`road_admin1`), not a wave: two such reports of one day and attacker stay two incidents,
+    and neither is a part of the town it is named after."""
+    ids = _reports(*({**_strike(rid, "2024-03-02", place=place, event="drone strike"),
+                      "country": "Syria", "actor1": "US forces"} for rid, place in (
+        ("road-a", "the Mayadin-Albu Kamal highway"),
+        ("road-b", "the Deir ez-Zor-Mayadin road"),
+        ("town", "Mayadin"))))
+    assert ids.nunique() == 3
+
+
 @pytest.mark.parametrize(("a", "b", "alike"), [
     ("kharbatsalam", "kharbatsalm", True),  # Khirbit Silim / Khirbet Selm
     ("jabalya", "jabalyacamp", False),  # a town and the camp named after it

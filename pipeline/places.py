@@ -101,7 +101,7 @@ _PREPOSITION = re.compile(r"^(?:in|at|inside|within|across|throughout|dans|en|a|
 _ADMIN_SUFFIX = re.compile(
     r"\s+(?:province|governorate|gov\.|region|countryside|desert|rural area|rif|"
     r"countryside areas)$|^(?:province of|governorate of|(?:the |le )?(?:desert|countryside) of|"
-    r"(?:le )?(?:province|gouvernorat|region|desert)(?: de la| de l| du| de| d)|محافظه|ريف|باديه|"
+    r"(?:le )?(?:province|gouvernorat|region|desert)(?: de la| de l| du| de| d)|rural|محافظه|ريف|باديه|"
     r"استان)\s+"
 )
 _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|area|street|"
@@ -553,9 +553,9 @@ def _fill_admin1(rows: list[tuple], admin1: dict[tuple[str, str], tuple]) -> Non
             districts.setdefault((r[3], r[0]), set()).add(r[4])
     for i, r in enumerate(rows):
         if r[8] and r[3] in REGION and (r[3], r[4]) not in admin1:
-            codes = districts.get((r[3], r[8]), set())
-            if len(codes) == 1:
-                rows[i] = r[:4] + (next(iter(codes)),) + r[5:]
+            provinces = districts.get((r[3], r[8]), set())
+            if len(provinces) == 1:
+                rows[i] = r[:4] + (next(iter(provinces)),) + r[5:]
     cell = 0.2  # degrees; FILL_KM is well inside one cell and its neighbours
     grid: dict[tuple[str, int, int], list[int]] = {}
     todo: dict[tuple[str, int, int], list[int]] = {}
@@ -910,7 +910,7 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     # Land the country holds is searched with it: `Mas'ade` given as Israel is spelled as
     # Mas'adah of the Golan and as the kibbutz Massada 60 km off, so it is neither.
     scored = []
-    for cc, province in [(iso2, None), *_held_by(iso2)]:
+    for cc, held in [(iso2, None), *_held_by(iso2)]:
         if cc not in gaz.fuzzy:
             continue
         codes = gaz.fuzzy[cc][1]
@@ -918,7 +918,7 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
                    for k, score, pos in _closest_keys(query, cc, least - FUZZY_MARGIN)
                    for i in gaz.fuzzy_hits.at(codes[pos])
                    if _inside(gaz, i, bound) and (gaz.rows[i][7] == "admin2") == districts
-                   and (province is None or _admin1_name(gaz, i) == province)]
+                   and (held is None or _admin1_name(gaz, i) == held)]
     if not scored:
         return None
     scored.sort(key=lambda s: (-s[0], not s[1], KIND_ORDER.get(gaz.rows[s[2]][7], 2), s[2]))
@@ -929,7 +929,10 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     # an identical key (the same consonants, vowels aside) needs no margin over a spelling
     # that differs in a consonant: Deir Mimas is Deir Mimass, not Deir Aames
     identical = score >= FUZZY_POINT > rival
-    if score < least or (len(query) <= SHORT_KEY and not _spelled_close(key, b[0])):
+    if score < least or ((len(query) <= SHORT_KEY or score < FUZZY_POINT)
+                         and not _spelled_close(key, b[0])):
+        # a short key, or a key a letter or two off, must be spelled close in Latin letters
+        # too: `Jabal al Akrad` (Latakia) is not Abbuli al `Arid of Tartus (keys 89 alike)
         return None
     if score - rival < FUZZY_MARGIN and not identical:
         # close spellings of several places far apart: the province, when they share one
@@ -1318,7 +1321,7 @@ _CONJUNCTIONS = {"and", "et", "و", "&"}
 _DESCRIBING = {"a", "an", "the", "of", "in", "on", "at", "near", "outside", "km", "miles",
                "de", "du", "des", "pres", "vers"} | (_QUALIFIERS - {"central"})
 _ADMIN_WORDS = {"province", "governorate", "gouvernorat", "countryside", "region", "محافظه",
-                "ريف", "provinces", "governorates"}
+                "ريف", "provinces", "governorates", "rural"}
 _BORDER = {"border", "borders", "frontier", "frontiere", "frontieres", "الحدود", "حدود"}
 _COMMON = {"base", "camp", "city", "town", "tower", "near", "field", "airport", "border", "army",
            "mission", "green", "zone", "capital", "country", "province", "governorate", "region",
@@ -1549,6 +1552,11 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                    and gaz.admin1[f[3]][0] == site.admin1]  # type: ignore[index]
         if holding:
             return _admin_record(gaz, holding[0][3], "list_admin1")  # type: ignore[arg-type]
+    if (len(sites) >= 2 and sites[0][2] == "town" and sites[1][0] - sites[0][1] <= 1
+            and sites[0][1] in _possessives(text)):
+        # "Saada's Dahyan": the place is what the town's possessive holds, and the town is
+        # where it lies, as in "Dahyan near Saada"
+        sites = [sites[1], *sites[2:], sites[0]]
     if len(sites) >= 2 and not any(t in _CONJUNCTIONS for t in tokens[sites[0][1]:sites[1][0]]):
         # "Mashtal neighborhood in eastern Baghdad": what is named before a town lies by it
         # ("district of al-Hawk in Hodeidah": a part of the town lies within CITY_KM of it;
@@ -1578,7 +1586,17 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         start, end, kind, ref = curated[0] if curated else sites[0]
         before = tokens[max(0, start - 4):start]
         after = tokens[end:end + 2]
-        near = (any(t in _QUALIFIERS for t in before)
+        # a name right after the town that no unit found holds ("Sanaa's al-Tahrir Square"):
+        # a place by or in the town, not the town itself. What a comma, a preposition or a
+        # conjunction begins is context or another target ("Qirbah village, Az Zahir
+        # district", "Conoco gas field in Deir el-Zour province", "al-Qaim and Akashat").
+        stop = min((b for b in _punctuation(text) if b >= end), default=len(tokens))
+        stop = next((j for j in range(end, stop) if tokens[j] in _CONTEXT_WORDS), stop)
+        named_after = any(cased[j][:1].isupper() and not taken[j]
+                          and tokens[j] not in _KNOWN_WORDS and tokens[j] not in _NOTHING
+                          and tokens[j] not in _NOT_PLACES and tokens[j] not in gaz.countries
+                          for j in range(end, stop))
+        near = (any(t in _QUALIFIERS for t in before) or named_after
                 or any(t in _PARTS or t in _ADMIN_WORDS for t in after)  # "Manbij countryside"
                 or any(t not in _DESCRIPTORS and t not in _ARTICLES for t in tokens[:start]
                        if not any(f[0] <= tokens.index(t) < f[1] for f in found)))
@@ -1717,6 +1735,31 @@ def _districts_spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str]
         if hit is not None and isinstance(hit[1], int):
             taken[i:j] = [True] * (j - i)
             out.append((i, j, "admin2", hit[1]))
+    return out
+
+
+# Words after a place that begin its context or another target, not a name by it.
+# ("at", "en" and "a" are also articles: `At Tuwal`, `En Nabi Chit`.)
+_CONTEXT_WORDS = frozenset({"in", "near", "of", "on", "from", "to", "by", "outside", "dans",
+                            "au", "aux", "pres", "في", "من", "قرب", "and", "et", "و", "&"})
+
+
+def _punctuation(text: str) -> set[int]:
+    """The token positions where punctuation ends a part of the text."""
+    out, n = set(), 0
+    for chunk in re.split(r"[,;:.…()،؛]", text):
+        n += len(_tokens(chunk)[0])
+        out.add(n)
+    return out
+
+
+def _possessives(text: str) -> set[int]:
+    """The token positions a possessive ends ("Saada's Dahyan": 1)."""
+    out, n = set(), 0
+    chunks = re.split(r"(?<=\w)['’]s\b", text)
+    for chunk in chunks[:-1]:
+        n += len(_tokens(chunk)[0])
+        out.add(n)
     return out
 
 

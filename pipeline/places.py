@@ -777,8 +777,13 @@ def _choose(gaz: Gazetteer, candidates: tuple[int, ...] | list[int], hint: str |
     several provinces or countries, or, with no country given, when the name is known only
     outside the region (where we do not index its homonyms)."""
     rows = gaz.rows
+    held = _held_keys(hint) if hint else frozenset()  # land the country given holds is its
     cands = [i for i in dict.fromkeys(candidates)
-             if (not hint or rows[i][3] == hint) and _inside(gaz, i, bound)]
+             if (not hint or rows[i][3] == hint or (rows[i][3], rows[i][4]) in held)
+             and _inside(gaz, i, bound)]
+    if held and any(rows[i][3] == hint for i in cands):  # its own places first: المطلة given
+        cands = [i for i in cands if rows[i][3] == hint]  # as Israel is Metula, not a West
+        # Bank hamlet of that name
     if not cands:
         return None
     if not hint and not bound:
@@ -1169,7 +1174,7 @@ def _admin1_hits(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
     found: list[tuple[str, str]] = []
     for k in keys:
         for a in gaz.admin1_names.get(k, []):
-            if ((not hint or a[0] == hint) and (not bound or (a[0] == bound[0]
+            if (_in_country(a, hint) and (not bound or (a[0] == bound[0]
                                                               and bound[1] in (None, a[1])))
                     and a not in found):
                 found.append(a)
@@ -1184,7 +1189,7 @@ def _known(key: str, hint: str | None) -> bool:
     gaz = gazetteer()
     return any(k in gaz.curated or k in gaz.admin2_names or k in gaz.countries
                or k in _regions()
-               or any(not hint or a[0] == hint for a in gaz.admin1_names.get(k, []))
+               or any(_in_country(a, hint) for a in gaz.admin1_names.get(k, []))
                for k in (key, _no_articles(key)))
 
 
@@ -1274,7 +1279,7 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
         return None
     if admin_only:  # "the eastern Homs desert": the province, wherever in it
         for k in (key, _no_articles(key), _NEAR_PREFIX.sub("", _no_articles(key))):
-            admins = [a for a in gaz.admin1_names.get(k, []) if not hint or a[0] == hint]
+            admins = [a for a in gaz.admin1_names.get(k, []) if _in_country(a, hint)]
             if admins:
                 return _admin_record(gaz, admins[0], "admin1")
         province = _fuzzy_admin1(gaz, key, hint)
@@ -1365,7 +1370,7 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
         if territory and (not hint or territory[0] == hint):
             return "admin1", territory
         return "country", gaz.countries[phrase]
-    admins = [a for a in gaz.admin1_names.get(phrase, []) if not hint or a[0] == hint]
+    admins = [a for a in gaz.admin1_names.get(phrase, []) if _in_country(a, hint)]
     if admins and proper and admin:
         return "admin1", admins[0]
     town = _find_town(gaz, phrase, hint, ambiguous, bound) if proper else None
@@ -2050,6 +2055,19 @@ def _far_from(gaz: Gazetteer, text: str, place: Place) -> Place:
 def _held_by(holder: str) -> tuple[tuple[str, str], ...]:
     """(iso2, admin1 name) of the provinces `holder` holds (`data/held_territories.csv`)."""
     return tuple((cc, admin1) for h, cc, admin1 in sorted(_held_territories()) if h == holder)
+
+
+@cache
+def _held_keys(holder: str) -> frozenset[tuple[str, str]]:
+    """The admin1 keys of the provinces `holder` holds: a report that gives the holder as its
+    country names places there too ("a football pitch in Majdal Shams", Israel)."""
+    keys = _admin1_keys()
+    return frozenset(k for cc, name in _held_by(holder) if (k := keys.get((cc, name))))
+
+
+def _in_country(key: tuple[str, str], hint: str | None) -> bool:
+    """Whether a province lies in the country given (any, when none is), or in land it holds."""
+    return not hint or key[0] == hint or key in _held_keys(hint)
 
 
 def _admin1_name(gaz: Gazetteer, idx: int) -> str | None:

@@ -1899,6 +1899,12 @@ def _breaks(text: str) -> set[int]:
     return out
 
 
+# Two villages or towns a list names lie this far apart at least (GeoNames and Who's On First
+# put one village up to a few hundred metres apart; the border villages of south Lebanon lie
+# 2-4 km apart): as reconcile's SAME_PLACE_KM.
+_SETTLEMENTS_APART_KM = 1.5
+
+
 def _apart(a: Place, b: Place) -> bool:
     """Two places of which neither holds the other: other provinces, other districts, or
     two points further apart than a city's parts lie (CITY_KM)."""
@@ -1942,6 +1948,8 @@ def _several_places(gaz: Gazetteer, text: str, hint: str | None, place: Place) -
                 for part in excerpts]
     records = [_mentioned(gaz, f) for f in subjects] if len(subjects) > 1 else []
     apart = [r for r in records if _apart(r, place)]
+    if not apart and len(subjects) > 1 and _villages_apart(gaz, tokens, text, subjects, records):
+        apart = records[1:]
     if not apart:
         return place
     if len({r.iso3 for r in [place, *apart]}) > 1:
@@ -1951,6 +1959,29 @@ def _several_places(gaz: Gazetteer, text: str, hint: str | None, place: Place) -
     if key is not None and all(r.admin1 == place.admin1 for r in apart):
         return _admin_record(gaz, key, "list_admin1")
     return _country_record(gaz, _iso2(place.iso3), "list_country")
+
+
+def _villages_apart(gaz: Gazetteer, tokens: list[str], text: str, subjects: list[tuple],
+                    records: list[Place]) -> bool:
+    """"The towns of Aitaroun, Maroun al-Ras and Yaroun": towns or villages a list names one
+    after another ("and" or a comma between them, not an excerpt break, after which a town is
+    more often context: "...; Beirut's southern suburbs") are as many places, however close,
+    when they lie `_SETTLEMENTS_APART_KM` apart (a city's quarters are not towns of their own)."""
+    commas, n = set(), 0
+    for chunk in text.split(",")[:-1]:
+        n += len(_tokens(chunk)[0])
+        commas.add(n)
+    pairs = list(zip(subjects, records, strict=True))
+    for (a, ra), (b, rb) in zip(pairs, pairs[1:], strict=False):
+        if not all(f[2] in ("town", "curated") and gaz.rows[int(f[3])][7] in ("town", "village")
+                   for f in (a, b)):
+            return False
+        joined = any(t in _CONJUNCTIONS for t in tokens[a[1]:b[0]]) or any(
+            a[1] <= k <= b[0] for k in commas)
+        if not joined or km(ra.latitude, ra.longitude, rb.latitude, rb.longitude) \
+                <= _SETTLEMENTS_APART_KM:
+            return False
+    return True
 
 
 def _listed(tokens: list[str], breaks: set[int], end: int, start: int) -> bool:

@@ -1745,6 +1745,9 @@ def _districts_spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str]
     return out
 
 
+# "Baghdad's", and the possessive of a name ending in s: "Baniyas' al-Qusour neighbourhood".
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b|(?<=s)['’](?=\s)")
+
 # Words after a place that begin its context or another target, not a name by it.
 # ("at", "en" and "a" are also articles: `At Tuwal`, `En Nabi Chit`.)
 _CONTEXT_WORDS = frozenset({"in", "near", "of", "on", "from", "to", "by", "outside", "dans",
@@ -1763,7 +1766,7 @@ def _punctuation(text: str) -> set[int]:
 def _possessives(text: str) -> set[int]:
     """The token positions a possessive ends ("Saada's Dahyan": 1)."""
     out, n = set(), 0
-    chunks = re.split(r"(?<=\w)['’]s\b", text)
+    chunks = _POSSESSIVE.split(text)
     for chunk in chunks[:-1]:
         n += len(_tokens(chunk)[0])
         out.add(n)
@@ -1774,7 +1777,7 @@ def _boundaries(text: str) -> set[int]:
     """The token positions where punctuation or a possessive ends a name ("Hodeidah's
     Al-Hawk district", "Baghdad ... the Jurf al-Sakhar sector"): a name never spans one."""
     out, n = set(), 0
-    for chunk in re.split(r"(?<=\w)['’]s\b|[,;:.…()،؛]", text):
+    for chunk in re.split(rf"{_POSSESSIVE.pattern}|[,;:.…()،؛]", text):
         n += len(_tokens(chunk)[0])
         out.add(n)
     # chunks can count a token more than the whole text does (`C's'C` folds to one word)

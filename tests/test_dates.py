@@ -55,6 +55,10 @@ FRI = date(2024, 1, 5)  # a Friday
     ("dün gece", "tr", "2024-01-04", "2024-01-05", "days"),
     ("4 בינואר 2024", "he", "2024-01-04", "2024-01-04", "day"),
     ("ביום חמישי", "he", "2024-01-04", "2024-01-04", "day"),
+    # a day written as an ordinal word (data/date_words.csv), compounds included
+    ("the third of January", "en", "2024-01-03", "2024-01-03", "day"),
+    ("الثالث من كانون الثاني", "ar", "2024-01-03", "2024-01-03", "day"),
+    ("الحادي والثلاثين من كانون الأول", "ar", "2023-12-31", "2023-12-31", "day"),
 ])
 def test_phrases(text, language, start, end, precision):
     span = parse_date(text, FRI, language)

@@ -2400,8 +2400,11 @@ def _spaced_city_part(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
     part, city, elsewhere = found
     if part is not None:
         return part
-    if elsewhere:
-        return None  # the right side is a town of its own in the city's province
+    if elsewhere:  # a town of its own in the city's province: `Part, City`, as the coders mean
+        try:  # (`Tehran - Chitgar`: the Chitgar by Tehran, not the village 633 km away)
+            return _resolve_strict(gaz, f"{right}, {left}", "", hint)
+        except PlaceError:
+            return None
     if alone is not None and alone.geo_precision in ("point", "near"):
         apart = km(alone.latitude, alone.longitude, city.latitude, city.longitude)
         if apart > NEAR_KM:  # a namesake far off (Muhajirin of Homs): the coders' part is a

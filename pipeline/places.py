@@ -1316,7 +1316,7 @@ _QUALIFIERS = {"near", "nearby", "outside", "outskirts", "edge", "around", "east
                "southwestern", "central", "est", "ouest", "nord", "sud", "pres", "environs",
                "banlieue", "قرب", "شرق", "غرب", "شمال", "جنوب", "محيط", "ضواحي", "شرقي", "غربي", "mount"}
 _PARTS = {"neighbourhood", "neighborhood", "district", "street", "quarter", "suburb", "area",
-          "areas", "quartier", "rue", "شارع", "حي", "منطقه", "airport", "port",
+          "areas", "quartier", "rue", "شارع", "حي", "منطقه", "airport", "port", "camp",
           "mountain", "mountains", "hills"}  # "the Qandil mountains": by the village, not at it
 # The middle, as Who's On First names Israel's Central District ("Center"): no province's
 # name in a text, where it is a word of others ("Soroka Medical Center"). `central` is a

@@ -187,7 +187,7 @@ from pipeline.places import PlaceError, resolve_place
      "exact"),
     ("محافظة البقاع", "لبنان", "Beqaa", "Beqaa", "LBN", "admin1", "admin1"),
     # GeoNames gives "Balata Camp" to Ni'lin, 40 km away: a camp lies by its town
-    ("Balata camp near Nablus", "Palestine", "Balāţah", "West Bank", "PSE", "point", "mention"),
+    ("Balata camp near Nablus", "Palestine", "Balāţah", "West Bank", "PSE", "near", "mention"),
     # a district's own name before another district's alternate name (WOF: Al Munirah)
     ("As Salif district", None, "As Salif", "Al Hudaydah", "YEM", "admin2", "admin2"),
 ])
@@ -557,6 +557,8 @@ def test_region_gold_accuracy():
     # town by the city: it was read as `Tehran, Chitgar` and quarantined with a village 633 km off
     ("Tehran - Chitgar", "Iran", "Shahrak-e Chitgar-e Shomali", "Tehran", "Tehran", "point",
      "exact"),
+    # a camp by a town, which no camp of the gazetteer names, is by the town, not at it
+    ("Makhmour camp", "Iraq", "Mexmur", "Erbil", "Makhmur", "near", "mention"),
     # villages a list names one after another are as many places, however close
     ("the towns of Aitaroun, Maroun al-Ras and Yaroun", "Lebanon", "Nabatieh", "Nabatieh", None,
      "admin1", "list_admin1"),

@@ -779,13 +779,14 @@ def _choose(gaz: Gazetteer, candidates: tuple[int, ...] | list[int], hint: str |
     several provinces or countries, or, with no country given, when the name is known only
     outside the region (where we do not index its homonyms)."""
     rows = gaz.rows
-    held = _held_keys(hint) if hint else frozenset()  # land the country given holds is its
+    # The land the country given holds is its too, but its own places come first: المطلة
+    # given as Israel is Metula, not a West Bank hamlet of that name.
+    held = _held_keys(hint) if hint else frozenset()
     cands = [i for i in dict.fromkeys(candidates)
              if (not hint or rows[i][3] == hint or (rows[i][3], rows[i][4]) in held)
              and _inside(gaz, i, bound)]
-    if held and any(rows[i][3] == hint for i in cands):  # its own places first: المطلة given
-        cands = [i for i in cands if rows[i][3] == hint]  # as Israel is Metula, not a West
-        # Bank hamlet of that name
+    if held and any(rows[i][3] == hint for i in cands):
+        cands = [i for i in cands if rows[i][3] == hint]
     if not cands:
         return None
     if not hint and not bound:
@@ -1754,32 +1755,33 @@ _CONTEXT_WORDS = frozenset({"in", "near", "of", "on", "from", "to", "by", "outsi
                             "au", "aux", "pres", "في", "من", "قرب", "and", "et", "و", "&"})
 
 
+_PUNCTUATION = r"[,;:.…()،؛]"
+
+
+def _chunk_ends(text: str, pattern: str) -> list[int]:
+    """The token position where each chunk of the text, split at `pattern`, ends (the last
+    is the text's end)."""
+    ends, n = [], 0
+    for chunk in re.split(pattern, text):
+        n += len(_tokens(chunk)[0])
+        ends.append(n)
+    return ends
+
+
 def _punctuation(text: str) -> set[int]:
     """The token positions where punctuation ends a part of the text."""
-    out, n = set(), 0
-    for chunk in re.split(r"[,;:.…()،؛]", text):
-        n += len(_tokens(chunk)[0])
-        out.add(n)
-    return out
+    return set(_chunk_ends(text, _PUNCTUATION))
 
 
 def _possessives(text: str) -> set[int]:
     """The token positions a possessive ends ("Saada's Dahyan": 1)."""
-    out, n = set(), 0
-    chunks = _POSSESSIVE.split(text)
-    for chunk in chunks[:-1]:
-        n += len(_tokens(chunk)[0])
-        out.add(n)
-    return out
+    return set(_chunk_ends(text, _POSSESSIVE.pattern)[:-1])
 
 
 def _boundaries(text: str) -> set[int]:
     """The token positions where punctuation or a possessive ends a name ("Hodeidah's
     Al-Hawk district", "Baghdad ... the Jurf al-Sakhar sector"): a name never spans one."""
-    out, n = set(), 0
-    for chunk in re.split(rf"{_POSSESSIVE.pattern}|[,;:.…()،؛]", text):
-        n += len(_tokens(chunk)[0])
-        out.add(n)
+    out = set(_chunk_ends(text, f"{_POSSESSIVE.pattern}|{_PUNCTUATION}"))
     # chunks can count a token more than the whole text does (`C's'C` folds to one word)
     total = len(_tokens(text)[0])
     return {min(b, total) for b in out} | {total}
@@ -1972,10 +1974,7 @@ def _villages_apart(gaz: Gazetteer, tokens: list[str], text: str, subjects: list
     after another ("and" or a comma between them, not an excerpt break, after which a town is
     more often context: "...; Beirut's southern suburbs") are as many places, however close,
     when they lie `_SETTLEMENTS_APART_KM` apart (a city's quarters are not towns of their own)."""
-    commas, n = set(), 0
-    for chunk in text.split(",")[:-1]:
-        n += len(_tokens(chunk)[0])
-        commas.add(n)
+    commas = set(_chunk_ends(text, ",")[:-1])
     pairs = list(zip(subjects, records, strict=True))
     for (a, ra), (b, rb) in zip(pairs, pairs[1:], strict=False):
         if not all(f[2] in ("town", "curated") and gaz.rows[int(f[3])][7] in ("town", "village")

@@ -1560,11 +1560,15 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                    and gaz.admin1[f[3]][0] == site.admin1]  # type: ignore[index]
         if holding:
             return _admin_record(gaz, holding[0][3], "list_admin1")  # type: ignore[arg-type]
-    if (len(sites) >= 2 and sites[0][2] == "town" and sites[1][0] - sites[0][1] <= 1
-            and sites[0][1] in _possessives(text)):
-        # "Saada's Dahyan": the place is what the town's possessive holds, and the town is
-        # where it lies, as in "Dahyan near Saada"
+    if (len(sites) >= 2 and sites[1][0] - sites[0][1] <= 1 and sites[0][1] in _possessives(text)
+            and gaz.rows[int(sites[0][3])][7] in ("town", "village", "district")):  # type: ignore
+        # "Saada's Dahyan", "Dahiyeh's Haret Hreik": the place is what the town's or area's
+        # possessive holds, and the town is where it lies, as in "Dahyan near Saada" (not a
+        # site: "US embassy in Baghdad's Green Zone" is the embassy)
         sites = [sites[1], *sites[2:], sites[0]]
+        possessed = True
+    else:
+        possessed = False
     if len(sites) >= 2 and not any(t in _CONJUNCTIONS for t in tokens[sites[0][1]:sites[1][0]]):
         # "Mashtal neighborhood in eastern Baghdad": what is named before a town lies by it
         # ("district of al-Hawk in Hodeidah": a part of the town lies within CITY_KM of it;
@@ -1577,7 +1581,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                  or km(*_point(gaz, f), last.latitude, last.longitude)
                  <= (CITY_KM if _named_part(tokens, f) else NEAR_KM)
                  or (pointed and _mentioned(gaz, f).admin1 == last.admin1)] + [sites[-1]]
-    curated = [f for f in sites if f[2] == "curated"]
+    curated = [] if possessed else [f for f in sites if f[2] == "curated"]
     if len(sites) == 1 and _another_target(tokens, cased, taken, sites[0][1]):
         # "a radio building in Hodeidah and the port of Saleef": a second target, so not one
         # place: a list, in the province when the second's name is spelled as a town's of the

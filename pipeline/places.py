@@ -606,11 +606,10 @@ def _held_to_their_land(rows: list[tuple], admin1: dict[tuple[str, str], tuple],
 def _drop_name_errors(rows: list[tuple], names: dict[str, list[int]]) -> None:
     """Names a gazetteer gives a place that are another place's (`data/name_errors.csv`): a
     Yemeni hamlet called Jabal ash Shaykh is not Mount Hermon, whatever its list of names."""
-    errors = {(int(row["geonames_id"]), fold(row["name"])) for row in _read_csv("name_errors.csv")}
-    for i, r in enumerate(rows):
-        for gid, key in errors:
-            if r[6] == gid and i in names.get(key, ()):
-                names[key].remove(i)
+    for row in _read_csv("name_errors.csv"):
+        key, gid = fold(row["name"]), int(row["geonames_id"])
+        if key in names:
+            names[key] = [i for i in names[key] if rows[i][6] != gid]
 
 
 # Kinds of places that are a part of a town (a quarter, a street, a base or airport by it).
@@ -917,8 +916,9 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     # variant that happens to be spelled alike (a district listing its neighbour's name).
     # Land the country holds is searched with it: `Mas'ade` given as Israel is spelled as
     # Mas'adah of the Golan and as the kibbutz Massada 60 km off, so it is neither.
+    held = _held_keys(iso2)
     scored = []
-    for cc, held in [(iso2, None), *_held_by(iso2)]:
+    for cc in dict.fromkeys([iso2, *(k[0] for k in sorted(held))]):
         if cc not in gaz.fuzzy:
             continue
         codes = gaz.fuzzy[cc][1]
@@ -926,7 +926,7 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
                    for k, score, pos in _closest_keys(query, cc, least - FUZZY_MARGIN)
                    for i in gaz.fuzzy_hits.at(codes[pos])
                    if _inside(gaz, i, bound) and (gaz.rows[i][7] == "admin2") == districts
-                   and (held is None or _admin1_name(gaz, i) == held)]
+                   and (cc == iso2 or (gaz.rows[i][3], gaz.rows[i][4]) in held)]
     if not scored:
         return None
     scored.sort(key=lambda s: (-s[0], not s[1], KIND_ORDER.get(gaz.rows[s[2]][7], 2), s[2]))
@@ -951,8 +951,6 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
         return (f"fuzzy_admin1:{round(score)}", province) if (
             province in gaz.admin1 and not districts) else None
     if score >= FUZZY_POINT:
-        if b[3] != iso2 and best in gaz.names.get(key, ()):
-            return "exact", best  # Majdal Shams given as Israel: its own name, in the Golan
         return f"{'admin2_fuzzy' if districts else 'fuzzy'}:{round(score)}", best
     if (b[3], b[4]) in gaz.admin1:
         return f"fuzzy_admin1:{round(score)}", (b[3], b[4])
@@ -1560,15 +1558,14 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                    and gaz.admin1[f[3]][0] == site.admin1]  # type: ignore[index]
         if holding:
             return _admin_record(gaz, holding[0][3], "list_admin1")  # type: ignore[arg-type]
-    if (len(sites) >= 2 and sites[1][0] - sites[0][1] <= 1 and sites[0][1] in _possessives(text)
-            and gaz.rows[int(sites[0][3])][7] in ("town", "village", "district")):  # type: ignore
-        # "Saada's Dahyan", "Dahiyeh's Haret Hreik": the place is what the town's or area's
-        # possessive holds, and the town is where it lies, as in "Dahyan near Saada" (not a
-        # site: "US embassy in Baghdad's Green Zone" is the embassy)
+    # "Saada's Dahyan", "Dahiyeh's Haret Hreik": the place is what the town's or area's
+    # possessive holds, and the town is where it lies, as in "Dahyan near Saada" (not a site:
+    # "US embassy in Baghdad's Green Zone" is the embassy)
+    possessed = (len(sites) >= 2 and sites[1][0] - sites[0][1] <= 1
+                 and sites[0][1] in _possessives(text)
+                 and gaz.rows[int(sites[0][3])][7] in ("town", "village", "district"))  # type: ignore
+    if possessed:
         sites = [sites[1], *sites[2:], sites[0]]
-        possessed = True
-    else:
-        possessed = False
     if len(sites) >= 2 and not any(t in _CONJUNCTIONS for t in tokens[sites[0][1]:sites[1][0]]):
         # "Mashtal neighborhood in eastern Baghdad": what is named before a town lies by it
         # ("district of al-Hawk in Hodeidah": a part of the town lies within CITY_KM of it;
@@ -2061,9 +2058,6 @@ def _resolve_text(gaz: Gazetteer, text: str, country: str, hint: str | None) -> 
             return _far_from(gaz, text, found)
         if hint:  # the text names no place we know, but the report says which country
             elsewhere = _named_elsewhere(gaz, text, hint)
-            if elsewhere is not None and (hint, _iso2(elsewhere.iso3),
-                                          elsewhere.admin1) in _held_territories():
-                return elsewhere  # Majdal Shams given as Israel: the Golan, as gazetteers have it
             if elsewhere is not None:
                 raise PlaceError("place_ambiguous", f"{quote(text)} is in {elsewhere.country}, "
                                  f"not in {country} (the country given)") from None
@@ -2091,27 +2085,18 @@ def _far_from(gaz: Gazetteer, text: str, place: Place) -> Place:
 
 
 @cache
-def _held_by(holder: str) -> tuple[tuple[str, str], ...]:
-    """(iso2, admin1 name) of the provinces `holder` holds (`data/held_territories.csv`)."""
-    return tuple((cc, admin1) for h, cc, admin1 in sorted(_held_territories()) if h == holder)
-
-
-@cache
 def _held_keys(holder: str) -> frozenset[tuple[str, str]]:
-    """The admin1 keys of the provinces `holder` holds: a report that gives the holder as its
-    country names places there too ("a football pitch in Majdal Shams", Israel)."""
+    """The admin1 keys of the provinces `holder` holds (`data/held_territories.csv`): a report
+    that gives the holder as its country names places there too ("a football pitch in Majdal
+    Shams", Israel)."""
     keys = _admin1_keys()
-    return frozenset(k for cc, name in _held_by(holder) if (k := keys.get((cc, name))))
+    return frozenset(k for h, cc, name in _held_territories()
+                     if h == holder and (k := keys.get((cc, name))))
 
 
 def _in_country(key: tuple[str, str], hint: str | None) -> bool:
     """Whether a province lies in the country given (any, when none is), or in land it holds."""
     return not hint or key[0] == hint or key in _held_keys(hint)
-
-
-def _admin1_name(gaz: Gazetteer, idx: int) -> str | None:
-    adm = gaz.admin1.get((gaz.rows[idx][3], gaz.rows[idx][4]))
-    return adm[0] if adm else None
 
 
 @cache

@@ -315,7 +315,7 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 
 # Latin, Arabic and Hebrew: the region's towns by the names its reports write (GeoNames gives
-# two in three towns of Israel a Hebrew name).
+# most towns of Israel a Hebrew name).
 _NAME_CHARS = re.compile(r"[A-Za-z\u00c0-\u024f\u0600-\u06ff\u05d0-\u05ea]")
 _LATIN_OR_ARABIC = re.compile(r"[\sA-Za-z\u00c0-\u024f'’.-]+|[\s\u0600-\u06ff]+")
 

@@ -20,9 +20,10 @@ from .errors import ValidationFailed
 from .events import normalize_events, vocabulary
 from .memory import release
 from .places import normalize_places, normalize_source_places
-from .read import RawBatch, iter_quarantine, quarantine_row, raw_record, read_raw
+from .read import RawBatch, iter_quarantine, quarantine_row, raw_bytes, raw_record, read_raw
 from .reconcile import MATCH_COLUMNS, assign_incidents, build_events
 from .schema import GEOMETRY_FIELD, REPORTS
+from .validate import warm_validation
 
 if TYPE_CHECKING:
     from .validate import ValidationReport
@@ -59,19 +60,6 @@ class BuildResult:
                 f"in {self.seconds:.1f} s")
 
 
-def _reject(frame: pd.DataFrame, reasons: pd.Series, messages: pd.Series,
-            quarantine: list[dict]) -> pd.DataFrame:
-    """Move rows with a reason to quarantine; return the rest."""
-    bad = reasons.notna()
-    if bad.any():
-        rejected = frame[bad]
-        for (_, row), reason, message in zip(rejected.iterrows(), reasons[bad], messages[bad],
-                                             strict=True):
-            quarantine.append(quarantine_row(row["input_file"], int(row["input_line"]),
-                                             row["report_id"], reason, message, raw_record(row)))
-    return frame[~bad]
-
-
 def _places(rows: pd.DataFrame) -> pd.DataFrame:
     """Geocode the place text, except where the row gives a point: a source that located the
     event (ACLED, UCDP) is taken at its word, within its country (SPEC §3)."""
@@ -86,38 +74,70 @@ def _places(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts).loc[rows.index]
 
 
-def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.DataFrame,
-                                                                               pd.DataFrame]:
-    """Raw rows → (normalized reports without incident ids, quarantine). Pure: no files written."""
-    rows = batch.rows
-    quarantine = list(batch.quarantine)
+# Raw columns no normalizer reads: they only travel with their report, so an engine's
+# workers are not sent them (a ~2 KB quote per report was most of what a part weighed).
+PASSENGERS = ("quote", "source_url")
+
+
+def _normalized(rows: pd.DataFrame, progress: Progress = lambda _: None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Raw rows → (the normalized columns of the rows that pass, by row label; the reason and
+    message of each rejected row, by row label, in the order the steps rejected them). Reads
+    no column of PASSENGERS."""
+    rejected = []
+
+    def keep(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+        bad = found["error_reason"].notna()
+        rejected.append(found.loc[bad, ["error_reason", "error_message"]])
+        return frame[~bad]
+
     progress(f"dates: {len(rows):,} reports")
     dates = normalize_dates(rows["date"], rows["published"], rows["language"])
-    rows = _reject(rows, dates["error_reason"], dates["error_message"], quarantine)
-    dates = dates.loc[rows.index]
+    rows = keep(rows, dates)
     progress("places:")
     places = _places(rows)
-    rows = _reject(rows, places["error_reason"], places["error_message"], quarantine)
+    rows = keep(rows, places)
     progress("types/counts: event types, counts, actors")
     events = normalize_events(rows, places["iso3"])
-    rows = _reject(rows, events["error_reason"], events["error_message"], quarantine)
+    rows = keep(rows, events)
     dates, places, events = (x.loc[rows.index].drop(columns=["error_reason", "error_message"])
                              for x in (dates, places, events))
     dates = localize_dates(dates, rows["date"], places["iso3"])  # clock times: the place's day
+    return pd.concat([dates, places, events], axis=1), pd.concat(rejected)
+
+
+def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
+             quarantine: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The raw rows and what `_normalized` made of them → (reports, quarantine): rejected rows
+    become quarantine records (after `quarantine`, the reader's), the rest reports."""
+    quarantine = list(quarantine)
+    if len(rejected):
+        bad = rows.loc[rejected.index]
+        for (_, row), reason, message in zip(bad.iterrows(), rejected["error_reason"],
+                                             rejected["error_message"], strict=True):
+            quarantine.append(quarantine_row(row["input_file"], int(row["input_line"]),
+                                             row["report_id"], reason, message, raw_record(row)))
+    rows = rows.loc[columns.index]
     reports = pd.DataFrame({
         "report_id": rows["report_id"], "source": rows["source"],
-        "source_url": rows["source_url"], "published": dates["published"],
+        "source_url": rows["source_url"], "published": columns["published"],
         "language": rows["language"].fillna("en").str.lower(),
         "raw_event_type": rows["event_type"], "raw_date": rows["date"], "raw_place": rows["place"],
         "raw_country": rows["country"], "raw_actor1": rows["actor1"], "raw_actor2": rows["actor2"],
         "raw_killed": rows["killed"], "raw_injured": rows["injured"], "raw_troops": rows["troops"],
     })
-    reports = pd.concat([reports, dates.drop(columns=["published"]), places, events], axis=1)
+    reports = pd.concat([reports, columns.drop(columns=["published"])], axis=1)
     reports["quote"] = rows["quote"]
     reports["extra"] = rows["extra"]
     reports["input_file"] = rows["input_file"]
     reports["input_line"] = rows["input_line"]
     return reports.reset_index(drop=True), iter_quarantine(quarantine)
+
+
+def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.DataFrame,
+                                                                               pd.DataFrame]:
+    """Raw rows → (normalized reports without incident ids, quarantine). Pure: no files written."""
+    return _reports(batch.rows, *_normalized(batch.rows, progress), batch.quarantine)
 
 
 @contextmanager
@@ -150,17 +170,16 @@ def _forget_inputs() -> None:
 NORMALIZERS = ("dates", "places", "types/counts")
 
 
-def _normalize_part(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[dict], dict[str, float]]:
-    """One part of the raw rows → (reports, quarantine records, seconds per normalizer); runs
-    on any engine."""
+def _normalize_part(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """One part of the raw rows (without PASSENGERS) → (`_normalized`'s two frames, seconds
+    per normalizer); runs on any engine."""
     marks: list[tuple[str, float]] = []
-    reports, quarantine = normalize(
-        RawBatch(rows=rows),
-        progress=lambda m: marks.append((m.split(":")[0], time.perf_counter())))
+    columns, rejected = _normalized(
+        rows, progress=lambda m: marks.append((m.split(":")[0], time.perf_counter())))
     marks.append(("", time.perf_counter()))
     seconds = {a[0]: b[1] - a[1] for a, b in zip(marks, marks[1:], strict=False)
                if a[0] in NORMALIZERS}
-    return reports, quarantine.to_dict("records"), seconds
+    return columns, rejected, seconds
 
 
 def _split(rows: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
@@ -250,6 +269,7 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     started = time.perf_counter()
     stages = _Stages(progress)
     with open_engine(engine, scheduler, workers) as runner:
+        runner.expect(raw_bytes(raw))
         with _without_gc():
             with stages.step("read", f"reading {raw}"):
                 batch = read_raw(raw, runner.map if runner.reads and runner.parts > 1 else None)
@@ -283,7 +303,10 @@ def _tables(batch: RawBatch, runner: Any, split: int, stages: _Stages) -> dict[s
         stages.seconds.update(seconds)
         _forget_inputs()
     with stages.step("reconcile", "reconciling"):
-        events, reports = reconcile_reports(reports, _incident_ids(reports, runner, split))
+        ids = _incident_ids(reports, runner, split)
+        if split > 1:  # the workers wait while this process builds the events
+            runner.prefetch(warm_validation)
+        events, reports = reconcile_reports(reports, ids)
         frames = {"events": events, "reports": reports, "quarantine": quarantine}
         del events, reports, quarantine  # the frames' only references are in `frames` now
         tables = to_arrow(frames, consume=True)
@@ -293,12 +316,15 @@ def _tables(batch: RawBatch, runner: Any, split: int, stages: _Stages) -> dict[s
 def _normalize_all(batch: RawBatch, runner: Any, split: int
                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
     """Every part of the rows normalized on the engine, in input order; seconds per
-    normalizer summed over the parts (on workers, their time together, not wall time)."""
+    normalizer summed over the parts (on workers, their time together, not wall time). The
+    parts carry only what the normalizers read; the reports are put together here."""
     rows = batch.take_rows()
     count = max(split, -(-len(rows) // PART_ROWS))  # parts bound a step's memory
-    parts = runner.map(_normalize_part, _split(rows, count))
-    reports = pd.concat([p[0] for p in parts], ignore_index=True)
-    quarantine = iter_quarantine(batch.quarantine + [q for p in parts for q in p[1]])
+    read = rows.drop(columns=[c for c in PASSENGERS if c in rows])
+    parts = runner.map(_normalize_part, _split(read, count))
+    del read
+    reports, quarantine = _reports(rows, pd.concat([p[0] for p in parts]),
+                                   pd.concat([p[1] for p in parts]), batch.quarantine)
     return reports, quarantine, {name: sum(p[2].get(name, 0.0) for p in parts)
                                  for name in NORMALIZERS}
 

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from .config import DEFAULT_OUT, DEFAULT_RAW
+from .engines import cores
 from .errors import PipelineError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -57,7 +58,8 @@ def build(
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="dask.distributed scheduler address (tcp://host:8786).")] = None,
     workers: Annotated[int | None, typer.Option(
-        "--workers", help="Processes of the pandas engine (default 1: this process).")] = None,
+        "--workers", help="Processes of the pandas engine (default: one per core; 1 is this "
+                          "process alone). Builds under 100,000 rows run in this process.")] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Read, normalize, reconcile, validate and publish a new version.
@@ -66,6 +68,8 @@ def build(
     """
     from .build import build as run
 
+    if workers is None and engine == "pandas":
+        workers = cores()
     with _errors():
         result = run(raw, out, engine=engine, scheduler=scheduler, workers=workers,
                      progress=_progress(quiet))

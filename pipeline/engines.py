@@ -17,6 +17,7 @@ workers is the engine's business (`parts`, `min_rows`, `reads`, `local`); `build
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +25,14 @@ from typing import Any
 from .errors import PipelineError, UsageError
 
 ENGINES = ("pandas", "dask")
+
+
+def cores() -> int:
+    """The cores this process may run on (the CLI's default `--workers`)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 class PandasEngine:
@@ -37,13 +46,20 @@ class PandasEngine:
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
         return [fn(item) for item in items]
 
+    def expect(self, raw_bytes: int) -> None:
+        """Told how much raw input a build reads, before it reads it: nothing to prepare."""
+
+    def prefetch(self, fn: Callable[[], Any]) -> None:
+        """Told what the workers will need next: there are none."""
+
 
 def _warm() -> None:
     """A pool worker's start: the cyclic garbage collector paused, as the build's own process
     pauses it (`build._without_gc`: with millions of live row objects its passes cost as much
     as the work; running, it made a worker's dates of 1,000,000 reports take 18.8 s against
     10.9 s in one process), and the gazetteer index loaded once (0.9 s from its cache), not
-    in the middle of the first part. A worker lives as long as its build."""
+    in the middle of the first part: a large build starts its workers before reading
+    (`expect`), so this overlaps the reading. A worker lives as long as its build."""
     import gc
 
     from .places import gazetteer
@@ -62,6 +78,9 @@ class PoolEngine:
     fork."""
 
     min_rows = 100_000
+    # Raw input from which a build will use the workers (news reports run 100-200 bytes a
+    # row, so about `min_rows`): they are started before reading, and start while it reads.
+    min_bytes = 10 * 2**20
     reads = False
     local = True
 
@@ -69,16 +88,33 @@ class PoolEngine:
         self.parts = workers
         self._pool: Any = None
 
-    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-        if len(items) <= 1:
-            return [fn(item) for item in items]
+    def _start(self) -> Any:
         if self._pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(self.parts, initializer=_warm,
                                              mp_context=multiprocessing.get_context("spawn"))
-        return list(self._pool.map(fn, items))
+            for _ in range(self.parts):  # each submission starts a worker while none is idle
+                self._pool.submit(int)
+        return self._pool
+
+    def expect(self, raw_bytes: int) -> None:
+        """Start the workers now when the build will need them: their start (two seconds of
+        imports and the gazetteer) then overlaps this process's reading."""
+        if raw_bytes >= self.min_bytes:
+            self._start()
+
+    def prefetch(self, fn: Callable[[], Any]) -> None:
+        """Run `fn` (a load the next step's work needs, such as importing Great Expectations)
+        on each worker now, without waiting: call it when the workers are idle and this
+        process is busy. A worker that gets two runs the second at no cost."""
+        if self._pool is not None:
+            for _ in range(self.parts):
+                self._pool.submit(fn)
+
+    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        return list(self._start().map(fn, items)) if items else []
 
     def close(self) -> None:
         if self._pool is not None:
@@ -118,6 +154,12 @@ class DaskEngine:
         self.client = client
         workers = len(client.scheduler_info().get("workers", {})) or 1
         self.parts = 2 * workers
+
+    def expect(self, raw_bytes: int) -> None:
+        """Told how much raw input a build reads: a cluster is already running."""
+
+    def prefetch(self, fn: Callable[[], Any]) -> None:
+        """Told what the workers will need next: a cluster's load their own."""
 
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
         # Parts are data, not task arguments: scattered first, they go to the workers

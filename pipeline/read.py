@@ -87,6 +87,14 @@ def discover(raw_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(raw_dir).as_posix())
 
 
+def raw_bytes(raw_dir: Path | str) -> int:
+    """The bytes of the files `read_raw` reads (0 when it would refuse the folder: it says why)."""
+    try:
+        return sum(path.stat().st_size for path in discover(Path(raw_dir)))
+    except (InputError, OSError):
+        return 0
+
+
 def quarantine_row(file: str, line: int, report_id: object, reason: str, message: str,
                    raw: dict | str) -> dict:
     """One quarantine record in the shape of the published table."""

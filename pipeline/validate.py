@@ -290,6 +290,12 @@ def _runner() -> _Runner:
     return _Runner()
 
 
+def warm_validation() -> None:
+    """Import Great Expectations and make this process's context now (about 2 s), before
+    there is anything to validate: an engine's idle workers do it while a build works."""
+    _runner()
+
+
 @dataclass
 class _Staged:
     """Row groups of a table's Parquet file: a part that is read where it is checked (an
@@ -394,49 +400,48 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict
     run once, here, on just the columns they read."""
     report = ValidationReport(success=True, evaluated=0, failed=0)
     known = _incident_ids(tables.get("events"))
+    plans = {table: _plan(table, frame, root, part_rows, known if table == "reports" else None,
+                          shared) for table, frame in tables.items()}
+    # GX drops a type it does not know without a word: each whole suite is checked first
+    # (where the work runs: this process need not import GX when workers validate)
+    for problem in mapper(_suite_problem, [(f"expectations/{table}.json", plan[0])
+                                           for table, plan in plans.items()]):
+        if problem:
+            raise PipelineError(problem)
+    # every table's parts in one map, so that an engine's workers check the events while
+    # others check parts of the reports
+    tasks = [task for plan in plans.values() for task in plan[1]]
+    outcomes: dict[str, dict[int, list[dict]]] = {table: {} for table in tables}
+    narrow: dict[str, list[pd.DataFrame]] = {table: [] for table in tables}
+    for task, (out, kept) in zip(tasks, mapper(_check, tasks), strict=True):
+        for i, outcome in out.items():
+            outcomes[task.table].setdefault(i, []).append(outcome)
+        narrow[task.table].append(kept)
+    # then the whole-column expectations of the tables checked in parts, on the columns they read
+    wholes = []
+    for table, (expectations, table_tasks) in plans.items():
+        left = sorted(set(range(len(expectations))) - set(outcomes[table]))
+        if len(table_tasks) > 1 and left:
+            first = table_tasks[0]
+            wholes.append(_Task(table, pd.concat(narrow[table]), 0,
+                                [expectations[i] for i in left], left, [], first.key,
+                                first.columns, first.known))
+        del narrow[table]
+    for task, out in zip(wholes, mapper(_check_whole, wholes), strict=True):
+        for i, outcome in out.items():
+            outcomes[task.table].setdefault(i, []).append(outcome)
+    del wholes
     for table, frame in tables.items():
-        spec = load_suite(table, root)
-        expectations = spec["expectations"]
-        _runner().suite(f"expectations/{table}.json", expectations)  # whole, before any split
-        key = spec.get("meta", {}).get("key")
-        starts = _parts(frame, part_rows)
-        if len(starts) == 1:  # one part: every expectation at once, as GX would
-            parts: list[tuple[list[dict], list[int], list[str]]] = [
-                (expectations, list(range(len(expectations))), [])]
-        else:
-            rows = [i for i, e in enumerate(expectations) if e.get("type") not in WHOLE_TABLE]
-            whole = [i for i in range(len(expectations)) if i not in rows]
-            needed = list(dict.fromkeys(c for i in whole for c in _columns(expectations[i])))
-            parts = [([expectations[i] for i in rows], rows, needed)]
-        columns = validation_columns(table, _names(frame))
-        tasks = [_Task(table, part, start, exps, positions, needed, key, columns,
-                       known if table == "reports" else None)
-                 for start, part in starts for exps, positions, needed in parts]
-        if not shared:  # a cluster's worker may not see the file: it is sent its part
-            for task in tasks:
-                if isinstance(task.part, _Staged):
-                    task.part = task.part.read(task.sources()[0])
-        outcomes: dict[int, list[dict]] = {}
-        narrow = []
-        for out, kept in mapper(_check, tasks):
-            for i, outcome in out.items():
-                outcomes.setdefault(i, []).append(outcome)
-            narrow.append(kept)
-        if len(starts) > 1 and len(outcomes) < len(expectations):
-            whole = sorted(set(range(len(expectations))) - set(outcomes))
-            task = _Task(table, pd.concat(narrow), 0, [expectations[i] for i in whole], whole,
-                         [], key, columns, known if table == "reports" else None)
-            for i, outcome in _outcomes(task, task.part).items():  # type: ignore[arg-type]
-                outcomes.setdefault(i, []).append(outcome)
-        del narrow
+        expectations = plans[table][0]
+        found = outcomes[table]
         failed = 0
-        for i in sorted(outcomes):
+        for i in sorted(found):
             cfg = expectations[i]
             kwargs = cfg.get("kwargs", {})
             column = kwargs.get("column") or (f"{kwargs['column_A']}/{kwargs['column_B']}"
                                               if "column_A" in kwargs else None)
             why = (cfg.get("meta") or {}).get("why", "")
-            parts_out = outcomes[i]
+            parts_out = found[i]
             success = all(o["success"] for o in parts_out)
             counts = [o["count"] for o in parts_out if o["count"] is not None]
             count = sum(counts) if counts else None
@@ -455,6 +460,48 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict
         report.failed += failed
     report.success = report.failed == 0
     return report
+
+
+def _plan(table: str, frame: Table, root: Path | None, part_rows: int, known: pa.Array | None,
+          shared: bool) -> tuple[list[dict], list[_Task]]:
+    """A table's suite and the tasks that check it: one task when it is one part (every
+    expectation at once, as GX would), else one per part with the row-by-row expectations
+    (the whole-column ones run afterwards on the columns they read, kept by each task)."""
+    spec = load_suite(table, root)
+    expectations = spec["expectations"]
+    key = spec.get("meta", {}).get("key")
+    starts = _parts(frame, part_rows)
+    if len(starts) == 1:
+        parts: list[tuple[list[dict], list[int], list[str]]] = [
+            (expectations, list(range(len(expectations))), [])]
+    else:
+        rows = [i for i, e in enumerate(expectations) if e.get("type") not in WHOLE_TABLE]
+        whole = [i for i in range(len(expectations)) if i not in rows]
+        needed = list(dict.fromkeys(c for i in whole for c in _columns(expectations[i])))
+        parts = [([expectations[i] for i in rows], rows, needed)]
+    columns = validation_columns(table, _names(frame))
+    tasks = [_Task(table, part, start, exps, positions, needed, key, columns, known)
+             for start, part in starts for exps, positions, needed in parts]
+    if not shared:  # a cluster's worker may not see the file: it is sent its part
+        for task in tasks:
+            if isinstance(task.part, _Staged):
+                task.part = task.part.read(task.sources()[0])
+    return expectations, tasks
+
+
+def _suite_problem(suite: tuple[str, list[dict]]) -> str | None:
+    """Why GX cannot run a whole suite (`_Runner.suite`), or None."""
+    try:
+        _Runner.suite(*suite)
+    except PipelineError as exc:
+        return str(exc)
+    return None
+
+
+def _check_whole(task: _Task) -> dict[int, dict]:
+    """A table's whole-column expectations on the columns its parts kept: `_outcomes`."""
+    assert isinstance(task.part, pd.DataFrame)
+    return _outcomes(task, task.part)
 
 
 def _rows(frame: Table) -> int:

@@ -117,7 +117,8 @@ def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
                                              rejected["error_message"], strict=True):
             quarantine.append(quarantine_row(row["input_file"], int(row["input_line"]),
                                              row["report_id"], reason, message, raw_record(row)))
-    rows = rows.loc[columns.index]
+    if len(columns) < len(rows):  # copies of the raw text only when a row was rejected
+        rows = rows.take(rows.index.get_indexer(columns.index))
     reports = pd.DataFrame({
         "report_id": rows["report_id"], "source": rows["source"],
         "source_url": rows["source_url"], "published": columns["published"],
@@ -323,10 +324,11 @@ def _normalize_all(batch: RawBatch, runner: Any, split: int
     read = rows.drop(columns=[c for c in PASSENGERS if c in rows])
     parts = runner.map(_normalize_part, _split(read, count))
     del read
-    reports, quarantine = _reports(rows, pd.concat([p[0] for p in parts]),
-                                   pd.concat([p[1] for p in parts]), batch.quarantine)
-    return reports, quarantine, {name: sum(p[2].get(name, 0.0) for p in parts)
-                                 for name in NORMALIZERS}
+    seconds = {name: sum(p[2].get(name, 0.0) for p in parts) for name in NORMALIZERS}
+    columns, rejected = (pd.concat([p[k] for p in parts]) for k in (0, 1))
+    del parts  # the parts' frames, now copied into one
+    reports, quarantine = _reports(rows, columns, rejected, batch.quarantine)
+    return reports, quarantine, seconds
 
 
 def _incident_ids(reports: pd.DataFrame, runner: Any, split: int) -> pd.Series | None:

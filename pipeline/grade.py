@@ -46,13 +46,13 @@ def rules() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
-def _agencies() -> tuple[re.Pattern[str], list[str], tuple[str, ...]]:
-    """One pattern with a group per agency of data/wire_agencies.csv, the agencies, and the
-    literal tokens one of which any match contains."""
+def _agencies() -> tuple[re.Pattern[str], list[str], re.Pattern[str]]:
+    """One pattern with a group per agency of data/wire_agencies.csv, the agencies, and a
+    pattern of the literal tokens one of which any match contains."""
     rows = _rows("wire_agencies.csv")
     pattern = re.compile("|".join(f"(?P<a{i}>{r['pattern']})" for i, r in enumerate(rows)))
-    tokens = tuple(t for r in rows for t in r["tokens"].split("|"))
-    return pattern, [r["agency"] for r in rows], tokens
+    tokens = dict.fromkeys(t for r in rows for t in r["tokens"].split("|"))
+    return pattern, [r["agency"] for r in rows], re.compile("|".join(map(re.escape, tokens)))
 
 
 def _folded(text: str) -> str:
@@ -68,7 +68,7 @@ def agency_of(text: object) -> str | None:
         return None
     pattern, names, tokens = _agencies()
     text = _folded(text)
-    if not any(t in text for t in tokens):
+    if not tokens.search(text):
         return None
     m = pattern.search(text)
     return names[int(m.lastgroup[1:])] if m and m.lastgroup else None
@@ -95,14 +95,14 @@ def outlet_of(url: object) -> str | None:
 # A link up to the end of its host (`https://www.x.com` of `https://www.x.com/a?b`), which is
 # all `outlet_of` reads of it; a link without `//` is kept whole.
 _HOST_PART = r"^([^/?#]*//[^/?#]*)"
-_PUNCTUATION = str.maketrans("", "", "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’—–…،؛؟")
+_PUNCTUATION = re.compile("[" + re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’—–…،؛؟") + "]")
 
 
 def _text_key(piece: str, end: bool) -> str:
     """The first (or last) `quote_chars` characters of a quote, case, spacing and punctuation
     aside; `piece` is the end of the quote that holds them."""
     n = rules()["quote_chars"]
-    text = " ".join(_folded(piece).translate(_PUNCTUATION).split())
+    text = " ".join(_PUNCTUATION.sub("", _folded(piece)).split())  # not str.translate: 5× slower
     return text[-n:] if end else text[:n]
 
 
@@ -111,7 +111,8 @@ def _keys(reports: pd.DataFrame) -> list[np.ndarray]:
     a value are one source. Each distinct text is keyed once."""
     def codes(values: pd.Series, key) -> np.ndarray:  # noqa: ANN001
         inverse, uniques = pd.factorize(values, use_na_sentinel=True)
-        mapped = pd.Series([key(u) if isinstance(u, str) and u else None for u in uniques]
+        mapped = pd.Series([key(u) if isinstance(u, str) and u else None  # not Arrow's
+                            for u in np.asarray(uniques, dtype=object).tolist()]  # iterator
                            + [None])
         codes_u = pd.factorize(mapped, use_na_sentinel=True)[0]
         return np.asarray(codes_u[inverse], dtype=np.int64)  # -1 (no text) reads the None

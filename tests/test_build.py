@@ -107,17 +107,39 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
     from pipeline.engines import PoolEngine
 
     monkeypatch.setattr(PoolEngine, "min_rows", 0)
-    sent: list[int] = []
+    sent: list[tuple[str, list]] = []
     pool_map = PoolEngine.map
     monkeypatch.setattr(PoolEngine, "map", lambda self, fn, items: (
-        sent.append(len(items)), pool_map(self, fn, items))[1])
+        sent.append((fn.__name__, items)), pool_map(self, fn, items))[1])
     result = pipeline.build(SAMPLE, tmp_path / "pool", workers=2)
     assert result.status == "published"
-    assert sent and max(sent) > 1  # the pool did take parts
+    assert max(len(items) for _, items in sent) > 1  # the pool did take parts
+    # what each step sent: normalizing, no quote or URL; validating, every table's parts in
+    # one map, and the suites' count and whole-column checks too (this process needs no GX)
+    parts = [items for name, items in sent if name == "_normalize_part"][0]
+    assert len(parts) == 2 and not {"quote", "source_url"} & set(parts[0].columns)
+    checked = [items for name, items in sent if name == "_check"][0]
+    assert {task.table for task in checked} == {"events", "reports", "quarantine"}
+    assert [name for name, _ in sent if name in ("_suite_problem", "_check_whole")] == [
+        "_suite_problem", "_check_whole"]
     for table in ("events", "reports", "quarantine"):
         a = (sample_build / "versions" / "v1" / f"{table}.parquet").read_bytes()
         b = (tmp_path / "pool" / "versions" / "v1" / f"{table}.parquet").read_bytes()
         assert a == b, table
+
+
+def test_pool_starts_its_workers_early_only_for_a_large_input(tmp_path):
+    """Workers start before reading (their start overlaps it) only when the raw files are
+    large enough for the build to use them; a small build never starts one."""
+    from pipeline.engines import PoolEngine
+    from pipeline.read import raw_bytes
+
+    engine = PoolEngine(2)
+    engine.expect(raw_bytes(SAMPLE))
+    engine.prefetch(int)
+    assert engine._pool is None
+    assert raw_bytes(tmp_path / "missing") == 0  # reading says why, not this
+    assert 0 < raw_bytes(SAMPLE) < PoolEngine.min_bytes
 
 
 @pytest.mark.slow  # starts two worker processes

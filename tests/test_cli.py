@@ -142,3 +142,24 @@ def test_extract_names_each_bad_file_and_still_writes_the_others(tmp_path):
     assert errors == [f"Error: {tmp_path / 'empty.txt'}: empty file",
                       f"Error: {tmp_path / 'bin.txt'}: binary file, not article text"]
     assert len(out.read_text(encoding="utf-8").splitlines()) >= 1
+
+
+def test_build_uses_every_core_unless_told(monkeypatch, tmp_path):
+    """`--workers` defaults to the cores this process may run on; the dask engine gets none
+    (its cluster has its own); `--workers 1` is this process alone."""
+    import importlib
+
+    from pipeline.build import BuildResult
+    from pipeline.engines import cores
+
+    asked: list = []
+
+    def fake(raw, out, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        asked.append((kwargs["engine"], kwargs["workers"]))
+        return BuildResult("unchanged", "v1", 0, 0, 0, 0, 0.0)
+
+    monkeypatch.setattr(importlib.import_module("pipeline.build"), "build", fake)
+    for args in ([], ["--workers", "1"], ["--engine", "dask"]):
+        result = invoke("build", "--raw", str(tmp_path), "--out", str(tmp_path / "o"), *args)
+        assert result.exit_code == 0, result.output
+    assert asked == [("pandas", cores()), ("pandas", 1), ("dask", None)]

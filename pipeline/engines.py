@@ -162,6 +162,8 @@ class DaskEngine:
         """Told what the workers will need next: a cluster's load their own."""
 
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        if not items:  # nothing to scatter (dask refuses an empty list)
+            return []
         # Parts are data, not task arguments: scattered first, they go to the workers
         # directly instead of inside the task graph.
         futures = self.client.map(_Catching(fn), self.client.scatter(items, hash=False),

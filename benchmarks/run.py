@@ -11,7 +11,8 @@ Environment (all optional):
   BENCH_SHAPES=today,dense         shapes to build (default: all four)
   BENCH_BUILD_ROWS=100000,1000000  build sizes (reports)
   BENCH_REPEAT=3                   builds per shape and size; figures as fastest (min-max)
-  BENCH_WORKERS=2                  processes of each pandas build (`build --workers`; default 1)
+  BENCH_WORKERS=1                  processes of each pandas build (`build --workers`; default:
+                                   one per core, as the CLI)
   BENCH_ROWS=1000000               reports for the normalizer and reconcile figures
   BENCH_NAIVE_ROWS=20000           sample for the naive baselines
   BENCH_OUT=path.json              where to write (default benchmarks/results.json)
@@ -23,7 +24,6 @@ import json
 import os
 import platform
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,14 +31,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarks import tree_memory
 from benchmarks.synth import SHAPES, synth_reports, write_raw
 from pipeline.build import NORMALIZERS
+from pipeline.engines import cores
 
 HERE = Path(__file__).parent
 # A build's stages; "normalize" is the wall time of dates, places and types/counts together.
 STAGES = ["read", "normalize", "dates", "places", "types/counts", "reconcile", "validate", "write"]
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(cores())))  # as `conflict-timeline build`
 NAIVE_ROWS = int(os.environ.get("BENCH_NAIVE_ROWS", "20000"))
 BUILD_ROWS = sorted(int(n) for n in os.environ.get("BENCH_BUILD_ROWS", "100000,1000000").split(","))
 BUILD_SHAPES = [s.strip() for s in os.environ.get("BENCH_SHAPES", ",".join(SHAPES)).split(",")
@@ -151,6 +153,7 @@ def bench_build(rows: int, engine: str = "pandas", shape: str = "today", repeat:
         runs = [_build_once(raw, Path(tmp) / f"out-{k}", engine) for k in range(repeat)]
     seconds = [r["seconds"] for r in runs]
     memory = [r["peak_rss_mb"] for r in runs]
+    tree = [r["tree_peak_rss_mb"] for r in runs]
     stages = {k: [min(r["stages"][k] for r in runs), max(r["stages"][k] for r in runs)]
               for k in runs[0]["stages"]}
     return {"shape": shape, "rows": rows, "engine": engine, "runs": len(runs),
@@ -158,12 +161,15 @@ def bench_build(rows: int, engine: str = "pandas", shape: str = "today", repeat:
             "seconds": min(seconds), "seconds_range": [min(seconds), max(seconds)],
             "rows_per_s": round(rows / min(seconds)),
             "peak_rss_mb": max(memory), "peak_rss_mb_range": [min(memory), max(memory)],
+            "workers": WORKERS if engine == "pandas" else None,
+            "tree_peak_rss_mb": max(tree), "tree_peak_rss_mb_range": [min(tree), max(tree)],
             "stages": {k: v[0] for k, v in stages.items()}, "stages_range": stages,
             "incidents": runs[0]["incidents"], "reports": runs[0]["reports"]}
 
 
 def _build_once(raw: Path, out: Path, engine: str) -> dict:
-    """One `pipeline.build` in a child process: its seconds, stages, counts and peak RSS."""
+    """One `pipeline.build` in a child process: its seconds, stages, counts, its peak RSS and
+    (sampled every 0.2 s, `benchmarks.tree_memory`) that of all its processes, workers too."""
     code = ("import json, time, pipeline\n"
             "from benchmarks.run import peak_mb\n"
             "t0 = time.perf_counter()\n"
@@ -172,11 +178,14 @@ def _build_once(raw: Path, out: Path, engine: str) -> dict:
             "print(json.dumps({'seconds': round(time.perf_counter() - t0, 2),"
             " 'stages': r.stages, 'incidents': r.incidents, 'reports': r.reports,"
             " 'peak_rss_mb': peak_mb()}))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=HERE.parent, check=False)
-    if done.returncode:  # say why (an out-of-memory kill shows as -9), not only that it failed
-        raise SystemExit(f"build of {raw} exited with {done.returncode}:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+        _, tree_mb, code_ = tree_memory.run([sys.executable, "-c", code], cwd=HERE.parent,
+                                            stdout=out_file, stderr=err_file, text=True)
+        out_file.seek(0)
+        err_file.seek(0)
+        if code_:  # say why (an out-of-memory kill shows as -9), not only that it failed
+            raise SystemExit(f"build of {raw} exited with {code_}:\n{err_file.read()[-3000:]}")
+        return {**json.loads(out_file.read().strip().splitlines()[-1]), "tree_peak_rss_mb": tree_mb}
 
 
 def bench_extract(articles: int = 1000) -> dict:
@@ -212,6 +221,7 @@ def main() -> None:
                "platform": platform.platform(), "processor": _cpu()}
     results: dict = {"machine": machine,
                      "settings": {"shapes": BUILD_SHAPES, "build_rows": BUILD_ROWS,
+                                  "workers": WORKERS,
                                   "repeat": REPEAT, "rows": ROWS, "naive_rows": NAIVE_ROWS}}
     if "today" in BUILD_SHAPES:  # figures of single functions, on today's shape
         print(f"generating {ROWS:,} synthetic reports (today) …", flush=True)
@@ -261,11 +271,14 @@ def _print(results: dict) -> None:
     print(f"\nwhole builds (read → publish), {results['settings']['repeat']} run(s) each: "
           "fastest (min-max)")
     print(f"{'shape':<11}{'reports':>11}{'seconds':>24}{'rows/s':>10}{'peak RSS MB':>18}"
-          f"{'incidents':>11}{'raw MB':>8}{'gen s':>7}")
+          f"{'all processes':>18}{'incidents':>11}{'raw MB':>8}{'gen s':>7}")
     for b in results["builds"]:
         print(f"{b['shape']:<11}{b['rows']:>11,}{_range(b['seconds_range']):>24}"
-              f"{b['rows_per_s']:>10,}{_range(b['peak_rss_mb_range']):>18}{b['incidents']:>11,}"
+              f"{b['rows_per_s']:>10,}{_range(b['peak_rss_mb_range']):>18}"
+              f"{_range(b['tree_peak_rss_mb_range']):>18}{b['incidents']:>11,}"
               f"{b['raw_mb']:>8,}{b['generate_seconds']:>7}")
+    print(f"(pandas builds with {results['settings']['workers']} worker process(es); "
+          "peak RSS: the build's own process; all processes: with its workers)")
     for shape in dict.fromkeys(b["shape"] for b in results["builds"]):
         builds = [b for b in results["builds"] if b["shape"] == shape]
         print(f"\n{shape}: seconds per stage, fastest (min-max)")

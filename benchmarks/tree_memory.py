@@ -11,14 +11,16 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from typing import Any
 
 import psutil
 
 
-def run(command: list[str], every: float = 0.2) -> tuple[float, int, int]:
-    """(wall seconds, peak summed RSS in MiB, exit code) of `command`."""
+def run(command: list[str], every: float = 0.2, **popen: Any) -> tuple[float, int, int]:
+    """(wall seconds, peak summed RSS in MiB, exit code) of `command`; `popen`: options of
+    `subprocess.Popen` (where its output goes: read it after, from files)."""
     started = time.perf_counter()
-    child = subprocess.Popen(command)
+    child = subprocess.Popen(command, **popen)
     proc = psutil.Process(child.pid)
     peak = 0
     while child.poll() is None:

@@ -322,7 +322,7 @@ def _normalize_all(batch: RawBatch, runner: Any, split: int
     rows = batch.take_rows()
     count = max(split, -(-len(rows) // PART_ROWS))  # parts bound a step's memory
     read = rows.drop(columns=[c for c in PASSENGERS if c in rows])
-    parts = runner.map(_normalize_part, _split(read, count))
+    parts = _mapper(runner, split)(_normalize_part, _split(read, count))
     del read
     seconds = {name: sum(p[2].get(name, 0.0) for p in parts) for name in NORMALIZERS}
     columns, rejected = (pd.concat([p[k] for p in parts]) for k in (0, 1))
@@ -331,13 +331,20 @@ def _normalize_all(batch: RawBatch, runner: Any, split: int
     return reports, quarantine, seconds
 
 
+def _mapper(runner: Any, split: int) -> Callable[[Callable, list], list]:
+    """The engine's map when the build splits its work, else a map in this process: a small
+    build never starts a worker."""
+    return runner.map if split > 1 else lambda fn, items: [fn(item) for item in items]
+
+
 def _incident_ids(reports: pd.DataFrame, runner: Any, split: int) -> pd.Series | None:
     """The incident of every report, block by block on the engine (the blocks, copies of
     the reports, are gone when this returns)."""
     if not len(reports):
         return None
-    blocks = _blocks(reports) if split > 1 else [reports]
-    return pd.concat(runner.map(assign_incidents, blocks))
+    # the largest blocks first, so that the workers finish together
+    blocks = sorted(_blocks(reports), key=len, reverse=True) if split > 1 else [reports]
+    return pd.concat(_mapper(runner, split)(assign_incidents, blocks))
 
 
 def _validate(staged: dict[str, Path], reports: int, out: Path | str, runner: Any, split: int,

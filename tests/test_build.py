@@ -142,6 +142,18 @@ def test_pool_starts_its_workers_early_only_for_a_large_input(tmp_path):
     assert 0 < raw_bytes(SAMPLE) < PoolEngine.min_bytes
 
 
+def test_a_small_build_never_starts_a_worker(tmp_path, monkeypatch):
+    """Under `min_rows` rows the whole build runs in this process, whatever `--workers`
+    says: starting workers costs seconds that a small build never wins back."""
+    from pipeline.engines import PoolEngine
+
+    def refuse(self):  # noqa: ANN001, ANN202
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(PoolEngine, "_start", refuse)
+    assert pipeline.build(SAMPLE, tmp_path / "out", workers=2).status == "published"
+
+
 @pytest.mark.slow  # starts two worker processes
 def test_pool_workers_pause_the_garbage_collector():
     """As a build's own process does: running, the collector nearly doubled the workers'

@@ -1,17 +1,23 @@
 """Where the work runs: in this process, in a pool of local processes (the pandas engine
 with `--workers N`), or on a dask.distributed cluster.
 
-One process is the default. Measured on the 2-core machine of the README (1,000,000 reports
-of the `today` shape, `python -m benchmarks.tree_memory`, two runs each), two workers took
-58.6-59.1 s against 57.3-63.4 s in one process and held twice the memory (3,127-3,228 MiB
-against 1,597-1,633 for the process tree): the parts' pickling, each worker's own
-gazetteer, memos and GX import eat the second core's gain.
+`conflict-timeline build` runs one worker per core; `pipeline.build()` runs in this process
+unless given `workers` (a script that passes it needs the `if __name__ == "__main__":` guard
+that `spawn` asks of every script starting processes; a notebook does not). A build uses the
+workers only from `min_rows` rows on. What makes them pay on two cores: they start before
+reading (`expect`), so that their imports and gazetteer load overlap it; they are sent only
+the columns the normalizers read (not the quotes) and send back only the normalized
+columns; they load GX while this process builds the events (`prefetch`), and check every
+table's parts, the suites' count and the whole-column checks in one map, so that this
+process never imports GX. The README's speed figures give the gain and its memory cost on
+each benchmark shape.
 
 An engine only maps a function over parts; the steps and their order are the same for
 all, so all publish the same rows, byte for byte. Normalizing splits the rows into parts,
 validation splits each table into parts, and reconciling splits the reports by blocking key
 (country and event family), which no incident crosses. How many parts and when to use the
-workers is the engine's business (`parts`, `min_rows`, `reads`, `local`); `build` only asks.
+workers is the engine's business (`parts`, `min_rows`, `reads`, `local`, `expect`,
+`prefetch`); `build` only asks.
 """
 
 from __future__ import annotations

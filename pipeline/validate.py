@@ -397,7 +397,8 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict
     checks, when the `mapper`'s workers do not share this machine's files). Row-by-row
     expectations run on parts of about `part_rows` rows (a file's parts are runs of its row
     groups) through `mapper` (an engine's workers, or here) and add up; whole-column ones
-    run once, here, on just the columns they read."""
+    run once, through `mapper` too, on just the columns they read, which the parts kept. The
+    suites' count check runs there as well: with workers, this process never imports GX."""
     report = ValidationReport(success=True, evaluated=0, failed=0)
     known = _incident_ids(tables.get("events"))
     plans = {table: _plan(table, frame, root, part_rows, known if table == "reports" else None,

@@ -26,6 +26,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from .errors import PipelineError, UsageError
@@ -33,12 +34,32 @@ from .errors import PipelineError, UsageError
 ENGINES = ("pandas", "dask")
 
 
-def cores() -> int:
-    """The cores this process may run on (the CLI's default `--workers`)."""
+def cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may run on (the CLI's default `--workers`): its CPU affinity,
+    capped by a container's CPU quota, which affinity does not show (a container given two
+    CPUs on a 64-core host sees 64 there, and 64 workers would each load a gazetteer)."""
     try:
-        return len(os.sched_getaffinity(0))
+        count = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+        count = os.cpu_count() or 1
+    quota = _cpu_quota(cgroup)
+    return max(1, min(count, quota)) if quota is not None else count
+
+
+def _cpu_quota(cgroup: Path) -> int | None:
+    """Whole CPUs of the cgroup's quota (v2 `cpu.max`, v1 `cpu.cfs_quota_us` over
+    `cpu.cfs_period_us`), or None when there is none or it cannot be read."""
+    try:
+        if (cgroup / "cpu.max").exists():
+            quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+        else:
+            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        if quota in ("max", "-1"):
+            return None
+        return int(quota) // int(period)
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
 
 
 class PandasEngine:

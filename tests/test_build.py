@@ -342,3 +342,23 @@ def test_shuffled_ids_keep_every_report_and_only_move_its_id(tmp_path):
     assert (after["report_id"] != before["report_id"]).mean() > 0.9
     pd.testing.assert_frame_equal(after.drop(columns="report_id"),
                                   before.drop(columns="report_id"))
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"cpu.max": "max 100000\n"}, None),  # cgroup v2, no quota
+    ({"cpu.max": "150000 100000\n"}, 1),  # one and a half CPUs: one worker
+    ({"cpu.max": "400000 100000\n"}, 4),
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),  # v1
+    ({"cpu/cpu.cfs_quota_us": "200000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 2),
+    ({"cpu.max": "garbage"}, None),
+    ({}, None),  # no cgroup files: no quota
+])
+def test_default_workers_respect_a_containers_cpu_quota(tmp_path, files, expected):
+    """Affinity shows a container every core of its host; its CPU quota caps the default."""
+    from pipeline.engines import _cpu_quota, cores
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert _cpu_quota(tmp_path) == expected
+    assert 1 <= cores(tmp_path) <= (expected or cores(tmp_path / "none"))

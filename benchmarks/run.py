@@ -179,12 +179,12 @@ def _build_once(raw: Path, out: Path, engine: str) -> dict:
             " 'stages': r.stages, 'incidents': r.incidents, 'reports': r.reports,"
             " 'peak_rss_mb': peak_mb()}))\n")
     with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
-        _, tree_mb, code_ = tree_memory.run([sys.executable, "-c", code], cwd=HERE.parent,
+        _, tree_mb, exit_code = tree_memory.run([sys.executable, "-c", code], cwd=HERE.parent,
                                             stdout=out_file, stderr=err_file, text=True)
         out_file.seek(0)
         err_file.seek(0)
-        if code_:  # say why (an out-of-memory kill shows as -9), not only that it failed
-            raise SystemExit(f"build of {raw} exited with {code_}:\n{err_file.read()[-3000:]}")
+        if exit_code:  # say why (an out-of-memory kill shows as -9), not only that it failed
+            raise SystemExit(f"build of {raw} exited with {exit_code}:\n{err_file.read()[-3000:]}")
         return {**json.loads(out_file.read().strip().splitlines()[-1]), "tree_peak_rss_mb": tree_mb}
 
 

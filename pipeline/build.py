@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .dates import localize_dates, normalize_dates
-from .engines import open_engine
+from .engines import PandasEngine, open_engine
 from .errors import ValidationFailed
 from .events import normalize_events, vocabulary
 from .memory import release
@@ -334,7 +334,7 @@ def _normalize_all(batch: RawBatch, runner: Any, split: int
 def _mapper(runner: Any, split: int) -> Callable[[Callable, list], list]:
     """The engine's map when the build splits its work, else a map in this process: a small
     build never starts a worker."""
-    return runner.map if split > 1 else lambda fn, items: [fn(item) for item in items]
+    return runner.map if split > 1 else PandasEngine().map
 
 
 def _incident_ids(reports: pd.DataFrame, runner: Any, split: int) -> pd.Series | None:

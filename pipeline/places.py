@@ -779,13 +779,11 @@ def _choose(gaz: Gazetteer, candidates: tuple[int, ...] | list[int], hint: str |
     several provinces or countries, or, with no country given, when the name is known only
     outside the region (where we do not index its homonyms)."""
     rows = gaz.rows
-    # The land the country given holds is its too, but its own places come first: المطلة
-    # given as Israel is Metula, not a West Bank hamlet of that name.
-    held = _held_keys(hint) if hint else frozenset()
+    # The land the country given holds is its too (`_in_country`), but its own places come
+    # first: المطلة given as Israel is Metula, not a West Bank hamlet of that name.
     cands = [i for i in dict.fromkeys(candidates)
-             if (not hint or rows[i][3] == hint or (rows[i][3], rows[i][4]) in held)
-             and _inside(gaz, i, bound)]
-    if held and any(rows[i][3] == hint for i in cands):
+             if _in_country((rows[i][3], rows[i][4]), hint) and _inside(gaz, i, bound)]
+    if hint and any(rows[i][3] == hint for i in cands):
         cands = [i for i in cands if rows[i][3] == hint]
     if not cands:
         return None
@@ -927,7 +925,7 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
                    for k, score, pos in _closest_keys(query, cc, least - FUZZY_MARGIN)
                    for i in gaz.fuzzy_hits.at(codes[pos])
                    if _inside(gaz, i, bound) and (gaz.rows[i][7] == "admin2") == districts
-                   and (cc == iso2 or (gaz.rows[i][3], gaz.rows[i][4]) in held)]
+                   and _in_country((gaz.rows[i][3], gaz.rows[i][4]), iso2)]
     if not scored:
         return None
     scored.sort(key=lambda s: (-s[0], not s[1], KIND_ORDER.get(gaz.rows[s[2]][7], 2), s[2]))

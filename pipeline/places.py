@@ -48,7 +48,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "22"
+INDEX_VERSION = "23"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -267,6 +267,7 @@ class Gazetteer:
     countries: dict[str, str]  # folded name in many languages → iso2
     country_points: dict[str, tuple[float, float]]
     curated: Index  # folded curated names → rows indices
+    approximate: frozenset[int]  # curated rows whose point is only near the place (its note)
 
 
 def _sources() -> list[Path]:
@@ -409,11 +410,14 @@ def build_gazetteer() -> Gazetteer:
         keys.sort(key=lambda k: -sums.get(k, [0.0, 0.0, 0.0])[2])
 
     curated: dict[str, list[int]] = {}
+    approximate: set[int] = set()
     for row in _read_csv("curated_places.csv"):
         country = pycountry.countries.get(alpha_3=row["iso3"])
         if country is None:
             continue
         idx = len(rows)
+        if row["coordinate"] != "verified":
+            approximate.add(idx)
         code = code_of.get((country.alpha_2, row["admin1"]), "")
         rows.append((row["name"], float(row["latitude"]), float(row["longitude"]),
                      country.alpha_2, code, int(row.get("population") or 0), None,
@@ -439,7 +443,8 @@ def build_gazetteer() -> Gazetteer:
     _camp_names(rows, names)
     fuzzy, fuzzy_hits = _fuzzy_index(rows, names, admin2_names, region)
     return Gazetteer(Rows(rows), Index(names), Index(admin2_names), fuzzy, fuzzy_hits, admin1,
-                     admin1_names, countries, country_points, Index(curated))
+                     admin1_names, countries, country_points, Index(curated),
+                     frozenset(approximate))
 
 
 # Words after a town's name that make the name of a camp by that town ("Balata camp"),
@@ -730,11 +735,16 @@ def country_hint(text: str | None) -> str | None:
 
 
 def _record(gaz: Gazetteer, idx: int, precision: str, method: str) -> Place:
+    """The place of row `idx`. A curated point that only approximates its site (no published
+    coordinate: the Nasib crossing at its village's point, 3 km off) is never published at
+    `point`: a wrong point at `point` precision is the worst answer a map can be given."""
     name, lat, lon, cc, code, _pop, gid, kind, admin2 = gaz.rows[idx]
     country, iso3 = _country(cc)
     adm = gaz.admin1.get((cc, code))
     if kind == "admin2":
         precision, admin2 = "admin2", name
+    elif precision == "point" and idx in gaz.approximate:
+        precision = "near"
     return Place(name, adm[0] if adm else None, admin2, country, iso3, round(lat, 5),
                  round(lon, 5), gid, precision, method)
 

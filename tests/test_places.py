@@ -516,8 +516,16 @@ def test_region_gold_accuracy():
     ("Kibbutz Kfar Aza", "Israel", "Kfar ‘Azza", "Southern District", "Ashqelon", "point",
      "mention"),
     # al-Tuwal is Jazan's border crossing, not Thuwal by Jeddah, which GeoNames also calls
-    # Tuwal (a town that dominates the Saudi hamlets called At Tuwal)
-    ("al-Tuwal", "Saudi Arabia", "Al-Tuwal", "Jazan", None, "point", "curated"),
+    # Tuwal (a town that dominates the Saudi hamlets called At Tuwal); its point is a hamlet's,
+    # about 5 km from the crossing: near, not point
+    ("al-Tuwal", "Saudi Arabia", "Al-Tuwal", "Jazan", None, "near", "curated"),
+    # a curated site with no published coordinate stands at a point near it, published so
+    ("the Nasib crossing", "Syria", "Nasib Border Crossing", "Daraa", None, "near", "curated"),
+    ("Shaddadi base", "Syria", "Shaddadi base", "Hasakah", None, "near", "curated"),
+    ("Union III base in Baghdad's Green Zone", "Iraq", "Union III", "Baghdad", None, "near",
+     "curated"),
+    # ... and one with a published coordinate at its point
+    ("Harir airbase", "Iraq", "Harir Air Base", "Erbil", None, "point", "curated"),
     ("Thuwal", "Saudi Arabia", "Thuwal", "Mecca", "Jiddah", "point", "exact"),
     # a village whose source files it under no known province takes its district's
     ("Mashghara", "Lebanon", "Machghara", "Beqaa", "West Bekaa", "point", "fuzzy:100"),

@@ -2064,7 +2064,7 @@ def _resolve_text(gaz: Gazetteer, text: str, country: str, hint: str | None) -> 
             raise
         found = _resolve_mentions(gaz, text, hint)
         if found is not None:
-            return _far_from(gaz, text, found)
+            return _far_from(gaz, text, hint, found)
         if hint:  # the text names no place we know, but the report says which country
             elsewhere = _named_elsewhere(gaz, text, hint)
             if elsewhere is not None:
@@ -2076,18 +2076,30 @@ def _resolve_text(gaz: Gazetteer, text: str, country: str, hint: str | None) -> 
         raise
 
 
-_DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kilomet(?:er|re)s?|mi|miles?)\b")
+_DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kilom[eè]t(?:er|re)s?|mi|miles?)\b",
+                       re.IGNORECASE)
 
 
-def _far_from(gaz: Gazetteer, text: str, place: Place) -> Place:
+def _far_from(gaz: Gazetteer, text: str, hint: str | None, place: Place) -> Place:
     """"65 kilometres southwest of Metula": a place that far from the town named is not near
-    it; only the town's province is sure (`distance_admin1`)."""
+    it; only the town's province is sure (`distance_admin1`). The distance demotes only the
+    town it is measured from: "the village of Taltita ...; about 30 kilometers northwest of
+    the city of Idlib" is Taltita, which lies 21 km from Idlib. A named place farther from
+    that town than the distance allows is a namesake (or a misreading): the province again."""
     if place.geo_precision not in ("point", "near"):
         return place
-    for number, unit in _DISTANCE.findall(fold(text).replace(" ", " ")):
-        km = float(number.replace(",", ".")) * (1.609 if unit.startswith("mi") else 1.0)
-        if km > CITY_KM:
-            key = _admin1_key(gaz, place)
+    text = unicodedata.normalize("NFC", text)
+    for match in _DISTANCE.finditer(text):
+        number, unit = match.groups()
+        far = float(number.replace(",", ".")) * (1.609 if unit.lower().startswith("mi") else 1)
+        if far <= CITY_KM:
+            continue
+        origin = _resolve_mentions(gaz, _BREAKS.split(text[match.end():])[0], hint)
+        if origin is None or origin.geo_precision not in ("point", "near") or not (
+                CITY_KM < km(origin.latitude, origin.longitude, place.latitude, place.longitude)
+                <= far + CITY_KM):
+            key = _admin1_key(gaz, origin if origin is not None and origin.geo_precision in (
+                "point", "near") else place)
             return _admin_record(gaz, key, "distance_admin1") if key else _country_record(
                 gaz, _iso2(place.iso3), "distance_country")
     return place

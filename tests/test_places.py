@@ -554,6 +554,17 @@ def test_region_gold_accuracy():
      "mention"),  # an area's possessive too, curated as Dahiyeh is
     ("Sanaa's al-Tahrir Square", "Yemen", "Sanaa", "Amanat al Asimah", "Old City", "near",
      "mention"),
+    # a distance says how far the place lies from the town it is measured from: that town is
+    # not the place (its province is what is sure), but a town the text names is by the place
+    # when it lies that far from the town (Kafr Takharim is 23 km from Idlib; Enab Baladi, 16
+    # January 2024, of Taltita, 4 km from it)
+    ("the village of Taltita in the northern countryside of Idlib; near the town of Kafr "
+     "Takharim, about 30 kilometers northwest of the city of Idlib", "Syria", "Kafr Takhārīm",
+     "Idlib", "Harim", "near", "mention"),
+    ("a site about 30 kilometers northwest of the city of Idlib", "Syria", "Idlib", "Idlib", None,
+     "admin1", "distance_admin1"),
+    ("the village of Taltita, 120 km from Idlib", "Syria", "Idlib", "Idlib", None, "admin1",
+     "distance_admin1"),  # a village that far from the town named is another Taltita
     # Hebrew names, as Hebrew outlets write them (GeoNames' alternate names; Metula's usual
     # spelling is an alias)
     ("קריית שמונה", "ישראל", "Qiryat Shmona", "Northern District", "Zefat", "point", "exact"),

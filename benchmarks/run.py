@@ -51,9 +51,9 @@ OUT = Path(os.environ.get("BENCH_OUT", HERE / "results.json"))
 
 def _timed(fn, *args):  # noqa: ANN001, ANN202
     """Seconds for one call, with the cyclic GC paused as a build pauses it."""
-    from pipeline.build import _without_gc
+    from pipeline.memory import gc_paused
 
-    with _without_gc():
+    with gc_paused():
         start = time.perf_counter()
         out = fn(*args)
         return out, time.perf_counter() - start

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from . import dates as dates_module
+from . import events as events_module
+from . import places as places_module
 from .dates import localize_dates, normalize_dates
-from .engines import PandasEngine, open_engine
+from .engines import Run, open_engine
 from .errors import ValidationFailed
 from .events import normalize_events, vocabulary
-from .memory import release
 from .places import normalize_places, normalize_source_places
 from .read import RawBatch, iter_quarantine, quarantine_row, raw_bytes, raw_record, read_raw
 from .reconcile import MATCH_COLUMNS, assign_incidents, build_events
@@ -141,30 +141,8 @@ def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.
     return _reports(batch.rows, *_normalized(batch.rows, progress), batch.quarantine)
 
 
-@contextmanager
-def _without_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: with millions of live row objects its full passes
-    cost as much as the work itself (measured: reading 1M rows takes 12.5 s with it, 6.4 s
-    without), and a build creates no cycles worth collecting before it ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _forget_inputs() -> None:
-    """Drop the normalizers' per-input memos (hundreds of thousands of entries at scale) once
-    every part is normalized; their rule tables stay loaded."""
-    from . import dates, events, places
-
-    for module in (dates, events, places):
-        for obj in vars(module).values():
-            info = getattr(obj, "cache_info", None)
-            if callable(info) and (info().maxsize or 0) > 1:
-                obj.cache_clear()
+# The modules whose per-input memos a build drops once every part is normalized.
+NORMALIZING = (dates_module, events_module, places_module)
 
 
 # normalize() announces each normalizer as "<name>: …"; a build times them by these names.
@@ -231,30 +209,6 @@ def _input_order(reports: pd.DataFrame) -> np.ndarray | None:
     return None if (order == np.arange(len(order))).all() else order
 
 
-class _Stages:
-    """The wall seconds of each step of a build, and what a finished step leaves behind: its
-    freed memory goes back to the system (`release`: Arrow's pool and glibc's heap keep freed
-    pages for reuse), so that each step's peak is its own."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.seconds: dict[str, float] = {}
-        self._clock = time.perf_counter()
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._clock
-        self._clock = now
-
-    @contextmanager
-    def step(self, name: str, message: str) -> Iterator[None]:
-        self.progress(message)
-        release()  # what the work before it held (writing Parquet, the last step's frames)
-        yield
-        release()
-        self.lap(name)
-
-
 def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
           scheduler: str | None = None, workers: int | None = None,
           progress: Progress = lambda _: None) -> BuildResult:
@@ -268,45 +222,40 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
 
     check_writable(out)  # a read-only folder or a full disk, before a minute of work
     started = time.perf_counter()
-    stages = _Stages(progress)
-    with open_engine(engine, scheduler, workers) as runner:
-        runner.expect(raw_bytes(raw))
-        with _without_gc():
-            with stages.step("read", f"reading {raw}"):
-                batch = read_raw(raw, runner.map if runner.reads and runner.parts > 1 else None)
-            # the engine's workers only when there is enough work to pay for them
-            split = runner.parts if len(batch.rows) >= runner.min_rows else 1
-            tables = _tables(batch, runner, split, stages)
+    with (open_engine(engine, scheduler, workers) as where,
+          Run(where, progress, started) as run):
+        run.expect(raw_bytes(raw))
+        with run.step("read", f"reading {raw}"):
+            batch = read_raw(raw, run.reader)
+        run.plan(len(batch.rows))
+        tables = _tables(batch, run)
         rows = {name: table.num_rows for name, table in tables.items()}
         assert batch.raw_count == rows["reports"] + rows["quarantine"], \
             "accounting: raw rows must equal reports + quarantine"
         notes: list[str] = []
-        stages.progress("publishing")
+        progress("publishing")
         status, version, report = publish(  # the tables go as they are written
             out, tables, batch.files,
-            lambda staged: _validate(staged, rows["reports"], out, runner, split, stages),
-            notes, consume=True)
-        stages.lap("write")
+            lambda staged: _validate(staged, rows["reports"], out, run), notes, consume=True)
+        run.lap("write")
     return BuildResult(status, version, batch.raw_count, rows["reports"], rows["quarantine"],
                        rows["events"], time.perf_counter() - started,
                        report.summary() if report else {},
-                       {k: round(v, 2) for k, v in stages.seconds.items()}, notes)
+                       {k: round(v, 2) for k, v in run.seconds.items()}, notes)
 
 
-def _tables(batch: RawBatch, runner: Any, split: int, stages: _Stages) -> dict[str, pa.Table]:
+def _tables(batch: RawBatch, run: Run) -> dict[str, pa.Table]:
     """Normalize and reconcile: the raw rows → the published tables (Arrow). The frames of
     these steps live only in here and in the functions it calls, so they are gone once the
     tables exist."""
     from .publish import to_arrow
 
-    with stages.step("normalize", f"normalizing {len(batch.rows):,} reports"):
-        reports, quarantine, seconds = _normalize_all(batch, runner, split)
-        stages.seconds.update(seconds)
-        _forget_inputs()
-    with stages.step("reconcile", "reconciling"):
-        ids = _incident_ids(reports, runner, split)
-        if split > 1:  # the workers wait while this process builds the events
-            runner.prefetch(warm_validation)
+    with run.step("normalize", f"normalizing {len(batch.rows):,} reports", forget=NORMALIZING):
+        reports, quarantine, seconds = _normalize_all(batch, run)
+        run.seconds.update(seconds)
+    with run.step("reconcile", "reconciling"):
+        ids = _incident_ids(reports, run)
+        run.prefetch(warm_validation)  # the workers wait while this process builds the events
         events, reports = reconcile_reports(reports, ids)
         frames = {"events": events, "reports": reports, "quarantine": quarantine}
         del events, reports, quarantine  # the frames' only references are in `frames` now
@@ -314,15 +263,15 @@ def _tables(batch: RawBatch, runner: Any, split: int, stages: _Stages) -> dict[s
     return tables
 
 
-def _normalize_all(batch: RawBatch, runner: Any, split: int
+def _normalize_all(batch: RawBatch, run: Run
                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
     """Every part of the rows normalized on the engine, in input order; seconds per
     normalizer summed over the parts (on workers, their time together, not wall time). The
     parts carry only what the normalizers read; the reports are put together here."""
     rows = batch.take_rows()
-    count = max(split, -(-len(rows) // PART_ROWS))  # parts bound a step's memory
+    count = max(run.split, -(-len(rows) // PART_ROWS))  # parts bound a step's memory
     read = rows.drop(columns=[c for c in PASSENGERS if c in rows])
-    parts = _mapper(runner, split)(_normalize_part, _split(read, count))
+    parts = run.map(_normalize_part, _split(read, count))
     del read
     seconds = {name: sum(p[2].get(name, 0.0) for p in parts) for name in NORMALIZERS}
     columns, rejected = (pd.concat([p[k] for p in parts]) for k in (0, 1))
@@ -331,36 +280,30 @@ def _normalize_all(batch: RawBatch, runner: Any, split: int
     return reports, quarantine, seconds
 
 
-def _mapper(runner: Any, split: int) -> Callable[[Callable, list], list]:
-    """The engine's map when the build splits its work, else a map in this process: a small
-    build never starts a worker."""
-    return runner.map if split > 1 else PandasEngine().map
-
-
-def _incident_ids(reports: pd.DataFrame, runner: Any, split: int) -> pd.Series | None:
+def _incident_ids(reports: pd.DataFrame, run: Run) -> pd.Series | None:
     """The incident of every report, block by block on the engine (the blocks, copies of
     the reports, are gone when this returns)."""
     if not len(reports):
         return None
     # the largest blocks first, so that the workers finish together
-    blocks = sorted(_blocks(reports), key=len, reverse=True) if split > 1 else [reports]
-    return pd.concat(_mapper(runner, split)(assign_incidents, blocks))
+    blocks = sorted(_blocks(reports), key=len, reverse=True) if run.split > 1 else [reports]
+    return pd.concat(run.map(assign_incidents, blocks))
 
 
-def _validate(staged: dict[str, Path], reports: int, out: Path | str, runner: Any, split: int,
-              stages: _Stages) -> ValidationReport:
+def _validate(staged: dict[str, Path], reports: int, out: Path | str, run: Run
+              ) -> ValidationReport:
     """The staged files' row checks part by part on the engine (a local worker reads its
-    parts from the file; a cluster's are sent theirs), whole-column checks here; a failure
-    is recorded beside the versions and stops the publication."""
+    parts from the file; a cluster's are sent theirs), whole-column checks there too; a
+    failure is recorded beside the versions and stops the publication."""
     from .publish import record_failure, report_frames
     from .validate import validate_tables
 
-    stages.lap("write")
-    with stages.step("validate", "validating"):
-        if split > 1:  # one part per worker slot, at most PART_ROWS rows each
-            share = -(-reports // split)
+    run.lap("write")
+    with run.step("validate", "validating", collect=True):
+        if run.split > 1:  # one part per worker slot, at most PART_ROWS rows each
+            share = -(-reports // run.split)
             report = validate_tables(staged, part_rows=max(1, min(PART_ROWS, share)),
-                                     mapper=runner.map, shared=runner.local)
+                                     mapper=run.map, shared=run.local)
         else:
             report = validate_tables(staged)
         if not report.success:

@@ -17,19 +17,23 @@ all, so all publish the same rows, byte for byte. Normalizing splits the rows in
 validation splits each table into parts, and reconciling splits the reports by blocking key
 (country and event family), which no incident crosses. How many parts and when to use the
 workers is the engine's business (`parts`, `min_rows`, `reads`, `local`, `expect`,
-`prefetch`); `build` only asks.
+`prefetch`); how one build uses it, and its memory between steps, is its `Run`'s; `build`
+only names the steps.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from .errors import PipelineError, UsageError
+from .memory import forget_memos, gc_paused, release
 
 ENGINES = ("pandas", "dask")
 
@@ -82,7 +86,7 @@ class PandasEngine:
 
 def _warm() -> None:
     """A pool worker's start: the cyclic garbage collector paused, as the build's own process
-    pauses it (`build._without_gc`: with millions of live row objects its passes cost as much
+    pauses it (`Run`: with millions of live row objects its passes cost as much
     as the work; running, it made a worker's dates of 1,000,000 reports take 18.8 s against
     10.9 s in one process), and the gazetteer index loaded once (0.9 s from its cache), not
     in the middle of the first part: a large build starts its workers before reading
@@ -200,6 +204,89 @@ class DaskEngine:
             if isinstance(result, _Expected):
                 raise result.error
         return results
+
+
+class Run:
+    """One build on an engine: whether it splits its work, the seconds of each step, and the
+    memory between steps, in one place, so that `build` reads as its steps.
+
+    - Work: the build splits its work into the engine's `parts` only from its `min_rows` rows
+      on (`plan`); below that `map` runs here and no worker is started (two seconds of
+      imports that a small build never wins back).
+    - Time: each step's wall seconds (`step`, `lap`); they add up to the build's.
+    - Memory: the cyclic collector is paused from the first step to the last data step (with
+      millions of live row objects its passes cost as much as the work: reading 1M rows took
+      12.5 s with it, 6.4 s without; paused and resumed between steps, each resumption would
+      walk every row object once more) and runs again for validation (`collect=True`: Great
+      Expectations makes cycles, and by then the rows are Arrow tables). Freed memory goes
+      back to the system before and after each step (`memory.release`: Arrow's pool and
+      glibc's heap keep freed pages), so that each step's peak is its own, and the modules a
+      step names in `forget` lose their per-input memos when it ends.
+    """
+
+    def __init__(self, engine: Any, progress: Callable[[str], None] = lambda _: None,
+                 started: float | None = None) -> None:
+        """`started`: the `time.perf_counter()` the first step's seconds count from (the
+        build's start, so that opening the engine counts too)."""
+        self.engine = engine
+        self.progress = progress
+        self.split = 1
+        self.seconds: dict[str, float] = {}
+        self._clock = time.perf_counter() if started is None else started
+        self._paused = ExitStack()
+
+    def __enter__(self) -> Run:
+        self._paused.enter_context(gc_paused())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._paused.close()
+
+    def expect(self, raw_bytes: int) -> None:
+        """Told the raw input's size before reading: the engine may start its workers."""
+        self.engine.expect(raw_bytes)
+
+    @property
+    def reader(self) -> Callable[[Callable, list], list] | None:
+        """The map to read files with: a cluster's, whose workers may read them; else none."""
+        return self.engine.map if self.engine.reads and self.engine.parts > 1 else None
+
+    def plan(self, rows: int) -> int:
+        """Decide, once the rows are counted, into how many parts the work is split."""
+        self.split = self.engine.parts if rows >= self.engine.min_rows else 1
+        return self.split
+
+    @property
+    def local(self) -> bool:
+        return bool(self.engine.local)
+
+    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        """`fn` over the items: on the engine when the work is split, else here."""
+        return self.engine.map(fn, items) if self.split > 1 else [fn(item) for item in items]
+
+    def prefetch(self, fn: Callable[[], Any]) -> None:
+        """Load what the workers' next step needs while they idle (when there are workers)."""
+        if self.split > 1:
+            self.engine.prefetch(fn)
+
+    def lap(self, name: str) -> None:
+        """The seconds since the last lap, counted to step `name`."""
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._clock
+        self._clock = now
+
+    @contextmanager
+    def step(self, name: str, message: str, *, forget: tuple[ModuleType, ...] = (),
+             collect: bool = False) -> Iterator[None]:
+        """One step: announced, timed, between two releases of freed memory."""
+        self.progress(message)
+        if collect:
+            self._paused.close()  # the collector runs from here to the build's end
+        release()  # what the work before it held (writing Parquet, the last step's frames)
+        yield
+        forget_memos(*forget)
+        release()
+        self.lap(name)
 
 
 @contextmanager

@@ -154,6 +154,53 @@ def test_a_small_build_never_starts_a_worker(tmp_path, monkeypatch):
     assert pipeline.build(SAMPLE, tmp_path / "out", workers=2).status == "published"
 
 
+def test_a_run_owns_how_a_build_uses_its_engine_and_memory():
+    """`Run`: the work is split only from the engine's `min_rows` on (else mapped here), the
+    collector is paused through the data steps and runs again for validation, a step's
+    `forget` modules lose their memos, and the steps' seconds add up to the run's."""
+    import gc
+    import time
+    import types
+    from functools import lru_cache
+
+    from pipeline.engines import Run
+
+    class Engine:
+        parts, min_rows, reads, local = 2, 100, False, True
+        mapped: list = []
+
+        def map(self, fn, items):  # noqa: ANN001, ANN202
+            self.mapped.append(items)
+            return [fn(i) for i in items]
+
+        def expect(self, raw_bytes):  # noqa: ANN001, ANN202
+            pass
+
+        def prefetch(self, fn):  # noqa: ANN001, ANN202
+            self.mapped.append("prefetch")
+
+    memo = lru_cache(maxsize=8)(lambda x: x)
+    module = types.SimpleNamespace(memo=memo)
+    engine = Engine()
+    started = time.perf_counter()
+    assert gc.isenabled()
+    with Run(engine, started=started) as run:
+        assert not gc.isenabled()
+        assert (run.plan(99), run.map(str, [1, 2]), engine.mapped) == (1, ["1", "2"], [])
+        run.prefetch(int)
+        assert engine.mapped == []  # no workers to prepare when the work is not split
+        with run.step("normalize", "normalizing", forget=(module,)):  # type: ignore[arg-type]
+            memo(1)
+            assert not gc.isenabled()
+        assert memo.cache_info().currsize == 0
+        assert (run.plan(100), run.map(str, [3]), engine.mapped) == (2, ["3"], [[3]])
+        with run.step("validate", "validating", collect=True):
+            assert gc.isenabled()
+    assert gc.isenabled()
+    assert set(run.seconds) == {"normalize", "validate"}
+    assert sum(run.seconds.values()) == pytest.approx(time.perf_counter() - started, abs=0.05)
+
+
 @pytest.mark.slow  # starts two worker processes
 def test_pool_workers_pause_the_garbage_collector():
     """As a build's own process does: running, the collector nearly doubled the workers'

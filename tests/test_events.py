@@ -321,19 +321,20 @@ def test_kept_errors_leave_no_reference_cycles():
     frees (measured: about 100 MB of RSS per 300,000 long-tail reports). None is left."""
     import gc
 
-    from pipeline.build import _forget_inputs
+    from pipeline.build import NORMALIZING
+    from pipeline.memory import forget_memos
 
     frame = pd.DataFrame({"event_type": ["picnic", "airstrike", None, "xyzzy"] * 3,
                           "actor1": [None] * 12, "actor2": [None] * 12,
                           "killed": ["-1", "2", None, "many"] * 3, "injured": [None] * 12,
                           "troops": [None] * 12})
-    _forget_inputs()  # what earlier calls left in the memos is not this test's
+    forget_memos(*NORMALIZING)  # what earlier calls left in the memos is not this test's
     gc.collect()
     gc.disable()
     try:
         out = normalize_events(frame)
         assert out["error_reason"].notna().sum() == 9  # errors were kept
-        _forget_inputs()  # as a build does once normalized: the memos let go of the errors
+        forget_memos(*NORMALIZING)  # as a build does once normalized: the memos let go of the errors
         assert gc.collect() == 0
     finally:
         gc.enable()

@@ -1704,6 +1704,35 @@ def _capitalized_runs(tokens: list[str], cased: list[str], taken: list[bool],
         i = j
 
 
+@lru_cache(maxsize=50_000)
+def place_names(text: str) -> frozenset[str]:
+    """The transliteration keys of the proper names a place text writes: its runs of
+    capitalized words, as `_capitalized_runs` reads them (no people, party or family)."""
+    tokens, cased = _tokens(text)
+    runs = _capitalized_runs(tokens, cased, [False] * len(tokens))
+    return frozenset(k for i, j in runs if len(k := translit(" ".join(tokens[i:j]))) >= MIN_NAME_KEY)
+
+
+@lru_cache(maxsize=50_000)
+def unlocated_name(text: str, iso3: str | None = None) -> str | None:
+    """The key of the place a text names that no gazetteer name took, read as of that country:
+    its first such run of capitalized words, the subject ("the Al-Raqo area in Monabbeh" →
+    Al-Raqo's); None when there is none or when the text lists places ("Monabbeh and Shada
+    districts": two places, no one place's name). Reconcile looks for the incident whose
+    reports write that name (`reconcile._named_incident`)."""
+    if _LISTING.search(text.lower()):
+        return None
+    tokens, cased, taken, _, _ = _scan(gazetteer(), text, _iso2(iso3) if iso3 else None)
+    for i, j in _capitalized_runs(tokens, cased, taken):
+        key = translit(" ".join(tokens[i:j]))
+        if len(key) >= MIN_NAME_KEY:
+            return key
+    return None
+
+
+# A name key shorter than this (a stray initial, "Al") names nothing to match on.
+MIN_NAME_KEY = 4
+
 # Words that make the name beside them a family's ("the Al-Fara family home", "la famille
 # Kalakh", "منزل عائلة ..."), which is no place even when a place bears it.
 _FAMILY_AFTER = {"family", "families", "clan"}

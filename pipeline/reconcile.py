@@ -18,7 +18,9 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
 - A report of several places at once (`list_admin1`, `list_country`: a strike wave, "8
   targets in Yemen") is no single place's incident: reports of one wave (one unit at one
   precision, one day, one attacker) are one incident, which a coarse report of that very
-  scope may join; a report of a place the gazetteer cannot locate stands alone.
+  scope may join. A report of a place the gazetteer cannot locate joins the one incident of
+  its day, unit and attacker whose reports write that place's name (`_named_incident`: the
+  name is the place, located or not), and otherwise stands alone.
 - Reports whose attackers are both known and differ (neither an umbrella of the other, as
   `data/actor_umbrellas.csv` says) are two incidents.
 
@@ -52,7 +54,7 @@ from .dates import STATED, day_numbers
 from .events import actor_sides, actor_umbrellas, each_distinct, same_attacker, vocabulary
 from .geo import km
 from .grade import grade_events
-from .places import fold, parent_town, translit
+from .places import fold, parent_town, place_names, translit, unlocated_name
 from .schema import CODED_SOURCES
 
 # Incidents cluster on a few towns and bases, so the same pairs of points are measured
@@ -327,12 +329,18 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
             0.0 if math.isnan(inc.lat) or math.isnan(r.latitude)
             else _distance(inc.lat, inc.lon, r.latitude, r.longitude), inc.seq)) if fits else None
         _join(chosen, pos, r, block, admin1, side, incidents, by_day, off_day)
-    # A report that names a place we could not locate (or a town where several quarters were
-    # hit) stands alone, but it shows that its day had another event there: it keeps coarse
-    # reports of that day from taking the one located incident as theirs.
+    # A report that names a place we could not locate joins the one incident of its day,
+    # unit and attacker whose reports write that place's name (`_named_incident`). Else it
+    # (or a town where several quarters were hit) stands alone, but it shows that its day had
+    # another event there: it keeps coarse reports of that day from taking the one located
+    # incident as theirs.
     others: dict[tuple, list[_Incident]] = {}
+    written = _Names(kind, reports["raw_place"].to_numpy(dtype=object)) if alone else None
     for pos, r, block, admin1, side in alone:
-        _join(None, pos, r, block, admin1, side, incidents, others)
+        chosen = _named_incident(
+            _fits(by_day, block, r, admin1, side) + _fits(others, block, r, admin1, side),
+            r, written) if r.alone_ and written is not None else None
+        _join(chosen, pos, r, block, admin1, side, incidents, others)
     waves: dict[tuple, list[_Incident]] = {}
     first_wave = len(incidents)
     for pos, r, block, admin1, side in lists:  # reports of one wave join each other only,
@@ -371,6 +379,39 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     names = np.array([incident_id(rid) for rid in
                       keys["report_id"].take(pa.array(heads)).to_pylist()], dtype=object)
     return pd.Series(names[seq], index=reports.index, dtype=object)
+
+
+class _Names:
+    """The proper names (`places.place_names` keys) the place texts of an incident's reports
+    write, read only for the incidents a report of an unlocated place may join."""
+
+    def __init__(self, kind: np.ndarray, raw_place: np.ndarray) -> None:
+        self.order = np.argsort(kind, kind="stable")
+        self.bounds = np.searchsorted(kind[self.order], np.arange(int(kind.max()) + 2))
+        self.raw_place = raw_place
+
+    def of(self, inc: _Incident) -> set[str]:
+        out: set[str] = set()
+        for k in inc.members:
+            for row in self.order[self.bounds[k]:self.bounds[k + 1]]:
+                text = self.raw_place[row]
+                if isinstance(text, str):
+                    out |= place_names(text)
+        return out
+
+
+def _named_incident(fits: list[_Incident], r, names: _Names) -> _Incident | None:  # noqa: ANN001
+    """The one incident among `fits` (of the report's day, unit and attacker) whose reports
+    write the name the report gives to a place no gazetteer has (`places.unlocated_name`;
+    spelled alike: `SAME_NAME_SCORE`, as `Wadi al-Kfour` and `Wadi Al-Kafour`), or None when
+    none or several do. One place, one day, one attacker: one incident, located or not."""
+    if not fits:
+        return None
+    mine = unlocated_name(r.alone_, r.iso3)
+    if mine is None:
+        return None
+    named = [inc for inc in fits if any(_alike(mine, name) for name in names.of(inc))]
+    return named[0] if len(named) == 1 else None
 
 
 _CELL = 0.05  # degrees (about 5 km): a town and its spot's neighbours in one or two cells

@@ -45,7 +45,7 @@ def test_dense_front_gold():
                                 GOLD / "reconcile_dense_gold_incidents.csv")
     assert result["reports"] >= 60
     assert result["precision"] == 1.0, result["merged"]
-    assert result["recall"] >= 0.62, result["split"]
+    assert result["recall"] >= 0.71, result["split"]
     # an inclusion ("15 members of a family, including nine children and three women") names
     # some of those counted, and "at least six fighters and one child" is at least seven:
     # misread, they made three tolls wrong
@@ -361,3 +361,26 @@ def test_a_night_joins_the_local_day_after_it_and_never_fuses_two_days():
                    {**khiam, "report_id": "thu", "date": "11 January 2024"},
                    {**khiam, "report_id": "fri", "date": "12 January 2024"})
     assert ids["night"] == ids["thu"] != ids["fri"]
+
+
+def _airstrike(rid: str, place: str, day: str = "2024-08-17") -> dict:
+    return {"report_id": rid, "published": day, "event_type": "airstrike", "date": day,
+            "place": place, "country": "Lebanon", "actor1": "Israeli army"}
+
+
+def test_a_place_the_gazetteer_lacks_is_the_place_another_report_names_so():
+    """Wadi al-Kfour (17 August 2024, south Lebanon; the dense gold's reports): no gazetteer
+    has it, so one report of it is the province's, unlocated; another located it by the town
+    beside it. The name is the same place, however spelled: the unlocated report joins the
+    one incident of its day, province and attacker whose reports name it, and no other."""
+    ids = _reports(
+        _airstrike("located", "a building in the Wadi al-Kafur area of Nabatieh"),
+        _airstrike("other-village", "Kfar Tebnit"),
+        _airstrike("unlocated", "the Wadi al-Kfour area in Nabatieh province"),
+        _airstrike("another-wadi", "the Wadi Jilo area in Nabatieh province"),
+        _airstrike("next-day", "the Wadi al-Kfour area in Nabatieh province", day="2024-08-18"),
+        {**_airstrike("other-attacker", "the Wadi al-Kfour area in Nabatieh province"),
+         "actor1": "Hezbollah", "event_type": "rocket attack"},
+    )
+    assert ids["unlocated"] == ids["located"]
+    assert ids.nunique() == 5

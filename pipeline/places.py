@@ -1543,9 +1543,11 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
     districts = [f for f in found if f[2] == "admin2"]
     provinces = {gaz.admin1[f[3]][0] for f in found if f[2] == "admin1"} | {  # type: ignore
         _record(gaz, int(f[3]), "admin2", "mention").admin1 for f in districts}  # type: ignore
+    outside = False  # a site named that the unit named does not hold: a place not located
     if provinces:  # "Al Jabaliyah in At Tuhayta district": a site outside it is another place
-        sites = [f for f in sites if _record(gaz, int(f[3]), "point", "mention").admin1  # type: ignore
-                 in provinces]
+        inside = [f for f in sites if _record(gaz, int(f[3]), "point", "mention").admin1  # type: ignore
+                  in provinces]
+        outside, sites = len(inside) < len(sites), inside
     if len(sites) >= 2:
         a, b = sites[0], sites[1]
         if any(t in _CONJUNCTIONS for t in tokens[a[1]:b[0]]):
@@ -1624,8 +1626,9 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
             record = _replace(record, geo_precision="near")
         return record
     # Only a district, province or country found, but the text names something else too
-    # ("the town of Kfarkela in southern Lebanon"): the unit holds a place we cannot locate.
-    method = "unlocated" if _unknown_name(tokens, cased, taken) else "mention"
+    # ("the town of Kfarkela in southern Lebanon", or a town the unit does not hold: "Duma in
+    # Hama province"): the unit holds a place we cannot locate.
+    method = "unlocated" if outside or _unknown_name(tokens, cased, taken) else "mention"
     if districts:
         return _record(gaz, int(districts[0][3]), "admin2", method)  # type: ignore
     if admins:
@@ -1715,14 +1718,21 @@ def place_names(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=50_000)
 def unlocated_name(text: str, iso3: str | None = None) -> str | None:
-    """The key of the place a text names that no gazetteer name took, read as of that country:
-    its first such run of capitalized words, the subject ("the Al-Raqo area in Monabbeh" →
-    Al-Raqo's); None when there is none or when the text lists places ("Monabbeh and Shada
-    districts": two places, no one place's name). Reconcile looks for the incident whose
-    reports write that name (`reconcile._named_incident`)."""
+    """The key of the place named by a text that was not located (`place_method` unlocated,
+    context or homonym_admin1), read as of that country: its first run of capitalized words
+    that is no unit's name, the subject ("the Al-Raqo area in Monabbeh" → Al-Raqo's); None
+    when there is none or when the text lists places ("Monabbeh and Shada districts": two
+    places, no one place's name). Reconcile looks for the incident whose reports write that
+    name (`reconcile._named_incident`)."""
     if _LISTING.search(text.lower()):
         return None
-    tokens, cased, taken, _, _ = _scan(gazetteer(), text, _iso2(iso3) if iso3 else None)
+    tokens, cased, _, found, _ = _scan(gazetteer(), text, _iso2(iso3) if iso3 else None)
+    # the words of the units that hold it are no name of it; a town the scan found is, since
+    # the text's place was not located at it ("the Wadi Jilo area in Nabatieh province")
+    taken = [False] * len(tokens)
+    for start, end, kind, _ in found:
+        if kind not in ("curated", "town"):
+            taken[start:end] = [True] * (end - start)
     for i, j in _capitalized_runs(tokens, cased, taken):
         key = translit(" ".join(tokens[i:j]))
         if len(key) >= MIN_NAME_KEY:

@@ -79,6 +79,10 @@ PART_METHODS = ("city_district", "part_of")
 # incident in that unit, and it stands alone.
 UNLOCATED = ("context", "unlocated", "homonym_admin1", "list_admin1", "list_country",
              "distance_admin1", "distance_country", "road_admin1", "road_country")
+# Of those, the methods of a place the text names but we could not locate (not of a distance
+# from a town, nor of a road between two): its name may be the name another report of the
+# incident writes (`_named_incident`).
+NAMED = ("context", "unlocated", "homonym_admin1")
 # Of those, the reports of several places at once (a strike wave: "8 targets in Yemen", "Abu
 # Kamal and Mayadin"): no single place's incident, but two reports of one wave (the same unit,
 # day and attacker) are one incident, at the unit's precision.
@@ -229,6 +233,7 @@ class _Row(NamedTuple):
     latitude: float
     longitude: float
     alone_: str
+    named_: bool
     list_: bool
     coded_: str  # the coded dataset the report comes from, or ""
 
@@ -284,6 +289,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         actor_=_lookup(reports["actor1"], known),
         stated_=reports["date_method"].fillna("").str.contains(STATED).to_numpy(dtype=bool),
         alone_=reports["raw_place"].where(reports["place_method"].isin(UNLOCATED), "").fillna(""),
+        named_=reports["place_method"].isin(NAMED).to_numpy(dtype=bool),
         list_=reports["place_method"].isin(LISTS).to_numpy(dtype=bool),
         coded_=reports["source"].where(reports["source"].isin(CODED_SOURCES), "").fillna(""),
     )
@@ -296,7 +302,8 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     kind = _group_codes(df, ["family_", "event_type", "iso3", "side_", "actor_", "admin1",
                              "admin2", "geo_precision", "base_gid_", "base_lat_", "base_lon_",
                              "part_", "name_", "latitude", "longitude", "date_start", "date_end",
-                             "coarse_", "stated_", "alone_", "list_", "coded_", "coded_id_"])
+                             "coarse_", "stated_", "alone_", "named_", "list_", "coded_",
+                             "coded_id_"])
     first = order[~pd.Series(kind[order]).duplicated().to_numpy()]  # in matching order
     # Quarters of towns first, so that a report of a whole town sees every quarter hit that day.
     parted = df["part_"].to_numpy(dtype=object)[first] != ""
@@ -339,7 +346,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     for pos, r, block, admin1, side in alone:
         chosen = _named_incident(
             _fits(by_day, block, r, admin1, side) + _fits(others, block, r, admin1, side),
-            r, written) if r.alone_ and written is not None else None
+            r, written) if r.named_ and written is not None else None
         _join(chosen, pos, r, block, admin1, side, incidents, others)
     waves: dict[tuple, list[_Incident]] = {}
     first_wave = len(incidents)

@@ -379,12 +379,16 @@ def test_region_gold_accuracy():
     ("a farm near Kfour, Mount Lebanon", "Lebanon", "El Kfour", "Mount Lebanon", "Kesrwane",
      "near", "mention"),
     # ... and so does a province named inside the phrase; a town of the name elsewhere that
-    # dwarfs the province's (Duma of Rif Dimashq) is not overruled: only the province is sure
+    # dwarfs the province's (Duma of Rif Dimashq) is not overruled: only the province is sure,
+    # and it holds a place we could not locate (a town of the name outside the province is
+    # another place: Wadi Jilo is a village of Tyre's district, in South Lebanon)
     ("Al-Kfour in Nabatieh province", "Lebanon", "El Kfour", "Nabatieh", "El Nabatieh", "point",
      "mention"),
     ("the town of Kfour in Mount Lebanon", "Lebanon", "El Kfour", "Mount Lebanon", "Kesrwane",
      "point", "mention"),
-    ("Duma in Hama province", "Syria", "Hama", "Hama", None, "admin1", "mention"),
+    ("Duma in Hama province", "Syria", "Hama", "Hama", None, "admin1", "unlocated"),
+    ("the Wadi Jilo area in Nabatieh province", "Lebanon", "Nabatieh", "Nabatieh", None, "admin1",
+     "unlocated"),
     # "X camp" and "X refugee camp" name one camp, and "X" alone where no place of the country
     # bears X; a family's name is no place, whatever camp bears it
     ("al-Maghazi refugee camp", "Palestine", "Al Maghazi Camp", "Gaza Strip", "Deir Al-Balah",

@@ -384,3 +384,10 @@ def test_a_place_the_gazetteer_lacks_is_the_place_another_report_names_so():
     )
     assert ids["unlocated"] == ids["located"]
     assert ids.nunique() == 5
+    # a place named in a province that does not hold it is no report of the province's one
+    # located incident (it was taken for one, and fused with Kfar Tebnit)
+    ids = _reports(_airstrike("kfar-tebnit", "Kfar Tebnit"),
+                   _airstrike("wadi-jilo", "the Wadi Jilo area in Nabatieh province"),
+                   _airstrike("wadi-jilo-again", "Wadi Jilo area, Nabatieh province"))
+    assert ids["wadi-jilo"] != ids["kfar-tebnit"]
+    assert ids["wadi-jilo"] == ids["wadi-jilo-again"]

@@ -2122,9 +2122,10 @@ _DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kilom[eè]t(?:er|re)s?|mi|miles
 def _far_from(gaz: Gazetteer, text: str, hint: str | None, place: Place) -> Place:
     """"65 kilometres southwest of Metula": a place that far from the town named is not near
     it; only the town's province is sure (`distance_admin1`). The distance demotes only the
-    town it is measured from: "the village of Taltita ...; about 30 kilometers northwest of
-    the city of Idlib" is Taltita, which lies 21 km from Idlib. A named place farther from
-    that town than the distance allows is a namesake (or a misreading): the province again."""
+    town it is measured from: "the village of Taltita ...; near the town of Kafr Takharim,
+    about 30 kilometers northwest of the city of Idlib" is by Kafr Takharim, 23 km from Idlib.
+    A town farther from the origin than the distance allows is not where the place lies: the
+    origin's province, then."""
     if place.geo_precision not in ("point", "near"):
         return place
     text = unicodedata.normalize("NFC", text)

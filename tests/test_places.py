@@ -567,8 +567,10 @@ def test_region_gold_accuracy():
      "Idlib", "Harim", "near", "mention"),
     ("a site about 30 kilometers northwest of the city of Idlib", "Syria", "Idlib", "Idlib", None,
      "admin1", "distance_admin1"),
-    ("the village of Taltita, 120 km from Idlib", "Syria", "Idlib", "Idlib", None, "admin1",
-     "distance_admin1"),  # a village that far from the town named is another Taltita
+    # a town farther from the origin than the distance allows (Kafr Takharim is 67 km from
+    # Aleppo) is not where the place lies: the origin's province
+    ("a farm near the town of Kafr Takharim, about 20 kilometers from the city of Aleppo",
+     "Syria", "Aleppo", "Aleppo", None, "admin1", "distance_admin1"),
     # Hebrew names, as Hebrew outlets write them (GeoNames' alternate names; Metula's usual
     # spelling is an alias)
     ("קריית שמונה", "ישראל", "Qiryat Shmona", "Northern District", "Zefat", "point", "exact"),

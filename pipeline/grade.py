@@ -159,9 +159,9 @@ def source_groups(incident: np.ndarray, keys: list[np.ndarray]) -> np.ndarray:
 
 
 def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    from .reconcile import _group_codes  # reconcile imports this module
+    from .reconcile import group_codes  # reconcile imports this module
 
-    return _group_codes(frame, columns)
+    return group_codes(frame, columns)
 
 
 def _per_incident(n: int, code: np.ndarray, values: np.ndarray, how: str) -> np.ndarray:

@@ -96,7 +96,7 @@ def _bases(frame: pd.DataFrame) -> pd.DataFrame:
     with the part in its text; a quarter, base or airport of the gazetteer lies in its town
     (`places.parent_town`). Each distinct place is looked up once."""
     columns = ["place", "latitude", "longitude", "geonames_id", "place_method", "geo_precision"]
-    codes = _group_codes(frame, columns)
+    codes = group_codes(frame, columns)
     first = np.unique(codes, return_index=True)[1]  # a row of each distinct place, by code
     out = []
     for place, lat, lon, gid, method, precision in zip(
@@ -116,7 +116,7 @@ def _bases(frame: pd.DataFrame) -> pd.DataFrame:
     return table.iloc[codes].set_index(frame.index)
 
 
-def _group_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+def group_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """One integer per distinct combination of the columns' values (nulls included), numbered
     0..n-1: each column factorized alone, the codes combined pairwise (faster than pandas'
     groupby over many object columns)."""
@@ -299,7 +299,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     keys = pa.table({c: pa.array(df[c], from_pandas=True)
                      for c in ("coarse_", "date_start", "published", "report_id")})
     order = pc.sort_indices(keys, [(c, "ascending") for c in keys.column_names]).to_numpy()
-    kind = _group_codes(df, ["family_", "event_type", "iso3", "side_", "actor_", "admin1",
+    kind = group_codes(df, ["family_", "event_type", "iso3", "side_", "actor_", "admin1",
                              "admin2", "geo_precision", "base_gid_", "base_lat_", "base_lon_",
                              "part_", "name_", "latitude", "longitude", "date_start", "date_end",
                              "coarse_", "stated_", "alone_", "named_", "list_", "coded_",

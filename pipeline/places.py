@@ -1707,13 +1707,23 @@ def _capitalized_runs(tokens: list[str], cased: list[str], taken: list[bool],
         i = j
 
 
+# A name key shorter than this (a stray initial, "Al") names nothing to match on.
+MIN_NAME_KEY = 4
+
+
+def _name_keys(tokens: list[str], cased: list[str], taken: list[bool]) -> Iterator[str]:
+    """The transliteration keys of the runs of capitalized words no `taken` word is in, as
+    `_capitalized_runs` reads them (no people, party or family), in order."""
+    for i, j in _capitalized_runs(tokens, cased, taken):
+        if len(key := translit(" ".join(tokens[i:j]))) >= MIN_NAME_KEY:
+            yield key
+
+
 @lru_cache(maxsize=50_000)
 def place_names(text: str) -> frozenset[str]:
-    """The transliteration keys of the proper names a place text writes: its runs of
-    capitalized words, as `_capitalized_runs` reads them (no people, party or family)."""
+    """The transliteration keys of the proper names a place text writes."""
     tokens, cased = _tokens(text)
-    runs = _capitalized_runs(tokens, cased, [False] * len(tokens))
-    return frozenset(k for i, j in runs if len(k := translit(" ".join(tokens[i:j]))) >= MIN_NAME_KEY)
+    return frozenset(_name_keys(tokens, cased, [False] * len(tokens)))
 
 
 @lru_cache(maxsize=50_000)
@@ -1733,15 +1743,7 @@ def unlocated_name(text: str, iso3: str | None = None) -> str | None:
     for start, end, kind, _ in found:
         if kind not in ("curated", "town"):
             taken[start:end] = [True] * (end - start)
-    for i, j in _capitalized_runs(tokens, cased, taken):
-        key = translit(" ".join(tokens[i:j]))
-        if len(key) >= MIN_NAME_KEY:
-            return key
-    return None
-
-
-# A name key shorter than this (a stray initial, "Al") names nothing to match on.
-MIN_NAME_KEY = 4
+    return next(_name_keys(tokens, cased, taken), None)
 
 # Words that make the name beside them a family's ("the Al-Fara family home", "la famille
 # Kalakh", "منزل عائلة ..."), which is no place even when a place bears it.
@@ -2135,11 +2137,12 @@ def _far_from(gaz: Gazetteer, text: str, hint: str | None, place: Place) -> Plac
         if far <= CITY_KM:
             continue
         origin = _resolve_mentions(gaz, _BREAKS.split(text[match.end():])[0], hint)
-        if origin is None or origin.geo_precision not in ("point", "near") or not (
+        if origin is not None and origin.geo_precision not in ("point", "near"):
+            origin = None  # measured from no town: the place's own province
+        if origin is None or not (
                 CITY_KM < km(origin.latitude, origin.longitude, place.latitude, place.longitude)
                 <= far + CITY_KM):
-            key = _admin1_key(gaz, origin if origin is not None and origin.geo_precision in (
-                "point", "near") else place)
+            key = _admin1_key(gaz, origin or place)
             return _admin_record(gaz, key, "distance_admin1") if key else _country_record(
                 gaz, _iso2(place.iso3), "distance_country")
     return place

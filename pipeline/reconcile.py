@@ -300,10 +300,10 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
                      for c in ("coarse_", "date_start", "published", "report_id")})
     order = pc.sort_indices(keys, [(c, "ascending") for c in keys.column_names]).to_numpy()
     kind = group_codes(df, ["family_", "event_type", "iso3", "side_", "actor_", "admin1",
-                             "admin2", "geo_precision", "base_gid_", "base_lat_", "base_lon_",
-                             "part_", "name_", "latitude", "longitude", "date_start", "date_end",
-                             "coarse_", "stated_", "alone_", "named_", "list_", "coded_",
-                             "coded_id_"])
+                            "admin2", "geo_precision", "base_gid_", "base_lat_", "base_lon_",
+                            "part_", "name_", "latitude", "longitude", "date_start", "date_end",
+                            "coarse_", "stated_", "alone_", "named_", "list_", "coded_",
+                            "coded_id_"])
     first = order[~pd.Series(kind[order]).duplicated().to_numpy()]  # in matching order
     # Quarters of towns first, so that a report of a whole town sees every quarter hit that day.
     parted = df["part_"].to_numpy(dtype=object)[first] != ""
@@ -344,9 +344,11 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     others: dict[tuple, list[_Incident]] = {}
     written = _Names(kind, reports["raw_place"].to_numpy(dtype=object)) if alone else None
     for pos, r, block, admin1, side in alone:
-        chosen = _named_incident(
-            _fits(by_day, block, r, admin1, side) + _fits(others, block, r, admin1, side),
-            r, written) if r.named_ and written is not None else None
+        chosen = None
+        if r.named_ and written is not None and (
+                name := unlocated_name(r.alone_, r.iso3)) is not None:
+            chosen = _named_incident(name, _fits(by_day, block, r, admin1, side)
+                                     + _fits(others, block, r, admin1, side), written)
         _join(chosen, pos, r, block, admin1, side, incidents, others)
     waves: dict[tuple, list[_Incident]] = {}
     first_wave = len(incidents)
@@ -407,17 +409,12 @@ class _Names:
         return out
 
 
-def _named_incident(fits: list[_Incident], r, names: _Names) -> _Incident | None:  # noqa: ANN001
+def _named_incident(name: str, fits: list[_Incident], written: _Names) -> _Incident | None:
     """The one incident among `fits` (of the report's day, unit and attacker) whose reports
-    write the name the report gives to a place no gazetteer has (`places.unlocated_name`;
+    write `name`, the name a report gives to a place no gazetteer has (`places.unlocated_name`;
     spelled alike: `SAME_NAME_SCORE`, as `Wadi al-Kfour` and `Wadi Al-Kafour`), or None when
     none or several do. One place, one day, one attacker: one incident, located or not."""
-    if not fits:
-        return None
-    mine = unlocated_name(r.alone_, r.iso3)
-    if mine is None:
-        return None
-    named = [inc for inc in fits if any(_alike(mine, name) for name in names.of(inc))]
+    named = [inc for inc in fits if any(_alike(name, other) for other in written.of(inc))]
     return named[0] if len(named) == 1 else None
 
 

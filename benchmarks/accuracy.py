@@ -38,6 +38,9 @@ FIGURES = ["killed_low", "killed_high", "injured_low", "injured_high"]
 
 
 WRONG_KM = 50.0
+# A truth at these precisions names no single point (a district, a province, several places):
+# a point or `near` published for it claims a place the text does not give.
+COARSE = ("admin2", "admin1", "country")
 EXPECT_ERROR = {"ambiguous": "place_ambiguous", "unresolved": "place_unresolved"}
 
 
@@ -45,7 +48,8 @@ def places_accuracy(path: Path = GOLD / "places_gold.csv") -> dict:
     """Resolve every gold place string; count ISO3, admin1 and point agreement, and the
     confidently wrong answers: published as `point`/`near` but more than `WRONG_KM` from the
     truth, in another country or (when it names one) another province than the truth, or for
-    a text the truth says is ambiguous or names no place."""
+    a text the truth says is ambiguous or names no place; and the over-precise ones: published
+    as `point`/`near` where the truth is a district, a province, a country or a list."""
     from pipeline.geo import km as distance
     from pipeline.places import PlaceError, resolve_place
 
@@ -54,6 +58,7 @@ def places_accuracy(path: Path = GOLD / "places_gold.csv") -> dict:
     iso3 = iso3_n = admin1 = admin1_n = points = points_n = errors = errors_n = wrong = 0
     precise = 0
     misses: list[dict] = []
+    over: list[dict] = []
     for row in gold:
         want_error = EXPECT_ERROR.get(row.get("precision", ""))
         has_point = bool(row["latitude"]) and row["precision"] in ("point", "near")
@@ -95,6 +100,9 @@ def places_accuracy(path: Path = GOLD / "places_gold.csv") -> dict:
                    or (row["iso3"] and got.iso3 != row["iso3"])
                    or (row["admin1"] and got.admin1 and got.admin1 != row["admin1"]))
             wrong += bool(off)
+            if row["precision"] in COARSE:
+                over.append({"place": row["place"], "expected": row["precision"],
+                             "got": f"{got.place} ({got.geo_precision}, {got.place_method})"})
         else:
             off = False
         if not ok:
@@ -106,7 +114,8 @@ def places_accuracy(path: Path = GOLD / "places_gold.csv") -> dict:
             "admin1": round(admin1 / max(admin1_n, 1), 4), "admin1_n": admin1_n,
             "points_25km": round(points / max(points_n, 1), 4), "points_n": points_n,
             "errors_expected": errors_n, "errors_right": errors,
-            "precise": precise, "confidently_wrong": wrong,
+            "precise": precise, "confidently_wrong": wrong, "over_precise": len(over),
+            "over": over,
             "confidently_wrong_share": round(wrong / max(precise, 1), 4), "misses": misses}
 
 
@@ -238,9 +247,12 @@ def main() -> None:
               f"{places['points_n']}, quarantined as the truth says {places['errors_right']} of "
               f"{places['errors_expected']}; confidently wrong {places['confidently_wrong']} of "
               f"{places['precise']} published as point/near "
-              f"({places['confidently_wrong_share']:.1%})")
+              f"({places['confidently_wrong_share']:.1%}); over-precise {places['over_precise']}")
         for miss in places["misses"]:
             print(f"  miss: {miss['place']!r}: expected {miss['expected']}, got {miss['got']}")
+        for miss in places["over"]:
+            print(f"  over-precise: {miss['place']!r}: expected {miss['expected']}, "
+                  f"got {miss['got']}")
     recs = {name: reconcile_accuracy(GOLD / f"{name}.csv", GOLD / f"{name}_incidents.csv")
             for name in RECONCILE_GOLD}
     for name, rec in recs.items():

@@ -775,8 +775,8 @@ def _inside(gaz: Gazetteer, idx: int, bound: Bound | None) -> bool:
     row = gaz.rows[idx]
     if row[3] != bound[0] or (bound[1] is not None and row[4] != bound[1]):
         return False
-    if bound[3] is not None and km(row[1], row[2], *bound[3]) > NEAR_KM:
-        return False
+    if bound[3] is not None and row[7] != "admin2" and km(row[1], row[2], *bound[3]) > NEAR_KM:
+        return False  # (a district's point is its middle: it reaches the town from farther)
     return bound[2] is None or row[8] is None or fold(row[8]) == fold(bound[2]) or (
         row[7] == "admin2" and fold(row[0]) == fold(bound[2]))
 
@@ -1206,28 +1206,50 @@ def _known(key: str, hint: str | None) -> bool:
 def _district(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -> Place | None:
     """`Baqim district`: the district of that name, by its spelling or a clearly close one."""
     stripped = _no_articles(key)
-    for k in dict.fromkeys((key, stripped)):
-        # a district of that name abroad is not this one (قضاء صور: Savur in Turkey, Sur in
-        # Oman); the seat below may still name it
-        cands = tuple(i for i in gaz.admin2_names.get(k, ()) if not hint or gaz.rows[i][3] == hint)
-        # the district that bears the name as its own, before one that lists it among its
-        # other names (Who's On First also calls Al Munirah "As Salif")
-        cands = tuple(i for i in cands if _primary(gaz, i, k)) or cands
-        if cands:
-            idx = _choose(gaz, cands, hint, bound, k)
-            if isinstance(idx, int):
-                return _record(gaz, idx, "admin2", "admin2")
-            if idx is not None:
-                return _admin_record(gaz, idx, "homonym_admin1")
+    named = _district_named(gaz, key, hint, bound)
+    if isinstance(named, int):
+        return _record(gaz, named, "admin2", "admin2")
+    if named is not None:
+        return _admin_record(gaz, named, "homonym_admin1")
     hit = _fuzzy(gaz, stripped, hint, bound, key, districts=True)  # "the Shada district"
     if hit is None:
-        return _seat(gaz, key, hint, bound)
+        seat = _seat(gaz, key, hint, bound)
+        return None if seat is None else _record(gaz, seat, "admin2", "admin2_seat")
     method, ref = hit
     return (_admin_record(gaz, ref, method) if isinstance(ref, tuple)  # type: ignore[arg-type]
             else _record(gaz, int(ref), "admin2", method))  # type: ignore[call-overload]
 
 
-def _seat(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -> Place | None:
+def _district_named(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None
+                    ) -> int | tuple[str, str] | None:
+    """The district spelled `key` (with or without its article): its row, the province of
+    namesakes that all lie in one, or None."""
+    for k in dict.fromkeys((key, _no_articles(key))):
+        # a district of that name abroad is not this one (قضاء صور: Savur in Turkey, Sur in
+        # Oman); the seat may still name it
+        cands = tuple(i for i in gaz.admin2_names.get(k, ()) if not hint or gaz.rows[i][3] == hint)
+        # the district that bears the name as its own, before one that lists it among its
+        # other names (Who's On First also calls Al Munirah "As Salif")
+        cands = tuple(i for i in cands if _primary(gaz, i, k)) or cands
+        if cands:
+            return _choose(gaz, cands, hint, bound, k)
+    return None
+
+
+def _district_ref(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -> int | None:
+    """In a longer text, the district a district word governs ("a house in Bint Jbeil
+    district", "villages of the Tyre district"): its row, by its own name or its seat's,
+    never by a fuzzy match or a choice among namesakes."""
+    try:
+        named = _district_named(gaz, key, hint, bound)
+    except PlaceError:
+        return None
+    if named is not None:
+        return named if isinstance(named, int) else None
+    return _seat(gaz, key, hint, bound)
+
+
+def _seat(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -> int | None:
     """`caza de Tyr`, `قضاء صور`: a district called by its seat, a town the gazetteer places in
     a district it names otherwise (Sour): that district, never the town's point. The town must
     lie within CITY_KM of the district's point, as a seat does; a city quarter the gazetteer
@@ -1245,7 +1267,7 @@ def _seat(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -> Pl
         row = gaz.rows[idx]
         if (row[3] == town[3] and row[4] == town[4] and row[7] == "admin2"
                 and km(row[1], row[2], town[1], town[2]) <= CITY_KM):
-            return _record(gaz, idx, "admin2", "admin2_seat")
+            return idx
     return None
 
 
@@ -1474,7 +1496,14 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 i > 0 and tokens[i - 1] in _ADMIN_WORDS) or (
                 i > 1 and tokens[i - 1] in ("of", "de", "du", "d")
                 and tokens[i - 2] in _ADMIN_WORDS)
-            hit = _find(gaz, phrase, hint, proper, bool(admin), ambiguous, bound) or (
+            # "villages of the Tyre district", "the district of Bint Jbeil": the district (not
+            # "the al-Hawk district of Hodeidah": a quarter's word, and the city it lies in)
+            district = (after and after[0] in _DISTRICT_WORDS) or (
+                i > 1 and tokens[i - 1] in ("of", "de", "d") and tokens[i - 2] in _DISTRICT_WORDS
+                and (i < 3 or tokens[i - 3] in _ARTICLES or not cased[i - 3][:1].isupper()))
+            ref = _district_ref(gaz, " ".join(words), hint, bound) if district and proper else None
+            hit = ("admin2", ref) if ref is not None else _find(
+                gaz, phrase, hint, proper, bool(admin), ambiguous, bound) or (
                 _find(gaz, " ".join(words), hint, proper, bool(admin), ambiguous, bound)
                 if len(words) < n else None
             ) or (_find(gaz, _bare(phrase), hint, proper, bool(admin), ambiguous, bound)
@@ -1543,10 +1572,18 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
     districts = [f for f in found if f[2] == "admin2"]
     provinces = {gaz.admin1[f[3]][0] for f in found if f[2] == "admin1"} | {  # type: ignore
         _record(gaz, int(f[3]), "admin2", "mention").admin1 for f in districts}  # type: ignore
+    if districts:  # "near the district of Abu Ghraib, west of the capital, Baghdad": the
+        # district, and a town that only says where it lies is no place hit
+        sites = [f for f in sites if not _reference(tokens, f)]
     outside = False  # a site named that the unit named does not hold: a place not located
     if provinces:  # "Al Jabaliyah in At Tuhayta district": a site outside it is another place
-        inside = [f for f in sites if _record(gaz, int(f[3]), "point", "mention").admin1  # type: ignore
-                  in provinces]
+        # (as "Al-Sikak area within the Al-Qaim District": As Sikak of Haditha's district)
+        # (a town after the district holds it: "Al Mina district of Hodeidah")
+        named = {fold(gaz.rows[int(f[3])][0]) for f in districts}  # type: ignore[call-overload]
+        first = min((f[0] for f in districts), default=len(tokens))
+        inside = [f for f in sites
+                  if _record(gaz, int(f[3]), "point", "mention").admin1 in provinces  # type: ignore
+                  and (f[0] > first or _in_district(gaz.rows[int(f[3])], named))]  # type: ignore
         outside, sites = len(inside) < len(sites), inside
     if len(sites) >= 2:
         a, b = sites[0], sites[1]
@@ -1590,16 +1627,20 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                  <= (CITY_KM if _named_part(tokens, f) else NEAR_KM)
                  or (pointed and _mentioned(gaz, f).admin1 == last.admin1)] + [sites[-1]]
     curated = [] if possessed else [f for f in sites if f[2] == "curated"]
-    if len(sites) == 1 and _another_target(tokens, cased, taken, sites[0][1]):
-        # "a radio building in Hodeidah and the port of Saleef": a second target, so not one
-        # place: a list, in the province when the second's name is spelled as a town's of the
-        # same one ("... and the port of Ras Issa"), else in the country only
+    if len(sites) == 1 and (_another_target(tokens, cased, taken, sites[0][1])
+                            or _another_place(tokens, cased, taken, sites[0])):
+        # "a radio building in Hodeidah and the port of Saleef", "the Akashat and Al-Qaim
+        # regions": a second place we cannot locate, so not one place: a list, in the
+        # province when the text names the one holding the place we know, or the second's
+        # name is spelled as a town's of the same one ("... and the port of Ras Issa"), else
+        # in the country only (the second may lie anywhere in it)
         iso2 = gaz.rows[int(sites[0][3])][3]  # type: ignore[call-overload]
         first = _record(gaz, int(sites[0][3]), "point", "mention")  # type: ignore
         others = [_record(gaz, int(f[3]), "point", "mention")  # type: ignore[call-overload]
                   for f in _spelled_alike(gaz, tokens, cased, taken, iso2)]
         key = _admin1_key(gaz, first)
-        if others and key and all(o.admin1 == first.admin1 for o in others):
+        if key and (first.admin1 in provinces
+                    or others and all(o.admin1 == first.admin1 for o in others)):
             return _admin_record(gaz, key, "list_admin1")
         return _country_record(gaz, iso2, "list_country")
     if sites:
@@ -1648,6 +1689,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
 _NOT_PLACES = frozenset("""
 israeli israelis lebanese syrian syrians iraqi iraqis iranian yemeni saudi turkish kurdish
 palestinian palestinians american americans us u s un uk idf hezbollah hamas houthi houthis
+unifil undof sdf ypg pkk isis isil daesh irgc pmf nato
 islamic state resistance brigades army forces force air navy coalition ministry health civil
 defense defence red crescent cross aramco arab arabs muslim christian christians shiite shia sunni
 druze jewish bedouin bedouins alawite alawites yazidi yazidis jordanian jordanians egyptian
@@ -1679,11 +1721,15 @@ def _unknown_name(tokens: list[str], cased: list[str], taken: list[bool], first:
     """A capitalized word (from `first`: a sentence's first word is capitalized anyway) that no
     gazetteer matched and that is no people, party, country or calendar word: the text names
     a place we do not know."""
-    countries = gazetteer().countries
-    return any(not taken[i] and cased[i][:1].isupper() and len(tokens[i]) > 2
-               and tokens[i] not in _KNOWN_WORDS and tokens[i] not in _NOT_PLACES
-               and tokens[i] not in _NOTHING and tokens[i] not in countries
-               for i in range(first, len(tokens)))
+    return any(_name_word(tokens, cased, taken, i) for i in range(first, len(tokens)))
+
+
+def _name_word(tokens: list[str], cased: list[str], taken: list[bool], i: int) -> bool:
+    """Word `i` is capitalized, no gazetteer matched it, and it is no people, party, country
+    or calendar word: a word of a name we do not know."""
+    return (not taken[i] and cased[i][:1].isupper() and len(tokens[i]) > 2
+            and tokens[i] not in _KNOWN_WORDS and tokens[i] not in _NOT_PLACES
+            and tokens[i] not in _NOTHING and tokens[i] not in gazetteer().countries)
 
 
 def _capitalized_runs(tokens: list[str], cased: list[str], taken: list[bool],
@@ -1880,6 +1926,35 @@ def _point(gaz: Gazetteer, found: tuple) -> tuple[float, float]:
 _DETERMINERS = {"the", "a", "an", "le", "la", "les", "l", "un", "une"}
 
 
+# Arabic duals of place words ("منطقتي العكاشات والقائم", the two areas of Akashat and
+# al-Qaim): the text names two places, whatever we locate of them.
+_DUALS = frozenset(fold(w) for w in "منطقتي بلدتي قريتي مدينتي مديريتي محافظتي قضائي".split())
+_OTHERS = {"other", "others", "autres", "several"}  # "Sanaa and other areas"
+
+
+def _another_place(tokens: list[str], cased: list[str], taken: list[bool], site: tuple) -> bool:
+    """Beside the one place located, a conjunction joins it to a name no gazetteer knows
+    ("the Akashat and Al-Qaim regions", "Al-Malikiyah and Al-Matula") or to "other" places
+    ("Sanaa and other areas"), or an Arabic dual names two: the text lists places, and the
+    one we know is not the place."""
+    start, end = site[0], site[1]
+    if any(t in _DUALS for t in tokens[:start]):
+        return True
+    j = end
+    if j < len(tokens) and tokens[j] in _CONJUNCTIONS:
+        j += 1
+        if j < len(tokens) and tokens[j] in _OTHERS:
+            return True
+        while j < len(tokens) and tokens[j] in _ARTICLES:
+            j += 1
+        if j < len(tokens) and _name_word(tokens, cased, taken, j):
+            return True
+    j = start - 1
+    while j >= 0 and tokens[j] in _ARTICLES:
+        j -= 1
+    return j >= 1 and tokens[j] in _CONJUNCTIONS and _name_word(tokens, cased, taken, j - 1)
+
+
 def _another_target(tokens: list[str], cased: list[str], taken: list[bool], end: int) -> bool:
     """After the place: "and the port of X", another target with its own determiner at an
     unknown name X."""
@@ -2048,8 +2123,21 @@ def _listed(tokens: list[str], breaks: set[int], end: int, start: int) -> bool:
 
 
 def _reference(tokens: list[str], found: tuple) -> bool:
-    """"south of Baghdad", "near Tyre": a name that says where the place lies, not a place hit."""
-    return _word_before(tokens, found) in _QUALIFIERS
+    """"south of Baghdad", "near Tyre", "west of the capital, Baghdad": a name that says where
+    the place lies, not a place hit."""
+    before = [t for t in tokens[max(0, found[0] - 5):found[0]] if t not in _ARTICLES
+              and t not in ("of", "de", "du") and t not in _APPOSITIVES]
+    return bool(before) and before[-1] in _QUALIFIERS
+
+
+# Words that stand before a town's name as its description ("the capital, Baghdad").
+_APPOSITIVES = {"capital", "city", "town", "village", "capitale", "ville", "مدينه", "العاصمه",
+                "بلده", "قريه"}
+
+
+def _in_district(row: tuple, districts: set[str]) -> bool:
+    """A place lies in one of the districts named (folded names), or its district is unknown."""
+    return not districts or row[8] is None or fold(row[8]) in districts
 
 
 def _mentioned(gaz: Gazetteer, found: tuple) -> Place:
@@ -2360,14 +2448,15 @@ def _named_alone(gaz: Gazetteer, head: str, hint: str | None) -> Place | None:
 
 def _mention_within(gaz: Gazetteer, head: str, hint: str | None, unit: Place,
                     bound: Bound | None) -> Place | None:
-    """A town or site named inside a descriptive head whose trailing part gave its district or
-    province, looked for inside that unit ("the Wadi al-Kfour area, Nabatieh province": El
-    Kfour of Nabatieh, not its namesake of Mount Lebanon)."""
+    """A town, site or district named inside a descriptive head whose trailing part gave its
+    district or province, looked for inside that unit ("the Wadi al-Kfour area, Nabatieh
+    province": El Kfour of Nabatieh, not its namesake of Mount Lebanon; "near the district of
+    Abu Ghraib, west of the capital, Baghdad": that district)."""
     try:
         found = _resolve_mentions(gaz, head, hint, bound)
     except PlaceError:
         return None
-    if found is None or found.geo_precision not in ("point", "near"):
+    if found is None or found.geo_precision not in ("point", "near", "admin2"):
         return None
     inside = found.admin1 == unit.admin1 and (unit.geo_precision != "admin2"
                                               or found.admin2 == unit.admin2)

@@ -17,10 +17,11 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
   fits; otherwise it stands alone.
 - A report of several places at once (`list_admin1`, `list_country`: a strike wave, "8
   targets in Yemen") is no single place's incident: reports of one wave (one unit at one
-  precision, one day, one attacker) are one incident, which a coarse report of that very
-  scope may join. A report of a place the gazetteer cannot locate joins the one incident of
-  its day, unit and attacker whose reports write that place's name (`_named_incident`: the
-  name is the place, located or not), and otherwise stands alone.
+  precision, or the same two places named at any precision; one day, or one a day off as
+  `_adjacent` allows; one attacker) are one incident, which a coarse report of a scope one
+  of its reports gave may join. A report of a place the gazetteer cannot locate joins the
+  one incident of its day, unit and attacker whose reports write that place's name
+  (`_named_incident`: the name is the place, located or not), and otherwise stands alone.
 - Reports whose attackers are both known and differ (neither an umbrella of the other, as
   `data/actor_umbrellas.csv` says) are two incidents.
 
@@ -342,7 +343,8 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     # another event there: it keeps coarse reports of that day from taking the one located
     # incident as theirs.
     others: dict[tuple, list[_Incident]] = {}
-    written = _Names(kind, reports["raw_place"].to_numpy(dtype=object)) if alone else None
+    written = (_Names(kind, reports["raw_place"].to_numpy(dtype=object)) if alone or lists
+               else None)
     for pos, r, block, admin1, side in alone:
         chosen = None
         if r.named_ and written is not None and (
@@ -352,16 +354,25 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         _join(chosen, pos, r, block, admin1, side, incidents, others)
     waves: dict[tuple, list[_Incident]] = {}
     first_wave = len(incidents)
+    scopes: dict[int, set[str]] = {}  # each wave's precisions, as its reports give them
     for pos, r, block, admin1, side in lists:  # reports of one wave join each other only,
-        # at one precision ("various sites in south Lebanon" is not "Yohmor and Arnoun")
+        # at one precision ("various sites in south Lebanon" is not "Yohmor and Arnoun"), or
+        # when they name the same places ("the Akashat and Al-Qaim regions" of Iraq, "the
+        # Akashat and Qa'im areas in the western Anbar province")
+        named = place_names(r.alone_)
         found = [inc for inc in _fits(waves, block, r, admin1, side)
-                 if inc.geo == r.geo_precision]
-        _join(min(found, key=lambda inc: inc.seq) if found else None, pos, r, block, admin1,
-              side, incidents, waves)
+                 if _same_wave(r.geo_precision, named, inc, scopes, written)]
+        # a day off, as for a place (`_adjacent`): Washington's Friday is Baghdad's Saturday
+        off_day = not found and bool(found := [
+            inc for inc in _adjacent(waves, block, r, admin1, side)
+            if _same_wave(r.geo_precision, named, inc, scopes, written)])
+        chosen = min(found, key=lambda inc: inc.seq) if found else None
+        _join(chosen, pos, r, block, admin1, side, incidents, waves, off_day)
+        scopes.setdefault((chosen or incidents[-1]).seq, set()).add(r.geo_precision)
     # A wave shows that its day had other events (as above), and a coarse report of its very
-    # scope (a country's for a country's wave) that no located incident takes may be of it.
+    # scope (a country's for a wave a report gives as a country's) that no located incident
+    # takes may be of it.
     coarse_by_day: dict[tuple, list[_Incident]] = {}
-    wave_seqs = {inc.seq for inc in incidents[first_wave:]}
     for inc in incidents[first_wave:]:
         for day in pd.date_range(inc.start, inc.end).date:
             _register(others, inc.block, day, inc)
@@ -372,7 +383,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
             _join(fits[0], pos, r, block, admin1, side, incidents, by_day)
         else:  # none or several fit: the coarse reports of that scope group among themselves
             found = [inc for inc in _fits(coarse_by_day, block, r, admin1, side)
-                     if inc.seq not in wave_seqs or inc.geo == r.geo_precision]
+                     if inc.seq not in scopes or r.geo_precision in scopes[inc.seq]]
             chosen = min(found, key=lambda inc: inc.seq) if found else None
             _join(chosen, pos, r, block, admin1, side, incidents, coarse_by_day)
     seq_of_kind = np.empty(len(first), dtype=np.int64)
@@ -407,6 +418,18 @@ class _Names:
                 if isinstance(text, str):
                     out |= place_names(text)
         return out
+
+
+def _same_wave(precision: str, names: frozenset[str], inc: _Incident,
+               scopes: dict[int, set[str]], written: _Names | None) -> bool:
+    """A wave's report is of the wave `inc` when one of its reports gave it the same scope, or
+    when it names at least two of the places the wave's reports name."""
+    if precision in scopes[inc.seq]:
+        return True
+    if written is None or len(names) < 2:
+        return False
+    theirs = written.of(inc)
+    return sum(any(_alike(n, m) for m in theirs) for n in names) >= 2
 
 
 def _named_incident(name: str, fits: list[_Incident], written: _Names) -> _Incident | None:

@@ -286,8 +286,10 @@ def test_gold_accuracy():
 
 
 def test_region_gold_accuracy():
-    """1,052 place strings from theatres the rules were not written on (Yemen's front lines,
-    Gaza and the West Bank, south Lebanon, north Syria, Iran, ...): never confidently wrong."""
+    """1,059 place strings from theatres the rules were not written on (Yemen's front lines,
+    Gaza and the West Bank, south Lebanon, north Syria, Iran, ...): never confidently wrong,
+    and rarely a point where the text gives a district, a province or a list (21 before a
+    list's unknown second place and a district's word were read)."""
     from benchmarks.accuracy import GOLD, places_accuracy
 
     result = places_accuracy(GOLD / "places_gold_region.csv")
@@ -298,6 +300,7 @@ def test_region_gold_accuracy():
     assert result["admin1"] >= 0.9, result["misses"]
     assert result["points_25km"] >= 0.9, result["misses"]
     assert result["errors_right"] >= 0.7 * result["errors_expected"], result["misses"]
+    assert result["over_precise"] <= 13, result["over"]
 
 
 @pytest.mark.parametrize(("text", "hint", "place", "admin1", "admin2", "precision", "method"), [
@@ -533,6 +536,31 @@ def test_region_gold_accuracy():
     # a quarter of Tehran no gazetteer holds was Navaran, a village of Qom 140 km away spelled
     # with the same transliteration key, at point (curated with its published point)
     ("Niavaran", "Iran", "Niavaran", "Tehran", None, "near", "curated"),
+    # a place joined by "and" to a name no gazetteer knows, to "other" places, or named in an
+    # Arabic dual is one of several: a list, in the province the text names, else the country
+    # (it was the one place we knew, at near or point: Akashat lies 100 km from Al-Qaim)
+    ("locations in the Akashat and Al-Qaim regions ... in the west of Iraq", "Iraq", "Iraq",
+     None, None, "country", "list_country"),
+    ("the Akashat and Qa'im areas in the western Anbar province", "Iraq", "Anbar", "Anbar", None,
+     "admin1", "list_admin1"),
+    ("منطقتي العكاشات والقائم", "العراق", "Iraq", None, None, "country", "list_country"),
+    ("Al-Malikiyah and Al-Matula", "Israel", "Israel", None, None, "country", "list_country"),
+    ("Sana'a and other Houthi-controlled areas in Yemen", "Yemen", "Yemen", None, None, "country",
+     "list_country"),
+    ("Tyre and UNIFIL positions", "Lebanon", "Tyre", "South Lebanon", "Sour", "point", "mention"),
+    # a district word makes its name the district, not the seat's point (a city's quarter
+    # stays by its city); a place the district named does not hold is not located, and a town
+    # that only says where the district lies is no place hit
+    ("a house in Bint Jbeil district", "Lebanon", "Bent Jbeil", "Nabatieh", "Bent Jbeil",
+     "admin2", "mention"),
+    ("villages of the Tyre district", "Lebanon", "Sour", "South Lebanon", "Sour", "admin2",
+     "mention"),
+    ("the al-Hawk district of Hodeidah", "Yemen", "Al Ḩudaydah", "Al Hudaydah", "Al Hali", "near",
+     "mention"),
+    ("Al-Sikak area within the Al-Qaim District of Al-Anbar Governorate, western Iraq", "Iraq",
+     "Ka'im", "Anbar", "Ka'im", "admin2", "unlocated"),
+    ("near the district of Abu Ghraib, west of the capital, Baghdad", "Iraq", "Abu Ghraib",
+     "Baghdad", "Abu Ghraib", "admin2", "mention"),
     ("Thuwal", "Saudi Arabia", "Thuwal", "Mecca", "Jiddah", "point", "exact"),
     # a village whose source files it under no known province takes its district's
     ("Mashghara", "Lebanon", "Machghara", "Beqaa", "West Bekaa", "point", "fuzzy:100"),

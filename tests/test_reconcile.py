@@ -222,6 +222,32 @@ def test_reports_of_one_wave_are_one_incident_and_never_a_place_of_it():
     assert ids.nunique() == 3 and ids["sanaa"] != ids["wave-a"] != ids["pair"]
 
 
+def _us_strike_in_iraq(rid: str, place: str, date: str, published: str) -> dict:
+    return {"report_id": rid, "published": published, "event_type": "airstrike", "date": date,
+            "place": place, "country": "Iraq", "actor1": "US forces"}
+
+
+def test_a_wave_is_one_incident_whatever_scope_its_reports_give_it():
+    """The US strikes of 2 February 2024 in Iraq (the sparse gold's reports): one outlet names
+    the province, another only the country, a third writes Washington's Friday for Baghdad's
+    Saturday. Naming the same places makes two reports one wave at either precision; a wave a
+    day off is that wave (as for a place, `_adjacent`), unless both wrote out their days; and
+    a country's report joins a wave a report gave as the country's."""
+    ids = _reports(
+        _us_strike_in_iraq("province", "the Akashat and Qa'im areas in the western Anbar "
+                           "province", "Friday", "2024-02-04"),
+        _us_strike_in_iraq("country", "locations in the Akashat and Al-Qaim regions ... in the "
+                           "west of Iraq", "on Friday", "2024-02-03T19:21"),
+        _us_strike_in_iraq("saturday", "منطقتي العكاشات والقائم", "Saturday", "2024-02-03"),
+        _us_strike_in_iraq("iraq", "en Irak", "Friday", "2024-02-03"),
+    )
+    assert ids["province"] == ids["country"] == ids["saturday"] == ids["iraq"]
+    written = _reports(
+        _us_strike_in_iraq("fri", "Akashat and Al-Qaim", "2 February 2024", "2024-02-03"),
+        _us_strike_in_iraq("sat", "Al-Qaim and Akashat", "3 February 2024", "2024-02-04"))
+    assert written["fri"] != written["sat"]
+
+
 def test_two_reports_of_roads_between_towns_stay_apart():
     """A road named after the towns it joins is a particular place somewhere on it
     (`road_admin1`), not a wave: two such reports of one day and attacker stay two incidents,

@@ -200,7 +200,10 @@ def _added(key: str, words: dict[str, int]) -> tuple[int, bool] | None:
         if _OUTCOME.search(key[m.end():]):  # "three killed and four wounded"
             return None
         word = m[1]
-        if word in ("another", "un autre", "une autre") or word.endswith(" اخر"):
+        if word in ("another", "un autre", "une autre") and (  # "and another six": six
+                more := _number(key[m.end(1):].split(), words)):
+            total, found = total + more[0], True
+        elif word in ("another", "un autre", "une autre") or word.endswith(" اخر"):
             total, found = total + 1, True
         elif word in ("an unknown number", "others", "d autres"):
             unknown = found = True
@@ -257,6 +260,10 @@ def parse_count(text: str | None) -> Count:
         raise CountError(f"{_short(text)} is too large to be a count")
     key = _AGE.sub(" ", fold(raw)).strip()
     words, phrases = _count_tables()
+    # "another six": six more people (a report of one event's second toll), not one other
+    if (more := re.match(r"(?:another|un autre|une autre) (.+)", key)) and _number(
+            more[1].split(), words) is not None:
+        key = more[1]
     kind, fixed = "exact", None  # kind "span" only strips "between"
     for phrase, k, value in phrases:
         if key == phrase or key.startswith(phrase + " "):

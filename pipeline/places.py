@@ -1733,11 +1733,11 @@ def _name_word(tokens: list[str], cased: list[str], taken: list[bool], i: int) -
 
 
 def _capitalized_runs(tokens: list[str], cased: list[str], taken: list[bool],
-                      stop: frozenset[str] | set[str] = frozenset()
+                      stop: frozenset[str] | set[str] = frozenset(), families: bool = False
                       ) -> Iterator[tuple[int, int]]:
     """Runs of capitalized words (and the articles among them) that no gazetteer name took and
     that start with no people, party or common word: each a name the exact look-ups missed,
-    never a part of one. A word in `stop` ends a run."""
+    never a part of one; a family's name only when `families`. A word in `stop` ends a run."""
     i = 0
     while i < len(tokens):
         if taken[i] or not cased[i][:1].isupper() or tokens[i] in _NOT_PLACES \
@@ -1748,7 +1748,7 @@ def _capitalized_runs(tokens: list[str], cased: list[str], taken: list[bool],
         while j < len(tokens) and not taken[j] and tokens[j] not in stop and (
                 cased[j][:1].isupper() or tokens[j] in _ARTICLES):
             j += 1
-        if not _family(tokens, i, j):
+        if families or not _family(tokens, i, j):
             yield i, j
         i = j
 
@@ -1767,9 +1767,41 @@ def _name_keys(tokens: list[str], cased: list[str], taken: list[bool]) -> Iterat
 
 @lru_cache(maxsize=50_000)
 def place_names(text: str) -> frozenset[str]:
-    """The transliteration keys of the proper names a place text writes."""
+    """The transliteration keys of the proper names a place text writes, and of the families
+    whose homes it names (`family:` and the family's key: "the home of the Al-Fara family")."""
     tokens, cased = _tokens(text)
-    return frozenset(_name_keys(tokens, cased, [False] * len(tokens)))
+    return frozenset([*_name_keys(tokens, cased, [False] * len(tokens)),
+                      *_family_keys(tokens, cased)])
+
+
+def _family_keys(tokens: list[str], cased: list[str]) -> Iterator[str]:
+    """`family:` and the key of each family's name a text writes ("the Al-Fara family home",
+    "la maison de la famille Al-Fara"): where the gazetteer has no place, a family's home is
+    how reports of Gaza name one."""
+    for i, j in _capitalized_runs(tokens, cased, [False] * len(tokens), families=True):
+        if _family(tokens, i, j) and len(key := translit(" ".join(tokens[i:j]))) >= MIN_NAME_KEY:
+            yield f"family:{key}"
+
+
+# Words that begin or end many place names ("Wadi al-Kafur", "Kfar Kila", "Aita al-Jabal"): a
+# name's other word may stand for it, these never do.
+_NAME_PARTS = frozenset(translit(w) for w in """wadi jabal jebel ras ain tel tal tell deir dayr
+kfar kafr beit bayt khirbet khirbat bir nahr qasr hay mount abu umm bani beni bint bent sheikh
+shaykh marj nabi mazraat qalaat khan camp city""".split())
+
+
+@lru_cache(maxsize=50_000)
+def place_name_words(text: str) -> frozenset[str]:
+    """The keys of the single words of the proper names a place text writes, but for words
+    that begin or end many names: "Aita" of "Aita al-Jabal", "Kafour" of "Wadi al-Kafur"."""
+    tokens, cased = _tokens(text)
+    out = set()
+    for i, j in _capitalized_runs(tokens, cased, [False] * len(tokens)):
+        for word in tokens[i:j]:
+            key = translit(word)
+            if word not in _ARTICLES and len(key) >= MIN_NAME_KEY and key not in _NAME_PARTS:
+                out.add(key)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=50_000)
@@ -1789,7 +1821,8 @@ def unlocated_name(text: str, iso3: str | None = None) -> str | None:
     for start, end, kind, _ in found:
         if kind not in ("curated", "town"):
             taken[start:end] = [True] * (end - start)
-    return next(_name_keys(tokens, cased, taken), None)
+    # with no place's name, the family whose home it was ("the Al-Fara family home")
+    return next(_name_keys(tokens, cased, taken), None) or next(_family_keys(tokens, cased), None)
 
 # Words that make the name beside them a family's ("the Al-Fara family home", "la famille
 # Kalakh", "منزل عائلة ..."), which is no place even when a place bears it.

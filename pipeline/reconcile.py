@@ -20,8 +20,10 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
   precision, or the same two places named at any precision; one day, or one a day off as
   `_adjacent` allows; one attacker) are one incident, which a coarse report of a scope one
   of its reports gave may join. A report of a place the gazetteer cannot locate joins the
-  one incident of its day, unit and attacker whose reports write that place's name
-  (`_named_incident`: the name is the place, located or not), and otherwise stands alone.
+  one incident of its day, unit and attacker whose reports write that place's name, or
+  failing that write it as one word of a longer name ("Aita" of "Aita al-Jabal"), or the
+  name of the family whose home it was (`_named_incident`: the name is the place, located or
+  not), and otherwise stands alone.
 - Reports whose attackers are both known and differ (neither an umbrella of the other, as
   `data/actor_umbrellas.csv` says) are two incidents.
 
@@ -40,7 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -55,7 +57,7 @@ from .dates import STATED, day_numbers
 from .events import actor_sides, actor_umbrellas, each_distinct, same_attacker, vocabulary
 from .geo import km
 from .grade import grade_events
-from .places import fold, parent_town, place_names, translit, unlocated_name
+from .places import fold, parent_town, place_name_words, place_names, translit, unlocated_name
 from .schema import CODED_SOURCES
 
 # Incidents cluster on a few towns and bases, so the same pairs of points are measured
@@ -410,13 +412,15 @@ class _Names:
         self.bounds = np.searchsorted(kind[self.order], np.arange(int(kind.max()) + 2))
         self.raw_place = raw_place
 
-    def of(self, inc: _Incident) -> set[str]:
+    def of(self, inc: _Incident,
+           names: Callable[[str], frozenset[str]] = place_names) -> set[str]:
+        """The keys `names` reads in the place texts of the incident's reports."""
         out: set[str] = set()
         for k in inc.members:
             for row in self.order[self.bounds[k]:self.bounds[k + 1]]:
                 text = self.raw_place[row]
                 if isinstance(text, str):
-                    out |= place_names(text)
+                    out |= names(text)
         return out
 
 
@@ -435,9 +439,12 @@ def _same_wave(precision: str, names: frozenset[str], inc: _Incident,
 def _named_incident(name: str, fits: list[_Incident], written: _Names) -> _Incident | None:
     """The one incident among `fits` (of the report's day, unit and attacker) whose reports
     write `name`, the name a report gives to a place no gazetteer has (`places.unlocated_name`;
-    spelled alike: `SAME_NAME_SCORE`, as `Wadi al-Kfour` and `Wadi Al-Kafour`), or None when
-    none or several do. One place, one day, one attacker: one incident, located or not."""
-    named = [inc for inc in fits if any(_alike(name, other) for other in written.of(inc))]
+    spelled alike: `SAME_NAME_SCORE`, as `Wadi al-Kfour` and `Wadi Al-Kafour`), or when none
+    does, that writes it as a word of a longer name (`places.place_name_words`: "Aita" of
+    "Aita al-Jabal"); None when none or several do. One place, one day, one attacker: one
+    incident, located or not."""
+    named = [inc for inc in fits if any(_alike(name, other) for other in written.of(inc))] or [
+        inc for inc in fits if name in written.of(inc, place_name_words)]
     return named[0] if len(named) == 1 else None
 
 

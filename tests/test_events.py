@@ -223,6 +223,8 @@ def test_actors_gold():
     ("five U.S. servicemembers and two contractors", 7, 7),
     ("three killed and four wounded", 3, 3),  # another outcome is not added
     ("another", 1, 1),  # "one killed and another wounded": the injured column's one person
+    ("another six", 6, 6),  # six more people (Khan Younis, 25 October 2024: 14 and another six)
+    ("Fourteen people and another six", 20, 20),
     ("Another Hezbollah operative", 1, 1),
     ("seven members of the same family, including a child", 7, 7),  # a part, not more
     # what an inclusion lists is some of the people counted, however many it names

@@ -1384,7 +1384,7 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
 
 
 def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bool,
-          ambiguous: list[PlaceError], bound: Bound | None = None):
+          ambiguous: list[PlaceError], bound: Bound | None = None, settled: bool = False):
     """One n-gram → ('curated'|'town'|'admin1'|'admin2'|'country', ref) or None.
 
     `admin` says the words around it name a province ("X governorate", "province of X"):
@@ -1405,7 +1405,7 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
     admins = [a for a in gaz.admin1_names.get(phrase, []) if _in_country(a, hint)]
     if admins and proper and admin:
         return "admin1", admins[0]
-    town = _find_town(gaz, phrase, hint, ambiguous, bound) if proper else None
+    town = _find_town(gaz, phrase, hint, ambiguous, bound, settled) if proper else None
     if town is not None:
         return "town", town
     if admins and proper:
@@ -1456,15 +1456,23 @@ def _choose_quietly(gaz: Gazetteer, cands: tuple[int, ...], hint: str | None, ph
     return idx if isinstance(idx, int) else None
 
 
+# Arabic words for a settlement, alone or with a preposition glued on ("في بلدة", "ببلدة"),
+# folded: the word after one is a place's name.
+_SETTLED = frozenset(fold(p + w) for w in ("قرية", "بلدة", "مدينة", "مخيم")
+                     for p in ("", "ب", "ل", "و", "في"))
+
+
 def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
-               ambiguous: list[PlaceError], bound: Bound | None = None) -> int | None:
+               ambiguous: list[PlaceError], bound: Bound | None = None,
+               settled: bool = False) -> int | None:
     """A town named inside a phrase. One Arabic or Hebrew word alone must be a GeoNames town:
     neither script has capitals to tell a name from a word, and a village only Who's On First
-    knows is too often also a common word (سعيد, "said")."""
+    knows is too often also a common word (سعيد, "said"); unless a settlement word stands
+    before it (`settled`: "بلدة سرمدا شمال إدلب", the town of Sarmada north of Idlib)."""
     if phrase in _COMMON or phrase in _NOT_PLACES or len(phrase) < 4 or phrase not in gaz.names:
         return None
     cands = _bearers(gaz, phrase)  # "a strike in al-Marib": the city, not a hamlet of Ad Dali
-    if " " not in phrase and re.search(r"[\u0600-\u06ff\u05d0-\u05ea]", phrase):
+    if not settled and " " not in phrase and re.search(r"[\u0600-\u06ff\u05d0-\u05ea]", phrase):
         cands = tuple(i for i in cands if gaz.rows[i][7] not in ("village", "neighbourhood"))
     return _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
 
@@ -1502,8 +1510,9 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 i > 1 and tokens[i - 1] in ("of", "de", "d") and tokens[i - 2] in _DISTRICT_WORDS
                 and (i < 3 or tokens[i - 3] in _ARTICLES or not cased[i - 3][:1].isupper()))
             ref = _district_ref(gaz, " ".join(words), hint, bound) if district and proper else None
+            settled = i > 0 and tokens[i - 1] in _SETTLED  # "بلدة سرمدا": the town of
             hit = ("admin2", ref) if ref is not None else _find(
-                gaz, phrase, hint, proper, bool(admin), ambiguous, bound) or (
+                gaz, phrase, hint, proper, bool(admin), ambiguous, bound, settled) or (
                 _find(gaz, " ".join(words), hint, proper, bool(admin), ambiguous, bound)
                 if len(words) < n else None
             ) or (_find(gaz, _bare(phrase), hint, proper, bool(admin), ambiguous, bound)

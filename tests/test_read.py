@@ -189,3 +189,22 @@ def test_a_file_gone_since_it_was_listed_is_named(raw, monkeypatch):
         with pytest.raises(InputError) as err:
             read_raw(raw, mapper)
         assert str(err.value) == "gone.csv: cannot be read (No such file or directory)"
+
+
+def test_a_field_is_capped_in_characters_not_bytes():
+    """10,000 Arabic letters are 20,000 bytes and within the place's cap; one more is not
+    (`_too_long` clears a column by its byte lengths first, then counts characters)."""
+    import pandas as pd
+
+    from pipeline.read import FIELD_CAPS, _too_long
+
+    cap = FIELD_CAPS["place"]
+    frame = pd.DataFrame({c: pd.Series(["x", "y"], dtype="str") for c in FIELD_CAPS})
+    frame["place"] = pd.Series(["ب" * cap, "ب" * (cap + 1)], dtype="str")
+    frame["extra"] = pd.Series([None, None], dtype="str")
+    frame["input_file"], frame["input_line"], frame["report_id"] = "t.csv", [2, 3], ["a", "b"]
+    quarantine: list[dict] = []
+    kept = _too_long(frame, quarantine)
+    assert kept["report_id"].tolist() == ["a"]
+    assert [(q["input_line"], q["message"]) for q in quarantine] == [
+        (3, f"place is {cap + 1:,} characters long (limit {cap:,})")]

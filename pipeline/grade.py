@@ -98,12 +98,26 @@ _HOST_PART = r"^([^/?#]*//[^/?#]*)"
 _PUNCTUATION = re.compile("[" + re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’—–…،؛؟") + "]")
 
 
-def _text_key(piece: str, end: bool) -> str:
-    """The first (or last) `quote_chars` characters of a quote, case, spacing and punctuation
-    aside; `piece` is the end of the quote that holds them."""
+# Python's whitespace (`str.split()`), for Arrow's RE2: ASCII spaces, Unicode separators,
+# and the control characters Python counts as space.
+_SPACES = r"[\s\p{Z}\x{0B}\x{1C}-\x{1F}\x{85}]+"
+
+
+def _text_keys(pieces: pd.Series, end: bool) -> pd.Series:
+    """The first (or last) `quote_chars` characters of each quote, case, spacing and
+    punctuation aside (`pieces`: the end of each quote that holds them; null stays null, and
+    so does a key with no character left). In Arrow, column at once: per distinct piece in
+    Python it was a third of grading's time on quotes of kilobytes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n = rules()["quote_chars"]
-    text = " ".join(_PUNCTUATION.sub("", _folded(piece)).split())  # not str.translate: 5× slower
-    return text[-n:] if end else text[:n]
+    text = pc.utf8_lower(pa.array(pieces, type=pa.large_string(), from_pandas=True))
+    text = pc.replace_substring_regex(text, _PUNCTUATION.pattern, "")
+    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, _SPACES, " "))
+    text = pc.utf8_slice_codeunits(text, -n) if end else pc.utf8_slice_codeunits(text, 0, n)
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
+    return pd.Series(text.to_pandas(), index=pieces.index, dtype="str")
 
 
 def _keys(reports: pd.DataFrame) -> list[np.ndarray]:
@@ -123,18 +137,28 @@ def _keys(reports: pd.DataFrame) -> list[np.ndarray]:
     # million distinct links of a few hundred sites are parsed a few hundred times
     url = reports["source_url"].astype("str")
     outlet = codes(url.str.extract(_HOST_PART, expand=False).fillna(url), outlet_of)
-    # the agency credited by the source's name ("Security official (AFP)") or the quote's opening
+    # the agency credited by the source's name ("Security official (AFP)") or the quote's opening;
+    # only texts holding one of the agencies' tokens are read in Python
     credited = reports["source"].fillna("").astype(str) + " \n " + quote.fillna(
         "").str.slice(0, 120)
-    agency = codes(credited, agency_of)
-    # a copy is told by the quote's two ends: only they are hashed (quotes run to kilobytes)
+    agency = codes(credited.where(_credits_one(credited)), agency_of)
+    # a copy is told by the quote's two ends: only they are keyed (quotes run to kilobytes)
     n, least = rules()["quote_chars"], rules()["quote_min_chars"]
     long_enough = quote.str.len().fillna(0).to_numpy() >= least
-    head = codes(quote.str.slice(0, n + n // 2).where(long_enough),
-                 lambda q: _text_key(q, False))
-    tail = codes(quote.str.slice(-(n + n // 2)).where(long_enough),
-                 lambda q: _text_key(q, True))
+    head = codes(_text_keys(quote.str.slice(0, n + n // 2).where(long_enough), False), str)
+    tail = codes(_text_keys(quote.str.slice(-(n + n // 2)).where(long_enough), True), str)
     return [source, outlet, agency, head, tail]
+
+
+def _credits_one(texts: pd.Series) -> np.ndarray:
+    """Whether each text holds one of the agencies' tokens (any case), as `agency_of` first
+    asks: Arrow's RE2 over the column instead of Python's re over each distinct text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tokens = _agencies()[2].pattern
+    found = pc.match_substring_regex(pa.array(texts, from_pandas=True), tokens, ignore_case=True)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def source_groups(incident: np.ndarray, keys: list[np.ndarray]) -> np.ndarray:

@@ -145,3 +145,19 @@ def test_outlet_of(url, outlet):
 ])
 def test_agency_of(quote, agency):
     assert agency_of(quote) == agency
+
+
+def test_a_copy_is_keyed_by_its_ends_case_spacing_and_punctuation_aside():
+    """Two copies of one wire story, one with other case, Unicode spaces and punctuation, key
+    alike; a quote of punctuation only, or none, keys nothing."""
+    from pipeline.grade import _text_keys, rules
+
+    n = rules()["quote_chars"]
+    story = "BEIRUT (AP) — An Israeli strike on a car near Tyre killed two people, " * 3
+    copy = story.upper().replace(" ", "\u00a0").replace(",", " ,").replace("—", "-")
+    keys = _text_keys(pd.Series([story, copy, "!!! ...", None], dtype="str"), False)
+    assert keys[0] == keys[1] and len(keys[0]) == n
+    assert keys[0].startswith("beirut ap an israeli strike")
+    assert keys[2:].isna().all()
+    tails = _text_keys(pd.Series([story, copy], dtype="str"), True)
+    assert tails[0] == tails[1] and tails[0].endswith("killed two people")

@@ -122,7 +122,8 @@ def _text_keys(pieces: pd.Series, end: bool) -> pd.Series:
 
 def _keys(reports: pd.DataFrame) -> list[np.ndarray]:
     """Per link kind, one integer per report (-1: none): reports of one incident that share
-    a value are one source. Each distinct text is keyed once."""
+    a value are one source. Each distinct source, host and credited text is read once in
+    Python; the quotes' ends are keyed in Arrow (`_text_keys`)."""
     def codes(values: pd.Series, key) -> np.ndarray:  # noqa: ANN001
         inverse, uniques = pd.factorize(values, use_na_sentinel=True)
         mapped = pd.Series([key(u) if isinstance(u, str) and u else None  # not Arrow's

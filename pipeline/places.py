@@ -1706,7 +1706,8 @@ egyptians qatari emirati bahraini kuwaiti omani
 european western eastern northern southern central upper lower greater
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday various several some two three
-villages village towns town sites areas area outskirts parts""".split()) | frozenset(
+villages village towns town sites areas area outskirts parts surroundings surrounding vicinity
+suburbs""".split()) | frozenset(
     # Arabic nisba adjectives of peoples ("the Kurdish businessman", "the Iraqi army"), folded:
     # Arabic has no capitals, and a village abroad may bear one as its name (Kafr al Kurdi).
     fold(w) for w in """الكردي الكردية العراقي العراقية السوري السورية اللبناني اللبنانية

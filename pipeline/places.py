@@ -766,14 +766,22 @@ def _country_record(gaz: Gazetteer, iso2: str, method: str = "country") -> Place
 # A bound from the text: (iso2, admin1 code or None, admin2 name or None, a town's point or
 # None), as in "Al Jabaliyah, At Tuhayta district, Al Hudaydah" or "X, east of Baghdad": a
 # candidate outside it (or farther than NEAR_KM from the town) is wrong.
-Bound = tuple[str, str | None, str | None, tuple[float, float] | None]
+# The province may be two: "Nihm, Sanaa" names Sanaa the city (in Amanat al Asimah) or Sanaa
+# the governorate, and either may hold the place.
+Bound = tuple[str, str | frozenset[str] | None, str | None, tuple[float, float] | None]
+
+
+def _in_province(code: str, bound: Bound) -> bool:
+    """The admin1 code is the bound's province, or one of its two."""
+    return bound[1] is None or (code in bound[1] if isinstance(bound[1], frozenset)
+                                else code == bound[1])
 
 
 def _inside(gaz: Gazetteer, idx: int, bound: Bound | None) -> bool:
     if bound is None:
         return True
     row = gaz.rows[idx]
-    if row[3] != bound[0] or (bound[1] is not None and row[4] != bound[1]):
+    if row[3] != bound[0] or not _in_province(row[4], bound):
         return False
     if bound[3] is not None and row[7] != "admin2" and km(row[1], row[2], *bound[3]) > NEAR_KM:
         return False  # (a district's point is its middle: it reaches the town from farther)
@@ -1121,7 +1129,7 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
     if not fuzzy:
         return None
     province = _fuzzy_admin1(gaz, key, hint or (bound[0] if bound else None), least=FUZZY_POINT)
-    if province is not None and (not bound or bound[1] in (None, province[1])):
+    if province is not None and (not bound or _in_province(province[1], bound)):
         return f"admin1_fuzzy:{round(FUZZY_POINT)}", province  # Hadramout/Hadramawt
     town = _fuzzy(gaz, key, hint, bound, key)
     if (town is not None and not town[0].startswith("fuzzy_admin1")) or _DISTRICT_SUFFIX.search(
@@ -1185,7 +1193,7 @@ def _admin1_hits(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
     for k in keys:
         for a in gaz.admin1_names.get(k, []):
             if (_in_country(a, hint) and (not bound or (a[0] == bound[0]
-                                                              and bound[1] in (None, a[1])))
+                                                              and _in_province(a[1], bound)))
                     and a not in found):
                 found.append(a)
     return found
@@ -2322,6 +2330,18 @@ def _admin1_keys() -> dict[tuple[str, str | None], tuple[str, str]]:
     return {(k[0], v[0]): k for k, v in gazetteer().admin1.items()}
 
 
+def _spelled(gaz: Gazetteer, bound: Bound | None, context: list[tuple[Place, str]]
+             ) -> Bound | None:
+    """The bound a name spelled only alike is looked for in: of a town that is also another
+    province's name, the town's province alone (a close spelling is no evidence that the
+    place lies in the other: "Hadda, Sanaa" is a quarter of the city, not a village of Sanaa
+    governorate spelled near it)."""
+    if bound is None or not isinstance(bound[1], frozenset) or not context:
+        return bound
+    key = _admin1_key(gaz, context[-1][0])
+    return (bound[0], key[1] if key else None, bound[2], bound[3])
+
+
 def _bound_of(gaz: Gazetteer, place: Place, text: str = "") -> Bound | None:
     """What a context part says about the parts before it: they lie in its country, its
     province and, for a district, in that district. What lies near a town may lie outside its
@@ -2335,6 +2355,14 @@ def _bound_of(gaz: Gazetteer, place: Place, text: str = "") -> Bound | None:
     key = _admin1_key(gaz, place)
     if key is None:
         return (_iso2(place.iso3), None, None, None)
+    if place.geo_precision in ("point", "near"):
+        # a town whose name is also another province's ("Nihm, Nihm, Sanaa", as ACLED writes
+        # Sanaa governorate): what comes before it lies in either
+        named = fold(text).strip()
+        other = {a[1] for k in (named, _no_articles(named)) for a in gaz.admin1_names.get(k, [])
+                 if a[0] == key[0] and a[1] != key[1]}
+        if other:
+            return (key[0], frozenset({key[1], *other}), None, None)
     return (key[0], key[1], place.admin2 if place.geo_precision == "admin2" and not qualified
             else None, None)
 
@@ -2367,7 +2395,8 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
                              f"the country hint is {country}")
         try:  # "south Lebanon", "northern Syria": the country, not a province of that name
             tail = (_country_record(gaz, named) if named
-                    else _resolve_one(gaz, parts[-1], hint, bound))
+                    else _resolve_one(gaz, parts[-1], hint, bound, fuzzy=False)
+                    or _resolve_one(gaz, parts[-1], hint, _spelled(gaz, bound, context)))
         except PlaceError:
             break
         if tail is None or tail.geo_precision not in ("country", "admin1", "admin2", "point",
@@ -2403,7 +2432,8 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
     # not the village Şan'ā' Ma'īn)
     place = (_resolve_one(gaz, head, hint, bound, fuzzy=False)
              or _road_between(gaz, head, hint, bound)
-             or _city_district(gaz, head, hint, bound) or _resolve_one(gaz, head, hint, bound))
+             or _city_district(gaz, head, hint, bound)
+             or _resolve_one(gaz, head, hint, _spelled(gaz, bound, context)))
     if place is not None and place.place_method.startswith("fuzzy_admin1") and context \
             and context[-1][0].geo_precision in ("point", "near"):
         # "Bayt Majhiz, Sanaa": a village of that very name by the town, across its

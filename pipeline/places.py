@@ -1464,10 +1464,10 @@ def _choose_quietly(gaz: Gazetteer, cands: tuple[int, ...], hint: str | None, ph
     return idx if isinstance(idx, int) else None
 
 
-# Arabic words for a settlement, alone or with a preposition glued on ("في بلدة", "ببلدة"),
-# folded: the word after one is a place's name.
+# Arabic words for a settlement, alone or with a letter glued on ("ببلدة", "وقرية"; "في" is a
+# word of its own), folded: the word after one is a place's name.
 _SETTLED = frozenset(fold(p + w) for w in ("قرية", "بلدة", "مدينة", "مخيم")
-                     for p in ("", "ب", "ل", "و", "في"))
+                     for p in ("", "ب", "ل", "و"))
 
 
 def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
@@ -2014,11 +2014,13 @@ def _another_target(tokens: list[str], cased: list[str], taken: list[bool], end:
                for i, t in enumerate(tokens[end:], start=end))
 
 
-def _word_before(tokens: list[str], found: tuple) -> str | None:
-    """The word that governs a name, within three words before it and past its articles and
-    "of": `district` in "district of al-Hawk", `south` in "south of Baghdad"."""
-    before = [t for t in tokens[max(0, found[0] - 3):found[0]] if t not in _ARTICLES
-              and t not in ("of", "de", "du")]
+def _word_before(tokens: list[str], found: tuple, past: frozenset[str] = frozenset(),
+                 span: int = 3) -> str | None:
+    """The word that governs a name, within `span` words before it and past its articles,
+    "of" and the words in `past`: `district` in "district of al-Hawk", `south` in "south of
+    Baghdad"."""
+    before = [t for t in tokens[max(0, found[0] - span):found[0]] if t not in _ARTICLES
+              and t not in ("of", "de", "du") and t not in past]
     return before[-1] if before else None
 
 
@@ -2173,17 +2175,15 @@ def _listed(tokens: list[str], breaks: set[int], end: int, start: int) -> bool:
         w in between for w in ("as well as", "ainsi que")) or any(end <= k <= start for k in breaks)
 
 
+# Words that stand before a town's name as its description ("the capital, Baghdad").
+_APPOSITIVES = frozenset({"capital", "city", "town", "village", "capitale", "ville", "مدينه",
+                          "العاصمه", "بلده", "قريه"})
+
+
 def _reference(tokens: list[str], found: tuple) -> bool:
     """"south of Baghdad", "near Tyre", "west of the capital, Baghdad": a name that says where
     the place lies, not a place hit."""
-    before = [t for t in tokens[max(0, found[0] - 5):found[0]] if t not in _ARTICLES
-              and t not in ("of", "de", "du") and t not in _APPOSITIVES]
-    return bool(before) and before[-1] in _QUALIFIERS
-
-
-# Words that stand before a town's name as its description ("the capital, Baghdad").
-_APPOSITIVES = {"capital", "city", "town", "village", "capitale", "ville", "مدينه", "العاصمه",
-                "بلده", "قريه"}
+    return _word_before(tokens, found, _APPOSITIVES, span=5) in _QUALIFIERS
 
 
 def _in_district(row: tuple, districts: set[str]) -> bool:
@@ -2330,6 +2330,17 @@ def _admin1_keys() -> dict[tuple[str, str | None], tuple[str, str]]:
     return {(k[0], v[0]): k for k, v in gazetteer().admin1.items()}
 
 
+def _resolve_bounded(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None,
+                     context: list[tuple[Place, str]]) -> Place | None:
+    """`_resolve_one` within the bound; when it holds two provinces, a name spelled only alike
+    is looked for in the town's alone (`_spelled`)."""
+    spelled = _spelled(gaz, bound, context)
+    if spelled is bound:
+        return _resolve_one(gaz, text, hint, bound)
+    return (_resolve_one(gaz, text, hint, bound, fuzzy=False)
+            or _resolve_one(gaz, text, hint, spelled))
+
+
 def _spelled(gaz: Gazetteer, bound: Bound | None, context: list[tuple[Place, str]]
              ) -> Bound | None:
     """The bound a name spelled only alike is looked for in: of a town that is also another
@@ -2395,8 +2406,7 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
                              f"the country hint is {country}")
         try:  # "south Lebanon", "northern Syria": the country, not a province of that name
             tail = (_country_record(gaz, named) if named
-                    else _resolve_one(gaz, parts[-1], hint, bound, fuzzy=False)
-                    or _resolve_one(gaz, parts[-1], hint, _spelled(gaz, bound, context)))
+                    else _resolve_bounded(gaz, parts[-1], hint, bound, context))
         except PlaceError:
             break
         if tail is None or tail.geo_precision not in ("country", "admin1", "admin2", "point",

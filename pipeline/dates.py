@@ -745,7 +745,9 @@ def _to_local_weekday(start: date, end: date, method: str, weekday: int | None
 
 
 @lru_cache(maxsize=200_000)
-def _parse(text: str, ref: date, language: str) -> DateSpan:
+def _parse(text: str, ref: date, language: str, aside: bool = True) -> DateSpan:
+    """`parse_date`'s work; with `aside` False, a local-weekday aside is not read (the day as
+    the text wrote it, `written_days`)."""
     t = _clean(text, language)
     if not t:
         raise DateError("date_unparseable", f"empty date text {text!r}")
@@ -766,7 +768,8 @@ def _parse(text: str, ref: date, language: str) -> DateSpan:
         found = _in_text(t, ref)
     if found is None:
         raise DateError("date_unparseable", f"cannot read a date in {text!r}")
-    start, end, method = _to_local_weekday(*found, _local_weekday(text, language))
+    start, end, method = _to_local_weekday(*found, _local_weekday(text, language) if aside
+                                           else None)
     limit = ref + timedelta(days=PUBLICATION_SLACK_DAYS)
     if start > limit:
         raise DateError("date_after_publication",
@@ -1064,3 +1067,51 @@ def _localize(clock: tuple[int | None, str | None], iso3: str | None, day: date
     at = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60,
                   tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo(target))  # type: ignore[arg-type]
     return (at.date() - day).days, f"+tz:{zone}>{target}"
+
+
+# The methods of a date whose local day may not be the one its text wrote.
+_MOVED = re.compile(r"\+tz:[^>]+>[^?]|\+local_weekday")
+
+
+def written_days(frame: pd.DataFrame, among: np.ndarray | None = None) -> np.ndarray:
+    """Per report (columns raw_date, published, language, iso3, date_start, date_method), the
+    calendar day its date text wrote when its date is another local day, else None: "On
+    August 9 at about 5 p.m. ET" is 10 August in Syria (`+tz:`), "jeudi 26 octobre (vendredi
+    au Moyen-Orient)" is 27 October (`+local_weekday`). Both days name one moment, so
+    matching (`reconcile`) may take a report of either day as the same day's. Only the rows
+    whose method says their day was moved (and that `among` marks, when given) are read
+    again."""
+    codes, distinct = pd.factorize(frame["date_method"])  # a few dozen distinct methods
+    methods = distinct.tolist()
+    moves = np.array([bool(_MOVED.search(m)) for m in methods] + [False])  # code -1: null
+    moved = np.flatnonzero(moves[codes] if among is None else moves[codes] & among)
+    out = np.full(len(frame), None, dtype=object)
+    columns = [frame[c].take(moved).tolist()
+               for c in ("raw_date", "published", "language", "iso3", "date_start")]
+    for i, text, published, language, iso3, day in zip(moved, *columns, strict=True):
+        out[i] = _written_day(text, published, language, iso3, day, methods[codes[i]])
+    return out
+
+
+def _written_day(text: str, published: object, language: object, iso3: object, day: object,
+                 method: str) -> date | None:
+    """The day before or after `day` that the text wrote, or None (`written_days`)."""
+    if not isinstance(text, str) or not isinstance(day, date):
+        return None
+    if "+tz:" in method:  # the day whose clock time in the text's zone is `day` at the place
+        clock = clock_of(text)
+        if clock is None:
+            return None
+        for shift in (1, -1):  # the places' zones lie east of the usual writers' (ET, GMT)
+            wrote = day - timedelta(days=shift)
+            if _localize(clock, iso3, wrote)[0] == shift:  # type: ignore[arg-type]
+                return wrote
+        return None
+    ref = pd.Timestamp(published).date() if published is not None else None
+    if ref is None or ref != ref:
+        return None
+    try:
+        wrote = _parse(text, ref, (language or "en").lower(), aside=False).start  # type: ignore
+    except DateError:
+        return None
+    return wrote if abs((wrote - day).days) == 1 else None

@@ -14,7 +14,9 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
   Two quarters of one city, or two villages 30 km apart, are two incidents.
 - A *coarse* report (a district, a province, a country, a month) or a report that names a
   whole town where several of its parts were hit joins an incident only when exactly one
-  fits; otherwise it stands alone.
+  fits; otherwise it stands alone. A coarse report whose text wrote another day than its
+  local one ("jeudi 26 octobre (vendredi au Moyen-Orient)": `dates.written_days`) fits on
+  either day, both being one moment.
 - A report of several places at once (`list_admin1`, `list_country`: a strike wave, "8
   targets in Yemen") is no single place's incident: reports of one wave (one unit at one
   precision, or the same two places named at any precision; one day, or one a day off as
@@ -53,7 +55,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .dates import STATED, day_numbers
+from .dates import STATED, day_numbers, written_days
 from .events import actor_sides, actor_umbrellas, each_distinct, same_attacker, vocabulary
 from .geo import km
 from .grade import grade_events
@@ -239,6 +241,7 @@ class _Row(NamedTuple):
     named_: bool
     list_: bool
     coded_: str  # the coded dataset the report comes from, or ""
+    written_: date | None  # the day its text wrote, when its date is another local day
 
 
 _FIELDS = _Row._fields
@@ -267,7 +270,7 @@ _USED = ("event_type", "iso3", "admin1", "admin2", "geo_precision", "latitude", 
 # Every column `assign_incidents` reads (it reads them from these alone, so the list cannot
 # fall behind): an engine sends a block only these, not the reports' text.
 MATCH_COLUMNS = (*_USED, "actor1", "raw_place", "place_method", "source", "place",
-                 "geonames_id")
+                 "geonames_id", "raw_date", "language")
 
 
 def assign_incidents(reports: pd.DataFrame) -> pd.Series:
@@ -284,10 +287,12 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     # attacks); free text never splits reports.
     sides = actor_sides()
     known = {a: a for a in [*sides, *actor_umbrellas()]}
+    is_coarse = np.array([_coarse(p, g) for p, g in zip(reports["date_precision"].tolist(),
+                                                         reports["geo_precision"].tolist(),
+                                                         strict=True)], dtype=bool)
     df = reports[list(_USED)].assign(  # only what matching reads
         family_=_lookup(reports["event_type"], families),
-        coarse_=[_coarse(p, g) for p, g in zip(reports["date_precision"].tolist(),
-                                                reports["geo_precision"].tolist(), strict=True)],
+        coarse_=is_coarse,
         side_=_lookup(reports["actor1"], sides),
         actor_=_lookup(reports["actor1"], known),
         stated_=reports["date_method"].fillna("").str.contains(STATED).to_numpy(dtype=bool),
@@ -295,6 +300,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         named_=reports["place_method"].isin(NAMED).to_numpy(dtype=bool),
         list_=reports["place_method"].isin(LISTS).to_numpy(dtype=bool),
         coded_=reports["source"].where(reports["source"].isin(CODED_SOURCES), "").fillna(""),
+        written_=written_days(reports, among=is_coarse),  # only a coarse report reads it
     )
     # A coded dataset's row is an event of its own: never one kind with its look-alikes.
     df["coded_id_"] = df["report_id"].where(df["coded_"] != "", "")
@@ -306,7 +312,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
                             "admin2", "geo_precision", "base_gid_", "base_lat_", "base_lon_",
                             "part_", "name_", "latitude", "longitude", "date_start", "date_end",
                             "coarse_", "stated_", "alone_", "named_", "list_", "coded_",
-                            "coded_id_"])
+                            "coded_id_", "written_"])
     first = order[~pd.Series(kind[order]).duplicated().to_numpy()]  # in matching order
     # Quarters of towns first, so that a report of a whole town sees every quarter hit that day.
     parted = df["part_"].to_numpy(dtype=object)[first] != ""
@@ -380,8 +386,8 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
             _register(others, inc.block, day, inc)
             _register(coarse_by_day, inc.block, day, inc)
     for pos, r, block, admin1, side in coarse:
-        fits = _fits(by_day, block, r, admin1, side)
-        if len(fits) == 1 and not _fits(others, block, r, admin1, side):
+        fits = _fits_moment(by_day, block, r, admin1, side)
+        if len(fits) == 1 and not _fits_moment(others, block, r, admin1, side):
             _join(fits[0], pos, r, block, admin1, side, incidents, by_day)
         else:  # none or several fit: the coarse reports of that scope group among themselves
             found = [inc for inc in _fits(coarse_by_day, block, r, admin1, side)
@@ -507,6 +513,21 @@ def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
             and not (r.coded_ and r.coded_ in inc.datasets)  # its coders kept them apart
             and (r.family_ != "strike" or not (inc.side and side and inc.side != side))
             and same_attacker(inc.actor, actor)]
+
+
+def _fits_moment(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
+                 side: str | None) -> list[_Incident]:
+    """`_fits` for a coarse report, on its local day and, when its text wrote another
+    (`dates.written_days`: a clock time in Washington, a local-weekday aside), on that day
+    too: the two days name one moment, and the report is of the one incident that fits it.
+    Only a coarse report reads the day it wrote: a precise one that did would join the
+    incident of the day before at its place, which on a front line is another event."""
+    fits = _fits(by_day, block, r, admin1, side)
+    if r.written_ is None:
+        return fits
+    wrote = _fits(by_day, block, r._replace(date_start=r.written_, date_end=r.written_),
+                  admin1, side)
+    return fits + [inc for inc in wrote if inc not in fits]
 
 
 def _adjacent(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001

@@ -332,6 +332,34 @@ def test_localize_moves_a_clock_time_to_the_local_day(text, iso3, day, how):
     assert out["date_precision"][0] == "day"
 
 
+@pytest.mark.parametrize(("text", "iso3", "wrote"), [
+    ("about 5 p.m. Eastern on Friday 9 August", "SYR", "2024-08-09"),  # 10 August there
+    ("Friday night at 11 p.m. ET", "SYR", "2024-08-09"),
+    ("9 August 2024 at 23:30 GMT", "IRQ", "2024-08-09"),
+    ("9 August 2024 at 10:00 GMT", "IRQ", None),  # the same day there: nothing moved
+    ("about 5 p.m. Eastern on Friday 9 August", "USA", None),  # no zone: the day as written
+    ("9 August 2024, 0200 local time", "IRQ", None),
+    ("jeudi 8 août 2024 (vendredi au Moyen-Orient)", "SYR", "2024-08-08"),  # 9 August there
+    ("Thursday (Friday local time)", "IRQ", "2024-08-08"),
+    ("on Friday", "IRQ", None),
+])
+def test_the_day_a_text_wrote_is_kept_when_its_local_day_is_another(text, iso3, wrote):
+    """The day before the local one that a clock time in Washington or an aside gives: both
+    name one moment (`reconcile` matches a report of either day)."""
+    from pipeline.dates import localize_dates, written_days
+
+    language = "fr" if "août" in text else "en"
+    dates = normalize_dates(pd.Series([text]), pd.Series(["2024-08-11"]), pd.Series([language]))
+    out = localize_dates(dates, pd.Series([text]), pd.Series([iso3]))
+    frame = pd.DataFrame({"raw_date": [text], "published": out["published"],
+                          "language": [language], "iso3": [iso3],
+                          "date_start": out["date_start"], "date_method": out["date_method"]})
+    found = written_days(frame)[0]
+    assert (None if found is None else str(found)) == wrote
+    if wrote:
+        assert (out["date_start"][0] - found).days == 1
+
+
 def test_a_night_with_an_impossible_time_keeps_its_two_days():
     from pipeline.dates import localize_dates
 

@@ -142,6 +142,9 @@ def test_outlet_of(url, outlet):
     ("Baghdad (AFP) – Une frappe ...", "AFP"),
     ("DAMASCUS, Jan. 20 (Xinhua) -- An Israeli missile ...", "Xinhua"),
     ("A drone struck a base, officials said.", None),
+    ("REUTERS\u00a0- Beirut ...", "Reuters"),  # a no-break space is a space
+    ("The Associated Press reported ...", "AP"), ("The associated pressure ...", None),
+    ("— AFP", "AFP"), ("— AFPX", None), (None, None), ("", None),
 ])
 def test_agency_of(quote, agency):
     assert agency_of(quote) == agency

@@ -1775,20 +1775,28 @@ def _capitalized_runs(tokens: list[str], cased: list[str], taken: list[bool],
 MIN_NAME_KEY = 4
 
 
-def _name_keys(tokens: list[str], cased: list[str], taken: list[bool]) -> Iterator[str]:
+def _name_keys(tokens: list[str], cased: list[str], taken: list[bool],
+               stop: frozenset[str] = frozenset()) -> Iterator[str]:
     """The transliteration keys of the runs of capitalized words no `taken` word is in, as
-    `_capitalized_runs` reads them (no people, party or family), in order."""
-    for i, j in _capitalized_runs(tokens, cased, taken):
+    `_capitalized_runs` reads them (no people, party or family; a `stop` word ends one), in
+    order."""
+    for i, j in _capitalized_runs(tokens, cased, taken, stop):
         if len(key := translit(" ".join(tokens[i:j]))) >= MIN_NAME_KEY:
             yield key
 
 
+# Words that say what kind of unit a name is ("Hodeidah Governorate", "Bint Jbeil District",
+# "the Akashat area"): they end a name, so that "Hodeidah Governorate" and "Hodeidah" are one.
+_UNIT_WORDS = frozenset(_ADMIN_WORDS | {"district", "districts", "area", "areas", "regions"})
+
+
 @lru_cache(maxsize=50_000)
 def place_names(text: str) -> frozenset[str]:
-    """The transliteration keys of the proper names a place text writes, and of the families
-    whose homes it names (`family:` and the family's key: "the home of the Al-Fara family")."""
+    """The transliteration keys of the proper names a place text writes (a unit word aside:
+    `_UNIT_WORDS`), and of the families whose homes it names (`family:` and the family's
+    key: "the home of the Al-Fara family")."""
     tokens, cased = _tokens(text)
-    return frozenset([*_name_keys(tokens, cased, [False] * len(tokens)),
+    return frozenset([*_name_keys(tokens, cased, [False] * len(tokens), _UNIT_WORDS),
                       *_family_keys(tokens, cased)])
 
 
@@ -1814,7 +1822,7 @@ def place_name_words(text: str) -> frozenset[str]:
     that begin or end many names: "Aita" of "Aita al-Jabal", "Kafour" of "Wadi al-Kafur"."""
     tokens, cased = _tokens(text)
     out = set()
-    for i, j in _capitalized_runs(tokens, cased, [False] * len(tokens)):
+    for i, j in _capitalized_runs(tokens, cased, [False] * len(tokens), _UNIT_WORDS):
         for word in tokens[i:j]:
             key = translit(word)
             if word not in _ARTICLES and len(key) >= MIN_NAME_KEY and key not in _NAME_PARTS:

@@ -27,12 +27,13 @@ def test_gold_pairwise_precision_recall_and_figures():
     assert result["reports"] >= 150 and result["incidents"] >= 40
     assert result["precision"] == 1.0, result["merged"]
     # At the grain of SPEC §6 (one place, one local day, one attacker) this sparse gold set
-    # keeps 0.798 of its pairs: reports that name another town of a strike wave, a place the
+    # keeps 0.801 of its pairs: reports that name another town of a strike wave, a place the
     # gazetteer lacks, or a country a day off stay apart (README, Accuracy). A night is the two
     # days it joins: without that, 0.686 (when it was 0.716); with the place rules before
     # heads that name no place and waves' second targets, 0.727; before a coarse report read
-    # the day it wrote in another zone (`dates.written_days`), 0.791.
-    assert result["recall"] >= 0.797, result["split"]
+    # the day it wrote in another zone (`dates.written_days`), 0.791, and before a unit word
+    # ended a name ("Hodeidah Governorate"), 0.798.
+    assert result["recall"] >= 0.80, result["split"]
     assert result["figures_checked"] >= 20
     assert result["figures_exact"] == result["figures_checked"], result["figure_misses"]
 
@@ -253,6 +254,25 @@ def test_a_wave_is_one_incident_whatever_scope_its_reports_give_it():
         _us_strike_in_iraq("fri", "Akashat and Al-Qaim", "2 February 2024", "2024-02-03"),
         _us_strike_in_iraq("sat", "Al-Qaim and Akashat", "3 February 2024", "2024-02-04"))
     assert written["fri"] != written["sat"]
+
+
+def test_a_unit_word_is_no_part_of_the_name_two_wave_reports_share():
+    """The US-UK strikes of 30 May 2024 on Hodeidah: "the radio and the port of Salif in
+    Hodeidah Governorate" and "un bâtiment de radio dans le district d'al-Hawk à Hodeidah et
+    le port de Saleef" name the same two places, Hodeidah and Salif (`places.place_names`
+    leaves "Governorate" aside: it was one name, "Hodeidah Governorate"), so they are one
+    wave, at the province's precision and the country's; a wave of another province is
+    another."""
+    def wave(rid: str, place: str, day: str = "2024-05-30") -> dict:
+        return {**_strike(rid, day, place=place, event="airstrike"), "country": "Yemen",
+                "actor1": "US forces", "published": "2024-05-31"}
+
+    ids = _reports(
+        wave("en", "the radio and the port of Salif in Hodeidah Governorate"),
+        wave("fr", "un bâtiment de radio dans le district d'al-Hawk à Hodeidah et le port de "
+             "Saleef") | {"language": "fr"},
+        wave("another", "Marib and Harib in Marib Governorate"))
+    assert ids["en"] == ids["fr"] != ids["another"]
 
 
 def test_two_reports_of_roads_between_towns_stay_apart():

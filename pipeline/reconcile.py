@@ -15,8 +15,9 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
 - A *coarse* report (a district, a province, a country, a month) or a report that names a
   whole town where several of its parts were hit joins an incident only when exactly one
   fits; otherwise it stands alone. A coarse report whose text wrote another day than its
-  local one ("jeudi 26 octobre (vendredi au Moyen-Orient)": `dates.written_days`) fits on
-  either day, both being one moment.
+  local one ("jeudi 26 octobre (vendredi au Moyen-Orient)": `dates.written_days`) that no
+  incident of its local day fits may be of the one incident of the day it wrote: the two
+  are one moment, and other reports may have written that day too.
 - A report of several places at once (`list_admin1`, `list_country`: a strike wave, "8
   targets in Yemen") is no single place's incident: reports of one wave (one unit at one
   precision, or the same two places named at any precision; one day, or one a day off as
@@ -517,17 +518,18 @@ def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
 
 def _fits_moment(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
                  side: str | None) -> list[_Incident]:
-    """`_fits` for a coarse report, on its local day and, when its text wrote another
-    (`dates.written_days`: a clock time in Washington, a local-weekday aside), on that day
-    too: the two days name one moment, and the report is of the one incident that fits it.
+    """`_fits` for a coarse report on its local day, or when none fits there and its text
+    wrote another day (`dates.written_days`: a clock time in Washington, a local-weekday
+    aside), on that day: the two name one moment, and other reports may have written the
+    day as the report's own text did ("Thursday" from Washington for Friday in Syria). The
+    local day comes first: the conversion is exact, and an incident there is the report's.
     Only a coarse report reads the day it wrote: a precise one that did would join the
     incident of the day before at its place, which on a front line is another event."""
     fits = _fits(by_day, block, r, admin1, side)
-    if r.written_ is None:
+    if fits or r.written_ is None:
         return fits
-    wrote = _fits(by_day, block, r._replace(date_start=r.written_, date_end=r.written_),
-                  admin1, side)
-    return fits + [inc for inc in wrote if inc not in fits]
+    return _fits(by_day, block, r._replace(date_start=r.written_, date_end=r.written_),
+                 admin1, side)
 
 
 def _adjacent(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001

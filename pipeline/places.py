@@ -48,7 +48,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "23"
+INDEX_VERSION = "24"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -390,8 +390,10 @@ def build_gazetteer() -> Gazetteer:
                 admin1_names.setdefault(fold(n), []).append(key)
 
     admin2_names: dict[str, list[int]] = {}
+    official = {n: tuple(keys) for n, keys in admin1_names.items()}  # admin1.csv's own names
     for row in _read_csv("wof_places.csv.gz"):
-        _add_wof(row, rows, names, admin2_names, admin1_names, by_geonames, code_of, admin1, add)
+        _add_wof(row, rows, names, admin2_names, admin1_names, by_geonames, code_of, admin1, add,
+                 official)
     _fill_admin1(rows, admin1)
     _held_to_their_land(rows, admin1, code_of)
     _drop_name_errors(rows, names)
@@ -493,10 +495,14 @@ def _camp_names(rows: list[tuple], names: dict[str, list[int]]) -> None:
 def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]],
              admin2_names: dict[str, list[int]], admin1_names: dict[str, list[tuple[str, str]]],
              by_geonames: dict[int, int], code_of: dict[tuple[str, str], str],
-             admin1: dict[tuple[str, str], tuple[str, float, float]], add) -> None:  # noqa: ANN001
+             admin1: dict[tuple[str, str], tuple[str, float, float]], add,  # noqa: ANN001
+             official: dict[str, tuple[tuple[str, str], ...]]) -> None:
     """One Who's On First place: a district becomes an admin2 row; a village, neighbourhood or
     site a row of its own, unless it is a GeoNames town we hold already (same GeoNames id),
-    which then gains the WOF names and its district; a province lends its names to admin1."""
+    which then gains the WOF names and its district; a province lends its names to admin1,
+    but not one that `official` (admin1.csv) gives another province of its country: WOF
+    lists 'Lahij' among Ad Dali's names (it was cut from Lahij), 'تعز' among Sanaa's and
+    Raymah's, 'Razavi Khorasan' among North Khorasan's."""
     iso2, code = row["iso2"], code_of.get((row["iso2"], row["admin1"]), "")
     if not code and row["admin2"]:  # a district whose province WOF leaves unsettled
         code = code_of.get((iso2, _district_provinces().get((iso2, row["admin2"]), "")), "")
@@ -508,6 +514,8 @@ def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]]
                 if len(fold(n)) < 4 or all(w in _QUALIFIERS or w in _ADMIN_WORDS
                                            or w in _MIDDLE for w in words):
                     continue  # "Eastern", "Northern", "Center": directions, not names
+                if any(k[0] == iso2 and k[1] != code for k in official.get(fold(n), ())):
+                    continue
                 keys = admin1_names.setdefault(fold(n), [])
                 if (iso2, code) not in keys:
                     keys.append((iso2, code))
@@ -1614,6 +1622,14 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                 return _admin_record(gaz, (iso2, gaz.rows[int(a[3])][4]),  # type: ignore
                                      "list_admin1")
             return _country_record(gaz, gaz.rows[int(a[3])][3], "list_country")  # type: ignore
+    if len(sites) == 1 and any(_joined(tokens, sites[0], f) for f in districts):
+        # "Zabid and Hays in Hodeidah Governorate": a town and a district joined by "and"
+        # are two places hit, so the report's place is what holds both
+        town = _record(gaz, int(sites[0][3]), "point", "mention")  # type: ignore
+        key = _admin1_key(gaz, town)
+        if key and all(_mentioned(gaz, f).admin1 == town.admin1 for f in districts):
+            return _admin_record(gaz, key, "list_admin1")
+        return _country_record(gaz, gaz.rows[int(sites[0][3])][3], "list_country")  # type: ignore
     admins = [f for f in found if f[2] == "admin1"]
     if len(sites) == 1 and admins and _several_targets(tokens[:sites[0][0]]):
         # "the radio and the port of Salif in Hodeidah Governorate": targets across the
@@ -2173,6 +2189,12 @@ def _villages_apart(gaz: Gazetteer, tokens: list[str], text: str, subjects: list
                 <= _SETTLEMENTS_APART_KM:
             return False
     return True
+
+
+def _joined(tokens: list[str], a: tuple, b: tuple) -> bool:
+    """Whether only a conjunction lies between the names found as `a` and `b`."""
+    between = tokens[min(a[1], b[1]):max(a[0], b[0])]
+    return bool(between) and all(t in _CONJUNCTIONS for t in between)
 
 
 def _listed(tokens: list[str], breaks: set[int], end: int, start: int) -> bool:

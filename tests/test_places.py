@@ -363,6 +363,15 @@ def test_region_gold_accuracy():
      "Al Hudaydah", None, "admin1", "list_admin1"),
     ("the main seaport of Hodeidah and a smaller harbor in the Ras Issa area", "Yemen",
      "Al Hudaydah", "Al Hudaydah", None, "admin1", "list_admin1"),
+    # a town and a district joined by "and" are two places hit, not the town ("Hais and
+    # al-Tuhaita districts, south of al-Hodeida province", newsyemen 12 April 2019)
+    ("Zabid and Hays in Hodeidah Governorate", "Yemen", "Al Hudaydah", "Al Hudaydah", None,
+     "admin1", "list_admin1"),
+    ("Hays and Zabid in Hodeidah Governorate", "Yemen", "Al Hudaydah", "Al Hudaydah", None,
+     "admin1", "list_admin1"),
+    # Who's On First lists 'Lahij' among Ad Dali's names too (it was cut from Lahij): a name
+    # our province table gives another province is not this one's, so the village is Lahij's
+    ("Dar al Hajj, Lahij", "Yemen", "Dar al Hajj", "Lahij", "Tur Al Bahah", "point", "exact"),
     # a text that counts the places hit across a country reports a wave
     ("8 Houthi targets in Yemen", "Yemen", "Yemen", None, None, "country", "list_country"),
     ("eight locations ... in Yemen; Yemen's capital, Sanaa", "Yemen", "Yemen", None, None,

@@ -2418,6 +2418,32 @@ def _province_town(gaz: Gazetteer, text: str, place: Place) -> bool:
         _admin1_key(gaz, place) in gaz.admin1_names.get(k, []) for k in keys)
 
 
+_COMPASS = {"north", "south", "east", "west"}
+
+
+@cache
+def _directed_provinces() -> dict[tuple[str, str], tuple[str, str]]:
+    """(iso2, direction) → the province named for that part of the country: ('LB', 'south')
+    → South Lebanon, as (North Lebanon) the names of `admin1.csv` say."""
+    gaz = gazetteer()
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for name, iso2 in gaz.countries.items():
+        for key, (province, _, _) in gaz.admin1.items():
+            words = fold(province).split()
+            if key[0] == iso2 and len(words) > 1 and words[0] in _COMPASS \
+                    and " ".join(words[1:]) == name:
+                out[(iso2, words[0])] = key
+    return out
+
+
+def _directed_province(gaz: Gazetteer, part: str, hint: str | None) -> Place | None:
+    """The last part of a place given in Lebanon, `South` or `North`: the governorate, as ACLED
+    and OCHA write South Lebanon and North Lebanon (`Dhayra, Tyre, South`). Anywhere else a
+    direction is a qualifier ("south Lebanon" is the south of the country)."""
+    key = _directed_provinces().get((hint or "", fold(part).strip()))
+    return _admin_record(gaz, key, "admin1") if key else None
+
+
 def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -> Place:
     spaced = _spaced_city_part(gaz, text, hint)
     if spaced is not None:
@@ -2430,13 +2456,17 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
     context: list[tuple[Place, str]] = []
     bound: Bound | None = None
     while len(parts) > 1:
-        named = gaz.countries.get(_NEAR_PREFIX.sub("", fold(parts[-1])))
+        full = fold(parts[-1])
+        named = gaz.countries.get(_NEAR_PREFIX.sub("", full))
+        if named and any(a[0] != named for a in _admin1_hits(gaz, (full,), hint, None)):
+            named = None  # "West Azerbaijan" is Iran's province, not west of Azerbaijan
         if hint and named and named != hint:
             raise PlaceError("place_ambiguous", f"{quote(text)} names {_country(named)[0]} but "
                              f"the country hint is {country}")
+        directed = None if named or context else _directed_province(gaz, parts[-1], hint)
         try:  # "south Lebanon", "northern Syria": the country, not a province of that name
             tail = (_country_record(gaz, named) if named
-                    else _resolve_bounded(gaz, parts[-1], hint, bound, context))
+                    else directed or _resolve_bounded(gaz, parts[-1], hint, bound, context))
         except PlaceError:
             break
         if tail is None or tail.geo_precision not in ("country", "admin1", "admin2", "point",

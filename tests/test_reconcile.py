@@ -160,6 +160,17 @@ def test_a_dense_front_day_keeps_each_place_its_own_event():
     assert ids["again-durayhimi"] == ids["r6"] and ids["again-bajil"] == ids["r7"]
 
 
+def test_villages_of_one_district_written_as_acled_does_are_each_their_own_event():
+    """ACLED writes Lebanon's South governorate `South`: read as an unknown part of the city
+    of Tyre, four border villages of one day were one incident near Tyre."""
+    rows = [{**_shelling(f"r{i}", f"{village}, Tyre, South", "Israeli forces", "2024-03-10"),
+             "country": "Lebanon"}
+            for i, village in enumerate(["Alma Ash Shaab", "Dhayra", "Labbouneh", "Jebbayn",
+                                         "Dhayra"])]
+    ids = _reports(*rows)
+    assert ids.nunique() == 4 and ids["r1"] == ids["r4"]
+
+
 def test_matching_does_not_depend_on_how_many_rows_are_converted_at_once(monkeypatch):
     """Rows are converted a slice at a time (`ROWS_AT_ONCE`): slices of 2 rows give the
     dense day's incidents exactly as one slice does."""

@@ -2666,11 +2666,25 @@ def _spaced_city_part(gaz: Gazetteer, text: str, hint: str | None) -> Place | No
     a spaced dash, as coded datasets write it (read as a comma, the dash made the city a place
     inside its part). Only when the right side is no unit that holds the city ("Hodeidah -
     Yemen" is the city in its country) and, when the gazetteer knows it, lies within CITY_KM
-    of the city (a town farther off is no part of it): else None, and the dash is a comma."""
-    m = _SPACED_PART.fullmatch(text.strip())
+    of the city (a town farther off is no part of it): else None, and the dash is a comma.
+    ACLED's `Gaza City - Tal al Hawa, Gaza City, Gaza Strip`: the units after a comma must
+    hold the city (the same province), and the part is read as without them."""
+    head, *rest = re.split(r"[,;،؛]", text, maxsplit=1)
+    m = _SPACED_PART.fullmatch(head.strip())
     if m is None or " - " in m[2]:
         return None
-    left, right = m[1].strip(), m[2].strip()
+    found = _spaced_part(gaz, m[1].strip(), m[2].strip(), hint)
+    if found is None or not rest or not rest[0].strip():
+        return found
+    try:
+        units = _resolve_strict(gaz, rest[0], "", hint)
+    except PlaceError:
+        return None
+    return found if (units.iso3, units.admin1) == (found.iso3, found.admin1) else None
+
+
+def _spaced_part(gaz: Gazetteer, left: str, right: str, hint: str | None) -> Place | None:
+    """`_spaced_city_part` of the city `left` and the part `right`."""
     found = _city_and_part(gaz, left, right, hint, None)
     if found is None:  # the left side is no city: the dash is a comma
         return None

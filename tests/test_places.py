@@ -384,6 +384,11 @@ def test_region_gold_accuracy():
     ("Nasiriyah, Thi-Qar", "Iraq", "Nasiriyah", "Dhi Qar", "Nassriya", "point", "exact"),
     ("Urmia, West Azerbaijan", "Iran", "Orūmīyeh", "West Azerbaijan", "Orumiyeh", "point",
      "exact"),
+    # ACLED's `City - Part` followed by its admin2 and admin1: the part
+    ("Gaza City - Tal al Hawa, Gaza City, Gaza Strip", "Palestine", "Tel al-Hawa", "Gaza Strip",
+     None, "near", "city_district"),
+    ("Mosul - Al Zuhur, Mosul, Ninewa", "Iraq", "Al Zuhur, Mosul", "Nineveh", "Mosul", "near",
+     "city_district"),
     # a text that counts the places hit across a country reports a wave
     ("8 Houthi targets in Yemen", "Yemen", "Yemen", None, None, "country", "list_country"),
     ("eight locations ... in Yemen; Yemen's capital, Sanaa", "Yemen", "Yemen", None, None,

@@ -171,6 +171,17 @@ def test_villages_of_one_district_written_as_acled_does_are_each_their_own_event
     assert ids.nunique() == 4 and ids["r1"] == ids["r4"]
 
 
+def test_quarters_of_one_city_written_as_acled_does_are_each_their_own_event():
+    """`Gaza City - Tal al Hawa, Gaza City, Gaza Strip`: the quarter before the units, not the
+    city with the quarter dropped (which made every quarter of a day one incident)."""
+    rows = [{**_shelling(f"r{i}", f"Gaza City - {quarter}, Gaza City, Gaza Strip",
+                         "Israeli forces", "2024-01-10"), "country": "Palestine"}
+            for i, quarter in enumerate(["Tal al Hawa", "Ash Shujaiyeh", "Az Zaitoun",
+                                         "Tal al Hawa"])]
+    ids = _reports(*rows)
+    assert ids.nunique() == 3 and ids["r0"] == ids["r3"]
+
+
 def test_matching_does_not_depend_on_how_many_rows_are_converted_at_once(monkeypatch):
     """Rows are converted a slice at a time (`ROWS_AT_ONCE`): slices of 2 rows give the
     dense day's incidents exactly as one slice does."""

@@ -1425,7 +1425,8 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
     if town is not None:
         return "town", town
     if admins and proper:
-        return "admin1", admins[0]
+        side = _side_of(gaz, phrase, admins[0])
+        return ("country", side) if side else ("admin1", admins[0])
     if proper and phrase in gaz.admin2_names and phrase not in _COMMON:
         idx = _choose_quietly(gaz, gaz.admin2_names[phrase], hint, phrase, ambiguous, bound)
         if idx is not None:
@@ -1476,6 +1477,23 @@ def _choose_quietly(gaz: Gazetteer, cands: tuple[int, ...], hint: str | None, ph
 # word of its own), folded: the word after one is a place's name.
 _SETTLED = frozenset(fold(p + w) for w in ("قرية", "بلدة", "مدينة", "مخيم")
                      for p in ("", "ب", "ل", "و"))
+
+
+_SIDES = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+          "nord", "sud", "est", "ouest", "شمال", "جنوب", "شرق", "غرب", "الشمال", "الجنوب",
+          "الشرق", "الغرب"}
+
+
+def _side_of(gaz: Gazetteer, phrase: str, key: tuple[str, str]) -> str | None:
+    """The country, when a province's name read in a phrase only says a side of it: `south
+    Lebanon`, `Liban-Sud`, `جنوب لبنان`, `الجنوب` (South governorate's names) are the south
+    of the country in "the south Lebanon border village of Khiam", and Khiam lies in Nabatieh.
+    A governorate word around it ("South governorate") makes it the province (`_find`)."""
+    words = phrase.split()
+    rest = " ".join(w for w in words if w not in _SIDES)
+    if len(rest) == len(phrase):
+        return None
+    return key[0] if not rest or gaz.countries.get(rest) == key[0] else None
 
 
 def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
@@ -1691,7 +1709,8 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                           and tokens[j] not in _NOT_PLACES and tokens[j] not in gaz.countries
                           for j in range(end, stop))
         near = (any(t in _QUALIFIERS for t in before) or named_after
-                or any(t in _PARTS or t in _ADMIN_WORDS for t in after)  # "Manbij countryside"
+                or any(t in _PARTS or t in _ADMIN_WORDS or t in ("outskirts", "environs")
+                       for t in after)  # "Manbij countryside", "Khiam outskirts"
                 or any(t not in _DESCRIPTORS and t not in _ARTICLES for t in tokens[:start]
                        if not any(f[0] <= tokens.index(t) < f[1] for f in found)))
         method = "curated" if kind == "curated" else "mention"

@@ -389,6 +389,14 @@ def test_region_gold_accuracy():
      None, "near", "city_district"),
     ("Mosul - Al Zuhur, Mosul, Ninewa", "Iraq", "Al Zuhur, Mosul", "Nineveh", "Mosul", "near",
      "city_district"),
+    # a province's name that only says a side of the country, inside a phrase, is that side
+    # of the country: Khiam and Kfar Kila lie in Nabatieh, not in South governorate
+    ("the south Lebanon border village of Khiam", "Lebanon", "Khiam", "Nabatieh", None, "near",
+     "curated"),
+    ("بلدة كفركلا في جنوب لبنان", "لبنان", "Kfar Kila", "Nabatieh", "Marjaayoun", "point",
+     "mention"),
+    ("Khiam outskirts in deep south Lebanon", "Lebanon", "Khiam", "Nabatieh", None, "near",
+     "curated"),
     # a text that counts the places hit across a country reports a wave
     ("8 Houthi targets in Yemen", "Yemen", "Yemen", None, None, "country", "list_country"),
     ("eight locations ... in Yemen; Yemen's capital, Sanaa", "Yemen", "Yemen", None, None,

@@ -1479,6 +1479,36 @@ _SETTLED = frozenset(fold(p + w) for w in ("قرية", "بلدة", "مدينة",
                      for p in ("", "ب", "ل", "و"))
 
 
+# "مخيم" (camp) before a town's name, with a preposition glued on or not: the camp by that town
+_CAMP_BEFORE = frozenset(fold(p + "مخيم") for p in ("", "ب", "ل", "و"))
+
+
+@cache
+def _camps() -> dict[tuple[str, str], list[int]]:
+    """(iso2, transliteration key of the town a camp is named after) → the camps' rows:
+    `Jenin Camp` under ('PS', key of `Jenin`)."""
+    gaz = gazetteer()
+    out: dict[tuple[str, str], list[int]] = {}
+    for i, name in enumerate(gaz.rows.name):
+        folded = fold(name)
+        if folded.endswith(" camp") and gaz.rows[i][3] in REGION:
+            out.setdefault((gaz.rows[i][3], translit(folded[:-5])), []).append(i)
+    return out
+
+
+def _camp_of(gaz: Gazetteer, tokens: list[str], start: int, end: int, town: int) -> int | None:
+    """`مخيم جنين`, `the Jabalia refugee camp`: the camp named after the town, where the
+    gazetteer holds one within CITY_KM of it, read as the town so far. A camp is a place of
+    its own (Jenin Camp's events are not Jenin's), and every spelling of it must be it."""
+    after = tokens[end:end + 2]
+    if not (after[:1] == ["camp"] or after == ["refugee", "camp"]
+            or (start > 0 and tokens[start - 1] in _CAMP_BEFORE)):
+        return None
+    row = gaz.rows[town]
+    return next((j for j in _camps().get((row[3], translit(fold(row[0]))), ())
+                 if km(row[1], row[2], gaz.rows[j][1], gaz.rows[j][2]) <= CITY_KM), None)
+
+
 _SIDES = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
           "nord", "sud", "est", "ouest", "شمال", "جنوب", "شرق", "غرب", "الشمال", "الجنوب",
           "الشرق", "الغرب"}
@@ -1714,6 +1744,9 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                 or any(t not in _DESCRIPTORS and t not in _ARTICLES for t in tokens[:start]
                        if not any(f[0] <= tokens.index(t) < f[1] for f in found)))
         method = "curated" if kind == "curated" else "mention"
+        camp = _camp_of(gaz, tokens, start, end, int(ref)) if kind == "town" else None  # type: ignore
+        if camp is not None:
+            return _record(gaz, camp, "point", method)
         record = _record(gaz, int(ref), "point", method)  # type: ignore[call-overload]
         if near or gaz.rows[int(ref)][7] in ("district", "street"):  # type: ignore
             record = _replace(record, geo_precision="near")

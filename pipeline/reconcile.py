@@ -9,8 +9,9 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
 - Two *precise* places (`point`/`near`) nest only when they are the same place: the same
   GeoNames id, or, where one has none (a curated site, a Who's On First village), points
   within `SAME_PLACE_KM`, or two ids whose names are spelled alike (`SAME_NAME_SCORE`) at
-  points within `SAME_PLACE_KM` (GeoNames holds some villages twice); or when one is a part
-  of the other (a city quarter written `City-Quarter`, `Quarter, City` inside that city).
+  points within `SAME_PLACE_KM` (GeoNames holds some villages twice), but never a camp and
+  the town it is named after (Jenin Camp, Jenin); or when one is a part of the other (a city
+  quarter written `City-Quarter`, `Quarter, City` inside that city).
   Two quarters of one city, or two villages 30 km apart, are two incidents.
 - A *coarse* report (a district, a province, a country, a month) or a report that names a
   whole town where several of its parts were hit joins an incident only when exactly one
@@ -75,8 +76,8 @@ SAME_PLACE_KM = 1.5
 # GeoNames holds some villages twice under two spellings (Khirbit Silim 7869887 and Khirbet Selm
 # 272376, 170 m apart): two ids are one place when their names' transliteration keys score this
 # much (rapidfuzz ratio) and their points lie within SAME_PLACE_KM. A town and the camp named
-# after it (Jabalya / Jabalya Camp: 78) or twin villages (Nabatiye el Faouqa / et Tahta: 80,
-# 1.8 km apart) stay two places.
+# after it (Jabalya / Jabalya Camp: 78; Jenin / Jenin Camp, whichever has no GeoNames id) or
+# twin villages (Nabatiye el Faouqa / et Tahta: 80, 1.8 km apart) stay two places.
 SAME_NAME_SCORE = 90.0
 # Place methods whose record names a part of a town (the town's point, the part in `place`).
 PART_METHODS = ("city_district", "part_of")
@@ -204,6 +205,8 @@ def _same_base(inc: _Incident, r) -> bool:  # noqa: ANN001
             return True
         if not (inc.name and r.name_ and _alike(inc.name, r.name_)):
             return False
+    if inc.name and r.name_ and inc.name.endswith("camp") != r.name_.endswith("camp"):
+        return False  # a town and the camp named after it: Jenin and Jenin Camp, 400 m apart
     if inc.base_lat != inc.base_lat or r.base_lat_ != r.base_lat_:  # NaN: no point to measure
         return False
     if abs(inc.base_lat - r.base_lat_) > _SAME_DEGREES:

@@ -397,6 +397,10 @@ def test_region_gold_accuracy():
      "mention"),
     ("Khiam outskirts in deep south Lebanon", "Lebanon", "Khiam", "Nabatieh", None, "near",
      "curated"),
+    # the camp named after a town is the camp, however written: مخيم جنين as "Jenin camp"
+    ("مخيم جنين", "فلسطين", "Jenin Camp", "West Bank", "Jenin", "point", "mention"),
+    ("the Khan Younis refugee camp", "Palestine", "Khan Yunis Camp", "Gaza Strip", "Khan Younis",
+     "point", "mention"),
     # a text that counts the places hit across a country reports a wave
     ("8 Houthi targets in Yemen", "Yemen", "Yemen", None, None, "country", "list_country"),
     ("eight locations ... in Yemen; Yemen's capital, Sanaa", "Yemen", "Yemen", None, None,

@@ -182,6 +182,20 @@ def test_quarters_of_one_city_written_as_acled_does_are_each_their_own_event():
     assert ids.nunique() == 3 and ids["r0"] == ids["r3"]
 
 
+def test_a_camp_is_not_the_town_it_is_named_after():
+    """Jenin Camp (Who's On First, no GeoNames id) lies 1.2 km from Jenin's point: within the
+    distance that makes one village of two gazetteers, but a camp and its town are two places
+    (ACLED codes them apart); the camp however written is one."""
+    def raid(rid: str, place: str) -> dict:
+        return {"report_id": rid, "published": "2024-01-10", "event_type": "drone strike",
+                "date": "2024-01-10", "place": place, "country": "Palestine",
+                "actor1": "Israeli forces"}
+
+    ids = _reports(raid("camp", "Jenin camp"), raid("camp-ar", "مخيم جنين"),
+                   raid("camp-full", "the Jenin refugee camp"), raid("city", "Jenin"))
+    assert ids["camp"] == ids["camp-ar"] == ids["camp-full"] != ids["city"]
+
+
 def test_matching_does_not_depend_on_how_many_rows_are_converted_at_once(monkeypatch):
     """Rows are converted a slice at a time (`ROWS_AT_ONCE`): slices of 2 rows give the
     dense day's incidents exactly as one slice does."""

@@ -1375,6 +1375,10 @@ _DESCRIBING = {"a", "an", "the", "of", "in", "on", "at", "near", "outside", "km"
                "de", "du", "des", "pres", "vers"} | (_QUALIFIERS - {"central"})
 _ADMIN_WORDS = {"province", "governorate", "gouvernorat", "countryside", "region", "محافظه",
                 "ريف", "provinces", "governorates", "rural"}
+# The Arabic ones with a preposition glued on: "بريف" (in the countryside of) makes the name
+# after it the governorate (`مدينة هجين بريف دير الزور الشرقي` is Hajin, 110 km from the
+# city), but says nothing of the name before it (`Manbij countryside` is by Manbij).
+_IN_ADMIN = frozenset(fold(p + w) for w in ("محافظة", "ريف") for p in ("ب", "ل", "و"))
 _BORDER = {"border", "borders", "frontier", "frontiere", "frontieres", "الحدود", "حدود"}
 _COMMON = {"base", "camp", "city", "town", "tower", "near", "field", "airport", "border", "army",
            "mission", "green", "zone", "capital", "country", "province", "governorate", "region",
@@ -1565,7 +1569,7 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
             while after and after[0] in _QUALIFIERS:
                 after = after[1:]
             admin = (after and after[0] in _ADMIN_WORDS) or (
-                i > 0 and tokens[i - 1] in _ADMIN_WORDS) or (
+                i > 0 and (tokens[i - 1] in _ADMIN_WORDS or tokens[i - 1] in _IN_ADMIN)) or (
                 i > 1 and tokens[i - 1] in ("of", "de", "du", "d")
                 and tokens[i - 2] in _ADMIN_WORDS)
             # "villages of the Tyre district", "the district of Bint Jbeil": the district (not

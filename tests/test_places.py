@@ -401,6 +401,10 @@ def test_region_gold_accuracy():
     ("مخيم جنين", "فلسطين", "Jenin Camp", "West Bank", "Jenin", "point", "mention"),
     ("the Khan Younis refugee camp", "Palestine", "Khan Yunis Camp", "Gaza Strip", "Khan Younis",
      "point", "mention"),
+    # "بريف" (in the countryside of), its preposition glued on, makes what follows the
+    # governorate: Hajin, not Deir ez-Zor city 110 km away
+    ("مدينة هجين بريف دير الزور الشرقي", "سوريا", "Hajīn", "Deir ez-Zor", "Abu Kamal", "point",
+     "mention"),
     # a text that counts the places hit across a country reports a wave
     ("8 Houthi targets in Yemen", "Yemen", "Yemen", None, None, "country", "list_country"),
     ("eight locations ... in Yemen; Yemen's capital, Sanaa", "Yemen", "Yemen", None, None,

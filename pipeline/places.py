@@ -1501,8 +1501,8 @@ def _camps() -> dict[tuple[str, str], list[int]]:
 
 
 def _camp_of(gaz: Gazetteer, tokens: list[str], start: int, end: int, town: int) -> int | None:
-    """`مخيم جنين`, `the Jabalia refugee camp`: the camp named after the town, where the
-    gazetteer holds one within CITY_KM of it, read as the town so far. A camp is a place of
+    """`مخيم جنين`, `the Jabalia refugee camp`: the camp named after `town` (the row the name
+    was read as), where the gazetteer holds one within CITY_KM of it. A camp is a place of
     its own (Jenin Camp's events are not Jenin's), and every spelling of it must be it."""
     after = tokens[end:end + 2]
     if not (after[:1] == ["camp"] or after == ["refugee", "camp"]
@@ -2483,12 +2483,11 @@ def _directed_provinces() -> dict[tuple[str, str], tuple[str, str]]:
     → South Lebanon, as (North Lebanon) the names of `admin1.csv` say."""
     gaz = gazetteer()
     out: dict[tuple[str, str], tuple[str, str]] = {}
-    for name, iso2 in gaz.countries.items():
-        for key, (province, _, _) in gaz.admin1.items():
-            words = fold(province).split()
-            if key[0] == iso2 and len(words) > 1 and words[0] in _COMPASS \
-                    and " ".join(words[1:]) == name:
-                out[(iso2, words[0])] = key
+    for key, (province, _, _) in gaz.admin1.items():
+        words = fold(province).split()
+        if len(words) > 1 and words[0] in _COMPASS \
+                and gaz.countries.get(" ".join(words[1:])) == key[0]:
+            out[(key[0], words[0])] = key
     return out
 
 

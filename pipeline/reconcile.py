@@ -206,7 +206,7 @@ def _same_base(inc: _Incident, r) -> bool:  # noqa: ANN001
         if not (inc.name and r.name_ and _alike(inc.name, r.name_)):
             return False
     if inc.name and r.name_ and inc.name.endswith("camp") != r.name_.endswith("camp"):
-        return False  # a town and the camp named after it: Jenin and Jenin Camp, 400 m apart
+        return False  # a town and the camp named after it: Jabalya and Jabalya Camp, 430 m apart
     if inc.base_lat != inc.base_lat or r.base_lat_ != r.base_lat_:  # NaN: no point to measure
         return False
     if abs(inc.base_lat - r.base_lat_) > _SAME_DEGREES:

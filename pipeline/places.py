@@ -2323,8 +2323,8 @@ def _resolve(text: str, country: str) -> Place:
 
 
 def _resolve_text(gaz: Gazetteer, text: str, country: str, hint: str | None) -> Place:
-    try:
-        return _resolve_strict(gaz, text, country, hint)
+    try:  # "65 kilometres southwest of Metula" is no part of Metula, however it was read
+        return _far_from(gaz, text, hint, _resolve_strict(gaz, text, country, hint))
     except PlaceError as exc:
         if exc.reason != "place_unresolved":
             raise
@@ -2342,8 +2342,10 @@ def _resolve_text(gaz: Gazetteer, text: str, country: str, hint: str | None) -> 
         raise
 
 
-_DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kilom[eè]t(?:er|re)s?|mi|miles?)\b",
-                       re.IGNORECASE)
+_DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kilom[eè]t(?:er|re)s?|nautical miles?|nmi?|"
+                       r"milles nautiques|mi|miles?|كم|كيلومتر(?:ا|ات)?)(?!\w)", re.IGNORECASE)
+# km per unit: a nautical mile (UKMTO's "51NM southwest of Hodeidah") is 1.852 km
+_UNIT_KM = {"n": 1.852, "m": 1.609}
 
 
 def _far_from(gaz: Gazetteer, text: str, hint: str | None, place: Place) -> Place:
@@ -2358,7 +2360,10 @@ def _far_from(gaz: Gazetteer, text: str, hint: str | None, place: Place) -> Plac
     text = unicodedata.normalize("NFC", text)
     for match in _DISTANCE.finditer(text):
         number, unit = match.groups()
-        far = float(number.replace(",", ".")) * (1.609 if unit.lower().startswith("mi") else 1)
+        unit = unit.lower()
+        nautical = unit.startswith(("nautical", "nm")) or unit.endswith("nautiques")
+        far = float(number.replace(",", ".")) * _UNIT_KM.get(
+            "n" if nautical else unit[:1] if unit.startswith("mi") else "", 1.0)
         if far <= CITY_KM:
             continue
         origin = _resolve_mentions(gaz, _BREAKS.split(text[match.end():])[0], hint)

@@ -405,6 +405,13 @@ def test_region_gold_accuracy():
     # governorate: Hajin, not Deir ez-Zor city 110 km away
     ("مدينة هجين بريف دير الزور الشرقي", "سوريا", "Hajīn", "Deir ez-Zor", "Abu Kamal", "point",
      "mention"),
+    # a place said to lie far from a town is not by it, however the text begins, in any unit
+    ("65 kilometres southwest of Metula", "Israel", "Northern District", "Northern District",
+     None, "admin1", "distance_admin1"),
+    ("51NM southwest of Hodeidah", "Yemen", "Al Hudaydah", "Al Hudaydah", None, "admin1",
+     "distance_admin1"),
+    ("على بعد 40 كم شمال بغداد", "العراق", "Baghdad", "Baghdad", None, "admin1",
+     "distance_admin1"),
     # a text that counts the places hit across a country reports a wave
     ("8 Houthi targets in Yemen", "Yemen", "Yemen", None, None, "country", "list_country"),
     ("eight locations ... in Yemen; Yemen's capital, Sanaa", "Yemen", "Yemen", None, None,

@@ -1504,9 +1504,8 @@ def _camp_of(gaz: Gazetteer, tokens: list[str], start: int, end: int, town: int)
     """`مخيم جنين`, `the Jabalia refugee camp`: the camp named after `town` (the row the name
     was read as), where the gazetteer holds one within CITY_KM of it. A camp is a place of
     its own (Jenin Camp's events are not Jenin's), and every spelling of it must be it."""
-    after = tokens[end:end + 2]
-    if not (after[:1] == ["camp"] or after == ["refugee", "camp"]
-            or (start > 0 and tokens[start - 1] in _CAMP_BEFORE)):
+    named = any(tokens[end:end + len(w.split())] == w.split() for w in _CAMP_WORDS)
+    if not (named or (start > 0 and tokens[start - 1] in _CAMP_BEFORE)):
         return None
     row = gaz.rows[town]
     return next((j for j in _camps().get((row[3], translit(fold(row[0]))), ())
@@ -2344,8 +2343,15 @@ def _resolve_text(gaz: Gazetteer, text: str, country: str, hint: str | None) -> 
 
 _DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kilom[eè]t(?:er|re)s?|nautical miles?|nmi?|"
                        r"milles nautiques|mi|miles?|كم|كيلومتر(?:ا|ات)?)(?!\w)", re.IGNORECASE)
-# km per unit: a nautical mile (UKMTO's "51NM southwest of Hodeidah") is 1.852 km
-_UNIT_KM = {"n": 1.852, "m": 1.609}
+
+
+def _km_per(unit: str) -> float:
+    """Kilometres in one `unit` of `_DISTANCE`: a nautical mile (UKMTO's "51NM southwest of
+    Hodeidah") is 1.852 km, a mile 1.609."""
+    unit = unit.lower()
+    if unit.startswith(("nautical", "nm")) or unit.endswith("nautiques"):
+        return 1.852
+    return 1.609 if unit.startswith("mi") else 1.0
 
 
 def _far_from(gaz: Gazetteer, text: str, hint: str | None, place: Place) -> Place:
@@ -2360,10 +2366,7 @@ def _far_from(gaz: Gazetteer, text: str, hint: str | None, place: Place) -> Plac
     text = unicodedata.normalize("NFC", text)
     for match in _DISTANCE.finditer(text):
         number, unit = match.groups()
-        unit = unit.lower()
-        nautical = unit.startswith(("nautical", "nm")) or unit.endswith("nautiques")
-        far = float(number.replace(",", ".")) * _UNIT_KM.get(
-            "n" if nautical else unit[:1] if unit.startswith("mi") else "", 1.0)
+        far = float(number.replace(",", ".")) * _km_per(unit)
         if far <= CITY_KM:
             continue
         origin = _resolve_mentions(gaz, _BREAKS.split(text[match.end():])[0], hint)
@@ -2479,9 +2482,6 @@ def _province_town(gaz: Gazetteer, text: str, place: Place) -> bool:
         _admin1_key(gaz, place) in gaz.admin1_names.get(k, []) for k in keys)
 
 
-_COMPASS = {"north", "south", "east", "west"}
-
-
 @cache
 def _directed_provinces() -> dict[tuple[str, str], tuple[str, str]]:
     """(iso2, direction) → the province named for that part of the country: ('LB', 'south')
@@ -2490,7 +2490,7 @@ def _directed_provinces() -> dict[tuple[str, str], tuple[str, str]]:
     out: dict[tuple[str, str], tuple[str, str]] = {}
     for key, (province, _, _) in gaz.admin1.items():
         words = fold(province).split()
-        if len(words) > 1 and words[0] in _COMPASS \
+        if len(words) > 1 and words[0] in _SIDES \
                 and gaz.countries.get(" ".join(words[1:])) == key[0]:
             out[(key[0], words[0])] = key
     return out

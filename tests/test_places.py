@@ -894,3 +894,24 @@ def test_no_module_defines_a_name_twice():
         if found := sorted(n for n, count in names.items() if count > 1):
             twice[path.name] = found
     assert twice == {}
+
+
+def test_place_texts_diff_names_each_text_that_resolves_otherwise(tmp_path):
+    """`benchmarks.place_texts diff`: a changed resolution and a text new after the change
+    are listed, an unchanged one is not."""
+    import json
+
+    from benchmarks.place_texts import diff
+
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    before.write_text(json.dumps({"Tyre\tLebanon": ["Tyre", "South Lebanon", "point", "exact"],
+                                  "Dhayra, Tyre, South\tLebanon": ["Tyre", "South Lebanon",
+                                                                   "near", "mention"]}))
+    after.write_text(json.dumps({"Tyre\tLebanon": ["Tyre", "South Lebanon", "point", "exact"],
+                                 "Dhayra, Tyre, South\tLebanon": ["Ed Dhaira", "South Lebanon",
+                                                                  "point", "fuzzy:100"],
+                                 "Thi-Qar\tIraq": ["Dhi Qar", "Dhi Qar", "admin1", "admin1"]}))
+    assert diff(before, after) == [
+        ("Dhayra, Tyre, South\tLebanon", ["Tyre", "South Lebanon", "near", "mention"],
+         ["Ed Dhaira", "South Lebanon", "point", "fuzzy:100"]),
+        ("Thi-Qar\tIraq", None, ["Dhi Qar", "Dhi Qar", "admin1", "admin1"])]

@@ -1105,13 +1105,20 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
             elsewhere = admins and not (
                 (gaz.rows[idx][3], gaz.rows[idx][4]) in admins
                 or gaz.rows[idx][5] >= CITY_POPULATION)
-            named = _district_elsewhere(gaz, keys, hint, bound, idx)
+            named = _district_elsewhere(gaz, keys, hint, bound, bearers, idx)
             if named is not None:
-                return "admin2", named
+                return named
             if not elsewhere:
                 return ("exact" if idx in gaz.names.get(key, ()) else "alias"), idx
         elif idx is not None:
-            return "homonym_admin1", idx
+            return _district_elsewhere(gaz, keys, hint, bound, bearers, idx) or (
+                "homonym_admin1", idx)
+    if admins and not any(_primary_admin1(gaz, a, keys) for a in admins):
+        # Larestan, a county of Fars, is among Lorestan's other names: a district that bears
+        # the name as its own is what it means
+        named = _district_elsewhere(gaz, keys, hint, bound, (), None)
+        if named is not None:
+            return named
     if admins:
         if len({gaz.admin1[a][0] for a in admins}) > 1 and len({a[0] for a in admins}) > 1:
             raise PlaceError("place_ambiguous", f"{quote(key)} names provinces of "
@@ -1153,20 +1160,64 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
 
 
 def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
-                        bound: Bound | None, village: int) -> int | None:
-    """The district a bare name means when the one place bearing it is a village of another
-    province: `Raghwan` is the district of Marib, a front of 2021, not a village of six people
-    in Al Jawf; `al-Jubah` is Marib's district, not a village of Taiz. A district's seat, in
-    the district's own province, stays the town (`Baqim`)."""
-    row = gaz.rows[village]
+                        bound: Bound | None, bearers: tuple[int, ...],
+                        found: int | tuple[str, str] | None) -> tuple[str, int] | None:
+    """The district a bare name means over the places found bearing it elsewhere, as
+    (method, row), or None. A district bears its name as its own; the place found may not:
+    - the one village, or every village, that bears it lies in another province: `Raghwan` is
+      Marib's district, a front of 2021, not a village of six people in Al Jawf; `Al Ashah`
+      is Amran's district, not two hamlets of Hajjah;
+    - the place found, in another province, bears it only among its other names: `Al Ma'ra`
+      (ACLED's and OCHA's name for Maarrat al-Nu'man's district) is not Mare' of Aleppo,
+      which GeoNames also calls so; `Sah` of Hadramawt is not Sanaa. Then a town that bears
+      the name as its own inside the district is its seat, and the answer, as `_lookup` reads
+      any district's name. In the district's own province the town stays: GeoNames files
+      Baqubah under Muqdadiya and gives Rutba no district, and the districts' points are
+      their middles, 20 and 110 km from those seats;
+    - a province bears it only among its other names (`found` None): `Larestan`, a county of
+      Fars, is not Lorestan.
+    A district's seat, in the district's own province, stays the town (`Baqim`)."""
     key = next((k for k in keys if k in gaz.admin2_names), None)
-    if row[7] != "village" or not hint or key is None:
+    if not hint or key is None:
         return None
     try:
-        idx = _choose(gaz, gaz.admin2_names[key], hint, bound, key)
+        district = _district_named(gaz, key, hint, bound)
     except PlaceError:
         return None
-    return idx if isinstance(idx, int) and gaz.rows[idx][4] != row[4] else None
+    if not isinstance(district, int) or not _primary(gaz, district, key):
+        return None
+    seat = gaz.rows[district]
+
+    def inside(i: int) -> bool:
+        row = gaz.rows[i]
+        return row[3] == seat[3] and row[4] == seat[4] and (
+            fold(row[8] or "") == fold(seat[8] or seat[0])
+            or km(row[1], row[2], seat[1], seat[2]) <= CITY_KM)
+
+    def own(i: int) -> bool:
+        return any(_primary(gaz, i, k) for k in keys)
+
+    if isinstance(found, tuple):  # the bearers' one province
+        rows = [gaz.rows[i] for i in bearers if gaz.rows[i][3] == hint]
+        if rows and all(r[7] == "village" for r in rows) and found != (seat[3], seat[4]):
+            return "admin2", district
+        return None
+    if found is not None:
+        row = gaz.rows[found]
+        if row[7] == "village" and row[4] != seat[4]:
+            return "admin2", district
+        if own(found) or row[4] == seat[4]:
+            return None
+    town = next((i for i in bearers if own(i) and inside(i) and gaz.rows[i][7] == "town"), None)
+    if town is not None:
+        return ("exact" if town in gaz.names.get(keys[0], ()) else "alias"), town
+    return "admin2", district
+
+
+def _primary_admin1(gaz: Gazetteer, admin1: tuple[str, str], keys: tuple[str, ...]) -> bool:
+    """Whether a province bears the name key as its own name, not among its other names."""
+    name = fold(gaz.admin1[admin1][0])
+    return any(k in (name, _no_articles(name)) for k in keys)
 
 
 def _bearers(gaz: Gazetteer, key: str) -> tuple[int, ...]:

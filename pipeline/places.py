@@ -1174,6 +1174,10 @@ def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
       any district's name. In the district's own province the town stays: GeoNames files
       Baqubah under Muqdadiya and gives Rutba no district, and the districts' points are
       their middles, 20 and 110 km from those seats;
+    - in the district's own province, the place found bears it only among its other names,
+      spelled otherwise, and the gazetteer files it under another district
+      (`_filed_elsewhere`): `Hajr, Hadramawt` is the district, not Hajar as Say'ar of the
+      next one, 195 km off; `Tabas, South Khorasan` not Tabas-e Masina, 357 km off;
     - a province bears it only among its other names (`found` None): `Larestan`, a county of
       Fars, is not Lorestan.
     A district's seat, in the district's own province, stays the town (`Baqim`)."""
@@ -1206,12 +1210,23 @@ def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
         row = gaz.rows[found]
         if row[7] == "village" and row[4] != seat[4]:
             return "admin2", district
-        if own(found) or row[4] == seat[4]:
+        if own(found) or (row[4] == seat[4] and not _filed_elsewhere(row, seat, keys)):
             return None
     town = next((i for i in bearers if own(i) and inside(i) and gaz.rows[i][7] == "town"), None)
     if town is not None:
         return ("exact" if town in gaz.names.get(keys[0], ()) else "alias"), town
     return "admin2", district
+
+
+def _filed_elsewhere(row: tuple, district: tuple, keys: tuple[str, ...]) -> bool:
+    """Whether a place of a district's province that bears the district's name only among its
+    other names is another district's: GeoNames files it under one, and its own name is not
+    the district's spelled otherwise (`Baqubah` is Ba'quba's seat, though filed under
+    Muqdadiya, and `Abu Ghraib` is `Abū Ghurayb`; `Ar Rutbah` has no district). The filing
+    alone is no evidence: GeoNames files Samarra under Daur."""
+    if not row[8] or fold(row[8]) == fold(district[8] or district[0]):
+        return False
+    return not any(_spelled_close(k, row[0]) for k in keys)
 
 
 def _primary_admin1(gaz: Gazetteer, admin1: tuple[str, str], keys: tuple[str, ...]) -> bool:

@@ -1492,6 +1492,10 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
     if admins and proper and admin:
         return "admin1", admins[0]
     town = _find_town(gaz, phrase, hint, ambiguous, bound, settled) if proper else None
+    if town is not None and admin and (seat := _capital_of(gaz, town)) is not None:
+        # "the province of Sleimani", "Sweida province": a spelling only the capital bears,
+        # with the province's word, is the province it names
+        return "admin1", seat
     if town is not None:
         return "town", town
     if admins and proper:
@@ -1502,6 +1506,15 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
         if idx is not None:
             return "admin2", idx
     return None
+
+
+def _capital_of(gaz: Gazetteer, town: int) -> tuple[str, str] | None:
+    """The province a town is the namesake of (Sulaymaniyah, Raqqa, Hodeidah: the province is
+    called by its capital's name, spelled alike), or None."""
+    row = gaz.rows[town]
+    key = (row[3], row[4])
+    province = gaz.admin1.get(key)
+    return key if province and _spelled_close(fold(row[0]), province[0]) else None
 
 
 @cache

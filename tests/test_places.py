@@ -136,6 +136,10 @@ from pipeline.places import PlaceError, resolve_place
     ("the southern province of Sweida", "Syria", "Suwayda", "Suwayda", "SYR", "admin1",
      "mention"),
     ("Sweida", "Syria", "As-Suwayda", "Suwayda", "SYR", "point", "exact"),
+    # ... and any spelling only the capital bears, with the province's word, is the province
+    ("the province of Sulaimani", "Iraq", "Sulaymaniyah", "Sulaymaniyah", "IRQ", "admin1",
+     "mention"),
+    ("a village in Hasakeh province", "Syria", "Hasakah", "Hasakah", "SYR", "admin1", "mention"),
     # ... but a seat GeoNames files under another district of its province stays the town
     ("Abu Ghraib", "Iraq", "Abū Ghurayb", "Baghdad", "IRQ", "point", "exact"),
     ("Baquba", "Iraq", "Baqubah", "Diyala", "IRQ", "point", "exact"),
@@ -306,7 +310,7 @@ def test_gold_accuracy():
 
 
 def test_region_gold_accuracy():
-    """1,110 place strings from theatres the rules were not written on (Yemen's front lines,
+    """1,112 place strings from theatres the rules were not written on (Yemen's front lines,
     Gaza and the West Bank, south Lebanon, north Syria, Iran, ...): never confidently wrong,
     and rarely a point where the text gives a district, a province or a list (21 before a
     list's unknown second place and a district's word were read; 17 with `Sah`, a district

@@ -108,11 +108,12 @@ _ADMIN_SUFFIX = re.compile(
 _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|area|street|"
                           r"st\.?|road|square|suburb|airport|air base|airbase|base|port|"
                           r"oil field|gas field|field)$")
-# "Baqim district", "district of Harad", "caza de Tyr", "مديرية باقم": an admin2 when the
+# "Baqim district", "the district of Harad", "caza de Tyr", "مديرية باقم": an admin2 when the
 # gazetteer has that district or the town named is a district's seat (`_seat`); otherwise
 # "district" is a part of a town (`_PART_SUFFIX`). Folded text: قضاء is قضا.
 _DISTRICT_SUFFIX = re.compile(r"\s+(?:district|directorate|qada|caza|kaza)$|"
-                              r"^(?:(?:district|directorate|caza|qada) (?:of|de|d)|مديريه|قضا)\s+")
+                              r"^(?:(?:the |le |la )?(?:district|directorate|caza|qada) (?:of|de|d)|"
+                              r"مديريه|قضا)\s+")
 _CITY_SUFFIX = re.compile(r"\s+(?:city|ville)$")  # "Sanaa city", "Gaza-ville": the town itself
 _OCCUPIED = re.compile(r"\b(?:occupied|occupee|المحتله)\b\s*")
 _LIST_SPLIT = re.compile(r"\s+(?:and|&|et|و)\s+|\s*/\s*")

@@ -333,6 +333,8 @@ def test_region_gold_accuracy():
 @pytest.mark.parametrize(("text", "hint", "place", "admin1", "admin2", "precision", "method"), [
     # a district by its name or with "district", with admin1 filled; the seat town by its name
     ("Baqim district", "Yemen", "Baqim", "Saada", "Baqim", "admin2", "admin2"),
+    ("the district of Sinjar", "Iraq", "Sinjar", "Nineveh", "Sinjar", "admin2", "admin2"),
+    ("the district of Tyre", "Lebanon", "Sour", "South Lebanon", "Sour", "admin2", "admin2_seat"),
     ("Ad Durayhimi district", "Yemen", "Ad Durayhimi", "Al Hudaydah", "Ad Durayhimi", "admin2",
      "admin2"),
     ("Khab wa ash Sha'af district", "Yemen", "Khabb wa ash Sha'af", "Al Jawf",

@@ -1371,7 +1371,8 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
         new = _NEAR_PREFIX.sub("", key)
         if new != key:
             near, key = True, new
-        key = _SETTLEMENT.sub("", key)
+        if key not in gaz.names:  # مدينة الصدر is Sadr City, not the village As Sadr
+            key = _SETTLEMENT.sub("", key)
         if _known(key, hint):
             break
         new = _ADMIN_SUFFIX.sub("", key)

@@ -48,7 +48,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "24"
+INDEX_VERSION = "25"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -105,6 +105,7 @@ _ADMIN_SUFFIX = re.compile(
     r"(?:le )?(?:province|gouvernorat|region|desert)(?: de la| de l| du| de| d)|rural|محافظه|ريف|باديه|"
     r"استان)\s+"
 )
+_PROVINCE_WORD = re.compile(r"\s+(?:province|governorate|gov\.)$")
 _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|area|street|"
                           r"st\.?|road|square|suburb|airport|air base|airbase|base|port|"
                           r"oil field|gas field|field)$")
@@ -503,7 +504,7 @@ def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]]
     which then gains the WOF names and its district; a province lends its names to admin1,
     but not one that `official` (admin1.csv) gives another province of its country: WOF
     lists 'Lahij' among Ad Dali's names (it was cut from Lahij), 'تعز' among Sanaa's and
-    Raymah's, 'Razavi Khorasan' among North Khorasan's."""
+    Raymah's, 'Razavi Khorasan' among North Khorasan's, 'At Tafilah' among Zarqa's."""
     iso2, code = row["iso2"], code_of.get((row["iso2"], row["admin1"]), "")
     if not code and row["admin2"]:  # a district whose province WOF leaves unsettled
         code = code_of.get((iso2, _district_provinces().get((iso2, row["admin2"]), "")), "")
@@ -515,8 +516,9 @@ def _add_wof(row: dict[str, str], rows: list[tuple], names: dict[str, list[int]]
                 if len(fold(n)) < 4 or all(w in _QUALIFIERS or w in _ADMIN_WORDS
                                            or w in _MIDDLE for w in words):
                     continue  # "Eastern", "Northern", "Center": directions, not names
-                if any(k[0] == iso2 and k[1] != code for k in official.get(fold(n), ())):
-                    continue
+                if any(k[0] == iso2 and k[1] != code for k in (
+                        *official.get(fold(n), ()), *official.get(_no_articles(fold(n)), ()))):
+                    continue  # nor with its article: WOF calls Zarqa "At Tafilah" too
                 keys = admin1_names.setdefault(fold(n), [])
                 if (iso2, code) not in keys:
                     keys.append((iso2, code))
@@ -1368,6 +1370,12 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
         if _known(key, hint):
             break
         key = _PREPOSITION.sub("", key)
+        new = _PROVINCE_WORD.sub("", key)
+        if new != key and _known(new, hint):
+            # "South Lebanon governorate", "Rural Damascus governorate": a province's full
+            # name before its word, not "south of" or "rural" and a province
+            admin_only, key = True, new
+            break
         new = _NEAR_PREFIX.sub("", key)
         if new != key:
             near, key = True, new

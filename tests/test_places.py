@@ -335,6 +335,13 @@ def test_region_gold_accuracy():
     ("Baqim district", "Yemen", "Baqim", "Saada", "Baqim", "admin2", "admin2"),
     ("the district of Sinjar", "Iraq", "Sinjar", "Nineveh", "Sinjar", "admin2", "admin2"),
     ("the district of Tyre", "Lebanon", "Sour", "South Lebanon", "Sour", "admin2", "admin2_seat"),
+    # a province's full name before its word is the province, not a side of the country or
+    # "rural" and another province; and no WOF name of a province is another's (At Tafilah)
+    ("South Lebanon governorate", "Lebanon", "South Lebanon", "South Lebanon", None, "admin1",
+     "admin1"),
+    ("Rural Damascus governorate", "Syria", "Rif Dimashq", "Rif Dimashq", None, "admin1",
+     "admin1"),
+    ("At Tafilah governorate", "Jordan", "Tafilah", "Tafilah", None, "admin1", "admin1"),
     # a settlement word comes off only when the words with it name no place: Sadr City
     ("مدينة الصدر", "العراق", "Sadr City", "Baghdad", "Karkh", "point", "exact"),
     ("Ad Durayhimi district", "Yemen", "Ad Durayhimi", "Al Hudaydah", "Ad Durayhimi", "admin2",

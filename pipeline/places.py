@@ -1132,12 +1132,14 @@ def _lookup(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None = No
         if k in gaz.admin2_names:
             idx = _choose(gaz, gaz.admin2_names[k], hint, bound, k)
             if isinstance(idx, int) and (undecided is None or hint or bound):
-                # a district is named after its seat: the town, if found; a name that villages
-                # of several provinces bear is the district (but only a country decides
-                # between countries)
+                # a district is named after its seat: the town, if found (a town, not a
+                # village spelled alike: `Al Ma'ra` is not the hamlet Marah); a name that
+                # villages of several provinces bear is the district (but only a country
+                # decides between countries)
                 row = gaz.rows[idx]
                 seat = _fuzzy(gaz, k, row[3], (row[3], row[4], row[0], None), k)
-                if seat is not None and isinstance(seat[1], int) and undecided is None:
+                if seat is not None and isinstance(seat[1], int) and undecided is None \
+                        and gaz.rows[seat[1]][7] == "town":
                     return seat
                 return "admin2", idx
             if idx is not None and not isinstance(idx, int):

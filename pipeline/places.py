@@ -1658,10 +1658,13 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
             after = tokens[i + n:i + n + 3]  # "Aleppo's western countryside": its province
             while after and after[0] in _QUALIFIERS:
                 after = after[1:]
+            # "the province of Idlib", not "the Al-Musharafieh region of Beirut's southern
+            # Dahieh", whose region word is the name's before it (as for districts, below)
             admin = (after and after[0] in _ADMIN_WORDS) or (
                 i > 0 and (tokens[i - 1] in _ADMIN_WORDS or tokens[i - 1] in _IN_ADMIN)) or (
                 i > 1 and tokens[i - 1] in ("of", "de", "du", "d")
-                and tokens[i - 2] in _ADMIN_WORDS)
+                and tokens[i - 2] in _ADMIN_WORDS
+                and (i < 3 or tokens[i - 3] in _ARTICLES or not cased[i - 3][:1].isupper()))
             # "villages of the Tyre district", "the district of Bint Jbeil": the district (not
             # "the al-Hawk district of Hodeidah": a quarter's word, and the city it lies in)
             district = (after and after[0] in _DISTRICT_WORDS) or (

@@ -2623,6 +2623,12 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
                     else directed or _resolve_bounded(gaz, parts[-1], hint, bound, context))
         except PlaceError:
             break
+        if tail is None and not context and len(parts) > 2 and _DISTANCE.search(parts[-1]):
+            # "...; near the town of Kafr Takharim, about 30 kilometers northwest of the city
+            # of Idlib": a distance from a town says where the part before it lies, and bounds
+            # nothing; the parts before it still may
+            parts = parts[:-1]
+            continue
         if tail is None or tail.geo_precision not in ("country", "admin1", "admin2", "point",
                                                       "near") or ("fuzzy" in tail.place_method
                                                                   and ":100" not in tail.place_method):
@@ -2669,7 +2675,15 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
     if place is None and context and context[-1][0].geo_precision != "country":
         inner, inner_text = context[-1]
         qualified = _NEAR_PREFIX.match(_PREPOSITION.sub("", fold(inner_text)))
-        if (qualified and inner.geo_precision in ("point", "near")) or not _names_a_place(head):
+        naming = _names_a_place(head)
+        if qualified and naming and inner.geo_precision in ("point", "near"):
+            # "the village of Taltita in the northern countryside of Idlib; near the town of
+            # Kafr Takharim": the head names the place, and the part after it where it lies
+            within = _mention_within(gaz, head, hint, inner, bound)
+            if within is not None and within.geo_precision in ("point", "near") and km(
+                    within.latitude, within.longitude, inner.latitude, inner.longitude) <= NEAR_KM:
+                return within
+        if (qualified and inner.geo_precision in ("point", "near")) or not naming:
             # "a farm, east Baghdad", "a residential neighbourhood, in the Syrian capital,
             # Damascus": the head names no place, so it is no unknown place of the unit after
             # it; the mention scan reads the whole text, as it does without the commas

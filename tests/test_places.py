@@ -693,12 +693,12 @@ def test_region_gold_accuracy():
     ("Sanaa's al-Tahrir Square", "Yemen", "Sanaa", "Amanat al Asimah", "Old City", "near",
      "mention"),
     # a distance says how far the place lies from the town it is measured from: that town is
-    # not the place (its province is what is sure), but a town the text names is by the place
-    # when it lies that far from the town (Kafr Takharim is 23 km from Idlib; Enab Baladi, 16
-    # January 2024, of Taltita, 4 km from it)
+    # not the place (its province is what is sure); a trailing distance bounds nothing, so the
+    # village named before a `near` part is looked for by that part's town (Enab Baladi, 16
+    # January 2024: Taltita, 4 km from Kafr Takharim, which is 23 km from Idlib)
     ("the village of Taltita in the northern countryside of Idlib; near the town of Kafr "
-     "Takharim, about 30 kilometers northwest of the city of Idlib", "Syria", "Kafr Takhārīm",
-     "Idlib", "Harim", "near", "mention"),
+     "Takharim, about 30 kilometers northwest of the city of Idlib", "Syria", "Taltitah",
+     "Idlib", "Harim", "point", "mention"),
     ("a site about 30 kilometers northwest of the city of Idlib", "Syria", "Idlib", "Idlib", None,
      "admin1", "distance_admin1"),
     # a town farther from the origin than the distance allows (Kafr Takharim is 67 km from

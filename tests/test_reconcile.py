@@ -27,14 +27,15 @@ def test_gold_pairwise_precision_recall_and_figures():
     assert result["reports"] >= 150 and result["incidents"] >= 40
     assert result["precision"] == 1.0, result["merged"]
     # At the grain of SPEC §6 (one place, one local day, one attacker) this sparse gold set
-    # keeps 0.805 of its pairs: reports that name another town of a strike wave, a place the
+    # keeps 0.808 of its pairs: reports that name another town of a strike wave, a place the
     # gazetteer lacks, or a country a day off stay apart (README, Accuracy). A night is the two
     # days it joins: without that, 0.686 (when it was 0.716); with the place rules before
     # heads that name no place and waves' second targets, 0.727; before a coarse report read
     # the day it wrote in another zone (`dates.written_days`), 0.791, before a unit word
     # ended a name ("Hodeidah Governorate"), 0.798, and before "the X region of" stopped
-    # making the town after it a province, 0.801.
-    assert result["recall"] >= 0.805, result["split"]
+    # making the town after it a province, 0.801, and before a trailing distance stopped
+    # hiding the village before it (Taltita), 0.805.
+    assert result["recall"] >= 0.808, result["split"]
     assert result["figures_checked"] >= 20
     assert result["figures_exact"] == result["figures_checked"], result["figure_misses"]
 

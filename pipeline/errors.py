@@ -21,6 +21,24 @@ class InputError(PipelineError):
         return type(self), (self.path, self.line, self.problem)
 
 
+class InputErrors(InputError):
+    """Several raw files cannot be read: each named with its line, so that one build shows
+    every file to fix, not the first alone."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        first = errors[0]
+        super().__init__(first.path, first.line, first.problem)
+        self.errors = list(errors)
+        self.args = (f"{len(errors)} raw files cannot be read:\n"
+                     + "\n".join(str(e) for e in errors),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    def __reduce__(self):  # noqa: ANN204
+        return type(self), (self.errors,)
+
+
 class RowError(ValueError):
     """A value a normalizer cannot use: the row goes to quarantine under `reason` (SPEC §5)."""
 

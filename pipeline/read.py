@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, InputErrors
 from .schema import RAW_COLUMNS, RAW_REQUIRED
 
 # No field is too long to *read*: one long field is that row's problem (FIELD_CAPS), never the
@@ -402,10 +402,17 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
               else map(_read_file, paths))
     frames: list[pd.DataFrame] = []
     batch = RawBatch(rows=pd.DataFrame())
-    for frame, bad, file in parsed:
+    errors: list[InputError] = []
+    for result in parsed:
+        if isinstance(result, InputError):
+            errors.append(result)
+            continue
+        frame, bad, file = result
         frames.append(frame)
         batch.quarantine.extend(bad)
         batch.files.append(file)
+    if errors:  # every file that cannot be read, not only the first
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
     if frames:
         rows_frame = pd.concat(frames, ignore_index=True)
     else:
@@ -414,15 +421,19 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
     return batch
 
 
-def _read_file(item: tuple[str, bytes | Path]) -> tuple[pd.DataFrame, list[dict], InputFile]:
+def _read_file(item: tuple[str, bytes | Path]
+               ) -> tuple[pd.DataFrame, list[dict], InputFile] | InputError:
     """One raw file, its bytes or its path → (rows, unreadable rows as quarantine, the file's
-    record). A file the system will not read (gone since it was listed, not permitted) is an
-    InputError naming it."""
+    record), or the InputError naming why the file cannot be read (its encoding, its header,
+    or the system: gone since it was listed, not permitted), returned so that the other
+    files are still read and every bad one is named."""
     name, source = item
     try:
         return _parse_file(name, source)
     except OSError as exc:
-        raise _unreadable(name, exc) from None
+        return _unreadable(name, exc)
+    except InputError as exc:
+        return exc
 
 
 def _unreadable(name: str, exc: OSError) -> InputError:

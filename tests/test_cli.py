@@ -102,6 +102,21 @@ def test_unreadable_input_exits_2_with_one_line(raw, tmp_path):
     assert result.stdout == ""
 
 
+def test_every_unreadable_file_is_named(raw, tmp_path):
+    """Two bad files and a good one: one build names both, each with its line, so that a
+    user fixes them together; nothing is published."""
+    write(raw, "a.csv", HEADER + "r1,AP,2024-01-05,drone strike,Thursday,Baghd\xe9d,,,,\n",
+          encoding="latin-1")
+    write(raw, "b.csv", "report_id,source,published\nr2,AP,2024-01-05\n")
+    write(raw, "c.csv", HEADER + "r3,AP,2024-01-05,drone strike,Thursday,Baghdad,,,,\n")
+    result = invoke("build", "--raw", str(raw), "--out", str(tmp_path / "out"))
+    assert (result.exit_code, result.stderr) == (2, (
+        "Error: 2 raw files cannot be read:\n"
+        "Error: a.csv:2: not UTF-8 (byte 0xe9)\n"
+        "Error: b.csv:1: missing required column(s) event_type, date, place\n"))
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 def test_usage_errors_exit_2(tmp_path):
     result = invoke("validate", "--out", str(tmp_path))
     assert (result.exit_code, result.stderr) == (

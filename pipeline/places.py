@@ -1365,7 +1365,14 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
     admin_only = False
     said = _NEAR_PREFIX.sub("", _PREPOSITION.sub("", key))
     if _DISTRICT_SUFFIX.search(said):  # "X district" is the district, before any town called so
-        district = _district(gaz, _DISTRICT_SUFFIX.sub("", said), hint, bound)
+        # ("North Gaza district" is North Gaza's, before "north" comes off to leave Gaza's)
+        whole = _DISTRICT_SUFFIX.sub("", _PREPOSITION.sub("", key))
+        try:
+            named = _district_named(gaz, whole, hint, bound) if whole != said else None
+        except PlaceError:
+            named = None
+        district = (_record(gaz, named, "admin2", "admin2") if isinstance(named, int)
+                    else _district(gaz, _DISTRICT_SUFFIX.sub("", said), hint, bound))
         if district is not None:
             return district
     for _ in range(3):
@@ -1408,6 +1415,16 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
             admins = [a for a in gaz.admin1_names.get(k, []) if _in_country(a, hint)]
             if admins:
                 return _admin_record(gaz, admins[0], "admin1")
+            if k == key and k in gaz.admin2_names:
+                # "North Gaza governorate": Palestine's governorates are its second level, and
+                # no province bears the name
+                try:
+                    named = _district_named(gaz, k, hint, bound)
+                except PlaceError:
+                    named = None
+                if isinstance(named, int) and _primary(gaz, named, k):  # not Dhale, an
+                    # other name of Ad Dhale'e district and Ad Dali province's spelled alike
+                    return _record(gaz, named, "admin2", "admin2")
         province = _fuzzy_admin1(gaz, key, hint)
         if province is not None:
             return _admin_record(gaz, province, "admin1_fuzzy")

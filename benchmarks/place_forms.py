@@ -1,0 +1,195 @@
+"""`python -m benchmarks.place_forms [FORM ...]`: the forms reports and coders write places in,
+filled with the gazetteer's own names, and how each resolves.
+
+The gold files hold the strings their writers thought of; a rule can be right on all of them
+and wrong for most names written the same way (`the district of X` gave the seat town for 661
+of the region's 1,020 districts). Here every district, province, capital and a sample of
+villages of the region fills each form, and each answer is scored against the unit the form
+names:
+
+- right: the unit the form names (or, for a district, its seat town, or a point in it);
+- coarser: a unit that holds it (its province, the country);
+- ambiguous: quarantined as naming several places;
+- wrong: another place or unit. These are the ones to read (`--show`).
+
+The gazetteer is the truth here, so this measures the parser, not the gazetteer: a district
+whose point GeoNames puts 50 km from its seat is no error of ours. `tests/test_places.py`
+runs a sample of each form.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+REGION = {"YE": "Yemen", "SY": "Syria", "LB": "Lebanon", "IQ": "Iraq", "PS": "Palestine",
+          "IR": "Iran", "JO": "Jordan", "IL": "Israel", "SA": "Saudi Arabia"}
+ARAB = {"YE": "اليمن", "SY": "سوريا", "LB": "لبنان", "IQ": "العراق", "PS": "فلسطين",
+        "JO": "الأردن"}
+NEAR_KM = 10.0  # a point this close to the named village is that village
+
+
+def _districts(gaz) -> Iterator[int]:  # noqa: ANN001
+    rows = gaz.rows
+    return (i for i in range(len(rows)) if rows.kind[i] == "admin2" and rows.iso2[i] in REGION)
+
+
+def _villages(gaz, count: int, seed: int) -> list[int]:  # noqa: ANN001
+    """A sample of GeoNames places of the five Arab theatres that GeoNames files in a district."""
+    rows = gaz.rows
+    found = [i for i in range(len(rows)) if rows.iso2[i] in ("YE", "SY", "LB", "IQ", "PS")
+             and rows.kind[i] != "admin2" and rows.admin2[i] and rows.geonames_id[i]]
+    random.Random(seed).shuffle(found)
+    return found[:count]
+
+
+def _province(gaz, i: int) -> str:  # noqa: ANN001
+    return gaz.admin1.get((gaz.rows.iso2[i], gaz.rows.code[i]), ("?",))[0]
+
+
+def _score_unit(gaz, place, i: int, unit: str) -> str:  # noqa: ANN001
+    """A district's form: right when the district, or its seat (a town of its province spelled
+    as it is, as a district's name alone reads: `Baquba` is Baqubah, which GeoNames files
+    under Muqdadiya), or a point GeoNames files in it; coarser when its province or country."""
+    from pipeline.places import _spelled_close, fold
+
+    rows = gaz.rows
+    if place.geo_precision == "admin2":
+        return "right" if fold(place.admin2 or place.place) == fold(rows.name[i]) else "wrong"
+    if place.geo_precision in ("point", "near"):
+        inside = fold(place.admin2 or "") == fold(rows.name[i]) or _spelled_close(
+            fold(rows.name[i]), place.place)
+        return "right" if inside and place.admin1 == unit else "wrong"
+    return "coarser" if place.admin1 in (unit, None) else "wrong"
+
+
+def _score_point(gaz, place, i: int) -> str:  # noqa: ANN001
+    from pipeline.geo import km
+
+    rows = gaz.rows
+    if place.geo_precision in ("point", "near"):
+        far = km(place.latitude, place.longitude, rows.lat[i], rows.lon[i])
+        return "right" if far <= NEAR_KM else "wrong"
+    return "coarser" if place.admin1 in (_province(gaz, i), None) else "wrong"
+
+
+def _districts_form(template: str) -> Callable:
+    def cases(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
+        for i in _districts(gaz):
+            unit = _province(gaz, i)
+            yield (template.format(name=gaz.rows.name[i], province=unit), REGION[gaz.rows.iso2[i]],
+                   lambda p, i=i, unit=unit: _score_unit(gaz, p, i, unit))
+    return cases
+
+
+def _province_word(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
+    """Each name a province of the region bears (in Latin script), then `governorate`."""
+    for key, codes in gaz.admin1_names.items():
+        if not key.isascii():
+            continue
+        for code in codes:
+            if code[0] in REGION:
+                name = gaz.admin1[code][0]
+                yield (f"{key.title()} governorate", REGION[code[0]],
+                       lambda p, name=name: "right" if p.geo_precision == "admin1"
+                       and p.admin1 == name else "coarser" if p.geo_precision == "country"
+                       else "wrong")
+
+
+def _capital_spellings(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
+    """`the province of X` for each Latin spelling the gazetteers give a province's capital (a
+    town of 50,000 or more whose name is its province's, spelled alike)."""
+    from pipeline.places import _spelled_close, fold
+
+    rows = gaz.rows
+    capitals = {}
+    for i in range(len(rows)):
+        if rows.iso2[i] in REGION and rows.kind[i] == "town" and rows.population[i] >= 50_000:
+            province = gaz.admin1.get((rows.iso2[i], rows.code[i]))
+            if province and _spelled_close(fold(rows.name[i]), province[0]):
+                capitals[i] = province[0]
+    for key, code in gaz.names.first.items():
+        for i in gaz.names.at(code):
+            if i in capitals and key.isascii() and len(key) > 3:
+                name = capitals[i]
+                yield (f"the province of {key.title()}", REGION[rows.iso2[i]],
+                       lambda p, name=name: "right" if p.geo_precision == "admin1"
+                       and p.admin1 == name else "coarser" if p.geo_precision == "country"
+                       else "wrong")
+
+
+def _villages_form(template: str) -> Callable:
+    def cases(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
+        rows = gaz.rows
+        for i in _villages(gaz, count, seed):
+            text = template.format(name=rows.name[i], district=rows.admin2[i],
+                                   province=_province(gaz, i))
+            yield text, REGION[rows.iso2[i]], lambda p, i=i: _score_point(gaz, p, i)
+    return cases
+
+
+def _arabic_towns(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
+    """`مدينة X` (the city of X) for the Arabic names of the Arab theatres' towns of 5,000."""
+    import re
+
+    rows = gaz.rows
+    arabic = re.compile(r"^[\u0600-\u06ff ]+$")
+    for key, code in gaz.names.first.items():
+        if not arabic.match(key):
+            continue
+        for i in gaz.names.at(code):
+            if rows.iso2[i] in ARAB and rows.kind[i] == "town" and rows.population[i] >= 5000:
+                yield f"مدينة {key}", ARAB[rows.iso2[i]], lambda p, i=i: _score_point(gaz, p, i)
+                break
+
+
+FORMS: dict[str, Callable] = {
+    "district": _districts_form("{name}"),
+    "X district": _districts_form("{name} district"),
+    "the district of X": _districts_form("the district of {name}"),
+    "district, province": _districts_form("{name}, {province}"),
+    "X governorate": _province_word,
+    "the province of X": _capital_spellings,
+    "village, district, province": _villages_form("{name}, {district}, {province}"),
+    "village, district": _villages_form("{name}, {district}"),
+    "مدينة X": _arabic_towns,
+}
+
+
+def check(form: str, count: int = 3000, seed: int = 1, show: int = 0) -> Counter:
+    """Resolve every text of one form; the counts of right, coarser, ambiguous and wrong (and,
+    with `show`, print that many wrong ones)."""
+    from pipeline.places import PlaceError, gazetteer, resolve_place
+
+    gaz = gazetteer()
+    counts: Counter = Counter()
+    for text, country, score in FORMS[form](gaz, count, seed):
+        try:
+            place = resolve_place(text, country)
+        except PlaceError as exc:
+            counts["ambiguous" if exc.reason == "place_ambiguous" else "unresolved"] += 1
+            continue
+        verdict = score(place)
+        counts[verdict] += 1
+        if verdict == "wrong" and show > 0:
+            show -= 1
+            print(f"  wrong: {text!r} -> {place.place} ({place.admin1}, {place.geo_precision}, "
+                  f"{place.place_method})")
+    return counts
+
+
+def main() -> None:
+    show = 10 if "--show" in sys.argv else 0
+    forms = [a for a in sys.argv[1:] if not a.startswith("--")] or list(FORMS)
+    for form in forms:
+        counts = check(form, show=show)
+        total = sum(counts.values())
+        print(f"{form}: {total:,} texts; " + ", ".join(
+            f"{k} {counts[k]:,}" for k in ("right", "coarser", "ambiguous", "unresolved", "wrong")
+            if counts[k]))
+
+
+if __name__ == "__main__":
+    main()

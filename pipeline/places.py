@@ -1215,12 +1215,43 @@ def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
         row = gaz.rows[found]
         if row[7] == "village" and row[4] != seat[4]:
             return "admin2", district
+        rival = _rival_district(gaz, keys, hint, bound, bearers, found)
+        if rival is not None:
+            raise rival
         if own(found) or (row[4] == seat[4] and not _filed_elsewhere(row, seat, keys)):
             return None
     town = next((i for i in bearers if own(i) and inside(i) and gaz.rows[i][7] == "town"), None)
     if town is not None:
         return ("exact" if town in gaz.names.get(keys[0], ()) else "alias"), town
     return "admin2", district
+
+
+def _rival_district(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
+                    bound: Bound | None, bearers: tuple[int, ...], town: int
+                    ) -> PlaceError | None:
+    """The ambiguity of a town's name that a district of another province of the country
+    also bears as its own, when the town is no city and no town of the district bears the
+    name (which would make the district mean it there): `Sahar` is Saada's district of 130,000
+    and a town of 30,000 by Sanaa, so the text must say which. A city of 100,000 or more is
+    what its name means."""
+    row = gaz.rows[town]
+    key = next((k for k in keys if k in gaz.admin2_names), None)
+    if (not hint or key is None or row[7] != "town" or row[5] >= CITY_POPULATION
+            or not any(_primary(gaz, town, k) for k in keys)):
+        return None
+    try:
+        district = _district_named(gaz, key, hint, bound)
+    except PlaceError:
+        return None
+    if not isinstance(district, int) or not _primary(gaz, district, key):
+        return None
+    seat = gaz.rows[district]
+    if seat[4] == row[4] or any(gaz.rows[i][3] == seat[3] and gaz.rows[i][4] == seat[4]
+                                for i in bearers):
+        return None
+    return PlaceError("place_ambiguous", f"{quote(keys[0])} names the district {seat[0]} of "
+                      f"{_provinces(gaz, [district])} and the town {row[0]} of "
+                      f"{_provinces(gaz, [town])}; give the province")
 
 
 def _filed_elsewhere(row: tuple, district: tuple, keys: tuple[str, ...]) -> bool:
@@ -1649,7 +1680,13 @@ def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
     cands = _bearers(gaz, phrase)  # "a strike in al-Marib": the city, not a hamlet of Ad Dali
     if not settled and " " not in phrase and re.search(r"[\u0600-\u06ff\u05d0-\u05ea]", phrase):
         cands = tuple(i for i in cands if gaz.rows[i][7] not in ("village", "neighbourhood"))
-    return _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
+    town = _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
+    rival = None if town is None else _rival_district(
+        gaz, tuple(dict.fromkeys((phrase, _no_articles(phrase)))), hint, bound, cands, town)
+    if rival is not None:
+        ambiguous.append(rival)
+        return None
+    return town
 
 
 def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = None

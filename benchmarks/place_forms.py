@@ -154,6 +154,9 @@ FORMS: dict[str, Callable] = {
     "the province of X": _capital_spellings,
     "village, district, province": _villages_form("{name}, {district}, {province}"),
     "village, district": _villages_form("{name}, {district}"),
+    "the village of X in Y province": _villages_form("the village of {name} in {province} "
+                                                     "province"),
+    "near village, province": _villages_form("near {name}, {province}"),
     "مدينة X": _arabic_towns,
 }
 

@@ -1778,6 +1778,9 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
     by "and" resolve as a list. Returns None when the text names no place at all.
     """
     tokens, cased, taken, found, ambiguous = _scan(gaz, text, hint, bound)
+    named = {gaz.admin1[f[3]][0] for f in found if f[2] == "admin1"}  # type: ignore[index]
+    if named:  # "the village of Al Ghayl in Amran province": not Al Ghayl district of Al Jawf
+        found = [f for f in found if f[2] != "admin2" or _mentioned(gaz, f).admin1 in named]
     units = [f for f in found if f[2] in ("admin1", "admin2")]
     if ambiguous and bound is None and len(units) == 1 and not any(
             f[2] in ("curated", "town") for f in found):

@@ -952,6 +952,7 @@ def test_no_module_defines_a_name_twice():
     ("X district", 0), ("the district of X", 0), ("district, province", 2),
     ("X governorate", 1), ("the province of X", 0), ("village, district, province", 0),
     ("village, district", 1), ("مدينة X", 2), ("district", 6),
+    ("the village of X in Y province", 2), ("near village, province", 0),
 ])
 def test_forms_filled_with_the_gazetteers_names(form, most_wrong):
     """Each form as reports and coders write it, filled with every district, province name

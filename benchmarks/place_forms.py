@@ -145,6 +145,39 @@ def _arabic_towns(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
                 break
 
 
+def _arabic_villages(template: str) -> Callable:
+    """An Arabic form of a place and its province (`قرية X في محافظة Y`), filled with the Arabic
+    names of villages and towns of the Arab theatres (a sample) and admin1.csv's Arabic
+    province names."""
+    def cases(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
+        import csv
+        import re
+        from pathlib import Path
+
+        import pipeline
+
+        rows = gaz.rows
+        data = Path(pipeline.__file__).parent / "data" / "admin1.csv"
+        with data.open(encoding="utf-8") as fh:
+            arabic_province = {(r["iso2"], r["admin1"]): r["admin1_ar"]
+                               for r in csv.DictReader(fh) if r.get("admin1_ar")}
+        arabic = re.compile(r"^[\u0600-\u06ff ]+$")
+        found: dict[int, str] = {}
+        for key, code in gaz.names.first.items():
+            if arabic.match(key):
+                for i in gaz.names.at(code):
+                    if rows.iso2[i] in ARAB and rows.kind[i] in ("village", "town"):
+                        found.setdefault(i, key)
+        items = sorted(found.items())
+        random.Random(seed).shuffle(items)
+        for i, key in items[:count]:
+            province = arabic_province.get((rows.iso2[i], _province(gaz, i)))
+            if province:
+                yield (template.format(name=key, province=province), ARAB[rows.iso2[i]],
+                       lambda p, i=i: _score_point(gaz, p, i))
+    return cases
+
+
 FORMS: dict[str, Callable] = {
     "district": _districts_form("{name}"),
     "X district": _districts_form("{name} district"),
@@ -158,6 +191,8 @@ FORMS: dict[str, Callable] = {
                                                      "province"),
     "near village, province": _villages_form("near {name}, {province}"),
     "مدينة X": _arabic_towns,
+    "قرية X في محافظة Y": _arabic_villages("قرية {name} في محافظة {province}"),
+    "بلدة X بريف Y": _arabic_villages("بلدة {name} بريف {province}"),
 }
 
 

@@ -48,7 +48,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "25"
+INDEX_VERSION = "26"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -115,6 +115,11 @@ _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|ar
 _DISTRICT_SUFFIX = re.compile(r"\s+(?:district|directorate|qada|caza|kaza)$|"
                               r"^(?:(?:the |le |la )?(?:district|directorate|caza|qada) (?:of|de|d)|"
                               r"مديريه|قضا)\s+")
+# A town's other name that is its unit's (GeoNames and Who's On First give Idlib "محافظة إدلب",
+# Erbil "محافظة أربيل", Kermanshah "Province de Kermanshah", Al Wajh "Al Wajh Governorate"):
+# read as the town, "محافظة إدلب" was Idlib city at `point`. Folded text.
+_UNIT_NAME = re.compile(r"^(?:محافظه|استان|province (?:de|of|d)|provincia de|governorate of|"
+                        r"gouvernorat (?:de|d)) |\s(?:governorate|province|gouvernorat)$")
 _CITY_SUFFIX = re.compile(r"\s+(?:city|ville)$")  # "Sanaa city", "Gaza-ville": the town itself
 _OCCUPIED = re.compile(r"\b(?:occupied|occupee|المحتله)\b\s*")
 _LIST_SPLIT = re.compile(r"\s+(?:and|&|et|و)\s+|\s*/\s*")
@@ -339,8 +344,8 @@ def build_gazetteer() -> Gazetteer:
 
     def add(index: dict[str, list[int]], key_text: str, idx: int) -> None:
         key = fold(key_text)
-        if not key:
-            return
+        if not key or (index is names and _UNIT_NAME.search(key)):
+            return  # "محافظة إدلب", "Al Wajh Governorate": the unit's name, not the town's
         keys = [key]
         words = key.split()
         if len(words) > 1 and words[0] in _ARTICLES:

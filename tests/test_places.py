@@ -349,7 +349,7 @@ def test_region_gold_accuracy():
     # a town's other name that is its unit's is the unit's (GeoNames gives Idlib city
     # "محافظة إدلب"): Idlib governorate, and Harran of it
     ("محافظة إدلب", "سوريا", "Idlib", "Idlib", None, "admin1", "admin1"),
-    ("قرية حران في محافظة إدلب", "سوريا", "Harran", "Idlib", "Harim", "near", "mention"),
+    ("قرية حران في محافظة إدلب", "سوريا", "Harran", "Idlib", "Al Ma'ra", "near", "mention"),
     ("Sahar, Saada", "Yemen", "Sahar", "Saada", "Sahar", "admin2", "admin2"),
     ("Sahar, Sanaa", "Yemen", "Saḩar", "Sanaa", "Sanhan", "point", "exact"),
     ("Al Makhnaq, Sahar", "Yemen", "Al Makhnaq", "Saada", "Sahar", "point", "mention"),

@@ -48,7 +48,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "26"
+INDEX_VERSION = "27"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -403,7 +403,7 @@ def build_gazetteer() -> Gazetteer:
                  official)
     _fill_admin1(rows, admin1)
     _held_to_their_land(rows, admin1, code_of)
-    _drop_name_errors(rows, names)
+    _drop_name_errors(rows, names, admin2_names)
 
     countries: dict[str, str] = {}
     translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
@@ -625,13 +625,20 @@ def _held_to_their_land(rows: list[tuple], admin1: dict[tuple[str, str], tuple],
                 rows[i] = r[:3] + (iso2, code) + r[5:]
 
 
-def _drop_name_errors(rows: list[tuple], names: dict[str, list[int]]) -> None:
+def _drop_name_errors(rows: list[tuple], names: dict[str, list[int]],
+                      admin2_names: dict[str, list[int]]) -> None:
     """Names a gazetteer gives a place that are another place's (`data/name_errors.csv`): a
-    Yemeni hamlet called Jabal ash Shaykh is not Mount Hermon, whatever its list of names."""
+    Yemeni hamlet called Jabal ash Shaykh is not Mount Hermon, whatever its list of names, nor
+    is Samawa district Samarra. A place is named by its GeoNames id, a district by its name."""
     for row in _read_csv("name_errors.csv"):
-        key, gid = fold(row["name"]), int(row["geonames_id"])
-        if key in names:
-            names[key] = [i for i in names[key] if rows[i][6] != gid]
+        key = fold(row["name"])
+        if row["geonames_id"]:
+            gid = int(row["geonames_id"])
+            if key in names:
+                names[key] = [i for i in names[key] if rows[i][6] != gid]
+        elif key in admin2_names:
+            admin2_names[key] = [i for i in admin2_names[key]
+                                 if rows[i][7] != "admin2" or rows[i][0] != row["district"]]
 
 
 # Kinds of places that are a part of a town (a quarter, a street, a base or airport by it).

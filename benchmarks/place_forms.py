@@ -178,6 +178,24 @@ def _arabic_villages(template: str) -> Callable:
     return cases
 
 
+def _arabic_districts(template: str) -> Callable:
+    """A form of a district's Arabic name (the gazetteers' Arabic names of the Arab theatres'
+    districts), scored as the district forms are."""
+    def cases(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
+        import re
+
+        rows = gaz.rows
+        arabic = re.compile(r"^[\u0600-\u06ff ]+$")
+        for key, code in sorted(gaz.admin2_names.first.items()):
+            if arabic.match(key):
+                for i in gaz.admin2_names.at(code):
+                    if rows.kind[i] == "admin2" and rows.iso2[i] in ARAB:
+                        unit = _province(gaz, i)
+                        yield (template.format(name=key), ARAB[rows.iso2[i]],
+                               lambda p, i=i, unit=unit: _score_unit(gaz, p, i, unit))
+    return cases
+
+
 FORMS: dict[str, Callable] = {
     "district": _districts_form("{name}"),
     "X district": _districts_form("{name} district"),
@@ -191,6 +209,8 @@ FORMS: dict[str, Callable] = {
                                                      "province"),
     "near village, province": _villages_form("near {name}, {province}"),
     "مدينة X": _arabic_towns,
+    "X (a district's Arabic name)": _arabic_districts("{name}"),
+    "مديرية X": _arabic_districts("مديرية {name}"),
     "قرية X في محافظة Y": _arabic_villages("قرية {name} في محافظة {province}"),
     "بلدة X بريف Y": _arabic_villages("بلدة {name} بريف {province}"),
 }

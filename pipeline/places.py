@@ -1205,7 +1205,7 @@ def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
         district = _district_named(gaz, key, hint, bound)
     except PlaceError:
         return None
-    if not isinstance(district, int) or not _primary(gaz, district, key):
+    if not isinstance(district, int):
         return None
     seat = gaz.rows[district]
 
@@ -1225,13 +1225,15 @@ def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
         return None
     if found is not None:
         row = gaz.rows[found]
-        if row[7] == "village" and row[4] != seat[4]:
+        if row[7] == "village" and row[4] != seat[4]:  # whatever script the name is in
             return "admin2", district
         rival = _rival_district(gaz, keys, hint, bound, bearers, found)
         if rival is not None:
             raise rival
         if own(found) or (row[4] == seat[4] and not _filed_elsewhere(row, seat, keys)):
             return None
+    if not _primary(gaz, district, key):  # the rules below weigh the district's own name
+        return None
     town = next((i for i in bearers if own(i) and inside(i) and gaz.rows[i][7] == "town"), None)
     if town is not None:
         return ("exact" if town in gaz.names.get(keys[0], ()) else "alias"), town
@@ -1255,7 +1257,7 @@ def _rival_district(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
         district = _district_named(gaz, key, hint, bound)
     except PlaceError:
         return None
-    if not isinstance(district, int) or not _primary(gaz, district, key):
+    if not isinstance(district, int):
         return None
     seat = gaz.rows[district]
     if seat[4] == row[4] or any(gaz.rows[i][3] == seat[3] and gaz.rows[i][4] == seat[4]

@@ -122,6 +122,8 @@ from pipeline.places import PlaceError, resolve_place
     ("Baqim", "Yemen", "Baqim", "Saada", "YEM", "point", "exact"),
     # ... or all the villages bearing it are of another province (two hamlets of Hajjah)
     ("Al Ashah", "Yemen", "Al Ashah", "Amran", "YEM", "admin2", "admin2"),
+    # ... in Arabic too, where no name is a place's own (GeoNames' main names are Latin)
+    ("رغوان", "Yemen", "Raghwan", "Marib", "YEM", "admin2", "admin2"),
     # ... or the place found bears it only among its other names, in another province: Mare'
     # of Aleppo, Sanaa, a village of Gilan, Lorestan province
     ("Al Ma'ra", "Syria", "Al Ma'ra", "Idlib", "SYR", "admin2", "admin2"),
@@ -959,7 +961,8 @@ def test_no_module_defines_a_name_twice():
     ("X governorate", 1), ("the province of X", 0), ("village, district, province", 0),
     ("village, district", 1), ("مدينة X", 2), ("district", 6),
     ("the village of X in Y province", 2), ("near village, province", 0),
-    ("قرية X في محافظة Y", 25), ("بلدة X بريف Y", 9),
+    ("قرية X في محافظة Y", 25), ("بلدة X بريف Y", 9), ("X (a district's Arabic name)", 4),
+    ("مديرية X", 0),
 ])
 def test_forms_filled_with_the_gazetteers_names(form, most_wrong):
     """Each form as reports and coders write it, filled with every district, province name

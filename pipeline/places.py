@@ -1198,14 +1198,9 @@ def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
     - a province bears it only among its other names (`found` None): `Larestan`, a county of
       Fars, is not Lorestan.
     A district's seat, in the district's own province, stays the town (`Baqim`)."""
-    key = next((k for k in keys if k in gaz.admin2_names), None)
-    if not hint or key is None:
-        return None
-    try:
-        district = _district_named(gaz, key, hint, bound)
-    except PlaceError:
-        return None
-    if not isinstance(district, int):
+    key = next((k for k in keys if k in gaz.admin2_names), "")
+    district = _one_district(gaz, key, hint, bound) if hint and key else None
+    if district is None:
         return None
     seat = gaz.rows[district]
 
@@ -1244,8 +1239,9 @@ def _rival_district(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
                     bound: Bound | None, bearers: tuple[int, ...], town: int
                     ) -> PlaceError | None:
     """The ambiguity of a town's name that a district of another province of the country
-    also bears as its own, when the town is no city and no town of the district bears the
-    name (which would make the district mean it there): `Sahar` is Saada's district of 130,000
+    also bears as its own, when the town is no city and no place of the district's province
+    bears the name (which would make the district mean it there): `Sahar` is Saada's district
+    of 130,000
     and a town of 30,000 by Sanaa, so the text must say which. A city of 100,000 or more is
     what its name means."""
     row = gaz.rows[town]
@@ -1253,11 +1249,8 @@ def _rival_district(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
     if (not hint or key is None or row[7] != "town" or row[5] >= CITY_POPULATION
             or not any(_primary(gaz, town, k) for k in keys)):
         return None
-    try:
-        district = _district_named(gaz, key, hint, bound)
-    except PlaceError:
-        return None
-    if not isinstance(district, int):
+    district = _one_district(gaz, key, hint, bound)
+    if district is None:
         return None
     seat = gaz.rows[district]
     if seat[4] == row[4] or any(gaz.rows[i][3] == seat[3] and gaz.rows[i][4] == seat[4]
@@ -1368,6 +1361,17 @@ def _district_named(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | N
     return None
 
 
+def _one_district(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None
+                  ) -> int | None:
+    """The one district spelled `key` (`_district_named`), or None when none is, or several
+    of several provinces are."""
+    try:
+        named = _district_named(gaz, key, hint, bound)
+    except PlaceError:
+        return None
+    return named if isinstance(named, int) else None
+
+
 def _district_ref(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None) -> int | None:
     """In a longer text, the district a district word governs ("a house in Bint Jbeil
     district", "villages of the Tyre district"): its row, by its own name or its seat's,
@@ -1412,11 +1416,8 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
     if _DISTRICT_SUFFIX.search(said):  # "X district" is the district, before any town called so
         # ("North Gaza district" is North Gaza's, before "north" comes off to leave Gaza's)
         whole = _DISTRICT_SUFFIX.sub("", _PREPOSITION.sub("", key))
-        try:
-            named = _district_named(gaz, whole, hint, bound) if whole != said else None
-        except PlaceError:
-            named = None
-        district = (_record(gaz, named, "admin2", "admin2") if isinstance(named, int)
+        named = _one_district(gaz, whole, hint, bound) if whole != said else None
+        district = (_record(gaz, named, "admin2", "admin2") if named is not None
                     else _district(gaz, _DISTRICT_SUFFIX.sub("", said), hint, bound))
         if district is not None:
             return district
@@ -1463,12 +1464,9 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
             if k == key and k in gaz.admin2_names:
                 # "North Gaza governorate": Palestine's governorates are its second level, and
                 # no province bears the name
-                try:
-                    named = _district_named(gaz, k, hint, bound)
-                except PlaceError:
-                    named = None
-                if isinstance(named, int) and _primary(gaz, named, k):  # not Dhale, an
-                    # other name of Ad Dhale'e district and Ad Dali province's spelled alike
+                named = _one_district(gaz, k, hint, bound)
+                if named is not None and _primary(gaz, named, k):  # not Dhale, an other
+                    # name of Ad Dhale'e district and Ad Dali province's spelled alike
                     return _record(gaz, named, "admin2", "admin2")
         province = _fuzzy_admin1(gaz, key, hint)
         if province is not None:

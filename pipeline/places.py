@@ -2677,6 +2677,7 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
     # Trailing parts may say the country, a region of it ("western Iraq"), a province, a
     # district or the town a neighbourhood is in: they bound what the parts before name.
     context: list[tuple[Place, str]] = []
+    in_district: Bound | None = None  # the innermost part read as a district too
     bound: Bound | None = None
     while len(parts) > 1:
         full = fold(parts[-1])
@@ -2708,10 +2709,26 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
                 raise PlaceError("place_ambiguous", f"{quote(text)} names {tail.country} but "
                                  f"the country hint is {country}")
             hint = iso2
+        district = (_one_district(gaz, fold(parts[-1]), hint, bound)
+                    if tail.geo_precision in ("point", "near") and (
+                        context or not _admin1_hits(gaz, (fold(parts[-1]),), hint, bound))
+                    else None)  # the last part that names a province is the province
         context.append((tail, parts[-1]))
         bound = _bound_of(gaz, tail, parts[-1])
+        # "Burkan, Razih, Saada", as ACLED writes a village, its district and its province,
+        # or "Burkan, Razih": the part after the village is a district as well as a town
+        # (Razih of Saqayn district), and the village is looked for in the district first
+        in_district = (None if district is None else
+                       (gaz.rows[district][3], gaz.rows[district][4], gaz.rows[district][0], None))
         parts = parts[:-1]
     head = parts[0] if len(parts) == 1 else ", ".join(parts)
+    if context and in_district is not None:
+        try:
+            village = _resolve_one(gaz, head, hint, in_district, fuzzy=False)
+        except PlaceError:
+            village = None
+        if village is not None and village.geo_precision in ("point", "near"):
+            return village
     items = [p for p in _LIST_SPLIT.split(head) if p.strip()]
     if len(items) > 1:
         found = [_quietly(gaz, item, hint, bound) for item in items]

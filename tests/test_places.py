@@ -357,6 +357,9 @@ def test_region_gold_accuracy():
     ("Sahar, Saada", "Yemen", "Sahar", "Saada", "Sahar", "admin2", "admin2"),
     ("Sahar, Sanaa", "Yemen", "Saḩar", "Sanaa", "Sanhan", "point", "exact"),
     ("Al Makhnaq, Sahar", "Yemen", "Al Makhnaq", "Saada", "Sahar", "point", "mention"),
+    # the part after a village that is a district as well as a town (Razih of Saqayn) holds it
+    ("Burkan, Razih, Saada", "Yemen", "Burkan", "Saada", "Razih", "point", "exact"),
+    ("Burkan, Razih", "Yemen", "Burkan", "Saada", "Razih", "point", "exact"),
     # a province's full name before its word is the province, not a side of the country or
     # "rural" and another province; and no WOF name of a province is another's (At Tafilah)
     ("South Lebanon governorate", "Lebanon", "South Lebanon", "South Lebanon", None, "admin1",

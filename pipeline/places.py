@@ -1707,6 +1707,7 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
     most; `(start, end, kind, ref)` with kind curated, town, admin1, admin2 or country."""
     tokens, cased = _tokens(text)
     taken = [False] * len(tokens)
+    ends = _punctuation(text)
     ambiguous: list[PlaceError] = []
     spans: list[tuple[int, int]] = []  # the words each kept ambiguity was read from
     found: list[tuple[int, int, str, object]] = []
@@ -1747,6 +1748,8 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
             spans += [(i, i + n)] * (len(ambiguous) - len(spans))
             if hit and _family(tokens, i, i + n):
                 hit = None  # "the Al-Fara family home": a family's name, not El Far'a Camp
+            if hit and hit[0] == "town" and _name_goes_on(tokens, i, i + n, ends):
+                hit = None  # "قرية عبد الساده": not the village Qaryat 'Abd
             if hit and hit[0] == "country" and (
                     any(t in _BORDER for t in tokens[i + n:i + n + 1])
                     or any(t in _BORDER for t in tokens[max(0, i - 4):i])):
@@ -2146,6 +2149,32 @@ _CONTEXT_WORDS = frozenset({"in", "near", "of", "on", "from", "to", "by", "outsi
 
 
 _PUNCTUATION = r"[,;:.…()،؛]"
+
+
+# Words an Arabic place name is followed by, not continued with: prepositions, directions and
+# their adjectives, the words of units and of what lies where (folded).
+_AFTER_A_NAME = frozenset(fold(w) for w in (
+    "في", "من", "الى", "إلى", "على", "عن", "قرب", "بالقرب", "شمال", "جنوب", "شرق", "غرب",
+    "شمالي", "جنوبي", "شرقي", "غربي", "الشمالي", "الجنوبي", "الشرقي", "الغربي", "شمالية",
+    "جنوبية", "شرقية", "غربية", "الشمالية", "الجنوبية", "الشرقية", "الغربية", "التابعة",
+    "الواقعة", "ضمن", "داخل", "بين", "حيث", "قضاء", "ناحية", "مديرية", "محافظة", "ريف",
+    "منطقة", "وسط", "اطراف", "أطراف", "محيط", "مركز", "مدينة", "قرية", "بلدة"))
+
+
+def _name_goes_on(tokens: list[str], start: int, end: int, ends: set[int]) -> bool:
+    """Whether an Arabic town found right after (or with) a settlement word is only the first
+    words of a longer name the gazetteer lacks: `قرية عبد الساده` (the village of Abd
+    al-Sada) is not `قرية عبد`, the village Qaryat 'Abd, though both begin so. The name goes
+    on when the next word, before any punctuation, is Arabic and no preposition, direction,
+    unit or known word (Arabic has no capitals to end a name by)."""
+    if not (tokens[start] in _SETTLED or (start > 0 and tokens[start - 1] in _SETTLED)):
+        return False
+    if end >= len(tokens) or end in ends:
+        return False
+    nxt = tokens[end]
+    return (bool(re.match(r"[\u0600-\u06ff]", nxt)) and nxt not in _AFTER_A_NAME
+            and nxt not in _KNOWN_WORDS and nxt not in _CONTEXT_WORDS and nxt not in _IN_ADMIN
+            and nxt not in _SETTLED)
 
 
 def _chunk_ends(text: str, pattern: str) -> list[int]:

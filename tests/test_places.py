@@ -367,6 +367,9 @@ def test_region_gold_accuracy():
     ("Rural Damascus governorate", "Syria", "Rif Dimashq", "Rif Dimashq", None, "admin1",
      "admin1"),
     ("At Tafilah governorate", "Jordan", "Tafilah", "Tafilah", None, "admin1", "admin1"),
+    # an Arabic name the gazetteer lacks is not the village whose name begins as it does
+    ("قرية عبد الساده في محافظة بابل", "العراق", "'Abd as Sadah", "Babil", "Hashimiya", "near",
+     "mention"),
     # a settlement word comes off only when the words with it name no place: Sadr City
     ("مدينة الصدر", "العراق", "Sadr City", "Baghdad", "Karkh", "point", "exact"),
     ("Ad Durayhimi district", "Yemen", "Ad Durayhimi", "Al Hudaydah", "Ad Durayhimi", "admin2",
@@ -964,7 +967,7 @@ def test_no_module_defines_a_name_twice():
     ("X governorate", 1), ("the province of X", 0), ("village, district, province", 0),
     ("village, district", 1), ("مدينة X", 2), ("district", 6),
     ("the village of X in Y province", 2), ("near village, province", 0),
-    ("قرية X في محافظة Y", 25), ("بلدة X بريف Y", 9), ("X (a district's Arabic name)", 4),
+    ("قرية X في محافظة Y", 13), ("بلدة X بريف Y", 7), ("X (a district's Arabic name)", 4),
     ("مديرية X", 0),
 ])
 def test_forms_filled_with_the_gazetteers_names(form, most_wrong):

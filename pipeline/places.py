@@ -1806,6 +1806,15 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         within = _scan(gaz, text, hint or _iso2(unit.iso3), _bound_of(gaz, unit))
         if any(f[2] in ("curated", "town") for f in within[3]):
             tokens, cased, taken, found, ambiguous = within
+    elif ambiguous and bound is None and not units and len(
+            towns := [f for f in found if f[2] in ("curated", "town")]) == 1:
+        # "Mashtal neighborhood in eastern Baghdad": so does the one town it names, for the
+        # namesakes by it (Mashtal of Baghdad, not of Babil)
+        town = _mentioned(gaz, towns[0])
+        by = (_iso2(town.iso3), None, None, (town.latitude, town.longitude))
+        within = _scan(gaz, text, hint or by[0], by)
+        if sum(f[2] in ("curated", "town") for f in within[3]) > 1:
+            tokens, cased, taken, found, ambiguous = within
     if not found:
         if ambiguous:
             raise _again(ambiguous[0])

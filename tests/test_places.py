@@ -29,7 +29,7 @@ from pipeline.places import PlaceError, resolve_place
     ("Al Bukamal and Mayadin", "", "Deir ez-Zor", "Deir ez-Zor", "SYR", "admin1", "list_admin1"),
     ("nord-est de la Jordanie", "", "Jordan", None, "JOR", "country", "country"),
     ("Jordan", "", "Jordan", None, "JOR", "country", "country"),
-    ("Mashtal neighborhood in eastern Baghdad", "Iraq", "Baghdad", "Baghdad", "IRQ", "near",
+    ("Mashtal neighborhood in eastern Baghdad", "Iraq", "Mashtal", "Baghdad", "IRQ", "near",
      "mention"),
     ("Jurf al-Sakhar sector, south of Baghdad", "Iraq", "Jurf al-Sakhar", "Babil", "IRQ", "point",
      "curated"),

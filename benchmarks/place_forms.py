@@ -98,26 +98,28 @@ def _province_word(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
                        else "wrong")
 
 
-def _capital_spellings(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
-    """`the province of X` for each Latin spelling the gazetteers give a province's capital (a
-    town of 50,000 or more whose name is its province's, spelled alike)."""
-    from pipeline.places import _spelled_close, fold
+def _capital_spellings(template: str) -> Callable:
+    """A province's form (`the province of X`) for each Latin spelling the gazetteers give
+    its capital (a town of 50,000 or more whose name is its province's, spelled alike)."""
+    def cases(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
+        from pipeline.places import _spelled_close, fold
 
-    rows = gaz.rows
-    capitals = {}
-    for i in range(len(rows)):
-        if rows.iso2[i] in REGION and rows.kind[i] == "town" and rows.population[i] >= 50_000:
-            province = gaz.admin1.get((rows.iso2[i], rows.code[i]))
-            if province and _spelled_close(fold(rows.name[i]), province[0]):
-                capitals[i] = province[0]
-    for key, code in gaz.names.first.items():
-        for i in gaz.names.at(code):
-            if i in capitals and key.isascii() and len(key) > 3:
-                name = capitals[i]
-                yield (f"the province of {key.title()}", REGION[rows.iso2[i]],
-                       lambda p, name=name: "right" if p.geo_precision == "admin1"
-                       and p.admin1 == name else "coarser" if p.geo_precision == "country"
-                       else "wrong")
+        rows = gaz.rows
+        capitals = {}
+        for i in range(len(rows)):
+            if rows.iso2[i] in REGION and rows.kind[i] == "town" and rows.population[i] >= 50_000:
+                province = gaz.admin1.get((rows.iso2[i], rows.code[i]))
+                if province and _spelled_close(fold(rows.name[i]), province[0]):
+                    capitals[i] = province[0]
+        for key, code in gaz.names.first.items():
+            for i in gaz.names.at(code):
+                if i in capitals and key.isascii() and len(key) > 3:
+                    name = capitals[i]
+                    yield (template.format(name=key.title()), REGION[rows.iso2[i]],
+                           lambda p, name=name: "right" if p.geo_precision == "admin1"
+                           and p.admin1 == name else "coarser" if p.geo_precision == "country"
+                           else "wrong")
+    return cases
 
 
 def _villages_form(template: str) -> Callable:
@@ -202,7 +204,8 @@ FORMS: dict[str, Callable] = {
     "the district of X": _districts_form("the district of {name}"),
     "district, province": _districts_form("{name}, {province}"),
     "X governorate": _province_word,
-    "the province of X": _capital_spellings,
+    "the province of X": _capital_spellings("the province of {name}"),
+    "X province": _capital_spellings("{name} province"),
     "village, district, province": _villages_form("{name}, {district}, {province}"),
     "village, district": _villages_form("{name}, {district}"),
     "the village of X in Y province": _villages_form("the village of {name} in {province} "

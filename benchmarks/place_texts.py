@@ -3,13 +3,16 @@
     python -m benchmarks.place_texts snapshot before.json   # with the rules before
     python -m benchmarks.place_texts snapshot after.json    # with the rules after
     python -m benchmarks.place_texts diff before.json after.json
+    python -m benchmarks.place_texts snapshot --bare-names names.json  # the gazetteer's names
 
 The texts: those of 20,000 synthetic reports of each of the shapes `long_tail`, `today` and
 `dense` (seed 0), of the sample in data/raw and of every gold file in tests/data, each with
 its country as given. `diff` prints each (text, country) whose resolution (place, admin1,
 precision, method, or the quarantine reason) differs, and the count; a text new in `after`
 counts as changed. A rule written for some gold rows should move those rows and say why it
-moves any other.
+moves any other. With `--bare-names`, the texts are instead the names alone of the region's
+districts and of its towns of 1,000 people or more, each with its country (4,011 texts):
+what a rule about names that several places bear moves.
 """
 
 from __future__ import annotations
@@ -41,12 +44,28 @@ def texts(rows_per_shape: int = 20_000) -> set[tuple[str, str]]:
     return found
 
 
-def snapshot(out: Path) -> int:
-    """Resolve every text and write {text + TAB + country: resolution} as JSON."""
+# The region's countries, as bare names are given with them.
+BARE_COUNTRIES = {"YE": "Yemen", "SY": "Syria", "LB": "Lebanon", "IQ": "Iraq", "PS": "Palestine",
+                  "IR": "Iran", "JO": "Jordan", "IL": "Israel", "SA": "Saudi Arabia"}
+
+
+def bare_names() -> set[tuple[str, str]]:
+    """(name, country) of the region's districts and of its towns of 1,000 people or more."""
+    from pipeline.places import gazetteer
+
+    rows = gazetteer().rows
+    return {(rows.name[i], BARE_COUNTRIES[rows.iso2[i]]) for i in range(len(rows))
+            if rows.iso2[i] in BARE_COUNTRIES and (rows.kind[i] == "admin2" or (
+                rows.kind[i] == "town" and rows.population[i] >= 1000))}
+
+
+def snapshot(out: Path, bare: bool = False) -> int:
+    """Resolve every text (or, `bare`, every bare name) and write {text + TAB + country:
+    resolution} as JSON."""
     from pipeline.places import PlaceError, resolve_place
 
     result: dict[str, list[str | None]] = {}
-    for text, country in sorted(texts()):
+    for text, country in sorted(bare_names() if bare else texts()):
         try:
             p = resolve_place(text, country or None)
             result[f"{text}\t{country}"] = [p.place, p.admin1, p.geo_precision, p.place_method]
@@ -67,6 +86,8 @@ def main() -> None:
     match sys.argv[1:]:
         case ["snapshot", out]:
             print(f"{snapshot(Path(out)):,} place texts resolved into {out}")
+        case ["snapshot", "--bare-names", out]:
+            print(f"{snapshot(Path(out), bare=True):,} bare names resolved into {out}")
         case ["diff", before, after]:
             changed = diff(Path(before), Path(after))
             for key, old, new in changed:

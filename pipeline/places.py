@@ -1198,34 +1198,33 @@ def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
     - a province bears it only among its other names (`found` None): `Larestan`, a county of
       Fars, is not Lorestan.
     A district's seat, in the district's own province, stays the town (`Baqim`)."""
-    key = next((k for k in keys if k in gaz.admin2_names), "")
-    district = _one_district(gaz, key, hint, bound) if hint and key else None
+    key, district = _district_of(gaz, keys, hint, bound)
     if district is None:
         return None
-    seat = gaz.rows[district]
+    unit = gaz.rows[district]
 
     def inside(i: int) -> bool:
         row = gaz.rows[i]
-        return row[3] == seat[3] and row[4] == seat[4] and (
-            fold(row[8] or "") == fold(seat[8] or seat[0])
-            or km(row[1], row[2], seat[1], seat[2]) <= CITY_KM)
+        return row[3] == unit[3] and row[4] == unit[4] and (
+            fold(row[8] or "") == fold(unit[8] or unit[0])
+            or km(row[1], row[2], unit[1], unit[2]) <= CITY_KM)
 
     def own(i: int) -> bool:
         return any(_primary(gaz, i, k) for k in keys)
 
     if isinstance(found, tuple):  # the bearers' one province
         rows = [gaz.rows[i] for i in bearers if gaz.rows[i][3] == hint]
-        if rows and all(r[7] == "village" for r in rows) and found != (seat[3], seat[4]):
+        if rows and all(r[7] == "village" for r in rows) and found != (unit[3], unit[4]):
             return "admin2", district
         return None
     if found is not None:
         row = gaz.rows[found]
-        if row[7] == "village" and row[4] != seat[4]:  # whatever script the name is in
+        if row[7] == "village" and row[4] != unit[4]:  # whatever script the name is in
             return "admin2", district
-        rival = _rival_district(gaz, keys, hint, bound, bearers, found)
+        rival = _rival_district(gaz, keys, district, bearers, found)
         if rival is not None:
             raise rival
-        if own(found) or (row[4] == seat[4] and not _filed_elsewhere(row, seat, keys)):
+        if own(found) or (row[4] == unit[4] and not _filed_elsewhere(row, unit, keys)):
             return None
     if not _primary(gaz, district, key):  # the rules below weigh the district's own name
         return None
@@ -1235,28 +1234,30 @@ def _district_elsewhere(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
     return "admin2", district
 
 
-def _rival_district(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None,
-                    bound: Bound | None, bearers: tuple[int, ...], town: int
-                    ) -> PlaceError | None:
-    """The ambiguity of a town's name that a district of another province of the country
+def _district_of(gaz: Gazetteer, keys: tuple[str, ...], hint: str | None, bound: Bound | None
+                 ) -> tuple[str, int | None]:
+    """The first of a name's keys that districts bear, and the one district of the hint's
+    country it names (`_one_district`), or None."""
+    key = next((k for k in keys if k in gaz.admin2_names), "")
+    return key, (_one_district(gaz, key, hint, bound) if hint and key else None)
+
+
+def _rival_district(gaz: Gazetteer, keys: tuple[str, ...], district: int | None,
+                    bearers: tuple[int, ...], town: int) -> PlaceError | None:
+    """The ambiguity of a town's name that `district`, of another province of the country,
     also bears as its own, when the town is no city and no place of the district's province
     bears the name (which would make the district mean it there): `Sahar` is Saada's district
-    of 130,000
-    and a town of 30,000 by Sanaa, so the text must say which. A city of 100,000 or more is
-    what its name means."""
+    of 130,000 and a town of 30,000 by Sanaa, so the text must say which. A city of 100,000 or
+    more is what its name means."""
     row = gaz.rows[town]
-    key = next((k for k in keys if k in gaz.admin2_names), None)
-    if (not hint or key is None or row[7] != "town" or row[5] >= CITY_POPULATION
+    if (district is None or row[7] != "town" or row[5] >= CITY_POPULATION
             or not any(_primary(gaz, town, k) for k in keys)):
         return None
-    district = _one_district(gaz, key, hint, bound)
-    if district is None:
-        return None
-    seat = gaz.rows[district]
-    if seat[4] == row[4] or any(gaz.rows[i][3] == seat[3] and gaz.rows[i][4] == seat[4]
+    unit = gaz.rows[district]
+    if unit[4] == row[4] or any(gaz.rows[i][3] == unit[3] and gaz.rows[i][4] == unit[4]
                                 for i in bearers):
         return None
-    return PlaceError("place_ambiguous", f"{quote(keys[0])} names the district {seat[0]} of "
+    return PlaceError("place_ambiguous", f"{quote(keys[0])} names the district {unit[0]} of "
                       f"{_provinces(gaz, [district])} and the town {row[0]} of "
                       f"{_provinces(gaz, [town])}; give the province")
 
@@ -1461,12 +1462,13 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
             admins = [a for a in gaz.admin1_names.get(k, []) if _in_country(a, hint)]
             if admins:
                 return _admin_record(gaz, admins[0], "admin1")
-            if k == key and k in gaz.admin2_names:
+            if k == key and k in gaz.admin2_names and _fuzzy_admin1(
+                    gaz, k, hint, least=FUZZY_POINT) is None:
                 # "North Gaza governorate": Palestine's governorates are its second level, and
-                # no province bears the name
+                # no province bears the name, nor is spelled as it is (`Dhale`, `Kerbala`,
+                # `Hasakeh province` are the provinces, not their capitals' districts)
                 named = _one_district(gaz, k, hint, bound)
-                if named is not None and _primary(gaz, named, k):  # not Dhale, an other
-                    # name of Ad Dhale'e district and Ad Dali province's spelled alike
+                if named is not None and _primary(gaz, named, k):
                     return _record(gaz, named, "admin2", "admin2")
         province = _fuzzy_admin1(gaz, key, hint)
         if province is not None:
@@ -1693,8 +1695,9 @@ def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
     if not settled and " " not in phrase and re.search(r"[\u0600-\u06ff\u05d0-\u05ea]", phrase):
         cands = tuple(i for i in cands if gaz.rows[i][7] not in ("village", "neighbourhood"))
     town = _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
+    keys = tuple(dict.fromkeys((phrase, _no_articles(phrase))))
     rival = None if town is None else _rival_district(
-        gaz, tuple(dict.fromkeys((phrase, _no_articles(phrase)))), hint, bound, cands, town)
+        gaz, keys, _district_of(gaz, keys, hint, bound)[1], cands, town)
     if rival is not None:
         ambiguous.append(rival)
         return None
@@ -1707,7 +1710,6 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
     most; `(start, end, kind, ref)` with kind curated, town, admin1, admin2 or country."""
     tokens, cased = _tokens(text)
     taken = [False] * len(tokens)
-    ends = _punctuation(text)
     ambiguous: list[PlaceError] = []
     spans: list[tuple[int, int]] = []  # the words each kept ambiguity was read from
     found: list[tuple[int, int, str, object]] = []
@@ -1748,7 +1750,7 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
             spans += [(i, i + n)] * (len(ambiguous) - len(spans))
             if hit and _family(tokens, i, i + n):
                 hit = None  # "the Al-Fara family home": a family's name, not El Far'a Camp
-            if hit and hit[0] == "town" and _name_goes_on(tokens, i, i + n, ends):
+            if hit and hit[0] == "town" and _name_goes_on(tokens, i, i + n, text):
                 hit = None  # "قرية عبد الساده": not the village Qaryat 'Abd
             if hit and hit[0] == "country" and (
                     any(t in _BORDER for t in tokens[i + n:i + n + 1])
@@ -2170,20 +2172,19 @@ _AFTER_A_NAME = frozenset(fold(w) for w in (
     "منطقة", "وسط", "اطراف", "أطراف", "محيط", "مركز", "مدينة", "قرية", "بلدة"))
 
 
-def _name_goes_on(tokens: list[str], start: int, end: int, ends: set[int]) -> bool:
+def _name_goes_on(tokens: list[str], start: int, end: int, text: str) -> bool:
     """Whether an Arabic town found right after (or with) a settlement word is only the first
     words of a longer name the gazetteer lacks: `قرية عبد الساده` (the village of Abd
     al-Sada) is not `قرية عبد`, the village Qaryat 'Abd, though both begin so. The name goes
     on when the next word, before any punctuation, is Arabic and no preposition, direction,
     unit or known word (Arabic has no capitals to end a name by)."""
-    if not (tokens[start] in _SETTLED or (start > 0 and tokens[start - 1] in _SETTLED)):
-        return False
-    if end >= len(tokens) or end in ends:
+    if end >= len(tokens) or not (
+            tokens[start] in _SETTLED or (start > 0 and tokens[start - 1] in _SETTLED)):
         return False
     nxt = tokens[end]
     return (bool(re.match(r"[\u0600-\u06ff]", nxt)) and nxt not in _AFTER_A_NAME
             and nxt not in _KNOWN_WORDS and nxt not in _CONTEXT_WORDS and nxt not in _IN_ADMIN
-            and nxt not in _SETTLED)
+            and nxt not in _SETTLED and end not in _punctuation(text))  # read last: rare
 
 
 def _chunk_ends(text: str, pattern: str) -> list[int]:
@@ -2747,26 +2748,22 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
                 raise PlaceError("place_ambiguous", f"{quote(text)} names {tail.country} but "
                                  f"the country hint is {country}")
             hint = iso2
-        district = (_one_district(gaz, fold(parts[-1]), hint, bound)
-                    if tail.geo_precision in ("point", "near") and (
-                        context or not _admin1_hits(gaz, (fold(parts[-1]),), hint, bound))
-                    else None)  # the last part that names a province is the province
-        context.append((tail, parts[-1]))
-        bound = _bound_of(gaz, tail, parts[-1])
         # "Burkan, Razih, Saada", as ACLED writes a village, its district and its province,
         # or "Burkan, Razih": the part after the village is a district as well as a town
         # (Razih of Saqayn district), and the village is looked for in the district first
+        # (but a last part that names a province is the province)
+        district = (_one_district(gaz, full, hint, bound)
+                    if tail.geo_precision in ("point", "near") and (
+                        context or not _admin1_hits(gaz, (full,), hint, bound)) else None)
         in_district = (None if district is None else
-                       (gaz.rows[district][3], gaz.rows[district][4], gaz.rows[district][0], None))
+                       _bound_of(gaz, _record(gaz, district, "admin2", "admin2")))
+        context.append((tail, parts[-1]))
+        bound = _bound_of(gaz, tail, parts[-1])
         parts = parts[:-1]
     head = parts[0] if len(parts) == 1 else ", ".join(parts)
-    if context and in_district is not None:
-        try:
-            village = _resolve_one(gaz, head, hint, in_district, fuzzy=False)
-        except PlaceError:
-            village = None
-        if village is not None and village.geo_precision in ("point", "near"):
-            return village
+    village = _quietly(gaz, head, hint, in_district, fuzzy=False) if in_district else None
+    if village is not None and village.geo_precision in ("point", "near"):
+        return village
     items = [p for p in _LIST_SPLIT.split(head) if p.strip()]
     if len(items) > 1:
         found = [_quietly(gaz, item, hint, bound) for item in items]
@@ -2898,9 +2895,10 @@ def _mention_within(gaz: Gazetteer, head: str, hint: str | None, unit: Place,
     return found if inside and unit.admin1 else None
 
 
-def _quietly(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None) -> Place | None:
+def _quietly(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None,
+             fuzzy: bool = True) -> Place | None:
     try:
-        return _resolve_one(gaz, text, hint, bound)
+        return _resolve_one(gaz, text, hint, bound, fuzzy)
     except PlaceError:
         return None
 

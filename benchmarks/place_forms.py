@@ -210,12 +210,14 @@ FORMS: dict[str, Callable] = {
     "village, district": _villages_form("{name}, {district}"),
     "the village of X in Y province": _villages_form("the village of {name} in {province} "
                                                      "province"),
+    "the village of X in Y": _villages_form("the village of {name} in {province}"),
     "near village, province": _villages_form("near {name}, {province}"),
     "مدينة X": _arabic_towns,
     "X (a district's Arabic name)": _arabic_districts("{name}"),
     "مديرية X": _arabic_districts("مديرية {name}"),
     "قرية X في محافظة Y": _arabic_villages("قرية {name} في محافظة {province}"),
     "بلدة X بريف Y": _arabic_villages("بلدة {name} بريف {province}"),
+    "قرية X في Y": _arabic_villages("قرية {name} في {province}"),
 }
 
 

@@ -95,8 +95,10 @@ _NEAR_PREFIX = re.compile(
     rf"(?:aeroport|base aerienne|base|port|site nucleaire|site|quartier|camp)(?: de la| de l| du| de| d)|"
     rf"قرب|بالقرب من|شرق|غرب|شمال|جنوب|شرقي|غربي|شمالي|جنوبي|ضواحي|محيط)\s+"
 )
+# "the town of X", "بلدة X": the place X (not "قرية في إدلب", a village in Idlib).
 _SETTLEMENT = re.compile(r"^(?:the\s+)?(?:city|town|village|district|area|region)\s+of\s+|"
-                         r"^(?:ville|village|localite)(?: de| d)\s+|^(?:مدينه|بلده|قريه)\s+")
+                         r"^(?:ville|village|localite)(?: de| d)\s+|"
+                         r"^(?:مدينه|بلده|قريه)\s+(?!(?:في|داخل)\s)")
 # "in Syria", "à Bagdad", "في بغداد": a preposition says nothing about the place.
 _PREPOSITION = re.compile(r"^(?:in|at|inside|within|across|throughout|dans|en|a|au|aux|في|داخل)\s+")
 _ADMIN_SUFFIX = re.compile(
@@ -1512,7 +1514,8 @@ _CONJUNCTIONS = {"and", "et", "و", "&"}
 # Words that make a phrase a description ("a farm east of X", "5 km north of X"), which no
 # place name spells: such a phrase is scanned for the names in it, never read as one name.
 _DESCRIBING = {"a", "an", "the", "of", "in", "on", "at", "near", "outside", "km", "miles",
-               "de", "du", "des", "pres", "vers"} | (_QUALIFIERS - {"central"})
+               "de", "du", "des", "pres", "vers", "في", "داخل", "بالقرب"} | (
+                   _QUALIFIERS - {"central"})
 _ADMIN_WORDS = {"province", "governorate", "gouvernorat", "countryside", "region", "محافظه",
                 "ريف", "provinces", "governorates", "rural"}
 # The Arabic ones with a preposition glued on: "بريف" (in the countryside of) makes the name
@@ -1544,12 +1547,14 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
 
 
 def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bool,
-          ambiguous: list[PlaceError], bound: Bound | None = None, settled: bool = False):
+          ambiguous: list[PlaceError], bound: Bound | None = None, settled: bool = False,
+          town_word: bool = False):
     """One n-gram → ('curated'|'town'|'admin1'|'admin2'|'country', ref) or None.
 
     `admin` says the words around it name a province ("X governorate", "province of X"):
-    then the admin1 wins over a town of the same name; otherwise the town does. A name
-    borne by several places is skipped (and kept in `ambiguous`): the text must decide.
+    then the admin1 wins over a town of the same name; otherwise the town does, if it lies
+    in that province, is a city or `town_word` says the words call it a town or village. A
+    name borne by several places is skipped (and kept in `ambiguous`): the text must decide.
     """
     if cands := _curated(gaz, phrase, hint, bound):
         idx = _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
@@ -1570,6 +1575,13 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
         # "the province of Sleimani", "Sweida province": a spelling only the capital bears,
         # with the province's word, is the province it names
         return "admin1", seat
+    if (town is not None and admins and not town_word and gaz.rows[town][3:5] not in admins
+            and gaz.rows[town][5] < CITY_POPULATION):
+        # "in Salah ad Din", "in Muthanna": a town of another province that bears a
+        # province's name (a resort of Erbil, a quarter of Baghdad) is not what the name
+        # says; the province is. A town of the province itself (its capital) still is, and so
+        # is a city (Sanaa, in its own capital district) or a place called a town or village.
+        town = None
     if town is not None:
         return "town", town
     if admins and proper:
@@ -1589,6 +1601,34 @@ def _capital_of(gaz: Gazetteer, town: int) -> tuple[str, str] | None:
     key = (row[3], row[4])
     province = gaz.admin1.get(key)
     return key if province and _spelled_close(fold(row[0]), province[0]) else None
+
+
+_IN = frozenset({"in", "inside", "within", "dans", "في", "داخل"})
+# Words that call a name a settlement ("Raymah village", "the town of X"): a town so called is
+# that town, whatever province bears its name.
+_TOWN_WORDS = frozenset({"town", "village", "city", "hamlet", "ville", "bourg"})
+# Words that call what follows a village or town, a settlement of its own ("the village of X
+# in Idlib"), not a part of a city ("the al-Hawk district in Hodeidah"); folded.
+_VILLAGE_WORDS = frozenset({"village", "villages", "town", "towns", "hamlet", "bourg"}
+                           | {fold(p + w) for w in ("قرية", "بلدة", "قرى", "بلدات")
+                              for p in ("", "ب", "ل", "و")})
+
+
+def _province_named(gaz: Gazetteer, tokens: list[str], found: tuple) -> tuple[str, str] | None:
+    """The province a capital's name stands for after "in": in "the village of Kurah Barazah
+    in Erbil" (65 km from the city) or "the town of Mocha in Taiz" (88 km), "in X" names the
+    unit that holds the place named before it, which the province's capital does not."""
+    if found[2] != "town" or found[0] == 0 or tokens[found[0] - 1] not in _IN:
+        return None
+    town = int(found[3])
+    if (seat := _capital_of(gaz, town)) is not None:
+        return seat
+    # a city filed in a capital district of its own (Sanaa), a ruin the province is named
+    # after (Babil): the province of its country spelled as the words are
+    phrase = " ".join(tokens[found[0]:found[1]])
+    keys = {k for name in dict.fromkeys((phrase, _no_articles(phrase)))
+            for k in gaz.admin1_names.get(name, []) if k[0] == gaz.rows[town][3]}
+    return keys.pop() if len(keys) == 1 else None
 
 
 @cache
@@ -1741,8 +1781,12 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 and (i < 3 or tokens[i - 3] in _ARTICLES or not cased[i - 3][:1].isupper()))
             ref = _district_ref(gaz, " ".join(words), hint, bound) if district and proper else None
             settled = i > 0 and tokens[i - 1] in _SETTLED  # "بلدة سرمدا": the town of
+            # "Raymah village", "the town of X": a settlement, whatever province is so called
+            town_word = settled or bool(after and after[0] in _TOWN_WORDS) or (
+                i > 1 and tokens[i - 1] == "of" and tokens[i - 2] in _TOWN_WORDS)
             hit = ("admin2", ref) if ref is not None else _find(
-                gaz, phrase, hint, proper, bool(admin), ambiguous, bound, settled) or (
+                gaz, phrase, hint, proper, bool(admin), ambiguous, bound, settled,
+                town_word) or (
                 _find(gaz, " ".join(words), hint, proper, bool(admin), ambiguous, bound)
                 if len(words) < n else None
             ) or (_find(gaz, _bare(phrase), hint, proper, bool(admin), ambiguous, bound)
@@ -1795,7 +1839,8 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
     by "and" resolve as a list. Returns None when the text names no place at all.
     """
     tokens, cased, taken, found, ambiguous = _scan(gaz, text, hint, bound)
-    named = {gaz.admin1[f[3]][0] for f in found if f[2] == "admin1"}  # type: ignore[index]
+    named = {gaz.admin1[f[3]][0] for f in found if f[2] == "admin1"} | {  # type: ignore[index]
+        gaz.admin1[seat][0] for f in found if (seat := _province_named(gaz, tokens, f))}
     if named:  # "the village of Al Ghayl in Amran province": not Al Ghayl district of Al Jawf
         found = [f for f in found if f[2] != "admin2" or _mentioned(gaz, f).admin1 in named]
     units = [f for f in found if f[2] in ("admin1", "admin2")]
@@ -1813,7 +1858,9 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         # "Mashtal neighborhood in eastern Baghdad": so does the one town it names, for the
         # namesakes by it (Mashtal of Baghdad, not of Babil)
         town = _mentioned(gaz, towns[0])
-        by = (_iso2(town.iso3), None, None, (town.latitude, town.longitude))
+        seat = _province_named(gaz, tokens, towns[0])  # or, for "X in Idlib", the province
+        by = ((_iso2(town.iso3), seat[1], None, None) if seat
+              else (_iso2(town.iso3), None, None, (town.latitude, town.longitude)))
         within = _scan(gaz, text, hint or by[0], by)
         if sum(f[2] in ("curated", "town") for f in within[3]) > 1:
             tokens, cased, taken, found, ambiguous = within
@@ -1881,8 +1928,10 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         # a village of that name 45 km away is another place)
         # "north of Hais city, south of al-Hodeida": a town placed by a direction from
         # another lies in its province, however far (Hais is 95 km south of Hodeidah)
+        # "the town of Mocha in Taiz": a place "in" a capital's name lies in its province
         last = _record(gaz, int(sites[-1][3]), "point", "mention")  # type: ignore
-        pointed = _reference(tokens, sites[-1])
+        pointed = _reference(tokens, sites[-1]) or (  # not "in Hodeidah's Al-Hawk district"
+            not possessed and _province_named(gaz, tokens, sites[-1]) is not None)
         sites = [f for f in sites[:-1] if f[2] == "curated"  # a named site is what it is
                  or km(*_point(gaz, f), last.latitude, last.longitude)
                  <= (CITY_KM if _named_part(tokens, f) else NEAR_KM)
@@ -1906,6 +1955,13 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         return _country_record(gaz, iso2, "list_country")
     if sites:
         start, end, kind, ref = curated[0] if curated else sites[0]
+        seat = _province_named(gaz, tokens, (start, end, kind, ref))
+        if seat and (any(t in _VILLAGE_WORDS for t in tokens[:start]) or (
+                ambiguous and start > 1 and _name_word(tokens, cased, taken, start - 2))):
+            # "the village of X in Idlib", "Al Qarn in Saada" (one of several so called): a
+            # village not located in the province may lie 100 km from the city ("the X
+            # neighbourhood in Hodeidah" is the city's, "Shekari Army airbase in Isfahan" too)
+            return _admin_record(gaz, seat, "unlocated")
         before = tokens[max(0, start - 4):start]
         after = tokens[end:end + 2]
         # a name right after the town that no unit found holds ("Sanaa's al-Tahrir Square"):

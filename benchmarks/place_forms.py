@@ -211,6 +211,7 @@ FORMS: dict[str, Callable] = {
     "the village of X in Y province": _villages_form("the village of {name} in {province} "
                                                      "province"),
     "the village of X in Y": _villages_form("the village of {name} in {province}"),
+    "X in Y": _villages_form("{name} in {province}"),
     "near village, province": _villages_form("near {name}, {province}"),
     "مدينة X": _arabic_towns,
     "X (a district's Arabic name)": _arabic_districts("{name}"),

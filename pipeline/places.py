@@ -1614,11 +1614,24 @@ _VILLAGE_WORDS = frozenset({"village", "villages", "town", "towns", "hamlet", "b
                               for p in ("", "ب", "ل", "و")})
 
 
+# "in northern Hasakah", "في شمال إدلب": a side of what follows
+_SIDE_OF = frozenset({"northern", "southern", "eastern", "western", "northeastern",
+                      "northwestern", "southeastern", "southwestern", "central", "شمال", "جنوب",
+                      "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي"})
+
+
+def _in_before(tokens: list[str], found: tuple) -> int | None:
+    """Where the "in" before a name found stands ("in Idlib", "in southern Idlib"), or None."""
+    at = found[0] - 1 - (found[0] > 1 and tokens[found[0] - 1] in _SIDE_OF)
+    return at if at >= 0 and tokens[at] in _IN else None
+
+
 def _province_named(gaz: Gazetteer, tokens: list[str], found: tuple) -> tuple[str, str] | None:
     """The province a capital's name stands for after "in": in "the village of Kurah Barazah
-    in Erbil" (65 km from the city) or "the town of Mocha in Taiz" (88 km), "in X" names the
-    unit that holds the place named before it, which the province's capital does not."""
-    if found[2] != "town" or found[0] == 0 or tokens[found[0] - 1] not in _IN:
+    in Erbil" (65 km from the city), "the town of Mocha in Taiz" (88 km) or "Markada in
+    southern Hasakah", "in X" names the unit that holds the place named before it, which the
+    province's capital does not."""
+    if found[2] != "town" or _in_before(tokens, found) is None:
         return None
     town = int(found[3])
     if (seat := _capital_of(gaz, town)) is not None:
@@ -1956,8 +1969,9 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
     if sites:
         start, end, kind, ref = curated[0] if curated else sites[0]
         seat = _province_named(gaz, tokens, (start, end, kind, ref))
+        at = _in_before(tokens, (start, end, kind, ref)) or 0
         if seat and (any(t in _VILLAGE_WORDS for t in tokens[:start]) or (
-                ambiguous and start > 1 and _name_word(tokens, cased, taken, start - 2))):
+                ambiguous and at > 0 and _name_word(tokens, cased, taken, at - 1))):
             # "the village of X in Idlib", "Al Qarn in Saada" (one of several so called): a
             # village not located in the province may lie 100 km from the city ("the X
             # neighbourhood in Hodeidah" is the city's, "Shekari Army airbase in Isfahan" too)

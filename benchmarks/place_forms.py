@@ -212,6 +212,8 @@ FORMS: dict[str, Callable] = {
                                                      "province"),
     "the village of X in Y": _villages_form("the village of {name} in {province}"),
     "X in Y": _villages_form("{name} in {province}"),
+    "X in the Y district of Z": _villages_form("{name} in the {district} district of "
+                                               "{province}"),
     "near village, province": _villages_form("near {name}, {province}"),
     "مدينة X": _arabic_towns,
     "X (a district's Arabic name)": _arabic_districts("{name}"),

@@ -1620,6 +1620,12 @@ _SIDE_OF = frozenset({"northern", "southern", "eastern", "western", "northeaster
                       "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي"})
 
 
+def _district_of_town(tokens: list[str], found: tuple) -> bool:
+    """The name found follows "district of" ("the Razih district of Saada")."""
+    return (found[0] > 1 and tokens[found[0] - 1] in ("of", "de", "d")
+            and tokens[found[0] - 2] in _DISTRICT_WORDS)
+
+
 def _in_before(tokens: list[str], found: tuple) -> int | None:
     """Where the "in" before a name found stands ("in Idlib", "in southern Idlib"), or None."""
     at = found[0] - 1 - (found[0] > 1 and tokens[found[0] - 1] in _SIDE_OF)
@@ -1793,6 +1799,10 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 i > 1 and tokens[i - 1] in ("of", "de", "d") and tokens[i - 2] in _DISTRICT_WORDS
                 and (i < 3 or tokens[i - 3] in _ARTICLES or not cased[i - 3][:1].isupper()))
             ref = _district_ref(gaz, " ".join(words), hint, bound) if district and proper else None
+            if ref is None and len(words) > 1 and words[-1] in _DISTRICT_WORDS:
+                # "the Munabbih district of Saada": the district, not a village GeoNames
+                # lists as "Munabbih District" too
+                ref = _district_ref(gaz, " ".join(words[:-1]), hint, bound)
             settled = i > 0 and tokens[i - 1] in _SETTLED  # "بلدة سرمدا": the town of
             # "Raymah village", "the town of X": a settlement, whatever province is so called
             town_word = settled or bool(after and after[0] in _TOWN_WORDS) or (
@@ -1891,9 +1901,13 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
     outside = False  # a site named that the unit named does not hold: a place not located
     if provinces:  # "Al Jabaliyah in At Tuhayta district": a site outside it is another place
         # (as "Al-Sikak area within the Al-Qaim District": As Sikak of Haditha's district)
-        # (a town after the district holds it: "Al Mina district of Hodeidah")
+        # (a town after the district holds it when the district is a part of the city: "Al
+        # Mina district of Hodeidah"; else the town's name is the province's: "the Razih
+        # district of Saada" lies 60 km from Saada city, "the Hays district of Hodeidah" 110)
         named = {fold(gaz.rows[int(f[3])][0]) for f in districts}  # type: ignore[call-overload]
         first = min((f[0] for f in districts), default=len(tokens))
+        sites = [f for f in sites if f[2] != "town" or not _district_of_town(tokens, f) or any(
+            km(*_point(gaz, f), *_point(gaz, d)) <= CITY_KM for d in districts)]
         inside = [f for f in sites
                   if _record(gaz, int(f[3]), "point", "mention").admin1 in provinces  # type: ignore
                   and (f[0] > first or _in_district(gaz.rows[int(f[3])], named))]  # type: ignore
@@ -1989,6 +2003,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                           and tokens[j] not in _NOT_PLACES and tokens[j] not in gaz.countries
                           for j in range(end, stop))
         near = (any(t in _QUALIFIERS for t in before) or named_after
+                or _district_of_town(tokens, (start, end))  # "the Sheikh Othman district of Aden"
                 or any(t in _PARTS or t in _ADMIN_WORDS or t in ("outskirts", "environs")
                        for t in after)  # "Manbij countryside", "Khiam outskirts"
                 or any(t not in _DESCRIPTORS and t not in _ARTICLES for t in tokens[:start]

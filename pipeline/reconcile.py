@@ -15,7 +15,8 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
   Two quarters of one city, or two villages 30 km apart, are two incidents.
 - A *coarse* report (a district, a province, a country, a month) or a report that names a
   whole town where several of its parts were hit joins an incident only when exactly one
-  fits; otherwise it stands alone. A coarse report whose text wrote another day than its
+  fits (a located one; when none is, the one at a place we could not locate); otherwise it
+  stands alone. A coarse report whose text wrote another day than its
   local one ("jeudi 26 octobre (vendredi au Moyen-Orient)": `dates.written_days`) that no
   incident of its local day fits may be of the one incident of the day it wrote: the two
   are one moment, and other reports may have written that day too.
@@ -391,8 +392,14 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
             _register(coarse_by_day, inc.block, day, inc)
     for pos, r, block, admin1, side in coarse:
         fits = _fits_moment(by_day, block, r, admin1, side)
-        if len(fits) == 1 and not _fits_moment(others, block, r, admin1, side):
+        held = _fits_moment(others, block, r, admin1, side)
+        if len(fits) == 1 and not held:
             _join(fits[0], pos, r, block, admin1, side, incidents, by_day)
+        elif not fits and len(held) == 1 and held[0].seq < first_wave:
+            # the one event of its day, unit and attacker is at a place we could not locate
+            # ("the Ras Issa area in the Salif district"): a coarse report of where it lies
+            # ("the Al Hudaydah province") is of it, as it would be of a located one
+            _join(held[0], pos, r, block, admin1, side, incidents, others)
         else:  # none or several fit: the coarse reports of that scope group among themselves
             found = [inc for inc in _fits(coarse_by_day, block, r, admin1, side)
                      if inc.seq not in scopes or r.geo_precision in scopes[inc.seq]]

@@ -322,7 +322,9 @@ def test_region_gold_accuracy():
     list's unknown second place and a district's word were read; 17 with `Sah`, a district
     read as its seat town, `Kalat, Razavi Khorasan`, which a village of another county
     bears as its own name, and `Malh, in the southern province of Sweida`, a village of the
-    province whose point no source verified)."""
+    province whose point no source verified; 19 with `the Munabbih district of Saada`, whose
+    district GeoNames spells Monabbih, and `the Tal Afar district of Mosul`, both the city at
+    `near`: with the rules before "the X district of Y" was read as a district, 25)."""
     from benchmarks.accuracy import GOLD, places_accuracy
 
     result = places_accuracy(GOLD / "places_gold_region.csv")
@@ -333,7 +335,7 @@ def test_region_gold_accuracy():
     assert result["admin1"] >= 0.9, result["misses"]
     assert result["points_25km"] >= 0.9, result["misses"]
     assert result["errors_right"] >= 0.7 * result["errors_expected"], result["misses"]
-    assert result["over_precise"] <= 17, result["over"]
+    assert result["over_precise"] <= 19, result["over"]
 
 
 @pytest.mark.parametrize(("text", "hint", "place", "admin1", "admin2", "precision", "method"), [
@@ -777,6 +779,12 @@ def test_region_gold_accuracy():
      "Al Hali", "near", "mention"),
     ("the Iranian Consulate in Damascus", "Syria", "Damascus", "Damascus", "Damascus", "near",
      "mention"),
+    # "the X district of Y": the district of Y's province, unless it is a part of the city
+    ("the Razih district of Saada", "Yemen", "Razih", "Saada", "Razih", "admin2", "mention"),
+    ("the Hays district of Hodeidah", "Yemen", "Hays", "Al Hudaydah", "Hays", "admin2",
+     "mention"),
+    ("the Sheikh Othman district of Aden", "Yemen", "Aden", "Aden", "Craiter", "near",
+     "mention"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)
@@ -988,7 +996,7 @@ def test_no_module_defines_a_name_twice():
     ("the village of X in Y province", 2), ("near village, province", 0),
     ("قرية X في محافظة Y", 13), ("بلدة X بريف Y", 7), ("X (a district's Arabic name)", 4),
     ("مديرية X", 0), ("the village of X in Y", 2), ("قرية X في Y", 14),
-    ("X in Y", 108),
+    ("X in Y", 108), ("X in the Y district of Z", 51),
 ])
 def test_forms_filled_with_the_gazetteers_names(form, most_wrong):
     """Each form as reports and coders write it, filled with every district, province name
@@ -1003,7 +1011,10 @@ def test_forms_filled_with_the_gazetteers_names(form, most_wrong):
 
     counts = check(form)
     assert counts["wrong"] <= most_wrong, counts
-    assert counts["right"] >= 0.8 * sum(counts.values()), counts
+    # a village a district "of" a capital's name holds is the district's (coarser) when its
+    # name is not unique there
+    least = 0.7 if form == "X in the Y district of Z" else 0.8
+    assert counts["right"] >= least * sum(counts.values()), counts
 
 
 def test_place_texts_diff_names_each_text_that_resolves_otherwise(tmp_path):

@@ -162,6 +162,21 @@ def test_a_dense_front_day_keeps_each_place_its_own_event():
     assert ids["again-durayhimi"] == ids["r6"] and ids["again-bajil"] == ids["r7"]
 
 
+def test_a_province_report_joins_the_one_event_at_a_place_we_could_not_locate():
+    """`the Ras Issa area in the Salif district of Al Hudaydah` is a place of Salif district
+    no gazetteer locates: a report of the province that day is of it when it is the day's one
+    event there, and of neither when there are two."""
+    one = _reports(_shelling("unlocated", "the Ras Issa area in the Salif district of Al "
+                                          "Hudaydah"),
+                   _shelling("province", "the Al Hudaydah province in western Yemen"))
+    assert one["unlocated"] == one["province"]
+    two = _reports(_shelling("unlocated", "the Ras Issa area in the Salif district of Al "
+                                          "Hudaydah"),
+                   _shelling("other", "Zabid"),
+                   _shelling("province", "the Al Hudaydah province in western Yemen"))
+    assert two.nunique() == 3
+
+
 def test_villages_of_one_district_written_as_acled_does_are_each_their_own_event():
     """ACLED writes Lebanon's South governorate `South`: read as an unknown part of the city
     of Tyre, four border villages of one day were one incident near Tyre."""

@@ -215,6 +215,7 @@ FORMS: dict[str, Callable] = {
     "X in the Y district of Z": _villages_form("{name} in the {district} district of "
                                                "{province}"),
     "near village, province": _villages_form("near {name}, {province}"),
+    "le village de X, à Y": _villages_form("le village de {name}, à {province}"),
     "مدينة X": _arabic_towns,
     "X (a district's Arabic name)": _arabic_districts("{name}"),
     "مديرية X": _arabic_districts("مديرية {name}"),

@@ -95,9 +95,10 @@ _NEAR_PREFIX = re.compile(
     rf"(?:aeroport|base aerienne|base|port|site nucleaire|site|quartier|camp)(?: de la| de l| du| de| d)|"
     rf"قرب|بالقرب من|شرق|غرب|شمال|جنوب|شرقي|غربي|شمالي|جنوبي|ضواحي|محيط)\s+"
 )
-# "the town of X", "بلدة X": the place X (not "قرية في إدلب", a village in Idlib).
+# "the town of X", "le village de X", "بلدة X": the place X (not "قرية في إدلب", a village in
+# Idlib).
 _SETTLEMENT = re.compile(r"^(?:the\s+)?(?:city|town|village|district|area|region)\s+of\s+|"
-                         r"^(?:ville|village|localite)(?: de| d)\s+|"
+                         r"^(?:(?:le|la|l)\s+)?(?:ville|village|localite)(?: de| d)\s+|"
                          r"^(?:مدينه|بلده|قريه)\s+(?!(?:في|داخل)\s)")
 # "in Syria", "à Bagdad", "في بغداد": a preposition says nothing about the place.
 _PREPOSITION = re.compile(r"^(?:in|at|inside|within|across|throughout|dans|en|a|au|aux|في|داخل)\s+")

@@ -996,7 +996,7 @@ def test_no_module_defines_a_name_twice():
     ("the village of X in Y province", 2), ("near village, province", 0),
     ("قرية X في محافظة Y", 13), ("بلدة X بريف Y", 7), ("X (a district's Arabic name)", 4),
     ("مديرية X", 0), ("the village of X in Y", 2), ("قرية X في Y", 14),
-    ("X in Y", 108), ("X in the Y district of Z", 51),
+    ("X in Y", 108), ("X in the Y district of Z", 51), ("le village de X, à Y", 49),
 ])
 def test_forms_filled_with_the_gazetteers_names(form, most_wrong):
     """Each form as reports and coders write it, filled with every district, province name

@@ -191,7 +191,7 @@ def _clean(text: str, language: str) -> str:
     text = _FILLER.sub(" ", text)
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"(?<=[a-z])\.", "", text)  # Jan. → jan
-    text = text.replace("–", "-").replace("—", "-").replace("/", "/")
+    text = text.replace("–", "-").replace("—", "-").replace("−", "-").replace("/", "/")
     text = re.sub(r"\s*-\s*", "-", text)
     text = re.sub(r"[,;()\"'’]|\.{2,}|…", " ", text)  # "Thursday ... at 11:37": an elision
     return re.sub(r"\s+", " ", text).strip()
@@ -205,12 +205,43 @@ _Y = r"(\d{4})"
 _W = "(" + "|".join(WEEKDAYS) + ")"
 
 
+class _BeforeCalendar(Exception):
+    """A text's year or count reaches before the first day its calendar can hold (year 1 of a
+    `date` or a `jdatetime.date`), where `date` and `timedelta` would raise ValueError or
+    OverflowError and stop the build: surely before the supported window, which `_parse`
+    reports with the text (date_out_of_range)."""
+
+
 def _day(year: int, month: int, day: int) -> date:
+    """The one way from a text's numbers to a day: a year before year 1 ("January 0000", "2025
+    years ago") is out of range, a day the month lacks unparseable."""
+    if year < date.min.year:
+        raise _BeforeCalendar
     try:
         return date(year, month, day)
     except ValueError:
         raise DateError("date_unparseable",
                         f"no such day: {year:04d}-{month:02d}-{day:02d}") from None
+
+
+def _days_before(ref: date, days: int) -> date:
+    """`ref` less a count of days a text gave, counted in integers: `timedelta` overflows on a
+    count reaching before year 1 ("999999 days ago")."""
+    ordinal = ref.toordinal() - days
+    if ordinal < 1:
+        raise _BeforeCalendar
+    return date.fromordinal(ordinal)
+
+
+# A billion of any unit (hours, days, weeks, months, years) reaches back before year 1.
+_MAX_COUNT = 10**9
+
+
+def _count(digits: str) -> int:
+    """A count of units back as written, or `_MAX_COUNT` for a longer one (as far out of range).
+    Its length is read first: `int` refuses more than 4,300 digits, and a field holds 10,000."""
+    digits = digits.lstrip("0")
+    return int(digits or "0") if len(digits) < len(str(_MAX_COUNT)) else _MAX_COUNT
 
 
 def _infer_year(month: int, day: int, ref: date) -> int:
@@ -231,8 +262,8 @@ def _month_year(month: int, ref: date) -> int:
 
 
 def _month_span(year: int, month: int, lo: int = 1, hi: int = 31) -> tuple[date, date]:
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, lo), date(year, month, min(hi, last))
+    first = _day(year, month, lo)  # the year is checked before `calendar` reads it
+    return first, _day(year, month, min(hi, calendar.monthrange(year, month)[1]))
 
 
 def _weekday_on_or_before(ref: date, weekday: int, strictly: bool = False) -> date:
@@ -268,7 +299,7 @@ _A_WEEKDAY = re.compile(rf"\s*\b{_W}\b\s*")
 _WORDS = re.compile(r"[\s-]+")  # a qualifier may be hyphened to its word ("after-midnight")
 _LIGHT = re.compile(r"\b(?:early|late|before|after|overnight|earlier|later)\b")
 _BARE = re.compile(rf"\b(?:{PART_OF_DAY}|early|late|before|after|overnight|earlier|later)\b")
-_AGO = re.compile(r"(\d+|" + "|".join(NUMBER_WORDS) + r") (day|week|month|year)s? ago")
+_AGO = re.compile(r"([-+]?)(\d+|" + "|".join(NUMBER_WORDS) + r") (day|week|month|year)s? ago")
 _WEEKEND = re.compile(r"(?:over )?(?:the )?weekend")
 _THIS_LAST = re.compile(r"(early |mid |late |earlier |later )?(this|last|past|previous) "
                         r"(week|weekend|month|year)")
@@ -285,7 +316,7 @@ def _relative_parts(t: str) -> tuple | None:
     t = _SINCE_NOW.sub("", t)
     m = _LAST_HOURS.fullmatch(t)
     if m:
-        return "hours", int(m[1])
+        return "hours", _count(m[1])
     t = _A_WEEKDAY.sub(" ", t).strip() if _TODAY.search(t) else t  # "today friday" (ar/fr habit)
     # the words left without qualifiers ("after-midnight", "early this morning"), without
     # them and parts of day, or without parts of day ("evening day before yesterday", Arabic)
@@ -297,7 +328,10 @@ def _relative_parts(t: str) -> tuple | None:
             return ("night" if back and _NIGHT.search(t) else "day"), back
     m = _AGO.fullmatch(t)
     if m:
-        return "ago", m[2], int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]
+        if m[1] == "-":  # no day before publication; dateparser would guess "-1" meant 1
+            raise DateError("date_unparseable",
+                            f"{t!r}: a negative count of {m[3]}s ago is not a date in the past")
+        return "ago", m[3], _count(m[2]) if m[2].isdigit() else NUMBER_WORDS[m[2]]
     if _WEEKEND.fullmatch(t):
         return ("weekend",)
     m = _THIS_LAST.fullmatch(t)
@@ -312,7 +346,7 @@ def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
         return None
     kind = parts[0]
     if kind == "hours":  # "in the last 24 hours": the publication day and the days they reach
-        return ref - timedelta(days=max(1, -(-parts[1] // 24))), ref, "relative_hours"
+        return _days_before(ref, max(1, -(-parts[1] // 24))), ref, "relative_hours"
     if kind == "day":
         d = ref - timedelta(days=parts[1])
         return d, d, "relative_day"
@@ -322,15 +356,15 @@ def _relative(t: str, ref: date) -> tuple[date, date, str] | None:
     if kind == "ago":
         unit, n = parts[1], parts[2]
         if unit == "day":
-            d = ref - timedelta(days=n)
+            d = _days_before(ref, n)
             return d, d, "relative_ago"
         if unit == "week":
-            start = ref - timedelta(days=7 * n + ref.weekday())
+            start = _days_before(ref, 7 * n + ref.weekday())
             return start, start + timedelta(days=6), "relative_ago"
         if unit == "month":
             y, mo = divmod(ref.year * 12 + ref.month - 1 - n, 12)
             return (*_month_span(y, mo + 1), "relative_ago")
-        return date(ref.year - n, 1, 1), date(ref.year - n, 12, 31), "relative_ago"
+        return _day(ref.year - n, 1, 1), _day(ref.year - n, 12, 31), "relative_ago"
     if kind == "weekend":  # the latest Saturday-Sunday
         sat = _weekday_on_or_before(ref, 5)
         return sat, min(sat + timedelta(days=1), ref), "relative_week"
@@ -428,7 +462,7 @@ def _numeric(t: str, ref: date) -> tuple[date, date, str] | None:
     if not m:
         return None
     a, b, year = int(m[1]), int(m[3]), int(m[4])
-    year += 2000 if year < 100 else 0
+    year += 2000 if len(m[4]) == 2 else 0  # "3/4/24"; four digits as written ("3/4/0001": year 1)
     if m[2] == "." or a > 12:
         d = _day(year, b, a)
         return d, d, "numeric_dmy"
@@ -440,7 +474,7 @@ def _numeric(t: str, ref: date) -> tuple[date, date, str] | None:
         return d, d, "numeric_dmy"
     # Ambiguous: the reading closest before publication (SPEC §4).
     limit = ref + timedelta(days=PUBLICATION_SLACK_DAYS)
-    readings = [(date(year, b, a), "numeric_ambiguous_dmy"), (date(year, a, b),
+    readings = [(_day(year, b, a), "numeric_ambiguous_dmy"), (_day(year, a, b),
                                                               "numeric_ambiguous_mdy")]
     past = [r for r in readings if r[0] <= limit]
     chosen = max(past) if past else min(readings)
@@ -545,11 +579,11 @@ def _period(t: str, ref: date) -> tuple[date, date, str] | None:
     if m:
         lo, hi = YEAR_THIRDS[m[1]]
         year = int(m[2])
-        return date(year, lo, 1), _month_span(year, hi)[1], "fuzzy_year_part"
+        return _day(year, lo, 1), _month_span(year, hi)[1], "fuzzy_year_part"
     m = _A_YEAR.fullmatch(t)
     if m:
         year = int(m[1])
-        return date(year, 1, 1), date(year, 12, 31), "year"
+        return _day(year, 1, 1), _day(year, 12, 31), "year"
     return None
 
 
@@ -562,7 +596,7 @@ def _since(t: str, ref: date) -> tuple[date, date, str] | None:
     if m:
         month = MONTHS[m[1]]
         year = int(m[2]) if m[2] else _month_year(month, ref)
-        return date(year, month, 1), ref, "since"
+        return _day(year, month, 1), ref, "since"
     m = _SINCE_DAY.fullmatch(t)
     if m:
         day, name = (int(m[1]), m[2]) if m[1] else (int(m[4]), m[3])
@@ -587,6 +621,8 @@ def _solar_hijri(t: str, ref: date) -> tuple[date, date, str] | None:
     day, month = int(m[2]), int(m[3])
 
     def gregorian(year: int) -> date:
+        if year < jdatetime.MINYEAR:
+            raise _BeforeCalendar
         try:
             return jdatetime.date(year, month, day).togregorian()
         except ValueError:
@@ -667,9 +703,12 @@ PUBLISHED_MAX = date(2100, 12, 31)
 
 def _check_window(day: date, what: str) -> None:
     if not DATE_MIN <= day <= PUBLISHED_MAX:
-        raise DateError("date_out_of_range",
-                        f"{what} {day.isoformat()} is outside the supported window "
-                        f"{DATE_MIN.isoformat()} to {PUBLISHED_MAX.isoformat()}")
+        raise _outside_window(f"{what} {day.isoformat()}")
+
+
+def _outside_window(what: str) -> DateError:
+    return DateError("date_out_of_range", f"{what} is outside the supported window "
+                                          f"{DATE_MIN.isoformat()} to {PUBLISHED_MAX.isoformat()}")
 
 
 def parse_date(text: str | None, published: date | datetime, language: str | None = "en"
@@ -687,10 +726,16 @@ def parse_date(text: str | None, published: date | datetime, language: str | Non
 def check_supported(span: DateSpan, text: str) -> DateSpan:
     """`span` when it starts inside the supported window; a build quarantines the rest."""
     if span.start < DATE_MIN:
-        shown = text if len(text or "") <= 40 else (text or "")[:40] + "…"
-        raise DateError("date_out_of_range", f"{shown!r} is {span.start.isoformat()}, before "
-                                             f"the supported window (from {DATE_MIN.isoformat()})")
+        raise _before_window(text or "", span.start)
     return span
+
+
+def _before_window(text: str, day: date | None) -> DateError:
+    """date_out_of_range for a text whose day is before the window: that day, when it has one."""
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    when = f" {day.isoformat()}," if day else ""
+    return DateError("date_out_of_range", f"{shown!r} is{when} before the supported window "
+                                          f"(from {DATE_MIN.isoformat()})")
 
 
 # A text that names its year and nothing relative reads the same on any publication day:
@@ -752,20 +797,23 @@ def _parse(text: str, ref: date, language: str, aside: bool = True) -> DateSpan:
     if not t:
         raise DateError("date_unparseable", f"empty date text {text!r}")
     found = None
-    if _YEAR.search(t) and not _REF_BOUND.search(t):
-        fixed = _ref_free(t)
-        if isinstance(fixed, DateError):
-            raise fixed
-        found = fixed
-    if found is None:
-        for rule in RULES:
-            found = rule(t, ref)
-            if found:
-                break
-    if found is None:
-        found = _dateparser(text, language, ref)
-    if found is None:
-        found = _in_text(t, ref)
+    try:
+        if _YEAR.search(t) and not _REF_BOUND.search(t):
+            fixed = _ref_free(t)
+            if isinstance(fixed, DateError):
+                raise fixed
+            found = fixed
+        if found is None:
+            for rule in RULES:
+                found = rule(t, ref)
+                if found:
+                    break
+        if found is None:
+            found = _dateparser(text, language, ref)
+        if found is None:
+            found = _in_text(t, ref)
+    except _BeforeCalendar:
+        raise _before_window(text, None) from None
     if found is None:
         raise DateError("date_unparseable", f"cannot read a date in {text!r}")
     start, end, method = _to_local_weekday(*found, _local_weekday(text, language) if aside
@@ -797,12 +845,25 @@ def parse_published(value: str | None) -> datetime:
 _NOW_WORDS = re.compile(r"\b(?:ago|now|today|tonight|yesterday|tomorrow|last|next|this|hier|demain|"
                         r"aujourd|il y a|maintenant)\b|(?:اليوم|أمس|امس|غدا|منذ|الآن)", re.IGNORECASE)
 _HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+# A time written year first is year-month-day (ISO 8601's order; no convention writes the day
+# second): dateparser swaps an impossible month for the day ("2024-13-01" as 13 January).
+_YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _SOMEDAY = datetime(2000, 1, 1)  # dateparser's base for anything relative: never the clock
 
 
 @lru_cache(maxsize=100_000)
 def _parse_published(value: str) -> datetime:
     shown = value if len(value) <= 60 else value[:60] + "…"
+    m = _YEAR_FIRST.match(value)
+    if m:  # its numbers as written, the year before any parser makes a date of it ("0000")
+        year, month, day = int(m[1]), int(m[3]), int(m[4])
+        written = f"{year:04d}-{month:02d}-{day:02d}"
+        if not DATE_MIN.year <= year <= PUBLISHED_MAX.year:
+            raise _outside_window(f"published {written}")
+        if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+            raise DateError("date_unparseable",
+                            f"cannot read published time {shown!r}: no such day {written} "
+                            "(year-month-day)")
     try:
         dt = datetime.fromisoformat(value)
     except ValueError:
@@ -851,8 +912,9 @@ def _published(published: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, Da
     if iso.any():
         instants = pd.to_datetime(text[iso], utc=True, format="ISO8601", errors="coerce")
         days = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        ok = (instants.notna() & days.notna()).to_numpy()
-        iso[np.flatnonzero(iso)[~ok]] = False  # "2024-02-30": the slow path says why
+        inside = days.between(pd.Timestamp(DATE_MIN), pd.Timestamp(PUBLISHED_MAX))  # not NaT
+        ok = (instants.notna() & inside).to_numpy()
+        iso[np.flatnonzero(iso)[~ok]] = False  # "2024-02-30", "0000-01-01": the slow path says why
         utc[iso] = instants[ok].astype("datetime64[us, UTC]").array  # not to_numpy: Timestamp objects
         codes, distinct = pd.factorize(days[ok])  # a date object per distinct day, not per row
         day[iso] = np.asarray(distinct.date, dtype=object)[codes]

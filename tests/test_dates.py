@@ -107,6 +107,102 @@ def test_rejections(text, reason, message):
     assert (err.value.reason, str(err.value)) == (reason, message)
 
 
+BEFORE = "before the supported window (from 1990-01-01)"
+OUTSIDE = "is outside the supported window 1990-01-01 to 2100-12-31"
+NEGATIVE = "a negative count of days ago is not a date in the past"
+
+
+@pytest.mark.parametrize(("text", "reason", "message"), [
+    # counts back past year 1, where `date` and `timedelta` overflowed and stopped the build
+    ("999999 days ago", "date_out_of_range", f"'999999 days ago' is {BEFORE}"),
+    ("99999999999999999999 days ago", "date_out_of_range",
+     f"'99999999999999999999 days ago' is {BEFORE}"),
+    ("99999999999999 weeks ago", "date_out_of_range", f"'99999999999999 weeks ago' is {BEFORE}"),
+    ("over the last 240000000 hours", "date_out_of_range",
+     f"'over the last 240000000 hours' is {BEFORE}"),
+    ("past 99999999999999999999", "date_out_of_range", f"'past 99999999999999999999' is {BEFORE}"),
+    ("9" * 5000 + " days ago", "date_out_of_range", f"'{'9' * 40}…' is {BEFORE}"),  # > int's 4,300
+    ("2025 years ago", "date_out_of_range", f"'2025 years ago' is {BEFORE}"),
+    ("30000 months ago", "date_out_of_range", f"'30000 months ago' is {BEFORE}"),
+    ("999999999999 months ago", "date_out_of_range", f"'999999999999 months ago' is {BEFORE}"),
+    # year 0, which no `date` holds
+    ("January 0000", "date_out_of_range", f"'January 0000' is {BEFORE}"),
+    ("0000", "date_out_of_range", f"'0000' is {BEFORE}"),
+    ("early 0000", "date_out_of_range", f"'early 0000' is {BEFORE}"),
+    ("late 0000", "date_out_of_range", f"'late 0000' is {BEFORE}"),
+    ("mid-0000", "date_out_of_range", f"'mid-0000' is {BEFORE}"),
+    ("in 0000", "date_out_of_range", f"'in 0000' is {BEFORE}"),
+    ("since January 0000", "date_out_of_range", f"'since January 0000' is {BEFORE}"),
+    ("early January 0000", "date_out_of_range", f"'early January 0000' is {BEFORE}"),
+    ("3/4/0000", "date_out_of_range", f"'3/4/0000' is {BEFORE}"),
+    ("۱۳ دی ۰۰۰۰", "date_out_of_range", f"'۱۳ دی ۰۰۰۰' is {BEFORE}"),  # Solar Hijri year 0
+    # four digits are the year as written, not 2001
+    ("3/4/0001", "date_out_of_range", f"'3/4/0001' is 0001-04-03, {BEFORE}"),
+    # a negative count back is no day before publication (dateparser read it as a day ago)
+    ("-1 days ago", "date_unparseable", f"'-1 days ago': {NEGATIVE}"),
+    ("\u22121 days ago", "date_unparseable", f"'-1 days ago': {NEGATIVE}"),  # a minus sign
+    ("0/5/2024", "date_unparseable", "no such day: 2024-05-00"),  # was a ValueError
+])
+def test_numbers_no_calendar_day_holds_are_quarantined(text, reason, message):
+    language = "fa" if "دی" in text else "en"
+    out = normalize_dates(pd.Series([text]), pd.Series(["2024-01-05"]), pd.Series([language]))
+    assert (out["error_reason"][0], out["error_message"][0]) == (reason, message)
+
+
+@pytest.mark.parametrize(("text", "start", "precision"), [
+    ("1 days ago", "2024-01-04", "day"),
+    ("+1 days ago", "2024-01-04", "day"),  # dateparser read it as 6 January
+    ("0000000001 days ago", "2024-01-04", "day"),  # leading zeros are not a large count
+    ("1500 weeks ago", "1995-04-03", "week"),
+    ("400 months ago", "1990-09-01", "month"),
+    ("34 years ago", "1990-01-01", "year"),
+    ("3/4/23", "2023-04-03", "day"),  # two digits are this century's year
+])
+def test_counts_and_years_inside_the_window_still_read(text, start, precision):
+    span = parse_date(text, FRI, "en")
+    assert (span.start.isoformat(), span.precision) == (start, precision)
+
+
+@pytest.mark.parametrize(("published", "reason", "message"), [
+    ("0000-01-01", "date_out_of_range", f"published 0000-01-01 {OUTSIDE}"),
+    ("0000-01-01T10:00:00Z", "date_out_of_range", f"published 0000-01-01 {OUTSIDE}"),
+    ("0001-01-01", "date_out_of_range", f"published 0001-01-01 {OUTSIDE}"),
+    # year first is year-month-day: dateparser read an impossible month as the day (13 January)
+    ("2024-13-01", "date_unparseable",
+     "cannot read published time '2024-13-01': no such day 2024-13-01 (year-month-day)"),
+    ("2024/13/01", "date_unparseable",
+     "cannot read published time '2024/13/01': no such day 2024-13-01 (year-month-day)"),
+    ("2024-13-01 10:00 EST", "date_unparseable", "cannot read published time "
+     "'2024-13-01 10:00 EST': no such day 2024-13-01 (year-month-day)"),
+    ("2024-02-30", "date_unparseable",
+     "cannot read published time '2024-02-30': no such day 2024-02-30 (year-month-day)"),
+])
+def test_a_publication_day_no_calendar_holds_is_quarantined(published, reason, message):
+    with pytest.raises(DateError) as err:
+        parse_published(published)
+    assert (err.value.reason, str(err.value)) == (reason, message)
+    out = normalize_dates(pd.Series(["Thursday"]), pd.Series([published]), pd.Series(["en"]))
+    assert (out["error_reason"][0], out["error_message"][0]) == (reason, message)
+
+
+@settings(max_examples=200, deadline=None)
+@given(year=st.one_of(st.integers(min_value=1985, max_value=2105), st.integers(0, 9999)),
+       month=st.one_of(st.integers(min_value=1, max_value=13), st.integers(0, 99)),
+       day=st.one_of(st.integers(min_value=1, max_value=32), st.integers(0, 99)),
+       separator=st.sampled_from("-/."))
+def test_a_year_first_publication_day_is_read_as_written_or_rejected(year, month, day, separator):
+    """Numbers near the window and real months and days half the time, any others else; the
+    column's fast path and the scalar parser agree."""
+    text = f"{year:04d}{separator}{month:02d}{separator}{day:02d}"
+    out = normalize_dates(pd.Series(["today"]), pd.Series([text]), pd.Series(["en"]))
+    try:
+        when = parse_published(text)
+    except DateError as exc:
+        assert (out["error_reason"][0], out["error_message"][0]) == (exc.reason, str(exc))
+        return
+    assert when.date() == out["date"][0] == date(year, month, day)
+
+
 def test_a_solar_hijri_day_that_does_not_exist_is_rejected():
     with pytest.raises(DateError) as err:
         parse_date("۳۱ مهر ۱۴۰۲", FRI, "fa")  # Mehr, the seventh month, has 30 days
@@ -156,17 +252,25 @@ def test_vectorized_matches_scalar_and_reports_errors():
 
 
 PHRASES = [r["text"] for r in _gold()] + ["", "  ", "32/13/2024", "Thursday 31 February", "ago"]
+# Numbers of any size where a phrase takes a count or a year: every one a span or a DateError
+NUMBERS = st.one_of(st.integers(min_value=-(10**30), max_value=10**30).map(str),
+                    st.integers(min_value=0, max_value=9999).map("{:04d}".format),
+                    st.integers(min_value=1, max_value=6000).map(lambda n: "9" * n))
+COUNTED = st.builds(str.format, st.sampled_from([
+    "{} days ago", "{} weeks ago", "{} months ago", "{} years ago", "over the last {} hours",
+    "past {}", "January {}", "early {}", "mid-{}", "in {}", "since January {}", "3/4/{}",
+    "{}-01-01", "1 January {}", "3-4 January {}", "early January {}"]), NUMBERS)
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.one_of(st.sampled_from(PHRASES), st.text(max_size=40)),
+@given(text=st.one_of(st.sampled_from(PHRASES), st.text(max_size=40), COUNTED),
        published=st.dates(min_value=date(1995, 1, 1), max_value=date(2030, 12, 31)),
        language=st.sampled_from(["en", "fr", "ar", "de"]))
 def test_never_crashes_never_after_publication(text, published, language):
     try:
         span = parse_date(text, published, language)
     except DateError as exc:
-        assert exc.reason in ("date_unparseable", "date_after_publication")
+        assert exc.reason in ("date_unparseable", "date_after_publication", "date_out_of_range")
         return
     assert span.start <= span.best <= span.end
     assert span.end <= published + timedelta(days=1)

@@ -41,9 +41,11 @@ def invoke(*args: str):
 # Values that broke builds before issue 17, mixed with ordinary ones so that rows also get far.
 INTERESTING = {
     "published": ["2024-01-05", "2024-01-05T10:00:00Z", "0001-01-01", "9999-12-31", "tomorrow",
-                  "now", "2 hours ago", "Thursday", "Jan 4", "1 January 10000", "1850-03-01"],
+                  "now", "2 hours ago", "Thursday", "Jan 4", "1 January 10000", "1850-03-01",
+                  "0000-01-01", "2024-13-01"],
     "date": ["Thursday", "yesterday", "last month", "1 January 1950", "1800-01-01",
-             "1 January 10000", "January 4, 2024", "0001-01-01", "9999-12-31"],
+             "1 January 10000", "January 4, 2024", "0001-01-01", "9999-12-31", "999999 days ago",
+             "2025 years ago", "January 0000", "-1 days ago"],
     "place": ["Baghdad", "eastern Baghdad", "", "🙂", "north", "Erbil, Iraq"],
     "event_type": ["drone strike", "airstrike", "troop presence", "attack"],
     "killed": ["2", "99999999999999999999", "1e9", "NaN", "∞", "0x10", "half a dozen",
@@ -148,11 +150,25 @@ CSV_ROWS = {  # report_id → (event_type, date, place, published, killed, troop
     "d1950": ("drone strike", "1 January 1950", "Baghdad", "2024-01-05", "", "", ""),
     "d1800": ("drone strike", "1800-01-01", "Baghdad", "2024-01-05", "", "", ""),
     "d10000": ("drone strike", "1 January 10000", "Baghdad", "2024-01-05", "", "", ""),
+    # numbers no calendar day holds: each stopped the whole build ("internal error", exit 2)
+    "d-days": ("drone strike", "999999 days ago", "Baghdad", "2024-01-05", "", "", ""),
+    "d-days-20": ("drone strike", "9" * 20 + " days ago", "Baghdad", "2024-01-05", "", "", ""),
+    "d-hours": ("drone strike", "over the last 240000000 hours", "Baghdad", "2024-01-05", "", "",
+                ""),
+    "d-years": ("drone strike", "2025 years ago", "Baghdad", "2024-01-05", "", "", ""),
+    "d-months": ("drone strike", "30000 months ago", "Baghdad", "2024-01-05", "", "", ""),
+    "d-year-0": ("drone strike", "January 0000", "Baghdad", "2024-01-05", "", "", ""),
+    "pub-year-0": ("drone strike", "Thursday", "Baghdad", "0000-01-01", "", "", ""),
+    # and values that were published wrong
+    "pub-month-13": ("drone strike", "Thursday", "Baghdad", "2024-13-01", "", "", ""),
+    "d-year-0001": ("drone strike", "3/4/0001", "Baghdad", "2024-01-05", "", "", ""),
+    "d-negative": ("drone strike", "-1 days ago", "Baghdad", "2024-01-05", "", "", ""),
     "long-place": ("drone strike", "Thursday", "x" * 10_001, "2024-01-05", "", "", ""),
     "long-quote": ("drone strike", "Thursday", "Baghdad", "2024-01-05", "", "", "q" * 100_001),
 }
 NOT_ABSOLUTE = "; it must be absolute: a day, a month and a year"
 OUT_OF_WINDOW = "is outside the supported window 1990-01-01 to 2100-12-31"
+BEFORE_WINDOW = "before the supported window (from 1990-01-01)"
 EXPECTED = {  # report_id → (reason, message)
     "big-killed": ("invalid_count", f"killed: '{'9' * 20}' is too large to be a count"),
     "big-troops": ("invalid_count", f"troops: '{'9' * 20}' is too large to be a count"),
@@ -179,6 +195,18 @@ EXPECTED = {  # report_id → (reason, message)
               "'1800-01-01' is 1800-01-01, before the supported window (from 1990-01-01)"),
     "d10000": ("date_out_of_range",
                "'1 January 10000' is 1000-01-01, before the supported window (from 1990-01-01)"),
+    "d-days": ("date_out_of_range", f"'999999 days ago' is {BEFORE_WINDOW}"),
+    "d-days-20": ("date_out_of_range", f"'{'9' * 20} days ago' is {BEFORE_WINDOW}"),
+    "d-hours": ("date_out_of_range", f"'over the last 240000000 hours' is {BEFORE_WINDOW}"),
+    "d-years": ("date_out_of_range", f"'2025 years ago' is {BEFORE_WINDOW}"),
+    "d-months": ("date_out_of_range", f"'30000 months ago' is {BEFORE_WINDOW}"),
+    "d-year-0": ("date_out_of_range", f"'January 0000' is {BEFORE_WINDOW}"),
+    "pub-year-0": ("date_out_of_range", f"published 0000-01-01 {OUT_OF_WINDOW}"),
+    "pub-month-13": ("date_unparseable", "cannot read published time '2024-13-01': no such day "
+                                         "2024-13-01 (year-month-day)"),
+    "d-year-0001": ("date_out_of_range", f"'3/4/0001' is 0001-04-03, {BEFORE_WINDOW}"),
+    "d-negative": ("date_unparseable",
+                   "'-1 days ago': a negative count of days ago is not a date in the past"),
     "long-place": ("malformed_row", "place is 10,001 characters long (limit 10,000)"),
     "long-quote": ("malformed_row", "quote is 100,001 characters long (limit 100,000)"),
     "j-big": ("invalid_count", f"killed: '{'9' * 20}' is too large to be a count"),

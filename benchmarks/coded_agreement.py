@@ -41,7 +41,11 @@ def agreement(dataset: str, path: Path | str) -> dict:
     from pipeline.places import known_admin1
 
     key, admin1_col, lat_col, lon_col, prefix = COLUMNS[dataset]
-    rows = _read_table(Path(path), DATASETS[dataset], (key, admin1_col, lat_col, lon_col))
+    table = _read_table(Path(path), DATASETS[dataset], (key, admin1_col, lat_col, lon_col))
+    at = table.header.index(key)  # a row of more or fewer fields than the header is
+    rows = [dict(zip(table.header, fields, strict=True)) if len(fields) == len(table.header)
+            else {key: fields[at] if at < len(fields) else ""}  # quarantined: its id alone
+            for _, fields in table.rows]
     with tempfile.TemporaryDirectory() as tmp:
         import_file(dataset, path, Path(tmp) / "raw")
         pipeline.build(Path(tmp) / "raw", Path(tmp) / "out")

@@ -266,8 +266,10 @@ def import_(
     from .exchange import import_file
 
     with _errors():
-        target, rows = import_file(dataset, file, raw)
-    typer.echo(f"wrote {rows} reports to {target}")
+        imported = import_file(dataset, file, raw)
+    for note in imported.notes:
+        typer.echo(f"Note: {note}", err=True)
+    typer.echo(f"wrote {imported.rows} reports to {imported.path}")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ admin names used as given. How their precision codes and event types meet ours i
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import csv
 import datetime as dt
@@ -21,6 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -43,11 +45,14 @@ UCDP_COLUMNS = ["id", "year", "type_of_violence", "side_a", "side_b", "source_ar
 # Their readers select columns by name, so the files stay theirs; `import` reads them back, so
 # an export re-imported rebuilds the same incidents.
 EXTENSION_COLUMNS = ["ct_event_type", "ct_troops"]
-# What an import needs of each dataset's export (the rest of their columns go to `extra`).
+# What an import needs of each dataset's export. The rest of their columns are carried along,
+# each as a column of the raw file named for the dataset (`acled_event_type`, `ucdp_conflict_name`,
+# `_carried`), which the build keeps in the report's `extra` as it keeps any unknown column
+# (SPEC §3); only our own two columns (EXTENSION_COLUMNS) are read into the report instead.
 ACLED_REQUIRED = ("event_id_cnty", "event_date", "time_precision", "sub_event_type", "actor1",
                   "actor2", "country", "admin1", "admin2", "location", "latitude", "longitude",
                   "geo_precision", "source", "notes", "fatalities")
-UCDP_REQUIRED = ("id", "date_start", "date_end", "where_prec", "where_coordinates", "adm_1",
+UCDP_REQUIRED = ("id", "date_start", "date_end", "date_prec", "where_prec", "where_coordinates", "adm_1",
                  "adm_2", "latitude", "longitude", "country", "type_of_violence", "best", "low",
                  "high", "side_a", "side_b", "source_article")
 RAW_HEADER = ["report_id", "source", "published", "event_type", "date", "place", "country",
@@ -271,9 +276,23 @@ def export(fmt: str, output: Path | str, version: str = "latest",
 # --- import ----------------------------------------------------------------------------------
 
 
-def _read_table(path: Path, dataset: str, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """The rows of a dataset's CSV export with trimmed lower-case keys; InputError (exit 2)
-    for a file that cannot be read or lacks a column the import needs, naming both."""
+class _Table(NamedTuple):
+    """A dataset's CSV export as read: the file's name, its header (trimmed, lower case) and its
+    rows that are not blank, each the line it begins on and its fields, trimmed."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def _read_table(path: Path, dataset: str, required: tuple[str, ...]) -> _Table:
+    """A dataset's CSV export read as `build` reads a raw CSV file (`read._read_csv`), with the
+    same strict CSV and the same refusals: InputError (exit 2), naming the file and line, for
+    a file that cannot be read or decoded, an empty file, a duplicate column (which of the two
+    would be meant?), a column the import needs missing, or a quote that is never closed or is
+    followed by text (it would swallow the rows after it into one field). A row of more or
+    fewer fields than the header is returned as read: `import_file` writes it for the build
+    to quarantine, as the build quarantines such a row of a raw file."""
     name = path.name
     try:
         data = path.read_bytes()
@@ -284,13 +303,65 @@ def _read_table(path: Path, dataset: str, required: tuple[str, ...]) -> list[dic
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(name, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        fields = next(reader, None)
+    except csv.Error as exc:
+        raise InputError(name, 1, f"not a CSV header ({exc})") from None
+    if fields is None:
+        raise InputError(name, 1, "empty file: no header row")
+    # A column without a name keeps its place (its values are carried like any other column's)
+    header = [h.strip().lower() or f"column_{i}" for i, h in enumerate(fields, start=1)]
+    dupes = sorted({k for k in header if header.count(k) > 1})
+    if dupes:
+        raise InputError(name, 1, f"duplicate column(s) {', '.join(dupes)}")
     missing = [c for c in required if c not in header]
     if missing:
         raise InputError(name, 1, f"missing {dataset} column(s) {', '.join(missing)}")
-    return [{k: v.strip() for k, v in zip(header, row, strict=False)}
-            for row in reader if any(v.strip() for v in row)]
+    rows: list[tuple[int, list[str]]] = []
+    start = reader.line_num + 1
+    while True:
+        try:
+            fields = next(reader, None)
+        except csv.Error as exc:
+            where = "" if reader.line_num == start else (
+                f": the row that begins here runs to line {reader.line_num} (a quote never closed?)")
+            raise InputError(name, start, f"not valid CSV ({exc}){where}") from None
+        if fields is None:
+            return _Table(name, header, rows)
+        line, start = start, reader.line_num + 1
+        if any(v.strip() for v in fields):
+            rows.append((line, [v.strip() for v in fields]))
+
+
+def _carried(dataset: str, header: list[str], required: tuple[str, ...]) -> list[tuple[int, str]]:
+    """The export's columns the import does not require, as (position, raw column): each is
+    written under the dataset's name for it (`acled_event_type`), which no column of the raw
+    contract or of ours bears, and the build keeps it in the report's `extra` (SPEC §3). Our
+    own two columns are read into the report instead."""
+    return [(i, f"{dataset}_{key}") for i, key in enumerate(header)
+            if key not in required and key not in EXTENSION_COLUMNS]
+
+
+# The raw file's column holding an export row that cannot be read as columns (`_malformed`).
+MALFORMED_COLUMN = "coded_row"
+
+
+def _malformed(dataset: str, table: _Table, line: int, fields: list[str], problem: str,
+               id_column: str) -> list[str]:
+    """An export row of more or fewer fields than its header, which cannot be read as columns
+    (which field is missing or surplus cannot be known, so no value is taken for another's),
+    as a record of three fields, report_id, source and MALFORMED_COLUMN, the first three of the
+    raw file: fewer than its header, the build quarantines it as `malformed_row` (SPEC §5),
+    and its raw JSON names these three correctly. The third holds the row as read (file, line,
+    problem, fields), so that nothing of it is lost. The report_id is the field at the id
+    column's place, which a missing or surplus field after it cannot move (the id is the
+    first column of both datasets' exports)."""
+    position = table.header.index(id_column)
+    rid = fields[position] if position < len(fields) else ""
+    row = {"file": table.name, "line": line, "problem": problem, "fields": fields}
+    return [f"{dataset}:{rid}" if rid else "", DATASETS[dataset],
+            json.dumps(row, ensure_ascii=False)]
 
 
 def _day(text: str) -> dt.date | None:
@@ -323,11 +394,17 @@ def _acled_date(row: dict[str, str]) -> str:
         return _bad_code("ACLED", "time_precision", row["time_precision"])
     if day is None or precision == "day":
         return day.isoformat() if day else row["event_date"]
-    if precision == "week":
+    if precision == "month":  # its last day from the calendar: no date past 9999-12-31 is made
+        last = calendar.monthrange(day.year, day.month)[1]
+        return f"{day.replace(day=1).isoformat()}/{day.replace(day=last).isoformat()}"
+    try:
         start, end = day - dt.timedelta(days=3), day + dt.timedelta(days=3)
-    else:  # month
-        start = day.replace(day=1)
-        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    except OverflowError:
+        # A week running off Python's calendar (within 3 days of 0001-01-01 or 9999-12-31) is
+        # written as coded, as an event_date that cannot be read is: values are written as
+        # coded and the build quarantines what it cannot use (here date_out_of_range, which
+        # no week around such a day escapes).
+        return row["event_date"]
     return f"{start.isoformat()}/{end.isoformat()}"
 
 
@@ -335,9 +412,15 @@ def _published(timestamp: str, date_text: str) -> str:
     """A coded row's publication time: ACLED's `timestamp` (when the row was last coded)
     when given, else the last day of the event's span (neither dataset says when a source
     published)."""
-    if timestamp.isdigit():
-        moment = dt.datetime.fromtimestamp(int(timestamp), dt.UTC)
-        return moment.isoformat().replace("+00:00", "Z")
+    # A timestamp that is no time (`²` or `١٧٠٤` are digits to str.isdigit, int() takes the
+    # latter; 99999999999999999 lies past year 9999) is read as the code has always read a
+    # blank or non-numeric one: as absent. It only stands in for the publication time (it
+    # says when ACLED coded the row), so it is no reason to quarantine an event the row codes
+    # well; its text is kept in the report's extra (`acled_timestamp`, `_carried`).
+    if timestamp.isascii() and timestamp.isdecimal():
+        with contextlib.suppress(OverflowError, OSError, ValueError):
+            moment = dt.datetime.fromtimestamp(int(timestamp), dt.UTC)
+            return moment.isoformat().replace("+00:00", "Z")
     return date_text.rsplit("/", 1)[-1]
 
 
@@ -398,20 +481,46 @@ def ucdp_to_raw(row: dict[str, str]) -> dict[str, str]:
     }
 
 
-def import_file(dataset: str, path: Path | str, raw: Path | str = DEFAULT_RAW) -> tuple[Path, int]:
+class Imported(NamedTuple):
+    """What `import_file` wrote: the raw file, its rows, and a note for each export row that
+    could not be read as columns (written for the build to quarantine)."""
+
+    path: Path
+    rows: int
+    notes: list[str]
+
+
+def import_file(dataset: str, path: Path | str, raw: Path | str = DEFAULT_RAW) -> Imported:
     """Turn an ACLED or UCDP GED CSV export into `<raw>/<dataset>-<name>.csv` in the raw
-    contract; return (the file written, its rows). Rows are written as coded: a bad value
-    (a latitude of 123, an unknown precision code) is the build's to quarantine, with a
-    message naming it. The raw folder is immutable input, so an existing different file of
-    the same name is an error, not overwritten."""
+    contract, one row per row of the export; return (the file written, its rows, notes).
+    Rows are written as coded: a bad value (a latitude of 123, an unknown precision code) is
+    the build's to quarantine, with a message naming it, and so is a row of more or fewer
+    fields than the header (`malformed_row`, `_malformed`). A file that cannot be read as CSV
+    stops the import (`_read_table`). The raw folder is immutable input, so an existing
+    different file of the same name is an error, not overwritten."""
     if dataset not in DATASETS:
         raise UsageError(f"unknown dataset {dataset!r}: choose one of {', '.join(DATASETS)}")
     source = Path(path)
-    required, convert = ((ACLED_REQUIRED, acled_to_raw) if dataset == "acled"
-                         else (UCDP_REQUIRED, ucdp_to_raw))
-    rows = [convert(r) for r in _read_table(source, DATASETS[dataset], required)]
-    columns = list(dict.fromkeys(c for r in rows for c in r)) or RAW_HEADER
-    text = _csv_text(rows, columns)
+    required, convert, id_column = ((ACLED_REQUIRED, acled_to_raw, "event_id_cnty")
+                                    if dataset == "acled" else (UCDP_REQUIRED, ucdp_to_raw, "id"))
+    table = _read_table(source, DATASETS[dataset], required)
+    carried = _carried(dataset, table.header, required)
+    rows: list[dict[str, str] | list[str]] = []
+    notes: list[str] = []
+    for line, fields in table.rows:
+        if len(fields) != len(table.header):
+            problem = f"{len(fields)} fields, header has {len(table.header)}"
+            rows.append(_malformed(dataset, table, line, fields, problem, id_column))
+            notes.append(f"{table.name}:{line}: {problem}; written for the build to quarantine "
+                         "(malformed_row)")
+            continue
+        row = convert(dict(zip(table.header, fields, strict=True)))
+        rows.append({**row, **{column: fields[i] for i, column in carried}})
+    columns = list(dict.fromkeys(c for r in rows if isinstance(r, dict) for c in r)) or RAW_HEADER
+    if notes:  # the malformed rows' three fields are the file's first three columns
+        columns = ["report_id", "source", MALFORMED_COLUMN,
+                   *(c for c in columns if c not in ("report_id", "source"))]
+    text = _raw_text(rows, columns)
     folder = Path(raw)
     target = folder / f"{dataset}-{source.stem}.csv"
     if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
@@ -422,4 +531,13 @@ def import_file(dataset: str, path: Path | str, raw: Path | str = DEFAULT_RAW) -
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     _write(target, text)
-    return target, len(rows)
+    return Imported(target, len(rows), notes)
+
+
+def _raw_text(rows: list[dict[str, str] | list[str]], columns: list[str]) -> str:
+    """The raw file: a row as a dict under the columns, a malformed one as its list of fields."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(r if isinstance(r, list) else [r.get(c, "") for c in columns] for r in rows)
+    return buffer.getvalue()

@@ -17,7 +17,14 @@ from typer.testing import CliRunner
 
 import pipeline
 from pipeline.cli import app
-from pipeline.exchange import ACLED_COLUMNS, EXTENSION_COLUMNS, UCDP_COLUMNS, crosswalk
+from pipeline.exchange import (
+    ACLED_COLUMNS,
+    EXTENSION_COLUMNS,
+    UCDP_COLUMNS,
+    UCDP_REQUIRED,
+    acled_to_raw,
+    crosswalk,
+)
 from pipeline.schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS
 
 DATA = Path(__file__).parent / "data"
@@ -330,6 +337,203 @@ def test_import_never_overwrites_other_rows(tmp_path):
     assert (result.exit_code, result.stderr) == (
         2, f"Error: {raw / 'ucdp-ucdp_format_sample.csv'} exists with other rows; remove it or "
            "import into another --raw folder (raw files are never overwritten)\n")
+
+
+# --- hostile input: an error naming the file and line, or the row kept for the build ------
+
+
+def _fixture_rows(path: Path = ACLED_FIXTURE) -> tuple[list[str], list[list[str]]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    return header, rows
+
+
+def _acled_row(header: list[str], base: list[str], **values: str) -> list[str]:
+    """A fixture row (invented) with some of its values replaced."""
+    row = list(base)
+    for column, value in values.items():
+        row[header.index(column)] = value
+    return row
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """One ACLED-shaped file of a good row and rows the import cannot convert as they stand,
+    imported with the CLI and built."""
+    root = tmp_path_factory.mktemp("hostile")
+    header, rows = _fixture_rows()
+    good = rows[0]  # IRQ90001, 4 January 2024, coded 1704412800 (5 January)
+    notes = header.index("notes")
+    long = _acled_row(header, good, event_id_cnty="IRQ90012")
+    long[notes:notes + 1] = ["Synthetic test row: on 4 January 2024", " soldiers clashed"]
+    _write_csv(root / "hostile.csv", header, [
+        good,
+        ["IRQ90011", "2024-01-04", "2024"],  # line 3: cut short
+        long,  # line 4: an unquoted comma in notes, one field too many
+        _acled_row(header, good, event_id_cnty="IRQ90013", event_date="0001-01-01",
+                   time_precision="2"),  # its week runs off the calendar
+        _acled_row(header, good, event_id_cnty="IRQ90014", event_date="9999-12-31",
+                   time_precision="3", timestamp="99999999999999999"),
+        _acled_row(header, good, event_id_cnty="IRQ90015", timestamp="²"),
+    ])
+    result = runner.invoke(app, ["import", "acled", str(root / "hostile.csv"),
+                                 "--raw", str(root / "raw")])
+    pipeline.build(root / "raw", root / "out")
+    return root, result
+
+
+def test_a_row_of_more_or_fewer_fields_is_written_for_the_build_to_quarantine(hostile):
+    """A short or long row cannot be read as columns (which field is missing or surplus?):
+    it is written as it was read, for the build to quarantine as malformed_row, as the build
+    quarantines such a row of a raw file; the import says so and goes on."""
+    root, result = hostile
+    assert result.exit_code == 0
+    assert result.stdout == f"wrote 6 reports to {root / 'raw' / 'acled-hostile.csv'}\n"
+    assert result.stderr == (
+        "Note: hostile.csv:3: 3 fields, header has 31; written for the build to quarantine "
+        "(malformed_row)\n"
+        "Note: hostile.csv:4: 32 fields, header has 31; written for the build to quarantine "
+        "(malformed_row)\n")
+    with open(root / "raw" / "acled-hostile.csv", encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    assert header[:3] == ["report_id", "source", "coded_row"]
+    assert [len(r) for r in rows] == [len(header), 3, 3, len(header), len(header), len(header)]
+    assert rows[1][:2] == ["acled:IRQ90011", "ACLED"]
+    assert json.loads(rows[1][2]) == {"file": "hostile.csv", "line": 3,
+                                      "problem": "3 fields, header has 31",
+                                      "fields": ["IRQ90011", "2024-01-04", "2024"]}
+    long = json.loads(rows[2][2])
+    assert (long["line"], long["problem"], len(long["fields"])) == (
+        4, "32 fields, header has 31", 32)
+    q = pipeline.load("quarantine", root=root / "out").set_index("report_id")
+    assert {rid: (r.reason, r.message, r.input_line) for rid, r in q.iterrows()} == {
+        "acled:IRQ90011": ("malformed_row", f"expected {len(header)} fields, found 3", 3),
+        "acled:IRQ90012": ("malformed_row", f"expected {len(header)} fields, found 3", 4),
+        "acled:IRQ90013": ("date_out_of_range",
+                           "'0001-01-01' is 0001-01-01, before the supported window "
+                           "(from 1990-01-01)", 5),
+        "acled:IRQ90014": ("date_out_of_range",
+                           "published 9999-12-31 is outside the supported window 1990-01-01 to "
+                           "2100-12-31", 6),  # its month, and its timestamp read as absent
+    }
+    assert json.loads(q.loc["acled:IRQ90011", "raw"]) == {
+        "report_id": "acled:IRQ90011", "source": "ACLED", "coded_row": rows[1][2]}
+    reports = pipeline.load("reports", root=root / "out")
+    assert sorted(reports["report_id"]) == ["acled:IRQ90001", "acled:IRQ90015"]
+    assert len(reports) + len(q) == 6  # raw rows = reports + quarantine: none lost
+
+
+@pytest.mark.parametrize(("event_date", "precision", "date"), [
+    ("2024-01-17", "2", "2024-01-14/2024-01-20"),
+    ("0001-01-04", "2", "0001-01-01/0001-01-07"),  # the first week Python's calendar holds
+    ("0001-01-03", "2", "0001-01-03"),  # a week off the calendar: as coded, as garbage is
+    ("9999-12-29", "2", "9999-12-29"),
+    ("garbage", "2", "garbage"),
+    ("0001-01-01", "3", "0001-01-01/0001-01-31"),
+    ("9999-12-31", "3", "9999-12-01/9999-12-31"),
+    ("2024-02-10", "3", "2024-02-01/2024-02-29"),
+])
+def test_an_acled_date_at_the_ends_of_the_calendar_is_written_not_raised(event_date, precision,
+                                                                        date):
+    """Week and month arithmetic never overflows: a day whose week cannot be written is
+    written as coded, and the build quarantines it (date_out_of_range)."""
+    header, rows = _fixture_rows()
+    row = dict(zip(header, _acled_row(header, rows[0], event_date=event_date,
+                                      time_precision=precision), strict=True))
+    assert acled_to_raw(row)["date"] == date
+
+
+@pytest.mark.parametrize(("timestamp", "published"), [
+    ("1704412800", "2024-01-05T00:00:00Z"),
+    ("253402300799", "9999-12-31T23:59:59Z"),  # the last second Python holds
+    # no time at all: the event's last day, as for a blank or non-numeric timestamp
+    ("", "2024-01-04"),
+    ("abc", "2024-01-04"),
+    ("253402300800", "2024-01-04"),
+    ("99999999999999999", "2024-01-04"),
+    ("9" * 5000, "2024-01-04"),  # past int()'s limit on digits
+    ("²", "2024-01-04"),  # str.isdigit: True; int(): ValueError
+    ("١٧٠٤٤١٢٨٠٠", "2024-01-04"),  # Arabic-Indic digits: not how ACLED writes a number
+    ("-1", "2024-01-04"),
+])
+def test_an_acled_timestamp_that_is_no_time_is_read_as_absent(timestamp, published):
+    header, rows = _fixture_rows()
+    row = dict(zip(header, _acled_row(header, rows[0], timestamp=timestamp), strict=True))
+    assert acled_to_raw(row)["published"] == published
+
+
+def test_an_unterminated_quote_stops_the_import_naming_its_line(tmp_path):
+    """The quote would swallow the rows after it into one field (3 rows read as 1): strict
+    CSV, as `build` reads, stops the import at the row where it opens."""
+    header, rows = _fixture_rows()
+    path = tmp_path / "swallow.csv"
+    lines = [",".join(header), ",".join(rows[1]), ",".join(rows[2]), ",".join(rows[3])]
+    lines[1] = lines[1].replace(",1707782400", ',"1707782400')  # YEM90002 has no quoted notes
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = invoke("import", "acled", path, "--raw", tmp_path / "raw")
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", (
+        "Error: swallow.csv:2: not valid CSV (unexpected end of data): the row that begins "
+        "here runs to line 4 (a quote never closed?)\n"))
+    assert not (tmp_path / "raw").exists()
+
+
+def test_a_quote_followed_by_text_stops_the_import_naming_its_line(tmp_path):
+    header, rows = _fixture_rows()
+    path = tmp_path / "quote.csv"
+    text = "\n".join([",".join(header), ",".join(rows[1]).replace(",Al Hawak,", ',"Al" Hawak,')])
+    path.write_text(text + "\n", encoding="utf-8")
+    result = invoke("import", "acled", path, "--raw", tmp_path / "raw")
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: quote.csv:2: not valid CSV (',' expected after '\"')\n")
+    assert not (tmp_path / "raw").exists()
+
+
+@pytest.mark.parametrize(("dataset", "edit", "message"), [
+    ("acled", lambda h: h.replace(",tags,", ",notes,"),
+     "export.csv:1: duplicate column(s) notes"),
+    ("acled", lambda h: h.replace(",tags,", ", Notes ,"),
+     "export.csv:1: duplicate column(s) notes"),
+    ("acled", lambda h: "", "export.csv:1: empty file: no header row"),
+    ("ucdp", lambda h: h.replace(",date_prec,", ",precision,"),
+     "export.csv:1: missing UCDP GED column(s) date_prec"),
+])
+def test_a_header_the_import_cannot_read_stops_it(tmp_path, dataset, edit, message):
+    """As `build` refuses a raw file with two columns of one name: which would be meant?"""
+    fixture = ACLED_FIXTURE if dataset == "acled" else UCDP_FIXTURE
+    header, *rows = fixture.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join([edit(header), *rows]) if edit(header) else "", encoding="utf-8")
+    result = invoke("import", dataset, path, "--raw", tmp_path / "raw")
+    assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
+    assert not (tmp_path / "raw").exists()
+
+
+def test_the_columns_an_import_does_not_read_are_kept_in_extra(imported):
+    """Every column of the export the import does not require is carried under the dataset's
+    name for it, which the build keeps in the report's `extra` (blank values left out)."""
+    reports = pipeline.load("reports", root=imported / "out").set_index("report_id")
+    assert json.loads(reports.loc["acled:IRQ90001", "extra"]) == {
+        "acled_disorder_type": "Political violence", "acled_event_type": "Battles",
+        "acled_inter1": "1", "acled_inter2": "2", "acled_interaction": "12", "acled_iso": "368",
+        "acled_region": "Middle East", "acled_source_scale": "National",
+        "acled_timestamp": "1704412800", "acled_year": "2024", "coded_date_precision": "1",
+        "coded_event_type": "Armed clash", "coded_geo_precision": "1",
+        "coded_sources": "Synthetic Wire"}
+    extra = json.loads(reports.loc["ucdp:990001", "extra"])
+    assert {k: extra[k] for k in ("ucdp_relid", "ucdp_conflict_name", "ucdp_where_description",
+                                  "coded_low", "coded_high")} == {
+        "ucdp_relid": "SYN-2024-1-990001-1", "ucdp_conflict_name": "Iraq: Government",
+        "ucdp_where_description": "Hawija town (Kirkuk)", "coded_low": "3", "coded_high": "4"}
+    header, rows = _fixture_rows(UCDP_FIXTURE)
+    values = dict(zip(header, rows[0], strict=True))
+    assert {k for k in extra if k.startswith("ucdp_")} == {
+        f"ucdp_{c}" for c, v in values.items() if c not in UCDP_REQUIRED and v}
 
 
 # --- the round trip --------------------------------------------------------------------------

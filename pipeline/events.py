@@ -141,25 +141,42 @@ def _count_tables() -> tuple[dict[str, int], list[tuple[str, str, int | None]]]:
     return words, phrases
 
 
+# Words that multiply the number before them: "two hundred", "10 million", "a dozen".
+_SCALES = (100, 1000, 1_000_000, 1_000_000_000)
+
+
+@lru_cache(maxsize=1)
+def _after_a_number() -> frozenset[str]:
+    """Plural scale words ("millions", "آلاف"): a number's multiplier, never a number alone
+    (alone, "millions" is a vague quantity of count_phrases.csv)."""
+    return frozenset(fold(r["word"]) for r in _rows("count_words.csv")
+                     if (r.get("note") or "").startswith("plural"))
+
+
 def _number(tokens: list[str], words: dict[str, int]) -> tuple[int, int] | None:
     """The number at the start of `tokens` (digits or words) and how many tokens it used."""
     if not tokens:
         return None
-    if re.fullmatch(r"\d+", tokens[0]):
-        return int(tokens[0]), 1
+    if re.fullmatch(r"\d+", tokens[0]):  # digits, times the scale words after them
+        number, used = int(tokens[0]), 1
+        while used < len(tokens) and (scale := words.get(tokens[used])) is not None and (
+                scale in _SCALES or tokens[used] == "dozen"):
+            number, used = number * scale, used + 1
+        return number, used
     total, current, used = 0, 0, 0
     for tok in tokens:
         if tok == "and" and used and tokens[used - 1] in ("hundred", "thousand", "cent", "mille"):
             used += 1  # "one hundred and five", never "two and four"
             continue
         value = words.get(tok)
-        if value is None or (value <= 1 and tok in ("a", "an", "no", "un", "une") and used):
+        if value is None or (value <= 1 and tok in ("a", "an", "no", "un", "une") and used) or (
+                not used and tok in _after_a_number()):
             break
         if tok == "dozen":  # "a dozen", "two dozen"
             current = max(current, 1) * 12
-        elif value in (100, 1000):
+        elif value in _SCALES:  # "two hundred thousand", "a million"
             current = max(current, 1) * value
-            if value == 1000:
+            if value >= 1000:
                 total, current = total + current, 0
         else:
             current += value
@@ -232,12 +249,61 @@ CEILINGS = {"killed": 100_000, "injured": 100_000, "troops": 1_000_000}
 # Text that looks like a number but is not a whole count: 1e9, 0x10, 2.5, NaN, ∞.
 _NOT_A_COUNT = re.compile(r"\d[eE][+-]?\d|\b0[xX][0-9a-fA-F]+\b|(?<![\d.,])\d+\.\d+(?![\d.,])|"
                           r"\b(?:nan|inf|infinity)\b|∞", re.IGNORECASE)
+# A figure's number is one whole token. Its digits may be grouped in thousands by one
+# separator (2,500; 2.500; 2 500 with any space, as French writes it; 2'500; ٢٬٥٠٠); a point
+# or comma before other than three digits starts a decimal part, as the Arabic decimal
+# separator ٫ always does. `_digit_token` reads a run of digits and separators.
+_DIGIT_RUN = re.compile(r"\d+(?:(?:[,.'’\u066b\u066c]|\s+)\d+)*")
+_SEPARATOR = re.compile(r"([,.'’\u066b\u066c]|\s+)")
+# A minus sign (or a dash used as one) before a number: a sign when the figure starts with it
+# ("-3", "at least -3", "about −900") or a range's second number does ("2 to -4", "2--4").
+_SIGN = re.compile(r"[-−‐‑‒–﹣－]\s*(?=\d)")
+_SIGN_AFTER = re.compile(r"\d\s*(?:[-–]|\b(?:to|and|or|et|ou|à))\s*$", re.IGNORECASE)  # its end
+# Two numbers joined by a symbol other than a range's dash ("3/4", "1:30", "3 − 5") are
+# not one count; prose punctuation between them ("16 (3 children)", "10, 3 of them") is
+# read as before, the first number being the figure.
+_JOINED = re.compile(r"\d(\s*[^\w\s,;()\[\]\"'«»،؛]+\s*)(?=\d)")
 
 
 def _short(text: object, limit: int = 40) -> str:
     """A raw value quoted for a message, cut short: messages are read, not archives."""
     text = str(text)
     return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _ascii_digits(text: str, raw: object) -> str:
+    """`text` with the decimal digits of every script as ASCII digits (٣, ๓, ０, 𝟑 → 3).
+
+    Raises CountError for a character that stands for a number without being a decimal
+    digit (½, ², ①): folding would turn it into digits ("2½" into 21, "½" into 1 2).
+    """
+    out = []
+    for ch in text:
+        if ch.isdecimal():
+            out.append(str(unicodedata.decimal(ch)))
+        elif ch.isascii() or not any(c.isdecimal() for c in unicodedata.normalize("NFKC", ch)):
+            out.append(ch)
+        else:
+            raise CountError(f"{_short(raw)} is not a whole number: {ch!r} is not a digit")
+    return "".join(out)
+
+
+def _digit_token(run: str, raw: object) -> str:
+    """A run of digits and separators (`_DIGIT_RUN`) as the whole number it writes, in
+    plain digits: "2,500" → "2500", "1 000" → "1000", "2.0" → "2" (as JSON writers give a
+    whole number). Raises CountError when it is not one: "2.5", "2,5", "١٫٥" (a decimal
+    part), "1,0,0", "16 2" (groups other than thousands, or two numbers side by side)."""
+    parts = _SEPARATOR.split(run)
+    groups, seps = parts[0::2], ["space" if p.isspace() else p for p in parts[1::2]]
+    if seps and (seps[-1] == "\u066b" or seps[-1] in ".," and len(groups[-1]) != 3):
+        if set(groups[-1]) != {"0"}:
+            raise CountError(f"{_short(raw)} is not a whole number")
+        groups, seps = groups[:-1], seps[:-1]  # 2.0, 2,500.00
+    if seps and (len(set(seps)) > 1 or "\u066b" in seps or not 1 <= len(groups[0]) <= 3
+                 or any(len(g) != 3 for g in groups[1:])):
+        raise CountError(f"{_short(raw)} is not a whole number: {_short(run, 20)} is not "
+                         "one number grouped in thousands")
+    return "".join(groups)
 
 
 @lru_cache(maxsize=100_000)
@@ -249,11 +315,17 @@ def parse_count(text: str | None) -> Count:
     """
     if text is None or text != text or not str(text).strip():  # None, NaN or blank
         return Count(None, None, "empty")
-    raw = str(text).strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
-    if re.match(r"^\s*[-−]\s*\d", raw):
-        raise CountError(f"negative figure {text!r}")
-    raw = re.sub(r"(?<=\d)[,.\u066c](?=\d{3}\b)", "", raw)  # 2,500 → 2500
-    raw = re.sub(r"(?<=\d)\.0+\b", "", raw)  # 2.0, as JSON writers give whole numbers
+    raw = _ascii_digits(str(text).strip(), text)
+    first_digit = re.search(r"\d", raw)
+    for sign in _SIGN.finditer(raw):
+        if first_digit is None or sign.start() < first_digit.start() or _SIGN_AFTER.search(
+                raw[max(sign.start() - 20, 0):sign.start()]):
+            raise CountError(f"negative figure {text!r}")
+    raw = _DIGIT_RUN.sub(lambda m: _digit_token(m[0], text), raw)
+    for joined in _JOINED.finditer(raw):
+        if joined[1].strip() not in ("-", "–"):  # 2-4 is a range
+            raise CountError(f"{_short(text)} is not a whole number: {joined[1].strip()!r} "
+                             "joins two numbers")
     if _NOT_A_COUNT.search(raw):
         raise CountError(f"{_short(text)} is not a whole number")
     if re.search(r"\d{16,}", raw):  # no count has that many digits, nor fits in 64 bits
@@ -266,10 +338,13 @@ def parse_count(text: str | None) -> Count:
         key = more[1]
     kind, fixed = "exact", None  # kind "span" only strips "between"
     for phrase, k, value in phrases:
-        if key == phrase or key.startswith(phrase + " "):
+        if k != "scale" and (key == phrase or key.startswith(phrase + " ")):
             kind, fixed = k, value
             key = key[len(phrase):].strip()
             break
+    if fixed is not None:  # "tens of thousands" → 10,000; "une dizaine de milliers" → 10,000
+        fixed *= next((value or 1 for phrase, k, value in phrases if k == "scale" and (
+            key == phrase or key.startswith(phrase + " "))), 1)
     if kind == "vague":
         return Count(fixed, None, "vague")
     if kind == "unknown":

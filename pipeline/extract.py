@@ -32,7 +32,7 @@ from typing import NamedTuple
 from .config import PACKAGE_DATA
 from .dates import DateError, parse_date, parse_published
 from .errors import UsageError
-from .events import EventType, classify_event, first_event, parse_count
+from .events import CountError, EventType, classify_event, first_event, parse_count
 from .places import REGION, PlaceError, resolve_place
 
 MAX_ARTICLE_BYTES = 2_000_000  # a news article is a few kilobytes; more is not an article
@@ -384,10 +384,17 @@ def _figures(sentence: str) -> tuple[str | None, str | None]:
 
 
 def _figure_text(text: str | None) -> str | None:
+    """A figure the sentence states, or None when the count parser reads no number in it or
+    refuses it ("killed 1,20 people", twenty digits): prose the build would quarantine states
+    no figure the extractor can give."""
     if text is None:
         return None
     text = re.sub(r"\bboth\b", "two", text, flags=re.I)
-    return text if parse_count(text).low is not None or parse_count(text).high is not None else None
+    try:
+        count = parse_count(text)
+    except CountError:
+        return None
+    return text if count.low is not None or count.high is not None else None
 
 
 @lru_cache(maxsize=2048)  # a sentence is read for its speakers several times in one pass

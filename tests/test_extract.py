@@ -275,3 +275,11 @@ def test_two_articles_with_the_same_file_name_get_different_ids(tmp_path):
             "Sunday, killing three people.\n", encoding="utf-8")
     rows, errors = extract_files([tmp_path / "a" / "article.txt", tmp_path / "b" / "article.txt"])
     assert not errors and len(rows) == 2 and len({r["report_id"] for r in rows}) == 2
+
+
+@pytest.mark.parametrize("figure", ["1,20", "9" * 20])
+def test_a_figure_the_count_parser_refuses_is_no_figure_of_the_sentence(figure):
+    """Prose the build would quarantine ("1,20" is a decimal, twenty digits no count) stops
+    neither the article nor the sentence's event: the event is kept without the figure."""
+    rows = _one(f"A US drone strike hit a car in Baghdad on Monday, killing {figure} people.")
+    assert [(r["event_type"], r["killed"]) for r in rows] == [("drone strike", None)]

@@ -3,6 +3,27 @@
 from __future__ import annotations
 
 
+def shown(text: str) -> str:
+    """`text` (a file or column name) as one line of a message: as it is when every character
+    is printable, else quoted with its control and invisible characters escaped, as Python
+    writes a string (`'x\\nError: fake.csv'`): a newline in a file's name must not print a
+    second `Error:` line of its own. Bytes that are not UTF-8 (a file name read as
+    surrogate escapes) show as `\\xe9`."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if "\udc80" <= char <= "\udcff":  # os.fsdecode's escape of a byte that is not UTF-8
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
+        elif char in "\\'":
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+    return "'" + "".join(out) + "'"
+
+
 class PipelineError(Exception):
     """Base of every error the library raises on purpose; the CLI prints it as one line."""
 
@@ -13,7 +34,7 @@ class InputError(PipelineError):
     """A raw file cannot be read at all (encoding, format, required columns); nothing is published."""
 
     def __init__(self, path: str, line: int | None, problem: str) -> None:
-        where = f"{path}:{line}" if line is not None else path
+        where = f"{shown(path)}:{line}" if line is not None else shown(path)
         super().__init__(f"{where}: {problem}" if where else problem)
         self.path, self.line, self.problem = path, line, problem
 

@@ -10,16 +10,20 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import stat
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from .errors import InputError, InputErrors
+from .errors import InputError, InputErrors, shown
 from .schema import RAW_COLUMNS, RAW_REQUIRED
 
 # No field is too long to *read*: one long field is that row's problem (FIELD_CAPS), never the
@@ -65,26 +69,76 @@ class RawBatch:
         return rows
 
 
+INPUT_SUFFIXES = (".csv", ".jsonl")
+
+
 def discover(raw_dir: Path) -> list[Path]:
     """Every *.csv and *.jsonl under `raw_dir`, recursively, in a stable order.
 
     Nothing outside the raw folder is ever read: a symbolic link that leads out of it stops
-    the build (InputError naming the link), and so does a folder with no input file at all."""
+    the build (InputError naming the link), and so does a folder with no input file at all.
+    Nothing inside it is skipped silently either: a subfolder that cannot be listed (no
+    permission), an input name that cannot be opened (a broken symbolic link, a loop of
+    links) or is no file (a pipe, a device) stops the build naming each, as an unreadable
+    file does: their rows would be lost without a word (`Path.rglob` and `is_file` pass
+    over all of these in silence). A linked folder is not followed, as before."""
     if not raw_dir.is_dir():
+        if raw_dir.exists():
+            raise InputError(str(raw_dir), None, "is not a folder: give the folder that holds "
+                                                 "the raw *.csv and *.jsonl files")
         raise InputError(str(raw_dir), None, "raw folder does not exist")
     root = raw_dir.resolve()
-    found = []
-    for path in raw_dir.rglob("*"):
-        if path.suffix.lower() not in (".csv", ".jsonl") or not path.is_file():
-            continue
-        if not path.resolve().is_relative_to(root):
-            raise InputError(path.relative_to(raw_dir).as_posix(), None,
-                             "is a symbolic link to a file outside the raw folder; "
-                             "copy the file into the raw folder instead")
-        found.append(path)
+    found: list[Path] = []
+    problems: list[InputError] = []
+
+    def unlisted(exc: OSError) -> None:  # os.walk's word on a folder it cannot list
+        folder = Path(os.fsdecode(exc.filename)) if exc.filename else raw_dir
+        inside = folder != raw_dir and folder.is_relative_to(raw_dir)
+        name = folder.relative_to(raw_dir).as_posix() if inside else str(folder)
+        problems.append(InputError(name, None,
+                                   f"folder cannot be read ({exc.strerror or exc})"))
+
+    for top, _, names in os.walk(raw_dir, onerror=unlisted):
+        for entry in names:
+            path = Path(top, entry)
+            if path.suffix.lower() not in INPUT_SUFFIXES:
+                continue
+            name = path.relative_to(raw_dir).as_posix()
+            try:
+                mode = path.stat().st_mode  # through a link: what would be read
+            except OSError as exc:
+                why = exc.strerror or str(exc)
+                if path.is_symlink() and isinstance(exc, FileNotFoundError):
+                    why = f"a symbolic link to a file that does not exist: {why}"
+                problems.append(InputError(name, None, f"cannot be read ({why})"))
+                continue
+            if stat.S_ISDIR(mode):  # a link to a folder: not followed
+                continue
+            if not stat.S_ISREG(mode):
+                problems.append(InputError(name, None, "cannot be read (not a regular file: "
+                                                       "a pipe, socket or device)"))
+                continue
+            if not path.resolve().is_relative_to(root):
+                problems.append(InputError(name, None,
+                                           "is a symbolic link to a file outside the raw folder; "
+                                           "copy the file into the raw folder instead"))
+                continue
+            found.append(path)
+    if problems:
+        problems.sort(key=lambda e: e.path)
+        raise problems[0] if len(problems) == 1 else InputErrors(problems)
     if not found:
-        raise InputError("", None, f"no input files in {raw_dir} (looked for *.csv and *.jsonl)")
+        raise InputError("", None, f"no input files in {shown(str(raw_dir))} "
+                                   "(looked for *.csv and *.jsonl)")
     return sorted(found, key=lambda p: p.relative_to(raw_dir).as_posix())
+
+
+def _file_name(path: Path, raw_dir: Path) -> str:
+    """The name a raw file is recorded under (`input_file`, the datapackage's input files):
+    its path in the raw folder. A name that is not UTF-8 (`caf\\xe9.csv` written in
+    Latin-1) cannot be stored as text: its stray bytes are written `\\xe9`."""
+    name = path.relative_to(raw_dir).as_posix()
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def raw_bytes(raw_dir: Path | str) -> int:
@@ -108,7 +162,10 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        if name.lower().endswith(".csv"):  # a lone CR ends a CSV line too (`_read_csv`)
+            line += before.count(b"\r") - before.count(b"\r\n")
         raise InputError(name, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})") from None
 
 
@@ -123,17 +180,46 @@ def _clean(value: object) -> str | None:
 
 
 def _check_header(header: list[str], name: str) -> list[str]:
-    keys = [h.strip().lower() for h in header]
-    dupes = sorted({k for k in keys if keys.count(k) > 1 and k})
+    """A CSV header → its column keys (trimmed, lower case), or the InputError saying why the
+    file cannot be read: a column named twice, a required column missing.
+
+    A column with no name (a header ending `,,`) is still a column whose values are rows'
+    text: SPEC §3 keeps unknown columns in `extra`, "never dropped silently", and an unnamed
+    column does not make the file unreadable (SPEC §5's reasons to stop a build are the
+    encoding, the format and the required columns). So it is kept, under the one name that
+    is stable for it, its position: `column_16` for the 16th."""
+    keys = [h.strip().lower() or f"column_{i}" for i, h in enumerate(header, start=1)]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
-        raise InputError(name, 1, f"duplicate column(s) {', '.join(dupes)}")
+        raise InputError(name, 1, f"duplicate column(s) {', '.join(map(shown, dupes))}")
     missing = [c for c in RAW_REQUIRED if c not in keys]
     if missing:
-        raise InputError(name, 1, f"missing required column(s) {', '.join(missing)}")
+        raise InputError(name, 1, f"missing required column(s) {', '.join(missing)}"
+                                  + _hidden_characters(keys, missing))
     return keys
 
 
+def _hidden_characters(keys: list[str], missing: list[str]) -> str:
+    """Why a required column that looks present is missing: its name holds an invisible
+    character (a second byte order mark, a zero-width space), which no one sees in an
+    editor. The build does not guess the name without it: the file is fixed, not read."""
+    hints = []
+    for number, key in enumerate(keys, start=1):
+        hidden = [c for c in key if unicodedata.category(c) == "Cf"]
+        if hidden and "".join(c for c in key if c not in hidden).strip() in missing:
+            what = ", ".join(dict.fromkeys(
+                f"U+{ord(c):04X} " + ("(a byte order mark)" if c == "\ufeff"
+                                      else f"({unicodedata.name(c, 'format character').lower()})")
+                for c in hidden))
+            hints.append(f"column {number} is {shown(key)}, with the invisible {what} in its name")
+    return f" ({'; '.join(hints)})" if hints else ""
+
+
 def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], list[dict]]:
+    """The strict reader of every CSV file the fast path does not take, and the judge of its
+    syntax. A row's line is the line its first field starts on; a line ends at a LF, a CRLF
+    or a lone CR (as the csv module and Python's universal newlines count, and as a file
+    written with CR alone, old Mac style, is seen in an editor that shows it as lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -170,8 +256,11 @@ def _read_csv_fast(source: bytes | Path, name: str, lines: int
                    ) -> tuple[list[str], dict[str, list], list[int]] | None:
     """The common case read by Arrow's CSV parser, ~10× faster than the csv module: a
     well-formed file whose every line is one record, so that record i sits on line i + 2.
-    Anything else (a quoted newline, a blank line, a short row, odd quoting) returns None and
+    Anything else (a quoted newline, a short row, a header with quotes) returns None and
     the csv-module reader, which knows line numbers and quarantines bad rows, reads it.
+    Only a file `_Scan` found plain comes here: Arrow reads malformed quoting (`"Reu"ters`,
+    a quote never closed) without a word, and counts a lone CR as a line end, so that its
+    row count can match the file's lines while its rows do not.
 
     `source` is the file's bytes or its path (`lines`: its line count, `_digest`); from a
     path Arrow reads it in blocks, so that its text is not held twice, as bytes and as
@@ -192,7 +281,8 @@ def _read_csv_fast(source: bytes | Path, name: str, lines: int
         return None
     names = first.split(",")
     keys = _check_header(names, name)
-    with pa.BufferReader(source) if isinstance(source, bytes) else pa.OSFile(str(source)) as data:
+    # the path as bytes: a file name that is not UTF-8 (surrogate escapes) cannot be str'd
+    with pa.BufferReader(source) if isinstance(source, bytes) else pa.OSFile(os.fsencode(source)) as data:
         data.seek(start)
         try:
             table = pacsv.read_csv(
@@ -314,10 +404,11 @@ def _read_jsonl(text: str, name: str) -> tuple[list[str], list[tuple[int, list]]
         if isinstance(obj, str):
             bad.append(quarantine_row(name, number, None, "malformed_row", obj, line))
             continue
+        # a key "" is kept as written (in `extra`): JSON can hold it, and an object has one
         names = [str(k).strip().lower() for k in getattr(obj, "keys_read", obj)]
         dupes = sorted(k for k, n in Counter(names).items() if n > 1)
         if dupes:  # as a CSV header with two such columns: which one is meant?
-            raise InputError(name, number, f"duplicate key(s) {', '.join(dupes)} "
+            raise InputError(name, number, f"duplicate key(s) {', '.join(map(shown, dupes))} "
                                            "(keys match case-insensitively after trimming)")
         objects += 1
         obj = {k: v for k, v in zip(names, obj.values(), strict=True)}
@@ -358,7 +449,7 @@ def _assemble(keys: list[str], data: dict[str, Any], lines: list[int], name: str
     n = len(lines)
     frame = pd.DataFrame({c: pd.Series(data[c], dtype="str") if c in data
                           else _nulls(n) for c in RAW_COLUMNS})
-    unknown = [k for k in keys if k not in RAW_COLUMNS and k]
+    unknown = [k for k in keys if k not in RAW_COLUMNS]  # an empty JSON key "" too: kept
     data = {k: data[k].tolist() if isinstance(data[k], pd.Series) else data[k] for k in unknown}
     data = {k: [None if v != v else v for v in values] for k, values in data.items()}
     if unknown:
@@ -397,7 +488,7 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
     sent along, so workers need no access to the raw folder; read here, a file is parsed from
     its path."""
     raw_dir = Path(raw_dir)
-    paths = [(p.relative_to(raw_dir).as_posix(), p) for p in discover(raw_dir)]
+    paths = [(_file_name(p, raw_dir), p) for p in discover(raw_dir)]
     parsed = (mapper(_read_file, [(name, _file_bytes(name, p)) for name, p in paths]) if mapper
               else map(_read_file, paths))
     frames: list[pd.DataFrame] = []
@@ -453,8 +544,10 @@ def _parse_file(name: str, source: bytes | Path) -> tuple[pd.DataFrame, list[dic
     csv_file = name.lower().endswith(".csv")
     if csv_file:
         seen = _version(source)
-        digest, lines = _digest(source)
-        fast = _read_csv_fast(source, name, lines)  # Arrow checks the UTF-8
+        scan = _digest(source)
+        # Arrow checks the UTF-8; `_Scan` the quoting and line ends Arrow does not check
+        fast = _read_csv_fast(source, name, scan.lines) if scan.plain else None
+        digest = scan.sha256
         if fast is not None and _version(source) == seen:  # what was parsed is what was hashed
             keys, columns, line_numbers = fast
             return (_assemble(keys, columns, line_numbers, name), [],
@@ -475,19 +568,104 @@ def _version(source: bytes | Path) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _digest(source: bytes | Path, block: int = 1 << 24) -> tuple[str, int]:
-    """(SHA-256 of a file's bytes, its line count: a last line without a newline counts), from
-    its bytes or read from its path 16 MiB at a time."""
+def _digest(source: bytes | Path, block: int = 1 << 24) -> _Scan:
+    """A CSV file's `_Scan` (its SHA-256, its line count, whether Arrow may read it), from its
+    bytes or read from its path 16 MiB at a time."""
+    scan = _Scan()
     if isinstance(source, bytes):
-        return hashlib.sha256(source).hexdigest(), source.count(b"\n") + (
-            not source.endswith(b"\n"))
-    sha, newlines, last = hashlib.sha256(), 0, b""
-    with open(source, "rb") as fh:
-        while chunk := fh.read(block):
-            sha.update(chunk)
-            newlines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return sha.hexdigest(), newlines + (last != b"\n")
+        scan.feed(source)
+    else:
+        with open(source, "rb") as fh:
+            while chunk := fh.read(block):
+                scan.feed(chunk)
+    return scan
+
+
+# Bytes that may stand next to a quote in well-formed CSV: before an opening quote, a field's
+# start (a comma, a line end, the other quote of a doubled ""); after a closing one, the same.
+_QUOTE_NEIGHBOURS = np.frombuffer(b',\r\n"', np.uint8)
+
+
+class _Scan:
+    """One pass over a CSV file's bytes, a block at a time, beside its digest: what Arrow's
+    fast path needs to know and does not check itself.
+
+    The verdict on a file must not depend on which parser read it, and the strict csv
+    module's is the one: it stops at a quote closed before its field ends (`"Reu"ters`) and
+    at a quote never closed, where Arrow reads on and publishes the rows. So the fast path
+    takes only files whose every quote is where well-formed CSV has it: counting quotes from
+    the file's start, each even-numbered one (an opening, or the second of a doubled "")
+    follows a comma, a line end or a quote, each odd-numbered one (a closing, or the first of
+    a "") is followed by a comma, a line end, a quote or the file's end, and there is an
+    even number of them. Then the quotes pair as the csv module pairs them and it would
+    read the file without an error (a quote inside an unquoted field, `ab"c`, fails the test
+    though both parsers accept it: the csv module reads that file, as it reads every other).
+
+    A lone CR (not before a LF) is a line end to both parsers but not to a line count of
+    LFs: with a quoted newline elsewhere Arrow's rows can number exactly the file's lines
+    less one and every row after the CR be recorded a line too early. With no lone CR, rows
+    = lines - 1 holds only when no value spans lines, and row i is on line i + 2.
+
+    The cost on a clean file is nil: the line count moved from `bytes.count` to NumPy pays
+    for the quotes' comparison (both a few ms a 16 MiB block, against Arrow's full parse)."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self.newlines = 0
+        self._cr = self._crlf = 0
+        self.quotes = 0
+        self.quoting_ok = True
+        self._last = ord("\n")  # the byte before the file: a line start
+        self._closing_at_end = False  # the last block ended with a closing quote
+        self._empty = True
+
+    @property
+    def sha256(self) -> str:
+        return self._sha.hexdigest()
+
+    @property
+    def lines(self) -> int:
+        """Its line count: a last line without a newline counts."""
+        return self.newlines + (self._empty or self._last != ord("\n"))
+
+    @property
+    def plain(self) -> bool:
+        """Quoted as well-formed CSV is, and no lone CR: Arrow may read it."""
+        return self.quoting_ok and self.quotes % 2 == 0 and self._cr == self._crlf
+
+    def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self._sha.update(chunk)
+        # counted by NumPy: 3× faster than bytes.count, which pays for the quote check
+        data = np.frombuffer(chunk, np.uint8)
+        self.newlines += int(np.count_nonzero(data == ord("\n")))
+        if b"\r" in chunk or self._last == ord("\r"):  # `in` stops at the first: most have none
+            self._cr += int(np.count_nonzero(data == ord("\r")))
+            self._crlf += chunk.count(b"\r\n") + (self._last == ord("\r") and chunk[:1] == b"\n")
+        if self.quoting_ok:
+            self._check_quotes(data)
+        self._last, self._empty = chunk[-1], False
+
+    def _check_quotes(self, data: np.ndarray) -> None:
+        if self._closing_at_end and data[0] not in _QUOTE_NEIGHBOURS:
+            self.quoting_ok = False
+            return
+        self._closing_at_end = False
+        at = np.flatnonzero(data == ord('"'))
+        if not len(at):
+            return
+        first = self.quotes % 2  # 0: the block's first quote is an even-numbered one
+        self.quotes += len(at)
+        opening, closing = at[first::2], at[1 - first::2]
+        before = data[opening - 1]
+        if len(opening) and opening[0] == 0:
+            before[0] = self._last
+        if len(closing) and closing[-1] == len(data) - 1:
+            self._closing_at_end, closing = True, closing[:-1]
+        after = data[closing + 1]
+        self.quoting_ok = bool(np.isin(before, _QUOTE_NEIGHBOURS).all()
+                               and np.isin(after, _QUOTE_NEIGHBOURS).all())
 
 
 def _too_long(frame: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:

@@ -178,3 +178,73 @@ def test_build_uses_every_core_unless_told(monkeypatch, tmp_path):
         result = invoke("build", "--raw", str(tmp_path), "--out", str(tmp_path / "o"), *args)
         assert result.exit_code == 0, result.output
     assert asked == [("pandas", cores()), ("pandas", 1), ("dask", None)]
+
+
+ROW = "r1,AP,2024-01-05,drone strike,Thursday,Baghdad,,,,\n"
+
+
+@pytest.mark.parametrize(("files", "stderr"), [
+    ({"x\nError: everything is fine.csv": (HEADER + ROW).replace("Baghdad", "Bagd\xe9d")},
+     "Error: 'x\\nError: everything is fine.csv':2: not UTF-8 (byte 0xe9)\n"),
+    ({"a.csv": HEADER + 'r1,"Reu"ters,2024-01-05,drone strike,Thursday,Baghdad,,,,\n'},
+     "Error: a.csv:2: not valid CSV (',' expected after '\"')\n"),
+    ({"a.csv": HEADER + ROW + 'r2,AP,2024-01-05,x,y,"Mosul'},
+     "Error: a.csv:3: not valid CSV (unexpected end of data)\n"),
+    ({"a.csv": "\ufeff\ufeff" + HEADER + ROW},
+     "Error: a.csv:1: missing required column(s) report_id (column 1 is '\\ufeffreport_id', "
+     "with the invisible U+FEFF (a byte order mark) in its name)\n"),
+], ids=["newline in a file name", "quote closed early", "quote never closed", "second BOM"])
+def test_hostile_files_exit_2_with_one_clear_line_each(raw, tmp_path, files, stderr):
+    for name, text in files.items():
+        write(raw, name, text, encoding="latin-1" if "\xe9" in text else "utf-8")
+    result = invoke("build", "--raw", str(raw), "--out", str(tmp_path / "out"), "-q")
+    assert (result.exit_code, result.stderr, result.stdout) == (2, stderr, "")
+
+
+def test_links_that_lead_nowhere_and_unlisted_folders_exit_2(raw, tmp_path, monkeypatch):
+    import os
+
+    write(raw, "a.csv", HEADER + ROW)
+    write(raw, "sub/b.csv", HEADER + ROW.replace("r1,", "r2,"))
+    (raw / "gone.csv").symlink_to(tmp_path / "nonexistent.csv")
+    (raw / "loop.csv").symlink_to(raw / "loop.csv")
+    scandir = os.scandir
+
+    def refuse(path):  # noqa: ANN001, ANN202 — a chmod 000 folder, as root cannot make one
+        if os.fspath(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    result = invoke("build", "--raw", str(raw), "--out", str(tmp_path / "out"), "-q")
+    assert (result.exit_code, result.stderr) == (2, (
+        "Error: 3 raw files cannot be read:\n"
+        "Error: gone.csv: cannot be read (a symbolic link to a file that does not exist: "
+        "No such file or directory)\n"
+        "Error: loop.csv: cannot be read (Too many levels of symbolic links)\n"
+        "Error: sub: folder cannot be read (Permission denied)\n"))
+
+
+def test_raw_that_is_a_file_says_so(raw, tmp_path):
+    path = write(raw, "a.csv", HEADER + ROW)
+    result = invoke("build", "--raw", str(path), "--out", str(tmp_path / "out"), "-q")
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: {path}: is not a folder: give the folder that holds the raw *.csv and "
+           "*.jsonl files\n")
+
+
+def test_a_file_name_that_is_not_utf8_is_built(raw, tmp_path):
+    import os
+
+    import pandas as pd
+
+    with open(os.path.join(os.fsencode(raw), b"caf\xe9.csv"), "wb") as fh:
+        fh.write((HEADER + ROW + ROW.replace("r1,", "r2,").replace(",,,,", ",Iraq,x,,")).encode())
+    result = invoke("build", "--raw", str(raw), "--out", str(tmp_path / "out"), "-q")
+    assert result.exit_code == 0, result.stderr
+    version = tmp_path / "out" / "versions" / "v1"
+    reports = pd.read_parquet(version / "reports.parquet")
+    assert reports[["report_id", "input_file", "input_line"]].values.tolist() == [
+        ["r1", "caf\\xe9.csv", 2], ["r2", "caf\\xe9.csv", 3]]
+    inputs = json.loads((version / "datapackage.json").read_text())["inputs"]
+    assert [(i["path"], i["rows"]) for i in inputs] == [("caf\\xe9.csv", 2)]

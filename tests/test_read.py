@@ -208,3 +208,204 @@ def test_a_field_is_capped_in_characters_not_bytes():
     assert kept["report_id"].tolist() == ["a"]
     assert [(q["input_line"], q["message"]) for q in quarantine] == [
         (3, f"place is {cap + 1:,} characters long (limit {cap:,})")]
+
+
+# --- hostile input: the same verdict on either path, every row and file accounted for ------
+
+QUOTED = 'r1,"Reu"ters,2024-01-05,drone strike,Thursday,Baghdad,,,,\n'
+
+
+@pytest.mark.parametrize("header", [HEADER, '"report_id"' + HEADER.removeprefix("report_id")],
+                         ids=["fast path", "csv module"])
+def test_a_quote_closed_before_its_field_ends_is_unreadable_on_either_path(raw, header):
+    """`"Reu"ters` was published by Arrow's parser and stopped the build on the csv module's:
+    the verdict must not depend on which parser read the file (a quoted header takes it off
+    the fast path)."""
+    write(raw, "a.csv", header + QUOTED + ROW.replace("r1,", "r2,"))
+    with pytest.raises(InputError) as err:
+        read_raw(raw)
+    assert str(err.value) == "a.csv:2: not valid CSV (',' expected after '\"')"
+
+
+@pytest.mark.parametrize("header", [HEADER, '"report_id"' + HEADER.removeprefix("report_id")],
+                         ids=["fast path", "csv module"])
+@pytest.mark.parametrize("end", ["\n", ""], ids=["newline", "no newline"])
+def test_a_quote_never_closed_is_unreadable_on_either_path(raw, header, end):
+    write(raw, "a.csv", header + ROW + 'r2,AP,2024-01-05,x,y,z,,,,"never closed' + end)
+    with pytest.raises(InputError) as err:
+        read_raw(raw)
+    assert str(err.value) == "a.csv:3: not valid CSV (unexpected end of data)"
+
+
+def test_a_lone_cr_and_a_quoted_newline_do_not_shift_line_numbers(raw):
+    """A quoted newline (one record, two lines) and a lone CR (two records, one LF line) made
+    Arrow's row count equal the file's LF count less one: r2 was recorded on line 3. A row's
+    line is where it starts, a lone CR ending a line as the csv module counts it."""
+    write(raw, "a.csv", "report_id,source,published,event_type,date,place\n"
+                        'r1,Reuters,2024-01-05,drone strike,"Jan\n4 2024",Baghdad\n'
+                        "r2,Reuters,2024-01-05,drone strike,Jan 4 2024,Baghdad\r"
+                        "r3,Reuters,2024-01-05,drone strike,Jan 4 2024,Mosul\n"
+                        "r4,Reuters,2024-01-05,drone strike,31 February 2024,Basra\n")
+    batch = read_raw(raw)
+    assert batch.rows["report_id"].tolist() == ["r1", "r2", "r3", "r4"]
+    assert batch.rows["input_line"].tolist() == [2, 4, 5, 6]
+    assert batch.rows["date"].tolist()[0] == "Jan\n4 2024"
+
+
+def test_a_clean_file_still_takes_the_fast_path(raw, monkeypatch):
+    """Quotes where CSV has them (doubled, around commas, at a line's end, CRLF line ends)
+    keep a file on Arrow's path: the check costs the clean file nothing but its scan."""
+    from pipeline import read
+
+    write(raw, "a.csv", (HEADER + ROW + 'r2,"AP, Baghdad",2024-01-05,"said ""two""",x,y,,,,""\n'
+                         + 'r3,AP,2024-01-05,x,y,"z",,,,\n'
+                         ).replace("\n", "\r\n"))
+    monkeypatch.setattr(read, "_read_csv", lambda *a: pytest.fail("left the fast path"))
+    batch = read_raw(raw)
+    assert batch.rows["source"].tolist() == ["Reuters", "AP, Baghdad", "AP"]
+    assert batch.rows["event_type"].tolist()[1] == 'said "two"'
+    assert batch.rows["input_line"].tolist() == [2, 3, 4]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='ab,"\r\n', max_size=40), st.integers(min_value=1, max_value=7))
+def test_a_file_the_scan_passes_reads_as_the_csv_module_reads_it(body, block):
+    """Whatever `_Scan` lets through to Arrow, the strict csv module reads without an error,
+    and with Arrow's rows; read a block at a time (a quote at a block's edge), the scan says
+    what it says of the whole."""
+    import csv
+    import io
+
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    from pipeline.read import _Scan
+
+    data = ("h1,h2\n" + body).encode()
+    whole, blocks = _Scan(), _Scan()
+    whole.feed(data)
+    for i in range(0, len(data), block):
+        blocks.feed(data[i:i + block])
+    assert (blocks.plain, blocks.lines, blocks.sha256) == (whole.plain, whole.lines, whole.sha256)
+    assert whole.lines == data.count(b"\n") + (not data.endswith(b"\n"))
+    if not whole.plain:
+        return
+    rows = list(csv.reader(io.StringIO(data.decode(), newline=""), strict=True))[1:]
+    try:
+        table = pacsv.read_csv(io.BytesIO(data), parse_options=pacsv.ParseOptions(
+            ignore_empty_lines=False), convert_options=pacsv.ConvertOptions(
+                column_types={"h1": pa.string(), "h2": pa.string()},
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid:
+        return  # a short or long row: the csv-module reader quarantines it
+    assert [list(r.values()) for r in table.to_pylist()] == [r or ["", ""] for r in rows]
+
+
+def test_columns_without_a_name_are_kept_in_extra_by_position(raw):
+    """A header ending `,,` has columns with no name: their values are kept in `extra` under
+    the column's position (SPEC §3: unknown columns are never dropped silently), on the
+    fast path and the csv module's alike."""
+    header = HEADER.rstrip("\n") + ",, \n"
+    write(raw, "fast.csv", header + ROW.rstrip("\n") + ",kept,also\n")
+    write(raw, "slow.csv", '"report_id"' + header.removeprefix("report_id")
+          + ROW.replace("r1,", "r2,").rstrip("\n") + ",kept,\n")
+    batch = read_raw(raw)
+    assert [json.loads(e) for e in batch.rows["extra"]] == [
+        {"column_11": "kept", "column_12": "also"}, {"column_11": "kept"}]
+
+
+def test_a_json_key_that_is_empty_is_kept_in_extra(raw):
+    write(raw, "a.jsonl", json.dumps({"report_id": "j1", "source": "AP", "published":
+                                      "2024-01-05", "event_type": "airstrike", "date": "Friday",
+                                      "place": "Erbil", "": "kept"}) + "\n")
+    assert [json.loads(e) for e in read_raw(raw).rows["extra"]] == [{"": "kept"}]
+
+
+def test_a_second_byte_order_mark_is_named(raw):
+    write(raw, "a.csv", "\ufeff\ufeff" + HEADER + ROW)
+    with pytest.raises(InputError) as err:
+        read_raw(raw)
+    assert str(err.value) == (
+        "a.csv:1: missing required column(s) report_id (column 1 is '\\ufeffreport_id', "
+        "with the invisible U+FEFF (a byte order mark) in its name)")
+
+
+def test_a_file_name_that_is_not_utf8_is_read(raw):
+    """`caf\\xe9.csv` (Latin-1) is read, here and on workers; its name is recorded with the
+    stray byte written out, as text can hold it."""
+    import os
+
+    path = os.path.join(os.fsencode(raw), b"caf\xe9.csv")
+    with open(path, "wb") as fh:
+        fh.write((HEADER + ROW).encode())
+    for mapper in (None, lambda f, items: [f(item) for item in items]):
+        batch = read_raw(raw, mapper)
+        assert batch.rows[["report_id", "input_file", "input_line"]].values.tolist() == [
+            ["r1", "caf\\xe9.csv", 2]]
+        assert [f.path for f in batch.files] == ["caf\\xe9.csv"]
+
+
+def test_a_file_name_with_a_newline_is_shown_escaped(raw):
+    write(raw, "x\nError: fine.csv", (HEADER + ROW).replace("Baghdad", "Bagd\xe9d"),
+          encoding="latin-1")
+    with pytest.raises(InputError) as err:
+        read_raw(raw)
+    assert str(err.value) == "'x\\nError: fine.csv':2: not UTF-8 (byte 0xe9)"
+
+
+def test_broken_links_are_named_not_skipped(raw):
+    write(raw, "a.csv", HEADER + ROW)
+    (raw / "gone.csv").symlink_to(raw / "nowhere" / "x.csv")
+    (raw / "loop1.csv").symlink_to(raw / "loop2.csv")
+    (raw / "loop2.csv").symlink_to(raw / "loop1.csv")
+    (raw / "notes.txt").symlink_to(raw / "nowhere.txt")  # not an input name: ignored
+    with pytest.raises(InputError) as err:
+        read_raw(raw)
+    assert str(err.value).splitlines() == [
+        "3 raw files cannot be read:",
+        "gone.csv: cannot be read (a symbolic link to a file that does not exist: "
+        "No such file or directory)",
+        "loop1.csv: cannot be read (Too many levels of symbolic links)",
+        "loop2.csv: cannot be read (Too many levels of symbolic links)"]
+
+
+def test_a_folder_that_cannot_be_listed_is_named(raw, monkeypatch):
+    """`Path.rglob` passed over a folder it could not list (chmod 000) and its rows were lost
+    without a word. Root reads any folder, so the refusal is made here by os.scandir."""
+    import os
+
+    write(raw, "a.csv", HEADER + ROW)
+    write(raw, "sub/b.csv", HEADER + ROW.replace("r1,", "r2,"))
+    scandir = os.scandir
+
+    def refuse(path):  # noqa: ANN001, ANN202
+        if os.fspath(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    with pytest.raises(InputError) as err:
+        read_raw(raw)
+    assert str(err.value) == "sub: folder cannot be read (Permission denied)"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
+                    reason="root reads a folder whatever its permissions")
+def test_a_folder_without_permissions_is_named(raw):
+    write(raw, "a.csv", HEADER + ROW)
+    write(raw, "sub/b.csv", HEADER + ROW.replace("r1,", "r2,"))
+    (raw / "sub").chmod(0)
+    try:
+        with pytest.raises(InputError) as err:
+            read_raw(raw)
+    finally:
+        (raw / "sub").chmod(0o755)
+    assert str(err.value) == "sub: folder cannot be read (Permission denied)"
+
+
+def test_a_raw_path_that_is_a_file_is_not_a_folder(raw):
+    path = write(raw, "a.csv", HEADER + ROW)
+    with pytest.raises(InputError) as err:
+        read_raw(path)
+    assert str(err.value) == (f"{path}: is not a folder: give the folder that holds the raw "
+                              "*.csv and *.jsonl files")

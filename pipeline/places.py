@@ -1984,13 +1984,18 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
     if sites:
         start, end, kind, ref = curated[0] if curated else sites[0]
         seat = _province_named(gaz, tokens, (start, end, kind, ref))
-        at = _in_before(tokens, (start, end, kind, ref)) or 0
-        if seat and (any(t in _VILLAGE_WORDS for t in tokens[:start]) or (
-                ambiguous and at > 0 and _name_word(tokens, cased, taken, at - 1))):
+        at = _in_before(tokens, (start, end, kind, ref))
+        village = any(t in _VILLAGE_WORDS for t in tokens[:start])
+        if seat and (village or (
+                ambiguous and at and _name_word(tokens, cased, taken, at - 1))):
             # "the village of X in Idlib", "Al Qarn in Saada" (one of several so called): a
             # village not located in the province may lie 100 km from the city ("the X
             # neighbourhood in Hodeidah" is the city's, "Shekari Army airbase in Isfahan" too)
             return _admin_record(gaz, seat, "unlocated")
+        if village and at is not None and kind == "town" and (district := _district_ref(
+                gaz, " ".join(tokens[start:end]), hint, None)) is not None:
+            # so, a level down, "a village in Baalbek": the district named after its seat
+            return _record(gaz, district, "admin2", "unlocated")
         before = tokens[max(0, start - 4):start]
         after = tokens[end:end + 2]
         # a name right after the town that no unit found holds ("Sanaa's al-Tahrir Square"):

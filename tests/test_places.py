@@ -775,6 +775,8 @@ def test_region_gold_accuracy():
     ("قرية في إدلب", "سوريا", "Idlib", "Idlib", None, "admin1", "unlocated"),
     ("the village of Sheikh Issa in Hasakah", "Syria", "Hasakah", "Hasakah", None, "admin1",
      "unlocated"),
+    ("a village in Baalbek", "Lebanon", "Baalbek", "Baalbek-Hermel", "Baalbek", "admin2",
+     "unlocated"),
     ("the Zzzqa neighbourhood in Hodeidah", "Yemen", "Al Ḩudaydah", "Al Hudaydah",
      "Al Hali", "near", "mention"),
     ("the Iranian Consulate in Damascus", "Syria", "Damascus", "Damascus", "Damascus", "near",

@@ -219,6 +219,7 @@ FORMS: dict[str, Callable] = {
     "مدينة X": _arabic_towns,
     "X (a district's Arabic name)": _arabic_districts("{name}"),
     "مديرية X": _arabic_districts("مديرية {name}"),
+    "قرية في قضاء X": _arabic_districts("قرية في قضاء {name}"),
     "قرية X في محافظة Y": _arabic_villages("قرية {name} في محافظة {province}"),
     "بلدة X بريف Y": _arabic_villages("بلدة {name} بريف {province}"),
     "قرية X في Y": _arabic_villages("قرية {name} في {province}"),

@@ -1797,6 +1797,7 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
             # "villages of the Tyre district", "the district of Bint Jbeil": the district (not
             # "the al-Hawk district of Hodeidah": a quarter's word, and the city it lies in)
             district = (after and after[0] in _DISTRICT_WORDS) or (
+                i > 0 and tokens[i - 1] in _DISTRICT_BEFORE) or (
                 i > 1 and tokens[i - 1] in ("of", "de", "d") and tokens[i - 2] in _DISTRICT_WORDS
                 and (i < 3 or tokens[i - 3] in _ARTICLES or not cased[i - 3][:1].isupper()))
             ref = _district_ref(gaz, " ".join(words), hint, bound) if district and proper else None
@@ -2219,6 +2220,10 @@ def _spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str], taken: l
 
 
 _DISTRICT_WORDS = {"district", "directorate", "qada", "caza", "kaza"}
+# Arabic's district words stand before the name, alone or with a preposition glued on ("في
+# قضاء صور", "بمديرية باقم"): the name after one is the district's, even a one-word name that
+# is also a common word (صور, pictures); folded.
+_DISTRICT_BEFORE = frozenset(fold(p + w) for w in ("قضاء", "مديرية") for p in ("", "ب", "ل", "و"))
 
 
 def _districts_spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str],

@@ -777,6 +777,7 @@ def test_region_gold_accuracy():
      "unlocated"),
     ("a village in Baalbek", "Lebanon", "Baalbek", "Baalbek-Hermel", "Baalbek", "admin2",
      "unlocated"),
+    ("قرية في قضاء صور", "لبنان", "Sour", "South Lebanon", "Sour", "admin2", "mention"),
     ("the Zzzqa neighbourhood in Hodeidah", "Yemen", "Al Ḩudaydah", "Al Hudaydah",
      "Al Hali", "near", "mention"),
     ("the Iranian Consulate in Damascus", "Syria", "Damascus", "Damascus", "Damascus", "near",
@@ -999,6 +1000,7 @@ def test_no_module_defines_a_name_twice():
     ("قرية X في محافظة Y", 13), ("بلدة X بريف Y", 7), ("X (a district's Arabic name)", 4),
     ("مديرية X", 0), ("the village of X in Y", 2), ("قرية X في Y", 14),
     ("X in Y", 108), ("X in the Y district of Z", 51), ("le village de X, à Y", 49),
+    ("قرية في قضاء X", 0),
 ])
 def test_forms_filled_with_the_gazetteers_names(form, most_wrong):
     """Each form as reports and coders write it, filled with every district, province name

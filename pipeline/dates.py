@@ -847,7 +847,7 @@ _NOW_WORDS = re.compile(r"\b(?:ago|now|today|tonight|yesterday|tomorrow|last|nex
 _HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 # A time written year first is year-month-day (ISO 8601's order; no convention writes the day
 # second): dateparser swaps an impossible month for the day ("2024-13-01" as 13 January).
-_YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
+_YEAR_FIRST = re.compile(r"(\d{4,})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")  # "10000-01-01": out
 _SOMEDAY = datetime(2000, 1, 1)  # dateparser's base for anything relative: never the clock
 
 
@@ -856,8 +856,8 @@ def _parse_published(value: str) -> datetime:
     shown = value if len(value) <= 60 else value[:60] + "…"
     m = _YEAR_FIRST.match(value)
     if m:  # its numbers as written, the year before any parser makes a date of it ("0000")
-        year, month, day = int(m[1]), int(m[3]), int(m[4])
-        written = f"{year:04d}-{month:02d}-{day:02d}"
+        year, month, day = int(m[1][:5]), int(m[3]), int(m[4])  # five digits: surely out
+        written = f"{m[1] if len(m[1]) <= 12 else m[1][:12] + '…'}-{month:02d}-{day:02d}"
         if not DATE_MIN.year <= year <= PUBLISHED_MAX.year:
             raise _outside_window(f"published {written}")
         if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:

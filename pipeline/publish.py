@@ -309,6 +309,9 @@ def check_writable(out: Path | str) -> None:
     """Write and remove a probe file in the output folder, so that a read-only folder or a full
     disk stops the build before any work, with one clear line."""
     root = Path(out)
+    if root.exists() and not root.is_dir():
+        raise OutputError(f"cannot write to {root}: it is a file, not a folder; choose another "
+                          "--out")
     probe = root / f".probe-{os.getpid()}"
     try:
         root.mkdir(parents=True, exist_ok=True)

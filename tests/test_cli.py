@@ -233,6 +233,15 @@ def test_raw_that_is_a_file_says_so(raw, tmp_path):
            "*.jsonl files\n")
 
 
+def test_out_that_is_a_file_says_so(raw, tmp_path):
+    write(raw, "a.csv", HEADER + ROW)
+    out = tmp_path / "out"
+    out.write_text("not a folder")
+    result = invoke("build", "--raw", str(raw), "--out", str(out), "-q")
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: cannot write to {out}: it is a file, not a folder; choose another --out\n")
+
+
 def test_a_file_name_that_is_not_utf8_is_built(raw, tmp_path):
     import os
 

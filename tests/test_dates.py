@@ -166,6 +166,9 @@ def test_counts_and_years_inside_the_window_still_read(text, start, precision):
 @pytest.mark.parametrize(("published", "reason", "message"), [
     ("0000-01-01", "date_out_of_range", f"published 0000-01-01 {OUTSIDE}"),
     ("0000-01-01T10:00:00Z", "date_out_of_range", f"published 0000-01-01 {OUTSIDE}"),
+    # five digits or more: a year past the window, not a time without a year
+    ("10000-01-01", "date_out_of_range", f"published 10000-01-01 {OUTSIDE}"),
+    ("99999999999999-01-01", "date_out_of_range", f"published 999999999999…-01-01 {OUTSIDE}"),
     ("0001-01-01", "date_out_of_range", f"published 0001-01-01 {OUTSIDE}"),
     # year first is year-month-day: dateparser read an impossible month as the day (13 January)
     ("2024-13-01", "date_unparseable",

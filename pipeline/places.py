@@ -1887,7 +1887,9 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         by = ((_iso2(town.iso3), seat[1], None, None) if seat
               else (_iso2(town.iso3), None, None, (town.latitude, town.longitude)))
         within = _scan(gaz, text, hint or by[0], by)
-        if sum(f[2] in ("curated", "town") for f in within[3]) > 1:
+        # a place found besides the town (which a province's bound may not hold: Sanaa city
+        # lies in a capital district of its own)
+        if any(f[2] in ("curated", "town") and f[:2] != towns[0][:2] for f in within[3]):
             tokens, cased, taken, found, ambiguous = within
     if not found:
         if ambiguous:

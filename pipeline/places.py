@@ -1561,6 +1561,11 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
         idx = _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
         if idx is not None:
             return "curated", idx
+    if (phrase in _regions() or phrase in gaz.countries) and (own := [
+            a for a in gaz.admin1_names.get(phrase, []) if hint and a[0] == hint
+            and _regions().get(phrase, gaz.countries.get(phrase)) != hint]):
+        # "in Kurdistan" in a report of Iran: its own province, not Iraq's region
+        return "admin1", own[0]
     if phrase in _regions() and not admin:  # "Baalbek in the Bekaa": a coarse mention
         return "country", _regions()[phrase]
     if phrase in gaz.countries:

@@ -778,6 +778,8 @@ def test_region_gold_accuracy():
     ("a village in Baalbek", "Lebanon", "Baalbek", "Baalbek-Hermel", "Baalbek", "admin2",
      "unlocated"),
     ("قرية في قضاء صور", "لبنان", "Sour", "South Lebanon", "Sour", "admin2", "mention"),
+    # a region of another country is the report's own province of that name
+    ("a village in Kurdistan", "Iran", "Kurdistan", "Kurdistan", None, "admin1", "mention"),
     ("the Zzzqa neighbourhood in Hodeidah", "Yemen", "Al Ḩudaydah", "Al Hudaydah",
      "Al Hali", "near", "mention"),
     ("the Iranian Consulate in Damascus", "Syria", "Damascus", "Damascus", "Damascus", "near",

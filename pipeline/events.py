@@ -147,10 +147,10 @@ _SCALES = (100, 1000, 1_000_000, 1_000_000_000)
 
 @lru_cache(maxsize=1)
 def _after_a_number() -> frozenset[str]:
-    """Plural scale words ("millions", "آلاف"): a number's multiplier, never a number alone
-    (alone, "millions" is a vague quantity of count_phrases.csv)."""
-    return frozenset(fold(r["word"]) for r in _rows("count_words.csv")
-                     if (r.get("note") or "").startswith("plural"))
+    """Plural scale words ("millions", "آلاف"; `multiplier_only` in count_words.csv): a
+    number's multiplier, never a number alone (alone, "millions" is a vague quantity of
+    count_phrases.csv)."""
+    return frozenset(fold(r["word"]) for r in _rows("count_words.csv") if r["multiplier_only"])
 
 
 def _number(tokens: list[str], words: dict[str, int]) -> tuple[int, int] | None:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from .config import DEFAULT_RAW, PACKAGE_DATA
 from .errors import InputError, OutputError, UsageError
+from .read import check_header, decode
 
 FORMATS = ("acled", "ucdp", "geojson", "csv")
 DATASETS = {"acled": "ACLED", "ucdp": "UCDP GED"}
@@ -298,26 +299,14 @@ def _read_table(path: Path, dataset: str, required: tuple[str, ...]) -> _Table:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read the file ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(name, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(decode(data, name), newline=""), strict=True)
     try:
         fields = next(reader, None)
     except csv.Error as exc:
         raise InputError(name, 1, f"not a CSV header ({exc})") from None
     if fields is None:
         raise InputError(name, 1, "empty file: no header row")
-    # A column without a name keeps its place (its values are carried like any other column's)
-    header = [h.strip().lower() or f"column_{i}" for i, h in enumerate(fields, start=1)]
-    dupes = sorted({k for k in header if header.count(k) > 1})
-    if dupes:
-        raise InputError(name, 1, f"duplicate column(s) {', '.join(dupes)}")
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InputError(name, 1, f"missing {dataset} column(s) {', '.join(missing)}")
+    header = check_header(fields, name, required, dataset)  # as `build` checks a raw file's
     rows: list[tuple[int, list[str]]] = []
     start = reader.line_num + 1
     while True:

@@ -197,6 +197,12 @@ def translit(key: str) -> str:
 # --- the index -------------------------------------------------------------------------------
 
 # Row kinds, in the order a name shared by two entries at one spot prefers them.
+def _glued(*words: str) -> frozenset[str]:
+    """Arabic words alone or with a preposition glued on (ب in, ل to, و and: "ببلدة",
+    "وقرية"), folded: as a text's tokens spell them."""
+    return frozenset(fold(p + w) for w in words for p in ("", "ب", "ل", "و"))
+
+
 KIND_ORDER = {"base": 0, "airport": 0, "site": 0, "port": 0, "crossing": 0, "camp": 0,
               "town": 1, "village": 2, "neighbourhood": 3, "district": 3, "street": 3,
               "admin2": 4}
@@ -1561,9 +1567,9 @@ def _find(gaz: Gazetteer, phrase: str, hint: str | None, proper: bool, admin: bo
         idx = _choose_quietly(gaz, cands, hint, phrase, ambiguous, bound)
         if idx is not None:
             return "curated", idx
-    if (phrase in _regions() or phrase in gaz.countries) and (own := [
-            a for a in gaz.admin1_names.get(phrase, []) if hint and a[0] == hint
-            and _regions().get(phrase, gaz.countries.get(phrase)) != hint]):
+    elsewhere = _regions().get(phrase) or gaz.countries.get(phrase)
+    if hint and elsewhere and elsewhere != hint and (
+            own := [a for a in gaz.admin1_names.get(phrase, []) if a[0] == hint]):
         # "in Kurdistan" in a report of Iran: its own province, not Iraq's region
         return "admin1", own[0]
     if phrase in _regions() and not admin:  # "Baalbek in the Bekaa": a coarse mention
@@ -1613,11 +1619,11 @@ _IN = frozenset({"in", "inside", "within", "dans", "في", "داخل"})
 # Words that call a name a settlement ("Raymah village", "the town of X"): a town so called is
 # that town, whatever province bears its name.
 _TOWN_WORDS = frozenset({"town", "village", "city", "hamlet", "ville", "bourg"})
-# Words that call what follows a village or town, a settlement of its own ("the village of X
-# in Idlib"), not a part of a city ("the al-Hawk district in Hodeidah"); folded.
-_VILLAGE_WORDS = frozenset({"village", "villages", "town", "towns", "hamlet", "bourg"}
-                           | {fold(p + w) for w in ("قرية", "بلدة", "قرى", "بلدات")
-                              for p in ("", "ب", "ل", "و")})
+# Of those, the ones that call what follows a village or town, a settlement of its own ("the
+# village of X in Idlib"), not a part of a city ("the al-Hawk district in Hodeidah"), and
+# their plurals; folded.
+_VILLAGE_WORDS = (_TOWN_WORDS - {"city", "ville"}) | {"villages", "towns"} | _glued(
+    "قرية", "بلدة", "قرى", "بلدات")
 
 
 # "in northern Hasakah", "في شمال إدلب": a side of what follows
@@ -1697,12 +1703,11 @@ def _choose_quietly(gaz: Gazetteer, cands: tuple[int, ...], hint: str | None, ph
 
 # Arabic words for a settlement, alone or with a letter glued on ("ببلدة", "وقرية"; "في" is a
 # word of its own), folded: the word after one is a place's name.
-_SETTLED = frozenset(fold(p + w) for w in ("قرية", "بلدة", "مدينة", "مخيم")
-                     for p in ("", "ب", "ل", "و"))
+_SETTLED = _glued("قرية", "بلدة", "مدينة", "مخيم")
 
 
 # "مخيم" (camp) before a town's name, with a preposition glued on or not: the camp by that town
-_CAMP_BEFORE = frozenset(fold(p + "مخيم") for p in ("", "ب", "ل", "و"))
+_CAMP_BEFORE = _glued("مخيم")
 
 
 @cache
@@ -2230,7 +2235,7 @@ _DISTRICT_WORDS = {"district", "directorate", "qada", "caza", "kaza"}
 # Arabic's district words stand before the name, alone or with a preposition glued on ("في
 # قضاء صور", "بمديرية باقم"): the name after one is the district's, even a one-word name that
 # is also a common word (صور, pictures); folded.
-_DISTRICT_BEFORE = frozenset(fold(p + w) for w in ("قضاء", "مديرية") for p in ("", "ب", "ل", "و"))
+_DISTRICT_BEFORE = _glued("قضاء", "مديرية")
 
 
 def _districts_spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str],

@@ -158,7 +158,9 @@ def quarantine_row(file: str, line: int, report_id: object, reason: str, message
             "message": message, "raw": raw_text}
 
 
-def _decode(data: bytes, name: str) -> str:
+def decode(data: bytes, name: str) -> str:
+    """A CSV or JSON Lines file's text, or the InputError naming the line of its first byte
+    that is not UTF-8 (`import` reads ACLED and UCDP exports so too)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -179,9 +181,11 @@ def _clean(value: object) -> str | None:
     return value or None
 
 
-def _check_header(header: list[str], name: str) -> list[str]:
+def check_header(header: list[str], name: str, required: tuple[str, ...] = RAW_REQUIRED,
+                 what: str = "required") -> list[str]:
     """A CSV header → its column keys (trimmed, lower case), or the InputError saying why the
-    file cannot be read: a column named twice, a required column missing.
+    file cannot be read: a column named twice, a `required` column missing (`import` checks
+    an ACLED or UCDP export's header so too, `what` naming the dataset).
 
     A column with no name (a header ending `,,`) is still a column whose values are rows'
     text: SPEC §3 keeps unknown columns in `extra`, "never dropped silently", and an unnamed
@@ -192,9 +196,9 @@ def _check_header(header: list[str], name: str) -> list[str]:
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         raise InputError(name, 1, f"duplicate column(s) {', '.join(map(shown, dupes))}")
-    missing = [c for c in RAW_REQUIRED if c not in keys]
+    missing = [c for c in required if c not in keys]
     if missing:
-        raise InputError(name, 1, f"missing required column(s) {', '.join(missing)}"
+        raise InputError(name, 1, f"missing {what} column(s) {', '.join(missing)}"
                                   + _hidden_characters(keys, missing))
     return keys
 
@@ -227,7 +231,7 @@ def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], 
         raise InputError(name, 1, "empty file: no header row") from None
     except csv.Error as exc:
         raise InputError(name, 1, f"not a CSV header ({exc})") from None
-    keys = _check_header(header, name)
+    keys = check_header(header, name)
     rows: list[tuple[int, list[str]]] = []
     bad: list[dict] = []
     start = reader.line_num + 1
@@ -280,7 +284,7 @@ def _read_csv_fast(source: bytes | Path, name: str, lines: int
     if '"' in first or not first.strip():
         return None
     names = first.split(",")
-    keys = _check_header(names, name)
+    keys = check_header(names, name)
     # the path as bytes: a file name that is not UTF-8 (surrogate escapes) cannot be str'd
     with pa.BufferReader(source) if isinstance(source, bytes) else pa.OSFile(os.fsencode(source)) as data:
         data.seek(start)
@@ -554,7 +558,7 @@ def _parse_file(name: str, source: bytes | Path) -> tuple[pd.DataFrame, list[dic
                     InputFile(name, digest, len(line_numbers)))
     data = source if isinstance(source, bytes) else source.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    text = _decode(data, name)  # a file's text as Python str only when Arrow cannot read it
+    text = decode(data, name)  # a file's text as Python str only when Arrow cannot read it
     keys, rows, bad = (_read_csv if csv_file else _read_jsonl)(text, name)
     return _frame(keys, rows, name), bad, InputFile(name, digest, len(rows) + len(bad))
 

@@ -223,6 +223,7 @@ FORMS: dict[str, Callable] = {
     "قرية X في محافظة Y": _arabic_villages("قرية {name} في محافظة {province}"),
     "بلدة X بريف Y": _arabic_villages("بلدة {name} بريف {province}"),
     "قرية X في Y": _arabic_villages("قرية {name} في {province}"),
+    "X في Y": _arabic_villages("{name} في {province}"),
 }
 
 

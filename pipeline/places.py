@@ -1638,10 +1638,30 @@ def _district_of_town(tokens: list[str], found: tuple) -> bool:
             and tokens[found[0] - 2] in _DISTRICT_WORDS)
 
 
+def _after_district(gaz: Gazetteer, tokens: list[str], found: tuple, districts: list) -> bool:
+    """The town found follows a district the text names, as what holds it: "the Razih
+    district of Saada", "Hays district in Hodeidah", "رازح في صعدة" (a capital's name after
+    "in" is its province's)."""
+    return any(d[1] <= found[0] for d in districts) and (
+        _district_of_town(tokens, found) or _province_named(gaz, tokens, found) is not None)
+
+
 def _in_before(tokens: list[str], found: tuple) -> int | None:
     """Where the "in" before a name found stands ("in Idlib", "in southern Idlib"), or None."""
     at = found[0] - 1 - (found[0] > 1 and tokens[found[0] - 1] in _SIDE_OF)
     return at if at >= 0 and tokens[at] in _IN else None
+
+
+def _village_of_capital(gaz: Gazetteer, tokens: list[str], found: list[tuple],
+                        name: tuple) -> bool:
+    """An Arabic word no place found holds stands right before "في" and a province's capital
+    ("سرمدا في إدلب"): it may name a village of that province (which holds the city: not
+    Sanaa's, filed in a capital district of its own), a quarter of the city, or nothing."""
+    at = name[0] - 1
+    return (at >= 1 and tokens[at] == "في" and name[2] == "town"
+            and not any(f[0] <= at - 1 < f[1] for f in found)
+            and _ARABIC_LETTERS.search(tokens[at - 1]) is not None
+            and _capital_of(gaz, int(name[3])) is not None)
 
 
 def _province_named(gaz: Gazetteer, tokens: list[str], found: tuple) -> tuple[str, str] | None:
@@ -1758,8 +1778,11 @@ def _find_town(gaz: Gazetteer, phrase: str, hint: str | None,
     """A town named inside a phrase. One Arabic or Hebrew word alone must be a GeoNames town:
     neither script has capitals to tell a name from a word, and a village only Who's On First
     knows is too often also a common word (سعيد, "said"); unless a settlement word stands
-    before it (`settled`: "بلدة سرمدا شمال إدلب", the town of Sarmada north of Idlib)."""
-    if phrase in _COMMON or phrase in _NOT_PLACES or len(phrase) < 4 or phrase not in gaz.names:
+    before it (`settled`: "بلدة سرمدا شمال إدلب", the town of Sarmada north of Idlib). A name
+    of three letters (صور, رفح, حيس: Tyre, Rafah, Hays) is read only so settled, as a short
+    word alone is more often a common word."""
+    if (phrase in _COMMON or phrase in _NOT_PLACES or len(phrase) < (3 if settled else 4)
+            or phrase not in gaz.names):
         return None
     cands = _bearers(gaz, phrase)  # "a strike in al-Marib": the city, not a hamlet of Ad Dali
     if not settled and " " not in phrase and re.search(r"[\u0600-\u06ff\u05d0-\u05ea]", phrase):
@@ -1815,7 +1838,12 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 # "the Munabbih district of Saada": the district, not a village GeoNames
                 # lists as "Munabbih District" too
                 ref = _district_ref(gaz, " ".join(words[:-1]), hint, bound)
-            settled = i > 0 and tokens[i - 1] in _SETTLED  # "بلدة سرمدا": the town of
+            # "بلدة سرمدا": the town of; and, within a province's bound, the one word before
+            # "في" ("سرمدا في إدلب": Sarmada in Idlib), whose province the bound holds to,
+            # when it is the whole name (not "قرية حسين علوان في ديالى": no village 'Ulwan)
+            settled = (i > 0 and tokens[i - 1] in _SETTLED) or (
+                n == 1 and bound is not None and bound[1] is not None
+                and tokens[i + 1:i + 2] == ["في"] and not _name_begins_before(tokens, i, text))
             # "Raymah village", "the town of X": a settlement, whatever province is so called
             town_word = settled or bool(after and after[0] in _TOWN_WORDS) or (
                 i > 1 and tokens[i - 1] == "of" and tokens[i - 2] in _TOWN_WORDS)
@@ -1888,10 +1916,12 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         within = _scan(gaz, text, hint or _iso2(unit.iso3), _bound_of(gaz, unit))
         if any(f[2] in ("curated", "town") for f in within[3]):
             tokens, cased, taken, found, ambiguous = within
-    elif ambiguous and bound is None and not units and len(
-            towns := [f for f in found if f[2] in ("curated", "town")]) == 1:
+    elif bound is None and not units and len(
+            towns := [f for f in found if f[2] in ("curated", "town")]) == 1 and (
+            ambiguous or _village_of_capital(gaz, tokens, found, towns[0])):
         # "Mashtal neighborhood in eastern Baghdad": so does the one town it names, for the
-        # namesakes by it (Mashtal of Baghdad, not of Babil)
+        # namesakes by it (Mashtal of Baghdad, not of Babil); and so for the one Arabic word
+        # before "في" a capital's name, which alone is read as no village's (`_find_town`)
         town = _mentioned(gaz, towns[0])
         seat = _province_named(gaz, tokens, towns[0])  # or, for "X in Idlib", the province
         by = ((_iso2(town.iso3), seat[1], None, None) if seat
@@ -1917,10 +1947,11 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         # (as "Al-Sikak area within the Al-Qaim District": As Sikak of Haditha's district)
         # (a town after the district holds it when the district is a part of the city: "Al
         # Mina district of Hodeidah"; else the town's name is the province's: "the Razih
-        # district of Saada" lies 60 km from Saada city, "the Hays district of Hodeidah" 110)
+        # district of Saada" lies 60 km from Saada city, "Hays district in Hodeidah" 110)
         named = {fold(gaz.rows[int(f[3])][0]) for f in districts}  # type: ignore[call-overload]
         first = min((f[0] for f in districts), default=len(tokens))
-        sites = [f for f in sites if f[2] != "town" or not _district_of_town(tokens, f) or any(
+        sites = [f for f in sites if f[2] != "town" or not _after_district(
+            gaz, tokens, f, districts) or any(
             km(*_point(gaz, f), *_point(gaz, d)) <= CITY_KM for d in districts)]
         inside = [f for f in sites
                   if _record(gaz, int(f[3]), "point", "mention").admin1 in provinces  # type: ignore
@@ -1999,11 +2030,14 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         seat = _province_named(gaz, tokens, (start, end, kind, ref))
         at = _in_before(tokens, (start, end, kind, ref))
         village = any(t in _VILLAGE_WORDS for t in tokens[:start])
-        if seat and (village or (
-                ambiguous and at and _name_word(tokens, cased, taken, at - 1))):
+        if seat and (village or (ambiguous and at and _name_word(tokens, cased, taken, at - 1))
+                     or _village_of_capital(gaz, tokens, found, (start, end, kind, ref))):
             # "the village of X in Idlib", "Al Qarn in Saada" (one of several so called): a
             # village not located in the province may lie 100 km from the city ("the X
-            # neighbourhood in Hodeidah" is the city's, "Shekari Army airbase in Isfahan" too)
+            # neighbourhood in Hodeidah" is the city's, "Shekari Army airbase in Isfahan" too).
+            # An Arabic word before "في" a capital's name that names no place of its province
+            # (`القرن في صعدة`) may be a village, a quarter or no name at all (Arabic has no
+            # capitals to tell): the province holds every reading, when it holds the city
             return _admin_record(gaz, seat, "unlocated")
         if village and at is not None and kind == "town" and (district := _district_ref(
                 gaz, " ".join(tokens[start:end]), hint, None)) is not None:
@@ -2023,6 +2057,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
                           for j in range(end, stop))
         near = (any(t in _QUALIFIERS for t in before) or named_after
                 or _district_of_town(tokens, (start, end))  # "the Sheikh Othman district of Aden"
+                or _after_district(gaz, tokens, (start, end, kind, ref), districts)
                 or any(t in _PARTS or t in _ADMIN_WORDS or t in ("outskirts", "environs")
                        for t in after)  # "Manbij countryside", "Khiam outskirts"
                 or any(t not in _DESCRIPTORS and t not in _ARTICLES for t in tokens[:start]
@@ -2293,6 +2328,18 @@ def _name_goes_on(tokens: list[str], start: int, end: int, text: str) -> bool:
     return (bool(re.match(r"[\u0600-\u06ff]", nxt)) and nxt not in _AFTER_A_NAME
             and nxt not in _KNOWN_WORDS and nxt not in _CONTEXT_WORDS and nxt not in _IN_ADMIN
             and nxt not in _SETTLED and end not in _punctuation(text))  # read last: rare
+
+
+def _name_begins_before(tokens: list[str], start: int, text: str) -> bool:
+    """Whether the Arabic word found is only the last of a longer name: the word before it, in
+    the same chunk, is Arabic and no preposition, direction, unit or known word (as
+    `_name_goes_on` reads the word after one)."""
+    if start == 0:
+        return False
+    prev = tokens[start - 1]
+    return (bool(re.match(r"[\u0600-\u06ff]", prev)) and prev not in _AFTER_A_NAME
+            and prev not in _KNOWN_WORDS and prev not in _CONTEXT_WORDS
+            and start not in _punctuation(text))
 
 
 def _chunk_ends(text: str, pattern: str) -> list[int]:

@@ -790,6 +790,22 @@ def test_region_gold_accuracy():
      "mention"),
     ("the Sheikh Othman district of Aden", "Yemen", "Aden", "Aden", "Craiter", "near",
      "mention"),
+    # and so a district before "in" a capital's name, in English or Arabic
+    ("Hays district in Hodeidah", "Yemen", "Hays", "Al Hudaydah", "Hays", "admin2", "mention"),
+    ("رازح في صعدة", "اليمن", "Razih", "Saada", "Razih", "admin2", "mention"),
+    ("the Al Mina district in Hodeidah", "Yemen", "Al Ḩudaydah", "Al Hudaydah", "Al Hali",
+     "near", "mention"),
+    # one Arabic word before "في" a capital's name: a place of its province when one bears the
+    # word (Sarmada is 35 km from Idlib city), else the province, which holds every reading;
+    # not the last word of a longer name; Sanaa's quarters stay the city's (its province
+    # does not hold it)
+    ("سرمدا في إدلب", "سوريا", "Sarmada", "Idlib", "Harim", "point", "mention"),
+    ("القرن في صعدة", "اليمن", "Saada", "Saada", None, "admin1", "unlocated"),
+    ("منزل في إدلب", "سوريا", "Idlib", "Idlib", None, "admin1", "unlocated"),
+    ("قرية حسين علوان في ديالى", "العراق", "Diyala", "Diyala", None, "admin1", "mention"),
+    ("حدة في صنعاء", "اليمن", "Sanaa", "Amanat al Asimah", "Old City", "near", "mention"),
+    # a three-letter name after a settlement word
+    ("مدينة صور جنوب لبنان", "لبنان", "Tyre", "South Lebanon", "Sour", "point", "mention"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)
@@ -1001,8 +1017,8 @@ def test_no_module_defines_a_name_twice():
     ("the village of X in Y province", 2), ("near village, province", 0),
     ("قرية X في محافظة Y", 13), ("بلدة X بريف Y", 7), ("X (a district's Arabic name)", 4),
     ("مديرية X", 0), ("the village of X in Y", 2), ("قرية X في Y", 14),
-    ("X in Y", 107), ("X in the Y district of Z", 51), ("le village de X, à Y", 49),
-    ("قرية في قضاء X", 0),
+    ("X in Y", 103), ("X in the Y district of Z", 51), ("le village de X, à Y", 49),
+    ("قرية في قضاء X", 0), ("X في Y", 88),
 ])
 def test_forms_filled_with_the_gazetteers_names(form, most_wrong):
     """Each form as reports and coders write it, filled with every district, province name
@@ -1010,7 +1026,8 @@ def test_forms_filled_with_the_gazetteers_names(form, most_wrong):
     wrong answers stay as few as measured (with the rules of a437e91: 19 for `the district
     of X`, 1,065 of 1,226 for `the province of X`, 32 for `village, district`; with those of
     2b68a40, 1,089 of 3,000 for `the village of X in Y`, which gave Idlib's city for a village
-    of Idlib province, and 651 for `قرية X في Y`). The ones left
+    of Idlib province, and 651 for `قرية X في Y`; with those of 0c66fcd, 743 for `X في Y`,
+    which gave the city for any one Arabic word before it). The ones left
     are named in the README: gazetteer spellings (`Chibayish` is Al Jabāyish), `Al Qaf` of
     Hadramawt read as the village of Al Jawf, and Who's On First's `Sanar`."""
     from benchmarks.place_forms import check
@@ -1018,8 +1035,8 @@ def test_forms_filled_with_the_gazetteers_names(form, most_wrong):
     counts = check(form)
     assert counts["wrong"] <= most_wrong, counts
     # a village a district "of" a capital's name holds is the district's (coarser) when its
-    # name is not unique there
-    least = 0.7 if form == "X in the Y district of Z" else 0.8
+    # name is not unique there; one Arabic word before "في" a capital, the province's
+    least = {"X in the Y district of Z": 0.7, "X في Y": 0.65}.get(form, 0.8)
     assert counts["right"] >= least * sum(counts.values()), counts
 
 

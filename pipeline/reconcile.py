@@ -11,7 +11,8 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
   within `SAME_PLACE_KM`, or two ids whose names are spelled alike (`SAME_NAME_SCORE`) at
   points within `SAME_PLACE_KM` (GeoNames holds some villages twice), but never a camp and
   the town it is named after (Jenin Camp, Jenin); or when one is a part of the other (a city
-  quarter written `City-Quarter`, `Quarter, City` inside that city).
+  quarter written `City-Quarter`, `Quarter, City` inside that city; a municipality of
+  Beirut's southern suburbs inside them, `data/place_parts.csv`).
   Two quarters of one city, or two villages 30 km apart, are two incidents.
 - A *coarse* report (a district, a province, a country, a month) or a report that names a
   whole town where several of its parts were hit joins an incident only when exactly one
@@ -62,7 +63,15 @@ from .dates import STATED, day_numbers, written_days
 from .events import actor_sides, actor_umbrellas, each_distinct, same_attacker, vocabulary
 from .geo import km
 from .grade import grade_events
-from .places import fold, parent_town, place_name_words, place_names, translit, unlocated_name
+from .places import (
+    area_of,
+    fold,
+    parent_town,
+    place_name_words,
+    place_names,
+    translit,
+    unlocated_name,
+)
 from .schema import CODED_SOURCES
 
 # Incidents cluster on a few towns and bases, so the same pairs of points are measured
@@ -102,7 +111,8 @@ def _bases(frame: pd.DataFrame) -> pd.DataFrame:
     part of it (`part_`, "" for the whole) and a whole place's name key (`name_`, for the
     duplicates of `SAME_NAME_SCORE`): a City-District record is its city's point
     with the part in its text; a quarter, base or airport of the gazetteer lies in its town
-    (`places.parent_town`). Each distinct place is looked up once."""
+    (`places.parent_town`), and a part of a quarter in that quarter (`places.area_of`:
+    `Dahiyeh›Haret Hreik`). Each distinct place is looked up once."""
     columns = ["place", "latitude", "longitude", "geonames_id", "place_method", "geo_precision"]
     codes = group_codes(frame, columns)
     first = np.unique(codes, return_index=True)[1]  # a row of each distinct place, by code
@@ -116,6 +126,9 @@ def _bases(frame: pd.DataFrame) -> pd.DataFrame:
             town = parent_town(place.split(", ")[0], lat, lon)
             out.append((town[0], town[1], town[2], place, "") if town
                        else (gid, lat, lon, place, ""))
+        elif (area := area_of(place, lat, lon)) is not None and (
+                town := parent_town(*area)) is not None:  # Haret Hreik: Beirut's, in Dahiyeh
+            out.append((town[0], town[1], town[2], f"{area[0]}{PART_OF}{place}", ""))
         else:
             town = parent_town(place, lat, lon)
             out.append((town[0], town[1], town[2], place, "") if town
@@ -194,7 +207,19 @@ def _places_fit(inc: _Incident, r) -> bool:  # noqa: ANN001
         both = inc.geo == "admin2" and r.geo_precision in ("admin2", "point", "near") or (
             r.geo_precision == "admin2" and inc.geo in ("point", "near"))
         return not (both and inc.admin2 and admin2 and inc.admin2 != admin2)
-    return _same_base(inc, r) and (inc.part == r.part_ or "" in (inc.part, r.part_))
+    return _same_base(inc, r) and (_within(inc.part, r.part_) or _within(r.part_, inc.part))
+
+
+PART_OF = "›"  # a part's path in its town: `Dahiyeh›Haret Hreik`
+
+
+def _within(part: str, whole: str) -> bool:
+    """The part of a town is the whole's or inside it ("" is the whole town)."""
+    return not whole or part == whole or part.startswith(whole + PART_OF)
+
+
+def _depth(part: str) -> int:
+    return part.count(PART_OF) + 1 if part else 0
 
 
 def _same_base(inc: _Incident, r) -> bool:  # noqa: ANN001
@@ -319,9 +344,10 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
                             "coarse_", "stated_", "alone_", "named_", "list_", "coded_",
                             "coded_id_", "written_"])
     first = order[~pd.Series(kind[order]).duplicated().to_numpy()]  # in matching order
-    # Quarters of towns first, so that a report of a whole town sees every quarter hit that day.
-    parted = df["part_"].to_numpy(dtype=object)[first] != ""
-    first = np.concatenate([first[parted], first[~parted]])
+    # Quarters of towns first, and the parts of a quarter before it, so that a report of a
+    # whole town (or quarter) sees every part hit that day.
+    depth = np.array([_depth(p) for p in df["part_"].to_numpy(dtype=object)[first]])
+    first = first[np.argsort(-depth, kind="stable")]
     incidents: list[_Incident] = []
     by_day: dict[tuple, list[_Incident]] = {}
     alone: list[tuple] = []
@@ -342,7 +368,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         fits = _fits(by_day, block, r, admin1, side)
         off_day = not fits
         fits = fits or _adjacent(by_day, block, r, admin1, side)
-        if not r.part_ and len({inc.part for inc in fits}) > 1:
+        if len({inc.part for inc in fits if _within(inc.part, r.part_)}) > 1:
             alone.append(row)  # a whole town where several of its quarters were hit: which?
             continue
         chosen = min(fits, key=lambda inc: (
@@ -607,7 +633,8 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
         if chosen.gid is None and chosen.base_lat != chosen.base_lat:
             chosen.gid, chosen.base_lat, chosen.base_lon = gid, r.base_lat_, r.base_lon_
             chosen.name = r.name_
-        chosen.part = chosen.part or r.part_
+        if _depth(r.part_) > _depth(chosen.part):
+            chosen.part = r.part_
         if actor and (chosen.actor is None or chosen.actor in actor_umbrellas().get(actor, ())):
             chosen.actor = actor  # the most specific attacker named
         chosen.side = chosen.side or side

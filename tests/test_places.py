@@ -1068,3 +1068,32 @@ def test_place_texts_diff_names_each_text_that_resolves_otherwise(tmp_path):
         ("Dhayra, Tyre, South\tLebanon", ["Tyre", "South Lebanon", "near", "mention"],
          ["Ed Dhaira", "South Lebanon", "point", "fuzzy:100"]),
         ("Thi-Qar\tIraq", None, ["Dhi Qar", "Dhi Qar", "admin1", "admin1"])]
+
+
+def test_each_part_of_an_area_is_located_by_the_area_and_the_area_in_a_town():
+    """`data/place_parts.csv`: every part resolves to a point of its own within CITY_KM of
+    its area, and the area lies in a town (`parent_town`), so that reconciliation can place
+    the part in it."""
+    import csv
+    from pathlib import Path
+
+    import pipeline
+    from pipeline.geo import km
+    from pipeline.places import CITY_KM, area_of, parent_town
+
+    path = Path(pipeline.__file__).parent / "data" / "place_parts.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 7
+    for row in rows:
+        area = resolve_place(row["area"], row["country"])
+        part = resolve_place(row["part"], row["country"])
+        assert part.geo_precision == "point", row
+        assert km(area.latitude, area.longitude, part.latitude, part.longitude) <= CITY_KM, row
+        assert area_of(part.place, part.latitude, part.longitude) == (
+            area.place, round(area.latitude, 5), round(area.longitude, 5))
+        assert parent_town(area.place, area.latitude, area.longitude) is not None, row
+    haret_hreik = resolve_place("Haret Hreik", "Lebanon")
+    assert area_of(haret_hreik.place, haret_hreik.latitude, haret_hreik.longitude)[0] == "Dahiyeh"
+    beirut = resolve_place("Beirut", "Lebanon")
+    assert area_of(beirut.place, beirut.latitude, beirut.longitude) is None

@@ -27,15 +27,16 @@ def test_gold_pairwise_precision_recall_and_figures():
     assert result["reports"] >= 150 and result["incidents"] >= 40
     assert result["precision"] == 1.0, result["merged"]
     # At the grain of SPEC §6 (one place, one local day, one attacker) this sparse gold set
-    # keeps 0.808 of its pairs: reports that name another town of a strike wave, a place the
+    # keeps 0.816 of its pairs: reports that name another town of a strike wave, a place the
     # gazetteer lacks, or a country a day off stay apart (README, Accuracy). A night is the two
     # days it joins: without that, 0.686 (when it was 0.716); with the place rules before
     # heads that name no place and waves' second targets, 0.727; before a coarse report read
     # the day it wrote in another zone (`dates.written_days`), 0.791, before a unit word
     # ended a name ("Hodeidah Governorate"), 0.798, and before "the X region of" stopped
     # making the town after it a province, 0.801, and before a trailing distance stopped
-    # hiding the village before it (Taltita), 0.805.
-    assert result["recall"] >= 0.808, result["split"]
+    # hiding the village before it (Taltita), 0.805, and before a part of a quarter was in
+    # that quarter (Haret Hreik in Dahiyeh), 0.808.
+    assert result["recall"] >= 0.815, result["split"]
     assert result["figures_checked"] >= 20
     assert result["figures_exact"] == result["figures_checked"], result["figure_misses"]
 
@@ -539,3 +540,22 @@ def test_a_word_of_a_name_or_a_family_home_is_the_place_another_report_names():
                    {**_airstrike("family", "the Al-Fara family home"), **gaza},
                    {**_airstrike("other-family", "the Abu Jarad family home"), **gaza})
     assert ids["family"] == ids["home"] != ids["other-family"]
+
+
+def test_a_part_of_a_quarter_is_of_that_quarter():
+    """Beirut's southern suburbs (Dahiyeh, a quarter of Beirut) are several municipalities
+    (`data/place_parts.csv`): a report of the suburbs joins the one municipality hit that day
+    (the strike of 30 July 2024: `Dahieh` and `the Haret Hreik neighbourhood`), never one of
+    several, and two municipalities hit the same day are two events."""
+    def strike(rid: str, place: str) -> dict:
+        return {"report_id": rid, "published": "2024-07-30", "event_type": "airstrike",
+                "date": "2024-07-30", "place": place, "country": "Lebanon",
+                "actor1": "Israeli army"}
+
+    one = _reports(strike("suburbs", "Beirut's southern suburbs"), strike("hh", "Haret Hreik"),
+                   strike("hh-ar", "حارة حريك"))
+    assert one.nunique() == 1
+    two = _reports(strike("suburbs", "Dahiyeh"), strike("hh", "Haret Hreik"),
+                   strike("chiyah", "Chiyah"), strike("beirut", "Beirut"))
+    assert two["hh"] != two["chiyah"]
+    assert two.nunique() == 4  # the suburbs and the city: which of the two?

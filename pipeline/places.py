@@ -1720,12 +1720,13 @@ _SITE_WORDS = frozenset({"consulate", "hospital", "school", "university", "mosqu
                          "centre", "mall", "tower"})
 
 
-def _province_named(gaz: Gazetteer, tokens: list[str], found: tuple) -> tuple[str, str] | None:
+def _province_named(gaz: Gazetteer, tokens: list[str], found: tuple, comma: bool = False
+                    ) -> tuple[str, str] | None:
     """The province a capital's name stands for after "in": in "the village of Kurah Barazah
     in Erbil" (65 km from the city), "the town of Mocha in Taiz" (88 km) or "Markada in
     southern Hasakah", "in X" names the unit that holds the place named before it, which the
-    province's capital does not."""
-    if found[2] != "town" or _in_before(tokens, found) is None:
+    province's capital does not. `comma`: after a comma, as "in" ("a village, Hodeidah")."""
+    if found[2] != "town" or (_in_before(tokens, found) is None and not comma):
         return None
     town = int(found[3])
     if (seat := _capital_of(gaz, town)) is not None:
@@ -2090,9 +2091,13 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
         return _country_record(gaz, iso2, "list_country")
     if sites:
         start, end, kind, ref = curated[0] if curated else sites[0]
-        seat = _province_named(gaz, tokens, (start, end, kind, ref))
         at = _in_before(tokens, (start, end, kind, ref))
         village = any(t in _VILLAGE_WORDS for t in tokens[:start])
+        # "a village, Hodeidah", "un village, à Idlib": what a comma puts a village in is
+        # where it lies, as "in" does
+        stops = _punctuation(text) if village else set()
+        seat = _province_named(gaz, tokens, (start, end, kind, ref), comma=start in stops or (
+            start - 1 in stops and tokens[start - 1] in (_IN | {"a"})))
         if seat and (village or (ambiguous and at and _name_word(tokens, cased, taken, at - 1))
                      or _village_of_capital(gaz, tokens, found, (start, end, kind, ref))
                      or _unknown_before_capital(gaz, tokens, cased, taken,
@@ -3053,6 +3058,11 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
                 held = within.geonames_id is not None and within.geonames_id in (
                     inner.geonames_id, town[0] if town else None)
                 return inner if held else within
+            if (any(t in _VILLAGE_WORDS for t in _tokens(head)[0])
+                    and (key := _province_spelled(gaz, inner_text, inner)) is not None):
+                # "Jarban village, Sanaa", "le village de Madam, à Sanaa": a village is no
+                # part of a town; it lies in the province the town's name stands for
+                return _admin_record(gaz, key, "unlocated")
             # "Al Hali, Hodeidah": a part of the town the gazetteer does not know
             return _replace(inner, place=f"{head.strip()}, {inner.place}", geo_precision="near",
                             place_method="part_of")
@@ -3068,6 +3078,17 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         raise PlaceError("place_unresolved", f"no place named {quote(text)}"
                          + (f" in {country}" if country else ""))
     return place
+
+
+def _province_spelled(gaz: Gazetteer, text: str, town: Place) -> tuple[str, str] | None:
+    """The one province of the town's country spelled as the text that named the town is
+    ("Sanaa", "à Hodeidah"), or None."""
+    words = [w for w in fold(text).split() if w not in _IN and w not in ("a", "au")]
+    phrase = " ".join(words)
+    iso2 = _iso2(town.iso3)
+    keys = {k for name in dict.fromkeys((phrase, _no_articles(phrase)))
+            for k in gaz.admin1_names.get(name, []) if k[0] == iso2}
+    return keys.pop() if len(keys) == 1 else None
 
 
 def _by_the_town(gaz: Gazetteer, alone: Place, town: Place, town_text: str) -> bool:

@@ -76,6 +76,7 @@ FUZZY_POINT = 100.0
 MAX_PLACE_CHARS = 500
 QUOTE_CHARS = 80  # messages quote at most this much of a raw text
 CITY_KM = 15.0  # a part of a city named in `City-Part` form lies this close to the city's point
+SAME_SPOT_KM = 2.0  # two gazetteer entries this close are one place (GeoNames lists some twice)
 # A town this large is known by all its names: "صنعاء" is the city even where a province
 # shares the name; a village merely also called "Al Jawf" is not the province of Al Jawf.
 CITY_POPULATION = 100_000
@@ -3019,6 +3020,9 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         alone = _named_alone(gaz, head, hint)
         if alone is not None and _by_the_town(gaz, alone, inner, inner_text):
             return alone
+    if place is not None and context and (other := _by_province_too(
+            gaz, head, hint, place, *context[-1])) is not None:
+        return other
     if place is None and context and context[-1][0].geo_precision != "country":
         inner, inner_text = context[-1]
         qualified = _NEAR_PREFIX.match(_PREPOSITION.sub("", fold(inner_text)))
@@ -3078,6 +3082,27 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
         raise PlaceError("place_unresolved", f"no place named {quote(text)}"
                          + (f" in {country}" if country else ""))
     return place
+
+
+def _by_province_too(gaz: Gazetteer, head: str, hint: str | None, place: Place, inner: Place,
+                     inner_text: str) -> Place | None:
+    """"Hays, south of Hodeidah": a direction from a town bounds the head to NEAR_KM of it
+    (`_bound_of`: "south of Damascus" may be Rif Dimashq), but a town named as its province
+    is said of the province too (Hays lies 95 km south of the city). When the head names
+    another place there than by the town (Humays, 50 km east, which GeoNames also calls
+    Hays), the text does not say which: the province (`homonym_admin1`); else None."""
+    if place.geo_precision not in ("point", "near") or inner.geo_precision not in (
+            "point", "near") or not _NEAR_PREFIX.match(_PREPOSITION.sub("", fold(inner_text))):
+        return None
+    words = _NEAR_PREFIX.sub("", _PREPOSITION.sub("", fold(inner_text))).strip()
+    key = _admin1_key(gaz, inner)
+    if key is None or not _province_town(gaz, words, inner):
+        return None
+    there = _quietly(gaz, head, hint, (key[0], key[1], None, None), fuzzy=False)
+    if there is None or there.geo_precision not in ("point", "near") or km(
+            there.latitude, there.longitude, place.latitude, place.longitude) <= SAME_SPOT_KM:
+        return None
+    return _admin_record(gaz, key, "homonym_admin1")
 
 
 def _province_spelled(gaz: Gazetteer, text: str, town: Place) -> tuple[str, str] | None:

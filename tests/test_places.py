@@ -819,6 +819,11 @@ def test_region_gold_accuracy():
     ("a village, Hodeidah", "Yemen", "Al Hudaydah", "Al Hudaydah", None, "admin1", "unlocated"),
     ("un village, à Idlib", "Syrie", "Idlib", "Idlib", None, "admin1", "unlocated"),
     ("Jarban village, Sanaa", "Yemen", "Sanaa", "Sanaa", None, "admin1", "unlocated"),
+    # a direction from a town named as its province is said of the province too: a head that
+    # names one place by the town and another in the province is the province
+    ("Hays, south of Hodeidah", "Yemen", "Al Hudaydah", "Al Hudaydah", None, "admin1",
+     "homonym_admin1"),
+    ("Bajil, east of Hodeidah", "Yemen", "Bājil", "Al Hudaydah", None, "point", "exact"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)

@@ -1892,6 +1892,11 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 i > 1 and tokens[i - 1] in ("of", "de", "d") and tokens[i - 2] in _DISTRICT_WORDS
                 and (i < 3 or tokens[i - 3] in _ARTICLES or not cased[i - 3][:1].isupper()))
             ref = _district_ref(gaz, " ".join(words), hint, bound) if district and proper else None
+            if ref is None and district and proper and (hint or bound):
+                # "the Munabbih district of Saada", "the Tal Afar district of Mosul": a
+                # district the table spells otherwise (Monabbih, Telafar), read by its
+                # transliteration before the village or town of that name
+                ref = _district_spelled(gaz, " ".join(words), hint, bound)
             if ref is None and len(words) > 1 and words[-1] in _DISTRICT_WORDS:
                 # "the Munabbih district of Saada": the district, not a village GeoNames
                 # lists as "Munabbih District" too
@@ -2343,6 +2348,14 @@ _DISTRICT_WORDS = {"district", "directorate", "qada", "caza", "kaza"}
 # قضاء صور", "بمديرية باقم"): the name after one is the district's, even a one-word name that
 # is also a common word (صور, pictures); folded.
 _DISTRICT_BEFORE = _glued("قضاء", "مديرية")
+
+
+def _district_spelled(gaz: Gazetteer, name: str, hint: str | None, bound: Bound | None
+                      ) -> int | None:
+    """The district of the country whose name's transliteration is the name's, or None."""
+    hit = _fuzzy(gaz, name, hint, bound, "", districts=True)
+    return hit[1] if hit is not None and isinstance(hit[1], int) and hit[0].startswith(
+        "admin2_fuzzy") else None
 
 
 def _districts_spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str],

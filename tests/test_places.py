@@ -325,7 +325,10 @@ def test_region_gold_accuracy():
     province whose point no source verified; 19 with `the Munabbih district of Saada`, whose
     district GeoNames spells Monabbih, and `the Tal Afar district of Mosul`, both the city at
     `near`: with the rules before "the X district of Y" was read as a district, 25; 20 with
-    `Al-Jubah in Marib`, the district, which a village of its province bears as its name)."""
+    `Al-Jubah in Marib`, the district, which a village of its province bears as its name; 19
+    once a district word read its district by transliteration: `the Tal Afar district of
+    Mosul` is Telafar, and `Al-Raqw area in the Munabbih district` is the village Ar Raqw of
+    Monabbih, at `near`, where the gold gives the district)."""
     from benchmarks.accuracy import GOLD, places_accuracy
 
     result = places_accuracy(GOLD / "places_gold_region.csv")
@@ -336,7 +339,7 @@ def test_region_gold_accuracy():
     assert result["admin1"] >= 0.9, result["misses"]
     assert result["points_25km"] >= 0.9, result["misses"]
     assert result["errors_right"] >= 0.7 * result["errors_expected"], result["misses"]
-    assert result["over_precise"] <= 20, result["over"]
+    assert result["over_precise"] <= 19, result["over"]
 
 
 @pytest.mark.parametrize(("text", "hint", "place", "admin1", "admin2", "precision", "method"), [
@@ -790,6 +793,11 @@ def test_region_gold_accuracy():
     ("the Hays district of Hodeidah", "Yemen", "Hays", "Al Hudaydah", "Hays", "admin2",
      "mention"),
     ("the Sheikh Othman district of Aden", "Yemen", "Aden", "Aden", "Craiter", "near",
+     "mention"),
+    # a district the table spells otherwise, by its transliteration (Monabbih, Telafar)
+    ("the Munabbih district of Saada", "Yemen", "Monabbih", "Saada", "Monabbih", "admin2",
+     "mention"),
+    ("the Tal Afar district of Mosul", "Iraq", "Telafar", "Nineveh", "Telafar", "admin2",
      "mention"),
     # and so a district before "in" a capital's name, in English or Arabic
     ("Hays district in Hodeidah", "Yemen", "Hays", "Al Hudaydah", "Hays", "admin2", "mention"),

@@ -207,7 +207,8 @@ def _places_fit(inc: _Incident, r) -> bool:  # noqa: ANN001
         both = inc.geo == "admin2" and r.geo_precision in ("admin2", "point", "near") or (
             r.geo_precision == "admin2" and inc.geo in ("point", "near"))
         return not (both and inc.admin2 and admin2 and inc.admin2 != admin2)
-    return _same_base(inc, r) and (_within(inc.part, r.part_) or _within(r.part_, inc.part))
+    return _same_base(inc, r) and (inc.part == r.part_ or not inc.part or not r.part_
+                                   or _within(inc.part, r.part_) or _within(r.part_, inc.part))
 
 
 PART_OF = "›"  # a part's path in its town: `Dahiyeh›Haret Hreik`
@@ -346,7 +347,10 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     first = order[~pd.Series(kind[order]).duplicated().to_numpy()]  # in matching order
     # Quarters of towns first, and the parts of a quarter before it, so that a report of a
     # whole town (or quarter) sees every part hit that day.
-    depth = np.array([_depth(p) for p in df["part_"].to_numpy(dtype=object)[first]])
+    parts = df["part_"].to_numpy(dtype=object)[first]
+    depth = (parts != "").astype(np.int64)
+    parted = np.flatnonzero(depth)  # few: only they are read one by one
+    depth[parted] = [_depth(p) for p in parts[parted]]
     first = first[np.argsort(-depth, kind="stable")]
     incidents: list[_Incident] = []
     by_day: dict[tuple, list[_Incident]] = {}
@@ -368,7 +372,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
         fits = _fits(by_day, block, r, admin1, side)
         off_day = not fits
         fits = fits or _adjacent(by_day, block, r, admin1, side)
-        if len({inc.part for inc in fits if _within(inc.part, r.part_)}) > 1:
+        if len(fits) > 1 and len({inc.part for inc in fits if _within(inc.part, r.part_)}) > 1:
             alone.append(row)  # a whole town where several of its quarters were hit: which?
             continue
         chosen = min(fits, key=lambda inc: (
@@ -633,7 +637,7 @@ def _join(chosen: _Incident | None, pos: int, r, block: tuple,  # noqa: ANN001
         if chosen.gid is None and chosen.base_lat != chosen.base_lat:
             chosen.gid, chosen.base_lat, chosen.base_lon = gid, r.base_lat_, r.base_lon_
             chosen.name = r.name_
-        if _depth(r.part_) > _depth(chosen.part):
+        if r.part_ and _depth(r.part_) > _depth(chosen.part):
             chosen.part = r.part_
         if actor and (chosen.actor is None or chosen.actor in actor_umbrellas().get(actor, ())):
             chosen.actor = actor  # the most specific attacker named

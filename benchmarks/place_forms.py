@@ -224,6 +224,7 @@ FORMS: dict[str, Callable] = {
     "بلدة X بريف Y": _arabic_villages("بلدة {name} بريف {province}"),
     "قرية X في Y": _arabic_villages("قرية {name} في {province}"),
     "X في Y": _arabic_villages("{name} في {province}"),
+    "بلدة X الحدودية": _arabic_villages("بلدة {name} الحدودية"),
 }
 
 

@@ -1734,9 +1734,14 @@ def _province_named(gaz: Gazetteer, tokens: list[str], found: tuple, comma: bool
         return seat
     # a city filed in a capital district of its own (Sanaa), a ruin the province is named
     # after (Babil): the province of its country spelled as the words are
-    phrase = " ".join(tokens[found[0]:found[1]])
+    return _admin1_spelled(gaz, " ".join(tokens[found[0]:found[1]]), gaz.rows[town][3])
+
+
+def _admin1_spelled(gaz: Gazetteer, phrase: str, iso2: str) -> tuple[str, str] | None:
+    """The one province of the country spelled as the folded phrase is, with or without its
+    articles, or None."""
     keys = {k for name in dict.fromkeys((phrase, _no_articles(phrase)))
-            for k in gaz.admin1_names.get(name, []) if k[0] == gaz.rows[town][3]}
+            for k in gaz.admin1_names.get(name, []) if k[0] == iso2}
     return keys.pop() if len(keys) == 1 else None
 
 
@@ -3125,11 +3130,7 @@ def _province_spelled(gaz: Gazetteer, text: str, town: Place) -> tuple[str, str]
     """The one province of the town's country spelled as the text that named the town is
     ("Sanaa", "à Hodeidah"), or None."""
     words = [w for w in fold(text).split() if w not in _IN and w not in ("a", "au")]
-    phrase = " ".join(words)
-    iso2 = _iso2(town.iso3)
-    keys = {k for name in dict.fromkeys((phrase, _no_articles(phrase)))
-            for k in gaz.admin1_names.get(name, []) if k[0] == iso2}
-    return keys.pop() if len(keys) == 1 else None
+    return _admin1_spelled(gaz, " ".join(words), _iso2(town.iso3))
 
 
 def _by_the_town(gaz: Gazetteer, alone: Place, town: Place, town_text: str) -> bool:

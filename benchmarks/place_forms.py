@@ -215,6 +215,8 @@ FORMS: dict[str, Callable] = {
     "X in the Y district of Z": _villages_form("{name} in the {district} district of "
                                                "{province}"),
     "near village, province": _villages_form("near {name}, {province}"),
+    # not a form of the tests: a village 100 km from its capital is not "near" it
+    "X, near Y": _villages_form("{name}, near {province}"),
     "le village de X, à Y": _villages_form("le village de {name}, à {province}"),
     "مدينة X": _arabic_towns,
     "X (a district's Arabic name)": _arabic_districts("{name}"),

@@ -2359,8 +2359,7 @@ def _district_spelled(gaz: Gazetteer, name: str, hint: str | None, bound: Bound 
                       ) -> int | None:
     """The district of the country whose name's transliteration is the name's, or None."""
     hit = _fuzzy(gaz, name, hint, bound, "", districts=True)
-    return hit[1] if hit is not None and isinstance(hit[1], int) and hit[0].startswith(
-        "admin2_fuzzy") else None
+    return hit[1] if hit is not None and isinstance(hit[1], int) else None
 
 
 def _districts_spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str],
@@ -2376,10 +2375,10 @@ def _districts_spelled_alike(gaz: Gazetteer, tokens: list[str], cased: list[str]
             i > 1 and tokens[i - 1] in ("of", "de", "d") and tokens[i - 2] in _DISTRICT_WORDS)
         if not governed or j - i > 4:
             continue
-        hit = _fuzzy(gaz, " ".join(tokens[i:j]), hint, bound, "", districts=True)
-        if hit is not None and isinstance(hit[1], int):
+        ref = _district_spelled(gaz, " ".join(tokens[i:j]), hint, bound)
+        if ref is not None:
             taken[i:j] = [True] * (j - i)
-            out.append((i, j, "admin2", hit[1]))
+            out.append((i, j, "admin2", ref))
     return out
 
 
@@ -2417,22 +2416,22 @@ def _name_goes_on(tokens: list[str], start: int, end: int, text: str) -> bool:
     if end >= len(tokens) or not (
             tokens[start] in _SETTLED or (start > 0 and tokens[start - 1] in _SETTLED)):
         return False
-    nxt = tokens[end]
-    return (bool(re.match(r"[\u0600-\u06ff]", nxt)) and nxt not in _AFTER_A_NAME
-            and nxt not in _KNOWN_WORDS and nxt not in _CONTEXT_WORDS and nxt not in _IN_ADMIN
-            and nxt not in _SETTLED and end not in _punctuation(text))  # read last: rare
+    return _name_word_ar(tokens[end]) and end not in _punctuation(text)  # read last: rare
 
 
 def _name_begins_before(tokens: list[str], start: int, text: str) -> bool:
     """Whether the Arabic word found is only the last of a longer name: the word before it, in
     the same chunk, is Arabic and no preposition, direction, unit or known word (as
     `_name_goes_on` reads the word after one)."""
-    if start == 0:
-        return False
-    prev = tokens[start - 1]
-    return (bool(re.match(r"[\u0600-\u06ff]", prev)) and prev not in _AFTER_A_NAME
-            and prev not in _KNOWN_WORDS and prev not in _CONTEXT_WORDS
-            and start not in _punctuation(text))
+    return start > 0 and _name_word_ar(tokens[start - 1]) and start not in _punctuation(text)
+
+
+def _name_word_ar(word: str) -> bool:
+    """An Arabic word that may be a word of a name: no preposition, direction, unit, settlement
+    or other known word (Arabic has no capitals to tell)."""
+    return (bool(re.match(r"[\u0600-\u06ff]", word)) and word not in _AFTER_A_NAME
+            and word not in _KNOWN_WORDS and word not in _CONTEXT_WORDS and word not in _IN_ADMIN
+            and word not in _SETTLED)
 
 
 def _chunk_ends(text: str, pattern: str) -> list[int]:
@@ -3112,10 +3111,11 @@ def _by_province_too(gaz: Gazetteer, head: str, hint: str | None, place: Place, 
     is said of the province too (Hays lies 95 km south of the city). When the head names
     another place there than by the town (Humays, 50 km east, which GeoNames also calls
     Hays), the text does not say which: the province (`homonym_admin1`); else None."""
+    said = _PREPOSITION.sub("", fold(inner_text))
     if place.geo_precision not in ("point", "near") or inner.geo_precision not in (
-            "point", "near") or not _NEAR_PREFIX.match(_PREPOSITION.sub("", fold(inner_text))):
+            "point", "near") or not _NEAR_PREFIX.match(said):
         return None
-    words = _NEAR_PREFIX.sub("", _PREPOSITION.sub("", fold(inner_text))).strip()
+    words = _NEAR_PREFIX.sub("", said).strip()
     key = _admin1_key(gaz, inner)
     if key is None or not _province_town(gaz, words, inner):
         return None

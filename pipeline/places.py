@@ -1559,7 +1559,8 @@ _COMMON = {"base", "camp", "city", "town", "tower", "near", "field", "airport", 
            "mission", "green", "zone", "capital", "country", "province", "governorate", "region",
            "facility", "facilities", "sites", "locations", "river", "desert", "central", "state",
            "embassy", "compound", "american", "coalition", "forces", "troops", "headquarters",
-           "مدينه", "بلده", "قريه", "منطقه", "محافظه", "قاعده", "مطار", "العاصمه", "مينا"}
+           "مدينه", "بلده", "قريه", "منطقه", "محافظه", "قاعده", "مطار", "العاصمه", "مينا",
+           "مزرعه", "موقع"}  # farm, site: villages bear them, but "a farm in Raqqa" names none
 
 
 def _tokens(text: str) -> tuple[list[str], list[str]]:

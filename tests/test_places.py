@@ -1119,3 +1119,29 @@ def test_each_part_of_an_area_is_located_by_the_area_and_the_area_in_a_town():
     assert area_of(haret_hreik.place, haret_hreik.latitude, haret_hreik.longitude)[0] == "Dahiyeh"
     beirut = resolve_place("Beirut", "Lebanon")
     assert area_of(beirut.place, beirut.latitude, beirut.longitude) is None
+
+
+# Nouns an Arabic report puts before "في" and a capital ("a house in Idlib"), some of which
+# villages bear as their names (Mazra'ah, "farm"; Mawqa', "site")
+_ARABIC_NOUNS = ("منزل سوق سيارة مسجد مدرسة مستشفى مبنى مخزن مقر موقع معسكر حاجز جسر شارع حي "
+                 "مزرعة مصنع محطة ميناء مطار قاعدة منطقة غارة قصف انفجار هجوم استهداف اشتباكات "
+                 "تفجير كمين مسيرة صاروخ قذيفة عبوة دورية رتل تجمع نقطة مركز بيت خيمة ساحة").split()
+
+
+@pytest.mark.parametrize(("capital", "country"), [
+    ("إدلب", "سوريا"), ("حلب", "سوريا"), ("الرقة", "سوريا"), ("دير الزور", "سوريا"),
+    ("درعا", "سوريا"), ("الحديدة", "اليمن"), ("تعز", "اليمن"), ("مأرب", "اليمن"),
+    ("صعدة", "اليمن"), ("أربيل", "العراق"), ("كركوك", "العراق"), ("النبطية", "لبنان"),
+])
+def test_a_common_noun_before_a_capital_is_no_village_of_its_province(capital, country):
+    """`X في Y` reads one word X as a village of Y's province: a common noun is none, even
+    where a village bears it as its name (`مزرعة في الرقة`, a farm in Raqqa, was the village
+    Mazra'ah at `point`)."""
+    city = resolve_place(capital, country)
+    for noun in _ARABIC_NOUNS:
+        try:
+            p = resolve_place(f"{noun} في {capital}", country)
+        except PlaceError:
+            continue
+        assert p.geo_precision != "point" or (p.latitude, p.longitude) == (
+            city.latitude, city.longitude), (noun, p)

@@ -147,36 +147,41 @@ def _arabic_towns(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
                 break
 
 
+def _arabic_sample(gaz, count: int, seed: int) -> list[tuple[int, str, str]]:  # noqa: ANN001
+    """A sample of the Arab theatres' villages and towns with an Arabic name: (row, its
+    Arabic name, admin1.csv's Arabic name of its province)."""
+    import csv
+    import re
+    from pathlib import Path
+
+    import pipeline
+
+    rows = gaz.rows
+    data = Path(pipeline.__file__).parent / "data" / "admin1.csv"
+    with data.open(encoding="utf-8") as fh:
+        arabic_province = {(r["iso2"], r["admin1"]): r["admin1_ar"]
+                           for r in csv.DictReader(fh) if r.get("admin1_ar")}
+    arabic = re.compile(r"^[\u0600-\u06ff ]+$")
+    found: dict[int, str] = {}
+    for key, code in gaz.names.first.items():
+        if arabic.match(key):
+            for i in gaz.names.at(code):
+                if rows.iso2[i] in ARAB and rows.kind[i] in ("village", "town"):
+                    found.setdefault(i, key)
+    items = sorted(found.items())
+    random.Random(seed).shuffle(items)
+    return [(i, key, province) for i, key in items[:count]
+            if (province := arabic_province.get((rows.iso2[i], _province(gaz, i))))]
+
+
 def _arabic_villages(template: str) -> Callable:
     """An Arabic form of a place and its province (`قرية X في محافظة Y`), filled with the Arabic
     names of villages and towns of the Arab theatres (a sample) and admin1.csv's Arabic
     province names."""
     def cases(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
-        import csv
-        import re
-        from pathlib import Path
-
-        import pipeline
-
-        rows = gaz.rows
-        data = Path(pipeline.__file__).parent / "data" / "admin1.csv"
-        with data.open(encoding="utf-8") as fh:
-            arabic_province = {(r["iso2"], r["admin1"]): r["admin1_ar"]
-                               for r in csv.DictReader(fh) if r.get("admin1_ar")}
-        arabic = re.compile(r"^[\u0600-\u06ff ]+$")
-        found: dict[int, str] = {}
-        for key, code in gaz.names.first.items():
-            if arabic.match(key):
-                for i in gaz.names.at(code):
-                    if rows.iso2[i] in ARAB and rows.kind[i] in ("village", "town"):
-                        found.setdefault(i, key)
-        items = sorted(found.items())
-        random.Random(seed).shuffle(items)
-        for i, key in items[:count]:
-            province = arabic_province.get((rows.iso2[i], _province(gaz, i)))
-            if province:
-                yield (template.format(name=key, province=province), ARAB[rows.iso2[i]],
-                       lambda p, i=i: _score_point(gaz, p, i))
+        for i, key, province in _arabic_sample(gaz, count, seed):
+            yield (template.format(name=key, province=province), ARAB[gaz.rows.iso2[i]],
+                   lambda p, i=i: _score_point(gaz, p, i))
     return cases
 
 
@@ -196,6 +201,78 @@ def _arabic_districts(template: str) -> Callable:
                         yield (template.format(name=key), ARAB[rows.iso2[i]],
                                lambda p, i=i, unit=unit: _score_unit(gaz, p, i, unit))
     return cases
+
+
+_COMPASS = ("north", "northeast", "east", "southeast", "south", "southwest", "west",
+            "northwest")
+_COMPASS_AR = ("شمال", "شمال شرق", "شرق", "جنوب شرق", "جنوب", "جنوب غرب", "غرب", "شمال غرب")
+
+
+def _bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> int:
+    """The point of the 8-point compass (0 north, clockwise) from the first point to the
+    second."""
+    import math
+
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    y = math.sin(dl) * math.cos(p2)
+    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return round(math.degrees(math.atan2(y, x)) % 360 / 45) % 8
+
+
+def _capitals(gaz) -> dict[tuple[str, str], int]:  # noqa: ANN001
+    """Each province's capital: its largest town of 50,000 or more spelled as the province
+    (Idlib's Idlib, Al Hudaydah's Al Hudaydah), where it has one."""
+    from pipeline.places import _spelled_close, fold
+
+    rows = gaz.rows
+    out: dict[tuple[str, str], int] = {}
+    for i in range(len(rows)):
+        if rows.iso2[i] in REGION and rows.kind[i] == "town" and rows.population[i] >= 50_000:
+            key = (rows.iso2[i], rows.code[i])
+            province = gaz.admin1.get(key)
+            if province and _spelled_close(fold(rows.name[i]), province[0]) and (
+                    key not in out or rows.population[i] > rows.population[out[key]]):
+                out[key] = i
+    return out
+
+
+def _directed(gaz, i: int, capitals: dict) -> int | None:  # noqa: ANN001
+    """The compass point from the capital of village i's province to it, or None when its
+    province has no capital or it lies within 5 km of it (no direction to speak of)."""
+    from pipeline.geo import km
+
+    rows = gaz.rows
+    capital = capitals.get((rows.iso2[i], rows.code[i]))
+    if capital is None or km(rows.lat[i], rows.lon[i], rows.lat[capital],
+                             rows.lon[capital]) < 5.0:
+        return None
+    return _bearing(rows.lat[capital], rows.lon[capital], rows.lat[i], rows.lon[i])
+
+
+def _directed_villages(template: str) -> Callable:
+    """A village by its direction from its province's capital (`the village of X northwest of
+    Y`, with no comma), the direction the true one from the capital's point."""
+    def cases(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
+        rows = gaz.rows
+        capitals = _capitals(gaz)
+        for i in _villages(gaz, count, seed):
+            point = _directed(gaz, i, capitals)
+            if point is not None:
+                text = template.format(name=rows.name[i], direction=_COMPASS[point],
+                                       capital=_province(gaz, i))
+                yield text, REGION[rows.iso2[i]], lambda p, i=i: _score_point(gaz, p, i)
+    return cases
+
+
+def _arabic_directed(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
+    """`قرية X شمال غرب Y` (the village of X northwest of Y), filled as `_directed_villages`
+    with the villages' Arabic names and admin1.csv's Arabic names of their provinces."""
+    capitals = _capitals(gaz)
+    for i, key, province in _arabic_sample(gaz, count, seed):
+        point = _directed(gaz, i, capitals)
+        if point is not None:
+            yield (f"قرية {key} {_COMPASS_AR[point]} {province}", ARAB[gaz.rows.iso2[i]],
+                   lambda p, i=i: _score_point(gaz, p, i))
 
 
 FORMS: dict[str, Callable] = {
@@ -227,6 +304,9 @@ FORMS: dict[str, Callable] = {
     "قرية X في Y": _arabic_villages("قرية {name} في {province}"),
     "X في Y": _arabic_villages("{name} في {province}"),
     "بلدة X الحدودية": _arabic_villages("بلدة {name} الحدودية"),
+    "the village of X northwest of Y": _directed_villages("the village of {name} {direction} "
+                                                          "of {capital}"),
+    "قرية X شمال غرب Y": _arabic_directed,
 }
 
 

@@ -1678,13 +1678,48 @@ def _in_before(tokens: list[str], found: tuple) -> int | None:
     return at if at >= 0 and tokens[at] in _IN else None
 
 
+# Compass points, folded, that say where a place named before them lies from the name after
+# them ("north of", "north-west of", "au nord-ouest de", "شمال غرب").
+_COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
+                      "southwest", "nord", "sud", "est", "ouest", "شمال", "جنوب", "شرق", "غرب",
+                      "شمالي", "جنوبي", "شرقي", "غربي"})
+
+
+def _directed_before(tokens: list[str], found: tuple) -> int | None:
+    """Where a compass direction from the name found begins when a place is named before it
+    ("the village of Taltita northwest of Idlib", "le village de X au nord d'Idleb", "قرية
+    تلتيتا شمال غرب إدلب"), or None: such a place lies in that town's province as a place
+    "in" it does, however far from the town (`_province_named`)."""
+    at = found[0]
+    if at >= 1 and tokens[at - 1] in ("of", "de", "d", "du"):
+        at -= 1
+    elif tokens[at] != "d" and (at < 1 or _ARABIC_LETTERS.search(tokens[at - 1]) is None):
+        # a Latin direction says "of" ("north Idlib" is a side of the province), or is
+        # elided into the name found ("au nord d'Idleb": `d idleb`)
+        return None
+    start = at
+    while start >= 1 and at - start < 2 and tokens[start - 1] in _COMPASS:
+        start -= 1
+    if start == at:
+        return None
+    if start >= 1 and tokens[start - 1] in ("au", "a", "l"):  # "au nord de", "a l est de"
+        start -= 1 + (tokens[start - 1] == "l" and start >= 2 and tokens[start - 2] == "a")
+    return start if start >= 1 else None
+
+
 def _village_of_capital(gaz: Gazetteer, tokens: list[str], found: list[tuple],
                         name: tuple) -> bool:
     """An Arabic word no place found holds stands right before "في" and a province's capital
     ("سرمدا في إدلب"): it may name a village of that province (which holds the city: not
-    Sanaa's, filed in a capital district of its own), a quarter of the city, or nothing."""
+    Sanaa's, filed in a capital district of its own), a quarter of the city, or nothing. So
+    after a settlement's word, before a direction from the capital ("قرية تلتيتا شمال غرب
+    إدلب"): a village of the province, however far from the city."""
     at = name[0] - 1
-    return (at >= 1 and tokens[at] == "في" and name[2] == "town"
+    if at >= 1 and tokens[at] != "في":
+        directed = _directed_before(tokens, name)
+        at = directed if directed is not None and any(
+            t in _VILLAGE_WORDS for t in tokens[:directed - 1]) else -1
+    return (at >= 1 and name[2] == "town"
             and not any(f[0] <= at - 1 < f[1] for f in found)
             and _ARABIC_LETTERS.search(tokens[at - 1]) is not None
             and _capital_of(gaz, int(name[3])) is not None)
@@ -1693,9 +1728,10 @@ def _village_of_capital(gaz: Gazetteer, tokens: list[str], found: list[tuple],
 def _unknown_before_capital(gaz: Gazetteer, tokens: list[str], cased: list[str],
                             taken: list[bool], name: tuple) -> bool:
     """A word of a name we do not know stands right before "in" and a province's capital
-    (`Sheikh Issa in Hasakah`), not a site's word (`the Iranian Consulate in Damascus` is the
-    city's), and the province holds the city (not Sanaa's)."""
-    at = _in_before(tokens, name)
+    (`Sheikh Issa in Hasakah`), or a direction from it (`the village of Taltita northwest of
+    Idlib`), not a site's word (`the Iranian Consulate in Damascus` is the city's), and the
+    province holds the city (not Sanaa's)."""
+    at = _in_before(tokens, name) or _directed_before(tokens, name)
     if not at:
         return False
     return (name[2] == "town" and _name_word(tokens, cased, taken, at - 1)
@@ -1727,15 +1763,31 @@ def _province_named(gaz: Gazetteer, tokens: list[str], found: tuple, comma: bool
     """The province a capital's name stands for after "in": in "the village of Kurah Barazah
     in Erbil" (65 km from the city), "the town of Mocha in Taiz" (88 km) or "Markada in
     southern Hasakah", "in X" names the unit that holds the place named before it, which the
-    province's capital does not. `comma`: after a comma, as "in" ("a village, Hodeidah")."""
-    if found[2] != "town" or (_in_before(tokens, found) is None and not comma):
+    province's capital does not; so does a direction from X after a place ("the village of
+    Taltita northwest of Idlib", `_directed_before`). `comma`: after a comma, as "in" ("a
+    village, Hodeidah")."""
+    placed_in = comma or _in_before(tokens, found) is not None
+    if found[2] != "town" or not (placed_in or _directed_before(tokens, found) is not None):
         return None
     town = int(found[3])
-    if (seat := _capital_of(gaz, town)) is not None:
-        return seat
     # a city filed in a capital district of its own (Sanaa), a ruin the province is named
     # after (Babil): the province of its country spelled as the words are
-    return _admin1_spelled(gaz, " ".join(tokens[found[0]:found[1]]), gaz.rows[town][3])
+    seat = _capital_of(gaz, town) or _admin1_spelled(
+        gaz, " ".join(tokens[found[0]:found[1]]), gaz.rows[town][3])
+    if seat is None or placed_in:
+        return seat
+    return seat if _beyond_the_city(seat, town) else None
+
+
+@lru_cache(maxsize=256)
+def _beyond_the_city(province: tuple[str, str], town: int) -> bool:
+    """Whether the province holds a place farther than CITY_KM from the town: the governorates
+    of Beirut, Damascus and Tel Aviv are their city alone (every place of them within 4, 6 and
+    13 km), so what lies north of the city lies in another."""
+    rows = gazetteer().rows
+    lat, lon = rows.lat[town], rows.lon[town]
+    return any(rows.code[i] == province[1] and km(rows.lat[i], rows.lon[i], lat, lon) > CITY_KM
+               for i in range(len(rows)) if rows.iso2[i] == province[0])
 
 
 def _admin1_spelled(gaz: Gazetteer, phrase: str, iso2: str) -> tuple[str, str] | None:

@@ -304,6 +304,9 @@ FORMS: dict[str, Callable] = {
     "قرية X في Y": _arabic_villages("قرية {name} في {province}"),
     "X في Y": _arabic_villages("{name} في {province}"),
     "بلدة X الحدودية": _arabic_villages("بلدة {name} الحدودية"),
+    "the X front (a capital's spelling)": _capital_spellings("the {name} front"),
+    "the X front (a district)": _districts_form("the {name} front"),
+    "جبهة X": _arabic_districts("جبهة {name}"),
     "the village of X northwest of Y": _directed_villages("the village of {name} {direction} "
                                                           "of {capital}"),
     "قرية X شمال غرب Y": _arabic_directed,

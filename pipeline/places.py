@@ -103,11 +103,14 @@ _SETTLEMENT = re.compile(r"^(?:the\s+)?(?:city|town|village|district|area|region
                          r"^(?:مدينه|بلده|قريه)\s+(?!(?:في|داخل)\s)")
 # "in Syria", "à Bagdad", "في بغداد": a preposition says nothing about the place.
 _PREPOSITION = re.compile(r"^(?:in|at|inside|within|across|throughout|dans|en|a|au|aux|في|داخل)\s+")
+# A front is the fighting around a place, as its countryside is (`the Marib front`, `جبهة
+# صرواح`, `le front de Marib`): the unit the name is, or holds it, never the town's point.
 _ADMIN_SUFFIX = re.compile(
     r"\s+(?:province|governorate|gov\.|region|countryside|desert|rural area|rif|"
-    r"countryside areas)$|^(?:province of|governorate of|(?:the |le )?(?:desert|countryside) of|"
-    r"(?:le )?(?:province|gouvernorat|region|desert)(?: de la| de l| du| de| d)|rural|محافظه|ريف|باديه|"
-    r"استان)\s+"
+    r"countryside areas|fronts?|front ?lines?)$|^(?:province of|governorate of|"
+    r"(?:the |le )?(?:desert|countryside|fronts?|front ?lines?) of|"
+    r"(?:le )?(?:province|gouvernorat|region|desert|front)(?: de la| de l| du| de| d)|rural|"
+    r"محافظه|ريف|باديه|جبهه|جبهات|استان)\s+"
 )
 _PROVINCE_WORD = re.compile(r"\s+(?:province|governorate|gov\.)$")
 _PART_SUFFIX = re.compile(r"\s+(?:neighbourhood|neighborhood|district|quarter|area|street|"
@@ -1475,7 +1478,9 @@ def _resolve_one(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | Non
             break
         new = _ADMIN_SUFFIX.sub("", key)
         if new != key:
-            admin_only, key = True, new
+            if all(w in _NOTHING for w in new.split()):
+                return None  # "the countryside", "the front line": no place's
+            admin_only, key = True, new.removeprefix("the ")  # "the Akko front": Akko's
         if _known(key, hint):
             break
         new = _DISTRICT_SUFFIX.sub("", key)
@@ -1548,8 +1553,10 @@ _CONJUNCTIONS = {"and", "et", "و", "&"}
 _DESCRIBING = {"a", "an", "the", "of", "in", "on", "at", "near", "outside", "km", "miles",
                "de", "du", "des", "pres", "vers", "في", "داخل", "بالقرب"} | (
                    _QUALIFIERS - {"central"})
+# A front is the fighting around a place (`_ADMIN_SUFFIX`); folded.
+_FRONT_WORDS = frozenset({"front", "fronts"}) | _glued("جبهة", "جبهات")
 _ADMIN_WORDS = {"province", "governorate", "gouvernorat", "countryside", "region", "محافظه",
-                "ريف", "provinces", "governorates", "rural"}
+                "ريف", "provinces", "governorates", "rural", *_FRONT_WORDS}
 # The Arabic ones with a preposition glued on: "بريف" (in the countryside of) makes the name
 # after it the governorate (`مدينة هجين بريف دير الزور الشرقي` is Hajin, 110 km from the
 # city), but says nothing of the name before it (`Manbij countryside` is by Manbij).
@@ -1948,7 +1955,11 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
             district = (after and after[0] in _DISTRICT_WORDS) or (
                 i > 0 and tokens[i - 1] in _DISTRICT_BEFORE) or (
                 i > 1 and tokens[i - 1] in ("of", "de", "d") and tokens[i - 2] in _DISTRICT_WORDS
-                and (i < 3 or tokens[i - 3] in _ARTICLES or not cased[i - 3][:1].isupper()))
+                and (i < 3 or tokens[i - 3] in _ARTICLES or not cased[i - 3][:1].isupper())) or (
+                # "جبهة صرواح غرب محافظة مأرب": a front named after a district's seat is the
+                # district's (a province's name stays the province's: "the Marib front")
+                ((after and after[0] in _FRONT_WORDS) or (i > 0 and tokens[i - 1] in _FRONT_WORDS))
+                and not _admin1_hits(gaz, (" ".join(words),), hint, bound))
             ref = _district_ref(gaz, " ".join(words), hint, bound) if district and proper else None
             if ref is None and district and proper and (hint or bound):
                 # "the Munabbih district of Saada", "the Tal Afar district of Mosul": a

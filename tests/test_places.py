@@ -861,6 +861,10 @@ def test_region_gold_accuracy():
     ("le front de Marib", "Yémen", "Marib", "Marib", None, "admin1", "admin1"),
     ("the Sirwah front", "Yemen", "Sirwah", "Marib", "Sirwah", "admin2", "admin2"),
     ("جبهة صرواح غرب محافظة مأرب", "اليمن", "Sirwah", "Marib", "Sirwah", "admin2", "mention"),
+    # Raghwan's front is Marib's district (it was Al Jawf's village Raghwan at `point`, and
+    # "in Marib" Marib city at `near`, 60 km off)
+    ("the Raghwan front", "Yemen", "Raghwan", "Marib", "Raghwan", "admin2", "admin2"),
+    ("the Raghwan front in Marib", "Yemen", "Raghwan", "Marib", "Raghwan", "admin2", "mention"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)

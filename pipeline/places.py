@@ -1991,6 +1991,8 @@ def _scan(gaz: Gazetteer, text: str, hint: str | None, bound: Bound | None = Non
                 hit = None  # "the Al-Fara family home": a family's name, not El Far'a Camp
             if hit and hit[0] == "town" and _name_goes_on(tokens, i, i + n, text):
                 hit = None  # "قرية عبد الساده": not the village Qaryat 'Abd
+            if hit and hit[0] == "town" and i > 0 and tokens[i - 1] in _NAME_HEADS:
+                hit = None  # "معبر كرم أبو سالم": the end of a name, not the village Salim
             if hit and hit[0] == "country" and (
                     any(t in _BORDER for t in tokens[i + n:i + n + 1])
                     or any(t in _BORDER for t in tokens[max(0, i - 4):i])):
@@ -2481,6 +2483,13 @@ def _name_goes_on(tokens: list[str], start: int, end: int, text: str) -> bool:
             tokens[start] in _SETTLED or (start > 0 and tokens[start - 1] in _SETTLED)):
         return False
     return _name_word_ar(tokens[end]) and end not in _punctuation(text)  # read last: rare
+
+
+# Arabic words that begin a name and never end one (Abu, Umm, Bani, Ain, Tal, Kafr, Deir,
+# Khirbet, Ras): a town found right after one is the end of a longer name the gazetteer
+# lacks (`كرم أبو سالم`, Kerem Shalom's crossing, is not Salim of Nablus); a longer name
+# the gazetteer has (`عين عيسى`) is found whole first. Folded.
+_NAME_HEADS = _glued("أبو", "أم", "بني", "بنو", "عين", "تل", "كفر", "دير", "خربة", "رأس")
 
 
 def _name_begins_before(tokens: list[str], start: int, text: str) -> bool:

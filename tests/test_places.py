@@ -865,6 +865,13 @@ def test_region_gold_accuracy():
     # "in Marib" Marib city at `near`, 60 km off)
     ("the Raghwan front", "Yemen", "Raghwan", "Marib", "Raghwan", "admin2", "admin2"),
     ("the Raghwan front in Marib", "Yemen", "Raghwan", "Marib", "Raghwan", "admin2", "mention"),
+    # a town found right after a word that begins Arabic names (Abu, Umm, Ain, Tal, Kafr...)
+    # is the end of a longer name: Kerem Shalom's crossing (كرم أبو سالم) is no village Salim
+    # of Nablus, 110 km off; with no hint, or Israel's, its name is the kibbutz's
+    ("معبر كرم أبو سالم", "فلسطين", "Palestine, State of", None, None, "country",
+     "country_hint"),
+    ("معبر كرم أبو سالم", "", "Kerem Shalom", "Southern District", "Be'er Sheva", "point",
+     "mention"),
 ])
 def test_places_beyond_the_first_theatre(text, hint, place, admin1, admin2, precision, method):
     p = resolve_place(text, hint)

@@ -1068,8 +1068,10 @@ def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd
     (converted), `+local_time` (a clock time read as the place's own), `+time_ignored` (an
     impossible time), `+tz:America/New_York>?` (no zone known for the place: day as written).
     A day an aside already set to the local one (`+local_weekday`) is not moved again.
-    `dates` is `normalize_dates`' frame for the same rows (index-aligned). Each distinct
-    (text, country, day) is converted once."""
+    `date_clock` (internal: matching reads it, no table publishes it) is the clock time at the
+    place in minutes after its midnight, -1 for none: "At 12:15 a.m. (Iraq time)" is 15,
+    "5 p.m. ET" on a summer day in Syria 0. `dates` is `normalize_dates`' frame for the same
+    rows (index-aligned). Each distinct (text, country, day) is converted once."""
     text_list = texts.tolist()
     clocks = {t: clock_of(t) for t in set(text_list) if isinstance(t, str)}
     precision = dates["date_precision"].tolist()
@@ -1079,13 +1081,14 @@ def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd
     rows = [i for i, t in enumerate(text_list)  # an aside that named the local day decided it
             if (precision[i] == "day" or nights[i])
             and clocks.get(t) is not None and not asides[i]]  # type: ignore[arg-type]
+    clock_col = np.full(len(dates), -1, dtype=np.int64)
     if not rows:
-        return dates
+        return dates.assign(date_clock=clock_col)
     dates = dates.copy()
     day_col = dates["date"].to_numpy(dtype=object).copy()
     method_col = dates["date_method"].to_numpy(dtype=object).copy()
     iso_list = iso3.tolist()
-    memo: dict[tuple, tuple[int, str]] = {}
+    memo: dict[tuple, tuple[int, str, int]] = {}
     night_ends = dates["date_end"].to_numpy(dtype=object)
     narrowed = np.zeros(len(dates), dtype=bool)
     for i in rows:
@@ -1097,7 +1100,7 @@ def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd
         key = (text_list[i], iso_list[i], day_col[i])
         if key not in memo:
             memo[key] = _localize(clocks[text_list[i]], iso_list[i], day_col[i])  # type: ignore
-        shift, how = memo[key]
+        shift, how, clock_col[i] = memo[key]
         method_col[i] = f"{method_col[i]}{how}"
         if shift:
             day_col[i] = day_col[i] + timedelta(days=shift)
@@ -1108,33 +1111,33 @@ def localize_dates(dates: pd.DataFrame, texts: pd.Series, iso3: pd.Series) -> pd
         dates[c] = col
     dates["date"] = day_col
     dates["date_method"] = pd.Series(method_col, index=dates.index).astype("str")
+    dates["date_clock"] = clock_col
     if narrowed.any():
         dates.loc[narrowed, "date_precision"] = "day"
     return dates
 
 
 def _localize(clock: tuple[int | None, str | None], iso3: str | None, day: date
-              ) -> tuple[int, str]:
-    """(days to move, what to add to date_method) for one clock time at one place."""
+              ) -> tuple[int, str, int]:
+    """(days to move, what to add to date_method, the clock time at the place in minutes
+    after its midnight or -1) for one clock time at one place."""
     from zoneinfo import ZoneInfo
 
     minutes, zone = clock
     if minutes is None:
-        return 0, "+time_ignored"
+        return 0, "+time_ignored", -1
     if zone in (None, "local"):
-        return 0, "+local_time"
+        return 0, "+local_time", minutes
     target = place_zone(iso3)
     if target is None:
-        return 0, f"+tz:{zone}>?"
+        return 0, f"+tz:{zone}>?", -1
     at = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60,
                   tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo(target))  # type: ignore[arg-type]
-    return (at.date() - day).days, f"+tz:{zone}>{target}"
+    return (at.date() - day).days, f"+tz:{zone}>{target}", at.hour * 60 + at.minute
 
 
 # The methods of a date whose local day may not be the one its text wrote.
 _MOVED = re.compile(r"\+tz:[^>]+>[^?]|\+local_weekday")
-
-
 def written_days(frame: pd.DataFrame, among: np.ndarray | None = None) -> np.ndarray:
     """Per report (columns raw_date, published, language, iso3, date_start, date_method), the
     calendar day its date text wrote when its date is another local day, else None: "On

@@ -5,7 +5,11 @@ The grain (SPEC §6, as ACLED codes): one incident is one event: one place, one 
 
 - Reports are blocked by country and event family; two reports join only when their date
   spans overlap (two reports that both write out the calendar day and name different days
-  never join) and their places nest.
+  never join) and their places nest. A report of one place a day off joins the one incident
+  at its place only from another frame (`_adjacent`, `_Frames`): two time zones name one
+  moment a day apart, but one language's reports of one publication day that name two days
+  name two days ("for the second consecutive day"), unless a clock time puts the moment by
+  midnight at the place.
 - Two *precise* places (`point`/`near`) nest only when they are the same place: the same
   GeoNames id, or, where one has none (a curated site, a Who's On First village), points
   within `SAME_PLACE_KM`, or two ids whose names are spelled alike (`SAME_NAME_SCORE`) at
@@ -301,7 +305,7 @@ _USED = ("event_type", "iso3", "admin1", "admin2", "geo_precision", "latitude", 
 # Every column `assign_incidents` reads (it reads them from these alone, so the list cannot
 # fall behind): an engine sends a block only these, not the reports' text.
 MATCH_COLUMNS = (*_USED, "actor1", "raw_place", "place_method", "source", "place",
-                 "geonames_id", "raw_date", "language")
+                 "geonames_id", "raw_date", "language", "date_clock")
 
 
 def assign_incidents(reports: pd.DataFrame) -> pd.Series:
@@ -352,6 +356,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
     parted = np.flatnonzero(depth)  # few: only they are read one by one
     depth[parted] = [_depth(p) for p in parts[parted]]
     first = first[np.argsort(-depth, kind="stable")]
+    frames = _Frames(kind, reports)
     incidents: list[_Incident] = []
     by_day: dict[tuple, list[_Incident]] = {}
     alone: list[tuple] = []
@@ -371,7 +376,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
             continue
         fits = _fits(by_day, block, r, admin1, side)
         off_day = not fits
-        fits = fits or _adjacent(by_day, block, r, admin1, side)
+        fits = fits or _adjacent(by_day, block, r, admin1, side, pos, frames)
         if len(fits) > 1 and len({inc.part for inc in fits if _within(inc.part, r.part_)}) > 1:
             alone.append(row)  # a whole town where several of its quarters were hit: which?
             continue
@@ -469,6 +474,58 @@ class _Names:
                 if isinstance(text, str):
                     out |= names(text)
         return out
+
+
+# A clock time this close to midnight at the place may be the day before or after in another
+# writer's zone (Washington is 7-8 hours behind the region, South Asia 2-3 ahead).
+EARLY_MINUTES, LATE_MINUTES = 8 * 60, 21 * 60
+
+
+class _Frames:
+    """The frames in which each kind's reports read their day: a language and a publication
+    day (UTC). Two reports of one frame that name days a day apart name two days (a weekday or
+    "yesterday" read against the same day means the same calendar in both); reports of two
+    frames may name one moment a day apart (Washington's Friday evening is Baghdad's Saturday
+    night), which `_adjacent` allows; so may one frame's, when a report's clock time puts the
+    moment by midnight at the place (`date_clock`: "At 12:15 a.m. (Iraq time) ... on
+    Wednesday" and another outlet's "on Tuesday", from Washington's statement). Built once,
+    on the first day-off candidate."""
+
+    def __init__(self, kind: np.ndarray, reports: pd.DataFrame) -> None:
+        self._data = (kind, reports)
+        self._built: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._built is None:
+            kind, reports = self._data
+            lang = pd.factorize(reports["language"].fillna("").astype(str))[0].astype(np.int64)
+            day = pd.DatetimeIndex(reports["published"]).as_unit("s").asi8 // 86_400
+            code = lang * 10**7 + (day - day.min())
+            order = np.argsort(kind, kind="stable")
+            bounds = np.searchsorted(kind[order], np.arange(int(kind.max()) + 2))
+            clock = reports["date_clock"].to_numpy(dtype=np.int64)
+            self._built = (code[order], bounds, clock[order])
+        return self._built
+
+    def _of(self, kinds: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The frames of the kinds' reports, and their clock times at the place (-1: none)."""
+        code, bounds, clock = self._arrays()
+        spans = [np.arange(bounds[k], bounds[k + 1]) for k in kinds]
+        at = np.concatenate(spans) if spans else np.empty(0, dtype=np.int64)
+        return code[at], clock[at]
+
+    def shared(self, pos: int, r_day: date, inc: _Incident) -> bool:
+        """Whether a report of kind `pos` (on `r_day`) and one of the incident share a frame,
+        and no clock time of theirs lies by the midnight between their two days."""
+        mine, my_clock = self._of([pos])
+        theirs, their_clock = self._of(inc.members)
+        if set(mine.tolist()).isdisjoint(theirs.tolist()):
+            return False
+        later_is_mine = r_day > inc.start
+        early = my_clock if later_is_mine else their_clock
+        late = their_clock if later_is_mine else my_clock
+        return not (((early >= 0) & (early < EARLY_MINUTES)).any()
+                    or (late >= LATE_MINUTES).any())
 
 
 def _same_wave(precision: str, names: frozenset[str], inc: _Incident,
@@ -573,7 +630,8 @@ def _fits_moment(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN
 
 
 def _adjacent(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
-              side: str | None) -> list[_Incident]:
+              side: str | None, pos: int = -1, frames: _Frames | None = None
+              ) -> list[_Incident]:
     """The one incident a day before or after a report dated to a day or a few.
 
     Outlets disagree by a day about late-night events and across time zones ("Friday" in
@@ -581,15 +639,22 @@ def _adjacent(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
     publication's clock, which may not be the place's. So a single adjacent-day incident that
     fits is that event when it has the same event type (and, for a country-level report, the
     same side), unless both sides wrote out the calendar day: then they name different days,
-    as the SPEC says. Two candidates are look-alikes, and the report stands alone. (Troop
-    blocks carry their dates, so a troop count never finds a day-off incident.)
+    as the SPEC says; or, for a report of one place (given `frames`), a report of the
+    incident read its day in the report's own frame (the same language, published the same
+    day: `_Frames`): "on Friday" and "on Saturday", or "yesterday" and "today", in one day's
+    reports of a village are two days, as on a front line hit on consecutive days. (A wave
+    across a country is read as before: Washington's "Tuesday" and the place's "Wednesday"
+    for the US strikes in Iraq of 24 January 2024 come in one language on one day.) Two
+    candidates are look-alikes, and the report stands alone. (Troop blocks carry their
+    dates, so a troop count never finds a day-off incident.)
     """
     if (r.date_end - r.date_start).days > 6:
         return []
     fits = [inc for inc in _fits(by_day, block, r, admin1, side, slack=1)
             if inc.event_type == r.event_type and (not r.coarse_ or (side and inc.side == side))
             and not (r.stated_ and inc.stated)
-            and _within_a_day(inc, r.date_start, r.date_end)]
+            and _within_a_day(inc, r.date_start, r.date_end)
+            and not (frames and frames.shared(pos, r.date_start, inc))]
     return fits if len(fits) == 1 else []
 
 

@@ -85,6 +85,42 @@ def test_two_written_out_days_never_merge():
     assert ids["a"] != ids["b"]
 
 
+def test_consecutive_days_in_one_frame_are_two_events():
+    """A front line hit two days running: "on Friday" and "on Saturday" (or "yesterday" and
+    "today", or "for the second consecutive day") in reports of one language published the
+    same day read their days against one calendar, so they name two days, not one event a
+    day off (they were one incident, as reports from two time zones are)."""
+    def shelling(rid: str, date: str, published: str) -> dict:
+        return {"report_id": rid, "published": published, "event_type": "shelling",
+                "date": date, "place": "Kfar Kila", "country": "Lebanon",
+                "actor1": "Israel Defense Forces"}
+
+    for friday, saturday, published in (
+            ("on Friday", "on Saturday", "2024-01-21"),
+            ("on Friday", "Saturday, for the second consecutive day", "2024-01-21"),
+            ("yesterday", "today", "2024-01-20")):
+        ids = _reports(shelling("fri", friday, published), shelling("sat", saturday, published))
+        assert ids["fri"] != ids["sat"], (friday, saturday)
+
+
+def test_a_clock_time_by_midnight_lets_one_frame_name_the_day_before():
+    """US strikes in Iraq, 24 January 2024: CENTCOM's "At 12:15 a.m. (Iraq time) ... on
+    Wednesday" and another English outlet's "on Tuesday" (Washington's evening), both
+    published on the 24th, are one moment; with a clock time at midday the two are two
+    days."""
+    def strike(rid: str, date: str) -> dict:
+        return {"report_id": rid, "published": "2024-01-24", "event_type": "airstrike",
+                "date": date, "place": "Jurf al-Sakhar", "country": "Iraq",
+                "actor1": "US military"}
+
+    ids = _reports(strike("centcom", "At 12:15 a.m. (Iraq time) on Wednesday"),
+                   strike("outlet", "on Tuesday"))
+    assert ids["centcom"] == ids["outlet"]
+    ids = _reports(strike("centcom", "At 3:15 p.m. (Iraq time) on Wednesday"),
+                   strike("outlet", "on Tuesday"))
+    assert ids["centcom"] != ids["outlet"]
+
+
 def test_two_look_alikes_a_day_either_side_keep_a_country_level_report_apart():
     kh = {"actor1": "Kataib Hezbollah"}
     ids = _reports({**_strike("a", "2024-01-19"), **kh}, {**_strike("b", "2024-01-21"), **kh},
@@ -119,7 +155,7 @@ def test_adjacent_days_do_not_chain_either_side():
     (real case: US-UK strikes in Yemen on the night of 11-12 January 2024, a radar site on the 13th)."""
     kh = {"actor1": "Kataib Hezbollah"}
     ids = _reports({**_strike("a", ""), **SAT_READ_MONDAY, **kh},
-                   {**_strike("b", ""), **kh, "date": "Friday", "published": "2024-01-22"},
+                   {**_strike("b", ""), **kh, "date": "Friday", "published": "2024-01-21"},
                    {**_strike("c", "2024-01-21"), **kh})
     assert ids["a"] == ids["b"] != ids["c"]
 

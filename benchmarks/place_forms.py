@@ -98,23 +98,27 @@ def _province_word(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
                        else "wrong")
 
 
+def _capital_towns(gaz) -> dict[int, tuple[str, str]]:  # noqa: ANN001
+    """The region's towns of 50,000 or more whose name is their province's, spelled alike
+    (`places._capital_of`): row → the province's key."""
+    from pipeline.places import _capital_of
+
+    rows = gaz.rows
+    return {i: key for i in range(len(rows))
+            if rows.iso2[i] in REGION and rows.kind[i] == "town" and rows.population[i] >= 50_000
+            and (key := _capital_of(gaz, i)) is not None}
+
+
 def _capital_spellings(template: str) -> Callable:
     """A province's form (`the province of X`) for each Latin spelling the gazetteers give
     its capital (a town of 50,000 or more whose name is its province's, spelled alike)."""
     def cases(gaz, count: int, seed: int):  # noqa: ANN001, ANN202
-        from pipeline.places import _spelled_close, fold
-
         rows = gaz.rows
-        capitals = {}
-        for i in range(len(rows)):
-            if rows.iso2[i] in REGION and rows.kind[i] == "town" and rows.population[i] >= 50_000:
-                province = gaz.admin1.get((rows.iso2[i], rows.code[i]))
-                if province and _spelled_close(fold(rows.name[i]), province[0]):
-                    capitals[i] = province[0]
+        capitals = _capital_towns(gaz)
         for key, code in gaz.names.first.items():
             for i in gaz.names.at(code):
                 if i in capitals and key.isascii() and len(key) > 3:
-                    name = capitals[i]
+                    name = gaz.admin1[capitals[i]][0]
                     yield (template.format(name=key.title()), REGION[rows.iso2[i]],
                            lambda p, name=name: "right" if p.geo_precision == "admin1"
                            and p.admin1 == name else "coarser" if p.geo_precision == "country"
@@ -222,17 +226,11 @@ def _bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> int:
 def _capitals(gaz) -> dict[tuple[str, str], int]:  # noqa: ANN001
     """Each province's capital: its largest town of 50,000 or more spelled as the province
     (Idlib's Idlib, Al Hudaydah's Al Hudaydah), where it has one."""
-    from pipeline.places import _spelled_close, fold
-
-    rows = gaz.rows
+    population = gaz.rows.population
     out: dict[tuple[str, str], int] = {}
-    for i in range(len(rows)):
-        if rows.iso2[i] in REGION and rows.kind[i] == "town" and rows.population[i] >= 50_000:
-            key = (rows.iso2[i], rows.code[i])
-            province = gaz.admin1.get(key)
-            if province and _spelled_close(fold(rows.name[i]), province[0]) and (
-                    key not in out or rows.population[i] > rows.population[out[key]]):
-                out[key] = i
+    for i, key in _capital_towns(gaz).items():
+        if key not in out or population[i] > population[out[key]]:
+            out[key] = i
     return out
 
 

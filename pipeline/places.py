@@ -1793,8 +1793,18 @@ def _beyond_the_city(province: tuple[str, str], town: int) -> bool:
     13 km), so what lies north of the city lies in another."""
     rows = gazetteer().rows
     lat, lon = rows.lat[town], rows.lon[town]
-    return any(rows.code[i] == province[1] and km(rows.lat[i], rows.lon[i], lat, lon) > CITY_KM
-               for i in range(len(rows)) if rows.iso2[i] == province[0])
+    return any(km(rows.lat[i], rows.lon[i], lat, lon) > CITY_KM
+               for i in _province_rows().get(province, ()))
+
+
+@cache
+def _province_rows() -> dict[tuple[str | None, str | None], list[int]]:
+    """(iso2, admin1 code) → the gazetteer rows filed in that province: one pass, once."""
+    rows = gazetteer().rows
+    out: dict[tuple[str | None, str | None], list[int]] = {}
+    for i, (iso2, code) in enumerate(zip(rows.iso2, rows.code, strict=True)):
+        out.setdefault((iso2, code), []).append(i)
+    return out
 
 
 def _admin1_spelled(gaz: Gazetteer, phrase: str, iso2: str) -> tuple[str, str] | None:

@@ -3420,17 +3420,35 @@ PLACE_COLUMNS = ["place", "admin1", "admin2", "country", "iso3", "latitude", "lo
                  "geonames_id", "geo_precision", "place_method"]
 
 
+# What geocoding gives each row: the place's columns, or why it has none.
+PLACE_OUTPUT = PLACE_COLUMNS + ["error_reason", "error_message"]
+# Per distinct (text, country hint) pair, each of PLACE_OUTPUT's values (object arrays).
+Resolved = dict[str, np.ndarray]
+
+
 def normalize_places(texts: pd.Series, countries: pd.Series) -> pd.DataFrame:
     """Vectorized `resolve_place`: each distinct (text, country hint) resolved once, and its
     columns gathered to the rows by array indexing (a Python loop over a million rows'
     twelve columns cost more than resolving the few dozen places of a typical build)."""
+    code, pairs = place_pairs(texts, countries)
+    return gather_places(resolve_pairs(pairs), code, texts.index)
+
+
+def place_pairs(texts: pd.Series, countries: pd.Series) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """(per row, the number of its distinct (text, country hint) pair; the pairs in order of
+    first appearance). A build resolves a long tail's pairs across its workers, each once."""
     text, t_names = pd.factorize(texts.fillna("").to_numpy(dtype=object))
     hint, h_names = pd.factorize(countries.fillna("").to_numpy(dtype=object))
-    code, pairs = pd.factorize(text.astype(np.int64) * (len(h_names) + 1) + hint)
-    columns = PLACE_COLUMNS + ["error_reason", "error_message"]
-    found = {c: np.empty(len(pairs), dtype=object) for c in columns}
-    for j, pair in enumerate(pairs.tolist()):
-        key = (t_names[pair // (len(h_names) + 1)], h_names[pair % (len(h_names) + 1)])
+    width = len(h_names) + 1
+    code, pairs = pd.factorize(text.astype(np.int64) * width + hint)
+    return code, [(t_names[p // width], h_names[p % width]) for p in pairs.tolist()]
+
+
+def resolve_pairs(pairs: list[tuple[str, str]]) -> Resolved:
+    """Each (text, country hint) pair geocoded: its PLACE_OUTPUT values, position by position
+    (a pair that does not resolve has only its error's reason and message)."""
+    found = {c: np.empty(len(pairs), dtype=object) for c in PLACE_OUTPUT}
+    for j, key in enumerate(pairs):
         try:
             res = _resolve(*key)
         except PlaceError as exc:
@@ -3438,7 +3456,12 @@ def normalize_places(texts: pd.Series, countries: pd.Series) -> pd.DataFrame:
             continue
         for c in PLACE_COLUMNS:
             found[c][j] = getattr(res, c)
-    return pd.DataFrame({c: found[c][code].tolist() for c in columns}, index=texts.index)
+    return found
+
+
+def gather_places(found: Resolved, code: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """The rows' frame of `normalize_places`: row i takes pair `code[i]`'s values."""
+    return pd.DataFrame({c: found[c][code].tolist() for c in PLACE_OUTPUT}, index=index)
 
 
 # --- places a source already located (ACLED, UCDP, a geocoded extractor) ----------------------
@@ -3563,7 +3586,7 @@ def _boxes_holding(boxes: pd.DataFrame, lat: float, lon: float, other_than: str)
 
 def normalize_source_places(rows: pd.DataFrame) -> pd.DataFrame:
     """`source_place` for every row, in the shape of `normalize_places`."""
-    cols: dict[str, list] = {c: [] for c in PLACE_COLUMNS + ["error_reason", "error_message"]}
+    cols: dict[str, list] = {c: [] for c in PLACE_OUTPUT}
     get = {c: rows[c].tolist() if c in rows else [None] * len(rows)
            for c in ("place", "country", *SOURCE_COLUMNS)}
     for values in zip(*get.values(), strict=True):

@@ -117,7 +117,13 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
     # what each step sent: normalizing, no quote or URL; validating, every table's parts in
     # one map, and the suites' count and whole-column checks too (this process needs no GX)
     parts = [items for name, items in sent if name == "_normalize_part"][0]
-    assert len(parts) == 2 and not {"quote", "source_url"} & set(parts[0].columns)
+    assert len(parts) == 2 and not {"quote", "source_url"} & set(parts[0][0].columns)
+    # before them, each distinct place text with its hint, dealt once to one of the workers;
+    # each part then carries the places of its rows, resolved
+    dealt = [items for name, items in sent if name == "_resolve_timed"][0]
+    pairs = [pair for chunk in dealt for pair in chunk]
+    assert len(dealt) == 2 and len(pairs) == len(set(pairs)) > 1
+    assert all(set(rows.index) == set(known[0].index) for rows, known in parts)
     checked = [items for name, items in sent if name == "_check"][0]
     assert {task.table for task in checked} == {"events", "reports", "quarantine"}
     assert [name for name, _ in sent if name in ("_suite_problem", "_check_whole")] == [

@@ -508,3 +508,22 @@ def test_a_clock_time_beside_a_local_weekday_aside_is_not_converted_again():
     dates = normalize_dates(pd.Series([text]), pd.Series(["2023-10-28"]), pd.Series(["en"]))
     out = localize_dates(dates, pd.Series([text]), pd.Series(["SYR"]))
     assert (str(out["date"][0]), out["date_method"][0]) == ("2023-10-27", "weekday+local_weekday")
+
+
+def _english_first_words() -> list[str]:
+    from pipeline.dates import _word_table
+
+    return sorted({phrase[0] for phrase, _ in _word_table().get("en", [])})
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=40), st.builds(
+    lambda a, w, b: a + w + b, st.text(max_size=8), st.sampled_from(_english_first_words()),
+    st.text(max_size=8))))
+def test_one_search_finds_a_phrase_start_where_the_table_has_one(text):
+    """`_first_words` is a text holding one of the table's first words (as a substring), as
+    the loop over the table's phrases it replaced said."""
+    from pipeline.dates import _first_words, _word_table
+
+    phrases = _word_table()["en"]
+    assert bool(_first_words("en").search(text)) == any(p[0] in text for p, _ in phrases)

@@ -19,6 +19,7 @@ from .dates import localize_dates, normalize_dates
 from .engines import Run, open_engine
 from .errors import ValidationFailed
 from .events import normalize_events, vocabulary
+from .grade import source_keys
 from .places import (
     PLACE_OUTPUT,
     Resolved,
@@ -237,10 +238,11 @@ def _blocks(reports: pd.DataFrame) -> list[pd.DataFrame]:
     return [match.take(order[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None,
+                      keys: list[np.ndarray] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give every report its incident_id (computed here unless `ids` is given, as an engine
-    does block by block); return (events by incident_id, reports in input order)."""
+    does block by block); return (events by incident_id, reports in input order). `keys`:
+    the reports' `grade.source_keys`, when computed already (in the reports' order)."""
     if ids is None:
         ids = assign_incidents(reports) if len(reports) else pd.Series(dtype=object)
     ids = ids.reindex(reports.index) if len(reports) else ids
@@ -248,8 +250,9 @@ def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None
     order = _input_order(reports)
     if order is not None:
         reports = reports.take(order)
+        keys = None if keys is None else [k[order] for k in keys]
     reports = reports.reset_index(drop=True)
-    events = build_events(reports) if len(reports) else pd.DataFrame()
+    events = build_events(reports, keys) if len(reports) else pd.DataFrame()
     if len(events):
         events = events.sort_values("incident_id", kind="stable").reset_index(drop=True)
     return events, reports[[f.name for f in REPORTS if f.name != GEOMETRY_FIELD[0]]]
@@ -314,9 +317,11 @@ def _tables(batch: RawBatch, run: Run) -> dict[str, pa.Table]:
         reports, quarantine, seconds = _normalize_all(batch, run)
         run.seconds.update(seconds)
     with run.step("reconcile", "reconciling"):
-        ids = _incident_ids(reports, run)
+        matching = _incident_ids(reports, run)
+        keys = source_keys(reports) if len(reports) else None  # while the workers match
+        ids = matching()
         run.prefetch(warm_validation)  # the workers wait while this process builds the events
-        events, reports = reconcile_reports(reports, ids)
+        events, reports = reconcile_reports(reports, ids, keys)
         frames = {"events": events, "reports": reports, "quarantine": quarantine}
         del events, reports, quarantine  # the frames' only references are in `frames` now
         tables = to_arrow(frames, consume=True)
@@ -348,14 +353,16 @@ def _normalize_all(batch: RawBatch, run: Run
     return reports, quarantine, seconds
 
 
-def _incident_ids(reports: pd.DataFrame, run: Run) -> pd.Series | None:
-    """The incident of every report, block by block on the engine (the blocks, copies of
-    the reports, are gone when this returns)."""
+def _incident_ids(reports: pd.DataFrame, run: Run) -> Callable[[], pd.Series | None]:
+    """The incident of every report, block by block on the engine: started now, collected
+    by calling what this returns (the blocks, copies of the reports, are gone then)."""
     if not len(reports):
-        return None
+        return lambda: None
     # the largest blocks first, so that the workers finish together
     blocks = sorted(_blocks(reports), key=len, reverse=True) if run.split > 1 else [reports]
-    return pd.concat(run.map(assign_incidents, blocks))
+    matched = run.submit(assign_incidents, blocks)
+    del blocks
+    return lambda: pd.concat(matched())
 
 
 def _validate(staged: dict[str, Path], reports: int, out: Path | str, run: Run

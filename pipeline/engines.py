@@ -77,6 +77,10 @@ class PandasEngine:
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
         return [fn(item) for item in items]
 
+    def submit(self, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
+        """`map`, to be collected later: here, the work is done when it is collected."""
+        return lambda: self.map(fn, items)
+
     def expect(self, raw_bytes: int) -> None:
         """Told how much raw input a build reads, before it reads it: nothing to prepare."""
 
@@ -145,7 +149,15 @@ class PoolEngine:
                 self._pool.submit(fn)
 
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-        return list(self._start().map(fn, items)) if items else []
+        return self.submit(fn, items)()
+
+    def submit(self, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
+        """`map` started now (every item goes to the pool at once), its results collected by
+        calling what this returns: this process may work meanwhile."""
+        if not items:
+            return list
+        results = self._start().map(fn, items)
+        return lambda: list(results)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -193,17 +205,25 @@ class DaskEngine:
         """Told what the workers will need next: a cluster's load their own."""
 
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        return self.submit(fn, items)()
+
+    def submit(self, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
+        """`map` started now on the cluster, its results gathered by calling what this
+        returns."""
         if not items:  # nothing to scatter (dask refuses an empty list)
-            return []
+            return list
         # Parts are data, not task arguments: scattered first, they go to the workers
         # directly instead of inside the task graph.
         futures = self.client.map(_Catching(fn), self.client.scatter(items, hash=False),
                                   pure=False)
-        results = self.client.gather(futures)
-        for result in results:
-            if isinstance(result, _Expected):
-                raise result.error
-        return results
+
+        def gather() -> list[Any]:
+            results = self.client.gather(futures)
+            for result in results:
+                if isinstance(result, _Expected):
+                    raise result.error
+            return results
+        return gather
 
 
 class Run:
@@ -263,6 +283,14 @@ class Run:
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
         """`fn` over the items: on the engine when the work is split, else here."""
         return self.engine.map(fn, items) if self.split > 1 else [fn(item) for item in items]
+
+    def submit(self, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
+        """`map` started on the engine's workers (when the work is split), so that this
+        process may do other work before it calls what this returns for the results; with
+        no workers, the work is done when they are asked for."""
+        if self.split > 1:
+            return self.engine.submit(fn, items)
+        return lambda: [fn(item) for item in items]
 
     def prefetch(self, fn: Callable[[], Any]) -> None:
         """Load what the workers' next step needs while they idle (when there are workers)."""

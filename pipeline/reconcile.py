@@ -792,8 +792,9 @@ WHERE = ["place", "admin1", "admin2", "country", "iso3", "latitude", "longitude"
          "geo_precision"]
 
 
-def build_events(reports: pd.DataFrame) -> pd.DataFrame:
-    """One row per incident from reports that carry `incident_id` (SPEC §7 events columns).
+def build_events(reports: pd.DataFrame, keys: list[np.ndarray] | None = None) -> pd.DataFrame:
+    """One row per incident from reports that carry `incident_id` (SPEC §7 events columns);
+    `keys`: the reports' `grade.source_keys`, when they are computed already.
 
     Date from the narrowest span, place from the most precise report, event type the most
     specific (then most frequent), actors the most frequent; figures:
@@ -841,5 +842,5 @@ def build_events(reports: pd.DataFrame) -> pd.DataFrame:
     # as datetime arrays: `to_numpy` of a zoned column makes a Timestamp object per incident
     events["first_reported"] = published.min().array
     events["last_reported"] = published.max().array
-    grade_events(events, reports, g.code)
+    grade_events(events, reports, g.code, keys)
     return events.reset_index()

@@ -164,3 +164,22 @@ def test_a_copy_is_keyed_by_its_ends_case_spacing_and_punctuation_aside():
     assert keys[2:].isna().all()
     tails = _text_keys(pd.Series([story, copy], dtype="str"), True)
     assert tails[0] == tails[1] and tails[0].endswith("killed two people")
+
+
+def test_source_keys_do_not_depend_on_the_index_or_on_how_many_are_read_at_once(monkeypatch):
+    """Quotes are keyed a batch of reports at a time (`KEY_ROWS`): the keys of reports
+    labelled from 100 on, read two at a time, are those of the same reports read at once."""
+    from pipeline import grade
+
+    story = "BEIRUT (AP) — An Israeli strike on a car near Tyre killed two people, " * 3
+    quotes = [story, story.upper(), None, "short", story + " Later, a second strike.", story]
+    reports = pd.DataFrame({
+        "quote": pd.Series(quotes, dtype="str"),
+        "source": ["AP", "Rudaw", "a resident", "NNA", "Security official (AFP)", "AP"],
+        "source_url": [None, "https://www.rudaw.net/a", None, None, None, "https://x.com/b"]})
+    whole = grade.source_keys(reports)
+    monkeypatch.setattr(grade, "KEY_ROWS", 2)
+    parts = grade.source_keys(reports.set_axis(range(100, 106)))
+    assert [k.tolist() for k in parts] == [k.tolist() for k in whole]
+    # the copies share their opening's key, and the quote that ends otherwise, only that
+    assert whole[3].tolist() == [0, 0, -1, -1, 0, 0] and whole[4].tolist() == [0, 0, -1, -1, 1, 0]

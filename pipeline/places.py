@@ -979,7 +979,8 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     the two are one name spelled differently, ('fuzzy_admin1:SCORE', admin1 key) when the
     match is clear but weaker, None otherwise."""
     iso2 = hint or (bound[0] if bound else None)
-    if not iso2 or iso2 not in gaz.fuzzy or _only_words(key) or _described(key):
+    if not iso2 or iso2 not in gaz.fuzzy or _only_words(key) or _described(key) or (
+            key.rsplit(" ", 1)[-1] == "village"):
         return None  # "the border", "a farm east of Basere": words, not one name
     query = translit(key)
     least: float = next((score for length, score in FUZZY_MIN if len(query) <= length), 101)

@@ -55,6 +55,11 @@ from pipeline.places import PlaceError, resolve_place
     # the word a name begins with is no name alone: "Wadi Saluki" was quarantined because
     # nine hamlets of Lebanon are called Wadi
     ("Wadi Saluki", "Lebanon", "Lebanon", None, "LBN", "country", "unlocated"),
+    # a village written with the word "village" is the village the name says, not a province
+    # that the whole phrase's letters spell closest (a village of Mahmoudiya district, in
+    # Who's On First; read as Baghdad province, `fuzzy_admin1`, before)
+    ("'Arab Muhammad Sulayman village, Mahmoudiya district", "Iraq", "'Arab Muhammad Sulayman",
+     "Baghdad", "IRQ", "point", "mention"),
     # a mountain named after a town is by it, not at it
     ("the Qandil mountains", "Iraq", "Qandil", "Erbil", "IRQ", "near", "mention"),
     ("Mount Sinjar", "Iraq", "Sinjār", "Nineveh", "IRQ", "near", "mention"),

@@ -26,6 +26,7 @@ from pipeline.exchange import (
     crosswalk,
 )
 from pipeline.schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS
+from tests.conftest import SAMPLE
 
 DATA = Path(__file__).parent / "data"
 ACLED_FIXTURE = DATA / "acled_format_sample.csv"
@@ -609,3 +610,28 @@ def test_readme_shows_the_crosswalk():
             line = (f"| {r['dataset']} | `{r['field']}` | {r['code']} | {ours} | "
                     f"{r['direction']} | {r['meaning']} |")
             assert line in readme
+
+
+@pytest.mark.slow  # starts two worker processes
+def test_located_and_text_rows_publish_the_same_bytes_on_workers(imported, tmp_path,
+                                                                 monkeypatch):
+    """Rows a coded dataset located and rows geocoded from their text, in one raw folder:
+    with workers (each distinct place text resolved once, before the parts) the build
+    publishes the bytes one process publishes."""
+    import shutil
+
+    from pipeline.engines import PoolEngine
+
+    raw = tmp_path / "raw"
+    shutil.copytree(imported / "raw", raw)
+    for path in SAMPLE.glob("*"):
+        shutil.copy(path, raw / path.name)
+    monkeypatch.setattr(PoolEngine, "min_rows", 0)
+    one = pipeline.build(raw, tmp_path / "one", workers=1)
+    two = pipeline.build(raw, tmp_path / "two", workers=2)
+    assert (one.status, two.status) == ("published", "published")
+    assert one.incidents == two.incidents and one.quarantined == two.quarantined
+    for table in ("events", "reports", "quarantine"):
+        a = (tmp_path / "one" / "versions" / "v1" / f"{table}.parquet").read_bytes()
+        b = (tmp_path / "two" / "versions" / "v1" / f"{table}.parquet").read_bytes()
+        assert a == b, table

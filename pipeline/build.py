@@ -289,7 +289,7 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
           Run(where, progress, started) as run):
         run.expect(raw_bytes(raw))
         with run.step("read", f"reading {raw}"):
-            batch = read_raw(raw, run.reader)
+            batch = read_raw(raw, run.reader, threads=run.read_threads)
         run.plan(len(batch.rows))
         tables = _tables(batch, run)
         rows = {name: table.num_rows for name, table in tables.items()}

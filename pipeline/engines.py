@@ -271,6 +271,13 @@ class Run:
         """The map to read files with: a cluster's, whose workers may read them; else none."""
         return self.engine.map if self.engine.reads and self.engine.parts > 1 else None
 
+    @property
+    def read_threads(self) -> int:
+        """Threads of this process that read files at once: one per worker of a local engine
+        (a file's digest and clean-up run while another is parsed; the workers are idle
+        then), one on a cluster, whose workers read them."""
+        return 1 if self.engine.reads else max(1, self.engine.parts)
+
     def plan(self, rows: int) -> int:
         """Decide, once the rows are counted, into how many parts the work is split."""
         self.split = self.engine.parts if rows >= self.engine.min_rows else 1

@@ -409,3 +409,29 @@ def test_a_raw_path_that_is_a_file_is_not_a_folder(raw):
         read_raw(path)
     assert str(err.value) == (f"{path}: is not a folder: give the folder that holds the raw "
                               "*.csv and *.jsonl files")
+
+
+def test_files_read_by_threads_are_the_files_read_one_by_one(raw):
+    """Several files read two at a time (a build with workers) give the rows, quarantine and
+    file records that reading them one after another gives, and the same unreadable files,
+    named in the same order."""
+    import shutil
+
+    from pipeline.errors import InputErrors
+    from tests.conftest import SAMPLE
+
+    for path in SAMPLE.glob("*"):
+        shutil.copy(path, raw / path.name)
+    write(raw, "zz-bad-rows.csv", HEADER + ROW.replace("r1,", "x1,") + "x2,AP,,airstrike\n")
+    one, two = read_raw(raw), read_raw(raw, threads=2)
+    assert two.rows.equals(one.rows) and len(one.rows) > 100
+    assert two.quarantine == one.quarantine and len(one.quarantine) == 1
+    assert two.files == one.files and len(one.files) == 7
+    (raw / "a-bad.csv").write_bytes(b"report_id,source\n\xe9\n")
+    (raw / "b-bad.csv").write_text("no,header,here\n1,2,3\n", encoding="utf-8")
+    messages = []
+    for threads in (1, 2):
+        with pytest.raises(InputErrors) as caught:
+            read_raw(raw, threads=threads)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and messages[0].startswith("2 raw files cannot be read")

@@ -1159,6 +1159,8 @@ def _localize(clock: tuple[int | None, str | None], iso3: str | None, day: date
 
 # The methods of a date whose local day may not be the one its text wrote.
 _MOVED = re.compile(r"\+tz:[^>]+>[^?]|\+local_weekday")
+
+
 def written_days(frame: pd.DataFrame, among: np.ndarray | None = None) -> np.ndarray:
     """Per report (columns raw_date, published, language, iso3, date_start, date_method), the
     calendar day its date text wrote when its date is another local day, else None: "On

@@ -295,9 +295,7 @@ class Run:
         """`map` started on the engine's workers (when the work is split), so that this
         process may do other work before it calls what this returns for the results; with
         no workers, the work is done when they are asked for."""
-        if self.split > 1:
-            return self.engine.submit(fn, items)
-        return lambda: [fn(item) for item in items]
+        return self.engine.submit(fn, items) if self.split > 1 else lambda: self.map(fn, items)
 
     def prefetch(self, fn: Callable[[], Any]) -> None:
         """Load what the workers' next step needs while they idle (when there are workers)."""

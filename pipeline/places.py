@@ -980,8 +980,10 @@ def _fuzzy(gaz: Gazetteer, key: str, hint: str | None, bound: Bound | None,
     match is clear but weaker, None otherwise."""
     iso2 = hint or (bound[0] if bound else None)
     if not iso2 or iso2 not in gaz.fuzzy or _only_words(key) or _described(key) or (
-            key.rsplit(" ", 1)[-1] == "village"):
-        return None  # "the border", "a farm east of Basere": words, not one name
+            key.rsplit(" ", 1)[-1] in _VILLAGE_WORDS):
+        # "the border", "a farm east of Basere": words, not one name; "X village": the
+        # name without its settlement's word is looked up on its own
+        return None
     query = translit(key)
     least: float = next((score for length, score in FUZZY_MIN if len(query) <= length), 101)
     if districts and least > 100 and len(query) >= 4:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.build import normalize, reconcile_reports
 from pipeline.grade import agency_of, outlet_of
@@ -164,6 +166,40 @@ def test_a_copy_is_keyed_by_its_ends_case_spacing_and_punctuation_aside():
     assert keys[2:].isna().all()
     tails = _text_keys(pd.Series([story, copy], dtype="str"), True)
     assert tails[0] == tails[1] and tails[0].endswith("killed two people")
+
+
+def _runs_as_one_space(texts: list[str]) -> tuple[list[str], list[str]]:
+    """Texts with each run of Python's whitespace rewritten to one space: by `_SPACES` (runs
+    and single odd spaces only) and by the plain definition (`_SPACE` runs, every one)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from pipeline.grade import _SPACE, _SPACES
+
+    text = pa.array(texts, type=pa.large_string())
+    return (pc.replace_substring_regex(text, _SPACES, " ").to_pylist(),
+            pc.replace_substring_regex(text, _SPACE + "+", " ").to_pylist())
+
+
+def test_the_space_pattern_rewrites_what_a_rewrite_of_every_run_does():
+    """Every character of the Basic Multilingual Plane, alone and doubled between letters:
+    `_SPACES` leaves a plain space and rewrites the others as the plain pattern does; the
+    characters it counts as space are Python's (`str.split()`)."""
+    chars = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    texts = [f"a{c}b" for c in chars] + [f"a{c}{c}b" for c in chars] + [f"a {c}b" for c in chars]
+    fast, plain = _runs_as_one_space(texts)
+    assert fast == plain
+    assert {c for c, t in zip(chars, fast, strict=False) if t == "a b"} == {
+        c for c in chars if f"a{c}b".split() == ["a", "b"]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(
+    list("ab.,") + [" ", "\t", "\n", "\x0b", "\x1c", "\x85", "\u00a0", "\u2003", "\u2028",
+                    "\u3000"]), max_size=40), max_size=20))
+def test_spaces_in_any_text_are_rewritten_as_every_run_would_be(texts):
+    fast, plain = _runs_as_one_space(texts)
+    assert fast == plain
 
 
 def test_source_keys_do_not_depend_on_the_index_or_on_how_many_are_read_at_once(monkeypatch):

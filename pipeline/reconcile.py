@@ -766,25 +766,29 @@ class _Groups:
         return pd.Series(np.asarray(uniques, dtype=object)[stats["v"].to_numpy()[first]],
                          index=self.names[stats["inc"].to_numpy()[first]], dtype=object)
 
-    def lists(self) -> tuple[list[list[str]], list[list[str]]]:
+    def lists(self) -> tuple[pd.arrays.ArrowExtensionArray, pd.arrays.ArrowExtensionArray]:
         """Per incident (in name order), its sorted distinct sources and its report ids in
-        report order."""
+        report order: Arrow lists, offsets into one array of values, as they are published
+        (a Python list per incident was 1.8 s of a million reports' 6.7 s of events)."""
         rows = np.lexsort((self.order, self.code))
-        reports = self.frame["report_id"].to_numpy(dtype=object)[rows].tolist()
+        reports = pa.array(self.frame["report_id"], type=pa.string(), from_pandas=True)
         # distinct sources: one sorted pass over (incident, source code), the codes numbered
         # in the sources' sorted order (a missing one, which a build quarantines, last), not
         # a set and a sort per incident
         scode, names = pd.factorize(self.frame["source"], sort=True, use_na_sentinel=False)
         pairs = np.unique(self.code.astype(np.int64) * len(names) + scode)
-        distinct = np.asarray(names, dtype=object)[pairs % len(names)].tolist()
-        return ([distinct[a:b] for a, b in _runs(pairs // len(names))],
-                [reports[a:b] for a, b in _runs(self.code[rows])])
+        sources = pa.array(np.asarray(names, dtype=object), type=pa.string(), from_pandas=True)
+        return (_lists(pairs // len(names), sources.take(pairs % len(names))),
+                _lists(self.code[rows], reports.take(rows)))
 
 
-def _runs(codes: np.ndarray) -> list[tuple[int, int]]:
-    """The (start, end) of each run of equal values in a sorted array."""
-    bounds = np.flatnonzero(np.r_[True, np.diff(codes) != 0, True]).tolist()
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
+def _lists(codes: np.ndarray, values: pa.Array | pa.ChunkedArray
+           ) -> pd.arrays.ArrowExtensionArray:
+    """One list per run of equal values in the sorted `codes`, of the `values` at its rows."""
+    offsets = np.flatnonzero(np.r_[True, np.diff(codes) != 0, True]).astype(np.int32)
+    if isinstance(values, pa.ChunkedArray):  # a pandas column's, as pa.array gives it
+        values = values.combine_chunks()
+    return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets, values))
 
 
 WHEN = ["date", "date_start", "date_end", "date_precision"]
@@ -836,7 +840,7 @@ def build_events(reports: pd.DataFrame, keys: list[np.ndarray] | None = None) ->
     events["troops"] = g.median_low("troops")
     sources, report_ids = g.lists()
     events["sources"] = sources
-    events["source_count"] = [len(x) for x in sources]
+    events["source_count"] = events["sources"].list.len().to_numpy(dtype=np.int64)
     events["report_ids"] = report_ids
     published = reports["published"].groupby(g.code, sort=True)
     # as datetime arrays: `to_numpy` of a zoned column makes a Timestamp object per incident

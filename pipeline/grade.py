@@ -231,10 +231,17 @@ def _per_incident(n: int, code: np.ndarray, values: np.ndarray, how: str) -> np.
     return out
 
 
+def _pairs(code: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's (incident, source label) pair, numbered in sorted order, and each pair's
+    incident: one sort of integers, not a pandas groupby on two columns."""
+    width = int(label.max(initial=0)) + 1
+    pairs, pair = np.unique(code.astype(np.int64) * width + label, return_inverse=True)
+    return pair.reshape(-1), pairs // width
+
+
 def _sources_of(n: int, code: np.ndarray, label: np.ndarray) -> np.ndarray:
     """Per incident 0..n-1, how many distinct source labels its rows carry."""
-    pairs = pd.DataFrame({"inc": code, "label": label}).drop_duplicates()
-    return pairs.groupby("inc").size().reindex(range(n), fill_value=0).to_numpy()
+    return np.bincount(_pairs(code, label)[1], minlength=n)
 
 
 def _on_day(events: pd.DataFrame, reports: pd.DataFrame, code: np.ndarray
@@ -255,12 +262,11 @@ def _day_disputed(n: int, code: np.ndarray, label: np.ndarray, on_day: np.ndarra
     """Per incident: a source wrote out a calendar day off the incident's, while another
     wrote out one on it (a weekday read against a publication's clock never disputes)."""
     stated = methods.fillna("").str.contains(STATED).to_numpy(dtype=bool)
-    by_source = pd.DataFrame({"inc": code, "label": label, "off": stated & ~on_day,
-                              "on": stated & on_day}).groupby(["inc", "label"]).agg("max")
-    inc_of = by_source.index.get_level_values("inc").to_numpy()
-    off_only = (by_source["off"] & ~by_source["on"]).to_numpy()
-    return (_per_incident(n, inc_of, off_only, "max") == 1) & (
-        _per_incident(n, inc_of, by_source["on"].to_numpy(), "max") == 1)
+    pair, inc_of = _pairs(code, label)
+    off = np.bincount(pair, weights=stated & ~on_day, minlength=len(inc_of)) > 0
+    on = np.bincount(pair, weights=stated & on_day, minlength=len(inc_of)) > 0
+    return ((np.bincount(inc_of, weights=off & ~on, minlength=n) > 0)
+            & (np.bincount(inc_of, weights=on, minlength=n) > 0))
 
 
 def _tolls(n: int, code: np.ndarray, label: np.ndarray, reports: pd.DataFrame
@@ -269,11 +275,11 @@ def _tolls(n: int, code: np.ndarray, label: np.ndarray, reports: pd.DataFrame
     source's highest), and how many sources gave one."""
     killed = pd.to_numeric(reports[["killed_low", "killed_high"]].max(axis=1),
                            errors="coerce").to_numpy(dtype=float)
-    figures = pd.DataFrame({"inc": code, "label": label, "k": killed}).dropna().groupby(
-        ["inc", "label"])["k"].max()
-    fig_inc = figures.index.get_level_values("inc").to_numpy()
-    return (_per_incident(n, fig_inc, figures.to_numpy(), "min"),
-            _per_incident(n, fig_inc, figures.to_numpy(), "max"),
+    given = np.flatnonzero(~np.isnan(killed))
+    pair, fig_inc = _pairs(code[given], label[given])
+    figures = np.full(len(fig_inc), -np.inf)
+    np.maximum.at(figures, pair, killed[given])  # each source's highest
+    return (_per_incident(n, fig_inc, figures, "min"), _per_incident(n, fig_inc, figures, "max"),
             np.bincount(fig_inc, minlength=n))
 
 

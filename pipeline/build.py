@@ -289,7 +289,7 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
           Run(where, progress, started) as run):
         run.expect(raw_bytes(raw))
         with run.step("read", f"reading {raw}"):
-            batch = read_raw(raw, run.reader, threads=run.read_threads)
+            batch = read_raw(raw, run.reader, threads=run.threads)
         run.plan(len(batch.rows))
         tables = _tables(batch, run)
         rows = {name: table.num_rows for name, table in tables.items()}
@@ -318,7 +318,8 @@ def _tables(batch: RawBatch, run: Run) -> dict[str, pa.Table]:
         run.seconds.update(seconds)
     with run.step("reconcile", "reconciling"):
         matching = _incident_ids(reports, run)
-        keys = source_keys(reports) if len(reports) else None  # while the workers match
+        # while the workers match
+        keys = source_keys(reports, run.threads) if len(reports) else None
         ids = matching()
         run.prefetch(warm_validation)  # the workers wait while this process builds the events
         events, reports = reconcile_reports(reports, ids, keys)

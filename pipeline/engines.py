@@ -272,10 +272,12 @@ class Run:
         return self.engine.map if self.engine.reads and self.engine.parts > 1 else None
 
     @property
-    def read_threads(self) -> int:
-        """Threads of this process that read files at once: one per worker of a local engine
-        (a file's digest and clean-up run while another is parsed; the workers are idle
-        then), one on a cluster, whose workers read them."""
+    def threads(self) -> int:
+        """Threads of this process that work at once where Arrow's kernels let go of the
+        interpreter: one per worker of a local engine, whose cores they share (reading
+        files: a file's digest and clean-up run while another is parsed, the workers idle
+        then; keying quotes, while the workers match and after), one beside a cluster, whose
+        workers read the files."""
         return 1 if self.engine.reads else max(1, self.engine.parts)
 
     def plan(self, rows: int) -> int:

@@ -155,7 +155,22 @@ def _hosts(links: pd.Series) -> pd.Series:
 KEY_ROWS = 131_072  # reports whose quotes are keyed at once
 
 
-def source_keys(reports: pd.DataFrame) -> list[np.ndarray]:
+def _quote_keys(batch: tuple[pd.Series, pd.Series]) -> tuple[np.ndarray, pd.Series, pd.Series]:
+    """Of a batch of (quotes, sources): the agency each credits, its opening's key and its
+    end's key (`source_keys`)."""
+    part, source = batch
+    n, least = rules()["quote_chars"], rules()["quote_min_chars"]
+    # the agency credited by the source's name ("Security official (AFP)") or the quote's
+    # opening
+    credited = agencies(source.fillna("").astype(str) + " \n " + part.str.slice(0, 120).fillna(""))
+    # a copy is told by the quote's two ends: only they are keyed (quotes run to kilobytes);
+    # counted on the opening alone: a quote's characters are counted one by one
+    long_enough = part.str.slice(0, least).str.len().fillna(0).to_numpy() >= least
+    return (credited, _text_keys(part.str.slice(0, n + n // 2).where(long_enough), False),
+            _text_keys(part.str.slice(-(n + n // 2)).where(long_enough), True))
+
+
+def source_keys(reports: pd.DataFrame, threads: int = 1) -> list[np.ndarray]:
     """Per link kind, one integer per report (-1: none): reports of one incident that share
     a value are one source. They need no incident: a build computes them while its workers
     match the reports (`grade_events`' `keys`). Each distinct source and host is read once
@@ -176,20 +191,19 @@ def source_keys(reports: pd.DataFrame) -> list[np.ndarray]:
     outlet = codes(_hosts(reports["source_url"]), outlet_of)
     # The quotes' openings and ends, read `KEY_ROWS` reports at a time, not their pieces
     # and Arrow's copies of them for every report at once (a 1M heavy build, two workers:
-    # this step's peak 4,526 MiB at once, 4,342 in batches).
-    credited, head, tail = [], [], []
-    n, least = rules()["quote_chars"], rules()["quote_min_chars"]
-    for start in range(0, len(reports), KEY_ROWS):
-        part = quote.iloc[start:start + KEY_ROWS]
-        # the agency credited by the source's name ("Security official (AFP)") or the
-        # quote's opening
-        credited.append(agencies(reports["source"].iloc[start:start + KEY_ROWS].fillna(
-            "").astype(str) + " \n " + part.str.slice(0, 120).fillna("")))
-        # a copy is told by the quote's two ends: only they are keyed (quotes run to
-        # kilobytes); counted on the opening alone: a quote's characters are counted one by one
-        long_enough = part.str.slice(0, least).str.len().fillna(0).to_numpy() >= least
-        head.append(_text_keys(part.str.slice(0, n + n // 2).where(long_enough), False))
-        tail.append(_text_keys(part.str.slice(-(n + n // 2)).where(long_enough), True))
+    # this step's peak 4,526 MiB at once, 4,342 in batches); `threads` batches at once, as
+    # Arrow's kernels, where the time goes, let go of the interpreter.
+    batches = [(quote.iloc[start:start + KEY_ROWS], reports["source"].iloc[start:start + KEY_ROWS])
+               for start in range(0, len(reports), KEY_ROWS)]
+    if threads > 1 and len(batches) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(threads) as pool:
+            keyed = list(pool.map(_quote_keys, batches))
+    else:
+        keyed = [_quote_keys(batch) for batch in batches]
+    del batches
+    credited, head, tail = (list(k) for k in zip(*keyed, strict=True)) if keyed else ([], [], [])
     agency = codes(pd.Series(np.concatenate(credited) if credited else [], dtype=object), str)
     head_code, tail_code = (codes(pd.concat(keys) if keys else pd.Series([], dtype="str"), str)
                             for keys in (head, tail))

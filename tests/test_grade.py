@@ -204,7 +204,8 @@ def test_spaces_in_any_text_are_rewritten_as_every_run_would_be(texts):
 
 def test_source_keys_do_not_depend_on_the_index_or_on_how_many_are_read_at_once(monkeypatch):
     """Quotes are keyed a batch of reports at a time (`KEY_ROWS`): the keys of reports
-    labelled from 100 on, read two at a time, are those of the same reports read at once."""
+    labelled from 100 on, read two at a time, one batch or two at once (threads), are those
+    of the same reports read at once."""
     from pipeline import grade
 
     story = "BEIRUT (AP) — An Israeli strike on a car near Tyre killed two people, " * 3
@@ -215,7 +216,8 @@ def test_source_keys_do_not_depend_on_the_index_or_on_how_many_are_read_at_once(
         "source_url": [None, "https://www.rudaw.net/a", None, None, None, "https://x.com/b"]})
     whole = grade.source_keys(reports)
     monkeypatch.setattr(grade, "KEY_ROWS", 2)
-    parts = grade.source_keys(reports.set_axis(range(100, 106)))
-    assert [k.tolist() for k in parts] == [k.tolist() for k in whole]
+    for threads in (1, 2):
+        parts = grade.source_keys(reports.set_axis(range(100, 106)), threads)
+        assert [k.tolist() for k in parts] == [k.tolist() for k in whole]
     # the copies share their opening's key, and the quote that ends otherwise, only that
     assert whole[3].tolist() == [0, 0, -1, -1, 0, 0] and whole[4].tolist() == [0, 0, -1, -1, 1, 0]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -64,6 +64,18 @@ def _cpu_quota(cgroup: Path) -> int | None:
         return int(quota) // int(period)
     except (OSError, ValueError, ZeroDivisionError):
         return None
+
+
+def in_threads(fn: Callable[[Any], Any], items: list[Any], threads: int) -> Iterable[Any]:
+    """`fn` over the items in up to `threads` threads of this process, results in order: for
+    work where Arrow's kernels let go of the interpreter (`Run.threads` says how many). With
+    one thread or one item, lazily, one at a time as they are asked for."""
+    if threads <= 1 or len(items) <= 1:
+        return map(fn, items)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(min(threads, len(items))) as pool:
+        return list(pool.map(fn, items))
 
 
 class PandasEngine:
@@ -276,8 +288,8 @@ class Run:
         """Threads of this process that work at once where Arrow's kernels let go of the
         interpreter: one per worker of a local engine, whose cores they share (reading
         files: a file's digest and clean-up run while another is parsed, the workers idle
-        then; keying quotes, while the workers match and after), one beside a cluster, whose
-        workers read the files."""
+        then; keying quotes, while the workers match and after: `in_threads`), one beside a
+        cluster, whose workers read the files."""
         return 1 if self.engine.reads else max(1, self.engine.parts)
 
     def plan(self, rows: int) -> int:

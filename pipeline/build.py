@@ -133,28 +133,34 @@ def _normalized(rows: pd.DataFrame, progress: Progress = lambda _: None,
 
 
 def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
-             quarantine: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+             quarantine: list[dict], consume: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The raw rows and what `_normalized` made of them → (reports, quarantine): rejected rows
-    become quarantine records (after `quarantine`, the reader's), the rest reports."""
+    become quarantine records (after `quarantine`, the reader's), the rest reports.
+    `consume`: `rows` gives up each raw column as the reports take it, so that when rows were
+    rejected the kept rows' text is copied a column at a time, not beside all of it (a million
+    long-tail reports, a sixth rejected: 227 MiB at once)."""
     quarantine = list(quarantine)
     if len(rejected):
         quarantine += quarantine_rows(rows.loc[rejected.index], rejected["error_reason"].tolist(),
                                       rejected["error_message"].tolist())
-    if len(columns) < len(rows):  # copies of the raw text only when a row was rejected
-        rows = rows.take(rows.index.get_indexer(columns.index))
+    # copies of the raw text only when a row was rejected
+    kept = rows.index.get_indexer(columns.index) if len(columns) < len(rows) else None
+
+    def raw(name: str) -> pd.Series:
+        column = rows.pop(name) if consume else rows[name]
+        return column if kept is None else column.take(kept)
+
     reports = pd.DataFrame({
-        "report_id": rows["report_id"], "source": rows["source"],
-        "source_url": rows["source_url"], "published": columns["published"],
-        "language": rows["language"].fillna("en").str.lower(),
-        "raw_event_type": rows["event_type"], "raw_date": rows["date"], "raw_place": rows["place"],
-        "raw_country": rows["country"], "raw_actor1": rows["actor1"], "raw_actor2": rows["actor2"],
-        "raw_killed": rows["killed"], "raw_injured": rows["injured"], "raw_troops": rows["troops"],
+        "report_id": raw("report_id"), "source": raw("source"),
+        "source_url": raw("source_url"), "published": columns["published"],
+        "language": raw("language").fillna("en").str.lower(),
+        "raw_event_type": raw("event_type"), "raw_date": raw("date"), "raw_place": raw("place"),
+        "raw_country": raw("country"), "raw_actor1": raw("actor1"), "raw_actor2": raw("actor2"),
+        "raw_killed": raw("killed"), "raw_injured": raw("injured"), "raw_troops": raw("troops"),
     })
     reports = pd.concat([reports, columns.drop(columns=["published"])], axis=1)
-    reports["quote"] = rows["quote"]
-    reports["extra"] = rows["extra"]
-    reports["input_file"] = rows["input_file"]
-    reports["input_line"] = rows["input_line"]
+    for name in ("quote", "extra", "input_file", "input_line"):
+        reports[name] = raw(name)
     return reports.reset_index(drop=True), iter_quarantine(quarantine)
 
 
@@ -228,18 +234,60 @@ def _blocks(reports: pd.DataFrame) -> list[pd.DataFrame]:
     """Reports grouped by country and event family (incidents never cross these blocks), each
     in input order, with only the columns matching reads: a worker needs no quote. Grouped by
     integer codes and one stable sort, not a pandas groupby on the two text keys (several
-    times slower at a million reports)."""
+    times slower at a million reports). A block's text columns travel as categoricals, each
+    holding only the values its block uses (`_match_block` decodes them)."""
     family = reports["event_type"].map({k: v.family for k, v in vocabulary().items()})
     code = group_codes(pd.DataFrame({"iso3": reports["iso3"].to_numpy(),
                                       "family": family.to_numpy()}), ["iso3", "family"])
     order = np.argsort(code, kind="stable")
     bounds = np.searchsorted(code[order], np.arange(int(code.max(initial=-1)) + 2))
-    # the days as Arrow's date32, not a `datetime.date` object each: pickled for the workers,
-    # a million reports' two columns of objects were most of the blocks' pickling time
-    match = reports[list(MATCH_COLUMNS)].assign(**{
-        c: pd.arrays.ArrowExtensionArray(pa.array(reports[c], type=pa.date32()))
-        for c in ("date_start", "date_end")})
-    return [match.take(order[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    match = pd.DataFrame({c: _coded(reports[c]) for c in MATCH_COLUMNS}, index=reports.index)
+    coded = [c for c in MATCH_COLUMNS if isinstance(match[c].dtype, pd.CategoricalDtype)]
+    blocks = (match.take(order[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+    return [block.assign(**{c: _used_only(block[c]) for c in coded}) for block in blocks]
+
+
+def _coded(column: pd.Series) -> pd.Series:
+    """A column of `_blocks` as it travels. Text repeats (a million reports of the dense
+    front had 28 places, 147,263 date texts and one country): a code per report and each
+    value once. Taken into blocks and pickled as strings, the blocks of those reports were
+    302 MiB and held beside the reports while the workers were sent them; coded, 60 MiB
+    (a throwaway measurement). Report ids are unique and stay as they are. Days travel as
+    Arrow's date32: pickled as `datetime.date` objects, a million reports' two columns were
+    most of the blocks' pickling time."""
+    if column.name in ("date_start", "date_end"):
+        return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(column, type=pa.date32())),
+                         index=column.index)
+    if column.name == "report_id" or not isinstance(column.dtype, pd.StringDtype):
+        return column
+    codes, values = column.array.factorize()
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(values)),
+                     index=column.index, name=column.name)
+
+
+def _used_only(column: pd.Series) -> pd.Series:
+    """A categorical column with only the values its rows use (pandas'
+    `remove_unused_categories` sorts the codes to find them; this counts them)."""
+    codes = column.cat.codes.to_numpy()
+    used = np.bincount(codes + 1, minlength=len(column.cat.categories) + 1)[1:] > 0
+    renumber = np.cumsum(used) - 1
+    return pd.Series(pd.Categorical.from_codes(
+        np.where(codes >= 0, renumber[codes], -1),
+        dtype=pd.CategoricalDtype(column.cat.categories[used])), index=column.index)
+
+
+def _decoded(block: pd.DataFrame) -> pd.DataFrame:
+    """A block of `_blocks` with its coded columns decoded to the text the reports have (the
+    same dtype, missing where it was missing)."""
+    return block.assign(**{
+        c: pd.Series(block[c].cat.categories.array.take(block[c].cat.codes.to_numpy(),
+                                                        allow_fill=True), index=block.index)
+        for c in block if isinstance(block[c].dtype, pd.CategoricalDtype)})
+
+
+def _match_block(block: pd.DataFrame) -> pd.Series:
+    """`assign_incidents` of a block of `_blocks`, on a worker."""
+    return assign_incidents(_decoded(block))
 
 
 def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None,
@@ -354,7 +402,7 @@ def _normalize_all(batch: RawBatch, run: Run
     seconds["places"] += resolving
     columns, rejected = (pd.concat([p[k] for p in parts]) for k in (0, 1))
     del parts  # the parts' frames, now copied into one
-    reports, quarantine = _reports(rows, columns, rejected, batch.quarantine)
+    reports, quarantine = _reports(rows, columns, rejected, batch.quarantine, consume=True)
     return reports, quarantine, seconds
 
 
@@ -365,7 +413,7 @@ def _incident_ids(reports: pd.DataFrame, run: Run) -> Callable[[], pd.Series | N
         return lambda: None
     # the largest blocks first, so that the workers finish together
     blocks = sorted(_blocks(reports), key=len, reverse=True) if run.split > 1 else [reports]
-    matched = run.submit(assign_incidents, blocks)
+    matched = run.submit(_match_block, blocks)
     del blocks
     return lambda: pd.concat(matched())
 

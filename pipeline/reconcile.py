@@ -450,9 +450,12 @@ def assign_incidents(reports: pd.DataFrame) -> pd.Series:
                                [("seq", "ascending"), ("published", "ascending"),
                                 ("report_id", "ascending")]).to_numpy()
     heads = earliest[np.r_[True, np.diff(seq[earliest]) != 0]]
-    names = np.array([incident_id(rid) for rid in
-                      keys["report_id"].take(pa.array(heads)).to_pylist()], dtype=object)
-    return pd.Series(names[seq], index=reports.index, dtype=object)
+    names = pd.array([incident_id(rid) for rid in
+                      keys["report_id"].take(pa.array(heads)).to_pylist()], dtype="str")
+    # Arrow-backed text, not a Python string per report: an engine's workers send the ids
+    # back pickled, and `build_events` factorizes them (a million object strings: 0.5-0.7 s;
+    # Arrow's: 0.14 s, a throwaway measurement)
+    return pd.Series(names.take(seq), index=reports.index)
 
 
 class _Names:
@@ -720,9 +723,13 @@ class _Groups:
     def __init__(self, reports: pd.DataFrame) -> None:
         self.frame = reports
         self.code, self.names = pd.factorize(reports["incident_id"], sort=True)
-        rid = pd.factorize(reports["report_id"], sort=True)[0]
+        # earliest report first, ties to the first report id: sorted by Arrow, not through
+        # a sorted factorization of a million distinct ids (a hash table of them all)
         published = pd.DatetimeIndex(reports["published"]).asi8  # not via Python objects
-        order = np.lexsort((rid, published))  # earliest report first: ties go to it
+        order = pc.sort_indices(pa.table({
+            "published": published,
+            "report_id": pa.array(reports["report_id"], type=pa.string(), from_pandas=True)}),
+            [("published", "ascending"), ("report_id", "ascending")]).to_numpy()
         self.order = np.empty(len(reports), dtype=np.int64)
         self.order[order] = np.arange(len(reports))
 

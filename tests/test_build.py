@@ -100,6 +100,34 @@ def test_rebuild_is_unchanged_and_byte_identical(tmp_path):
         assert a == b
 
 
+def test_matching_blocks_travel_as_codes_and_decode_to_the_reports():
+    """The blocks an engine's workers match carry each text column as codes and the values
+    the block uses; decoded, they are the reports' columns, and matched block by block they
+    give the incidents matching all at once gives."""
+    from pipeline.build import _blocks, _decoded, _match_block, normalize
+    from pipeline.read import read_raw
+    from pipeline.reconcile import MATCH_COLUMNS, assign_incidents
+
+    reports, _ = normalize(read_raw(SAMPLE))
+    blocks = _blocks(reports)
+    assert len(blocks) > 1 and sum(len(b) for b in blocks) == len(reports)
+    for block in blocks:
+        assert list(block.columns) == list(MATCH_COLUMNS)
+        for c in ("place", "raw_date", "source", "admin2"):
+            values = block[c].cat.categories
+            assert sorted(values) == sorted(set(reports.loc[block.index, c].dropna()))
+        assert not isinstance(block["report_id"].dtype, pd.CategoricalDtype)
+        got = _decoded(block)
+        want = reports.loc[block.index, list(MATCH_COLUMNS)]
+        days = ["date_start", "date_end"]
+        pd.testing.assert_frame_equal(got.drop(columns=days), want.drop(columns=days))
+        for c in days:
+            assert got[c].tolist() == want[c].tolist()
+    assert reports["admin2"].isna().any()  # a missing value travels as one
+    ids = pd.concat([_match_block(b) for b in blocks]).reindex(reports.index)
+    pd.testing.assert_series_equal(ids, assign_incidents(reports))
+
+
 @pytest.mark.slow  # starts two worker processes
 def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeypatch):
     """Parts normalized, reconciled and validated in two processes (the pool's row threshold

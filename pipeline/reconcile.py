@@ -784,7 +784,10 @@ class _Groups:
         # in the sources' sorted order (a missing one, which a build quarantines, last), not
         # a set and a sort per incident
         scode, names = pd.factorize(self.frame["source"], sort=True, use_na_sentinel=False)
-        pairs = np.unique(self.code.astype(np.int64) * len(names) + scode)
+        # sorted, then each first of a run: numpy 2's `np.unique` of many distinct integers
+        # hashes them (0.8 s for a million reports' pairs; sorted, 0.05 s)
+        pairs = np.sort(self.code.astype(np.int64) * len(names) + scode)
+        pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
         sources = pa.array(np.asarray(names, dtype=object), type=pa.string(), from_pandas=True)
         return (_lists(pairs // len(names), sources.take(pairs % len(names))),
                 _lists(self.code[rows], reports.take(rows)))

@@ -1,10 +1,11 @@
 """Peak memory of each step of one build:
-`python -m benchmarks.stage_memory SHAPE ROWS [--shuffled-ids] [--widen K]`.
+`python -m benchmarks.stage_memory SHAPE ROWS [--workers N] [--shuffled-ids] [--widen K]`.
 
 `make bench` gives a build's high-water mark; this says which step reaches it. It writes
 ROWS SYNTHETIC reports of SHAPE (`benchmarks.synth`) to a temporary folder, builds them in
-this process and samples its RSS every 0.1 s, charging each sample to the step the build
-last announced (reading, normalizing, reconciling, publishing, validating).
+this process (with `--workers N`, as `make bench` does, on N worker processes beside it) and
+samples this process's RSS every 0.1 s, charging each sample to the step the build last
+announced (reading, normalizing, reconciling, publishing, validating).
 `--shuffled-ids` gives the reports their ids in random order, as real inputs have them;
 `--widen K` (heavy only) writes each quote K times over: the same reports with wider text, so
 that two runs show what the text's width alone costs.
@@ -41,10 +42,10 @@ def shuffle_ids(raw: Path, seed: int = 0) -> None:
 
 
 def stage_peaks(shape: str, rows: int, every: float = 0.1, shuffled: bool = False,
-                widen: int = 1) -> tuple[dict[str, int], str]:
+                widen: int = 1, workers: int | None = None) -> tuple[dict[str, int], str]:
     """(peak RSS in MiB per announced step, the build's summary line); `shuffled`: the
     reports' ids in random order (`shuffle_ids`); `widen`: heavy's quotes that many times
-    over."""
+    over; `workers`: the build's worker processes (None: none)."""
     proc = psutil.Process()
     step = ["before"]  # the files generated, the build not yet started
     peaks: dict[str, int] = {}
@@ -73,7 +74,7 @@ def stage_peaks(shape: str, rows: int, every: float = 0.1, shuffled: bool = Fals
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         try:
-            result = build(raw, Path(tmp) / "out", progress=announce)
+            result = build(raw, Path(tmp) / "out", progress=announce, workers=workers)
         finally:
             done.set()
             sampler.join()
@@ -86,14 +87,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.stage_memory")
     parser.add_argument("shape", choices=list(SHAPES))
     parser.add_argument("rows", type=int)
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="build on N worker processes (make bench: one per core)")
     parser.add_argument("--shuffled-ids", action="store_true")
     parser.add_argument("--widen", type=int, default=1, metavar="K",
                         help="heavy only: each quote K times over")
     args = parser.parse_args()
     if args.widen < 1 or (args.widen > 1 and args.shape != "heavy"):
         parser.error("--widen takes a whole number of at least 1, for the heavy shape only")
+    if args.workers is not None and args.workers < 1:
+        parser.error("--workers takes a whole number of at least 1")
     peaks, line = stage_peaks(args.shape, args.rows, shuffled=args.shuffled_ids,
-                              widen=args.widen)
+                              widen=args.widen, workers=args.workers)
     print(line)
     for step, mib in peaks.items():
         print(f"{step:<14}{mib:>8,} MiB peak RSS")

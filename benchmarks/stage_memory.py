@@ -13,6 +13,9 @@ that two runs show what the text's width alone costs.
 
 from __future__ import annotations
 
+import pipeline  # noqa: F401  # first: it sets Arrow's allocator up before pandas loads pyarrow
+
+# isort: split
 import tempfile
 import threading
 import time

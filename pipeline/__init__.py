@@ -16,6 +16,10 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0+unknown"
 
+from .memory import purge_promptly  # noqa: E402
+
+purge_promptly()  # before pyarrow is first imported (below)
+
 from .build import build, normalize, reconcile_reports  # noqa: E402
 from .dates import normalize_dates, parse_date  # noqa: E402
 from .events import canonical_actor, classify_event, parse_count  # noqa: E402

@@ -100,6 +100,25 @@ def test_rebuild_is_unchanged_and_byte_identical(tmp_path):
         assert a == b
 
 
+@pytest.mark.parametrize(("given", "expected"), [(None, "0"), ("25", "25")])
+def test_arrow_gives_freed_pages_back_at_once_unless_the_user_said_otherwise(given, expected):
+    """Importing `pipeline` sets mimalloc's purge delay before pyarrow is loaded (a fresh
+    interpreter: mimalloc reads it once, when pyarrow is first imported); a value already in
+    the environment is kept."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "MIMALLOC_PURGE_DELAY"}
+    if given is not None:
+        env["MIMALLOC_PURGE_DELAY"] = given
+    code = ("import os, sys; import pipeline; "
+            "print(os.environ['MIMALLOC_PURGE_DELAY'], 'pyarrow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == [expected, "True"]
+
+
 def test_matching_blocks_travel_as_codes_and_decode_to_the_reports():
     """The blocks an engine's workers match carry each text column as codes and the values
     the block uses; decoded, they are the reports' columns, and matched block by block they

@@ -11,12 +11,12 @@ from types import ModuleType
 
 def purge_promptly() -> None:
     """Have Arrow's allocator (mimalloc) give freed pages back to the system when they are
-    freed, not after its default delay of ten milliseconds: in a build's long stretches of
-    Python work the delayed purge seldom came, so a step's freed Arrow columns stayed counted
-    in its peak until the next `release` (a million long-tail reports, two workers: the
-    build's own peak 1,613-1,633 MiB in `make bench`, see the README). mimalloc reads the
-    setting when pyarrow is first imported, so `pipeline` sets it before importing anything
-    that imports pyarrow; a value the user set wins, and the workers inherit it."""
+    freed, not after its default delay: in a build's long stretches of Python work the
+    delayed purge seldom came, so a step's freed Arrow columns stayed counted in its peak
+    until the next `release` (a million long-tail reports, two workers: the build's own
+    peak 1,613-1,633 MiB in `make bench`, 1,361-1,413 with this). mimalloc reads the setting
+    when pyarrow is first imported, so `pipeline` sets it before importing anything that
+    imports pyarrow; a value the user set wins, and the workers inherit it."""
     os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")
 
 

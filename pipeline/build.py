@@ -138,7 +138,7 @@ def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
     become quarantine records (after `quarantine`, the reader's), the rest reports.
     `consume`: `rows` gives up each raw column as the reports take it, so that when rows were
     rejected the kept rows' text is copied a column at a time, not beside all of it (a million
-    long-tail reports, a sixth rejected: 227 MiB at once)."""
+    long-tail reports, a sixth rejected: 227 MiB at once, a throwaway measurement)."""
     quarantine = list(quarantine)
     if len(rejected):
         quarantine += quarantine_rows(rows.loc[rejected.index], rejected["error_reason"].tolist(),
@@ -251,7 +251,7 @@ def _coded(column: pd.Series) -> pd.Series:
     """A column of `_blocks` as it travels. Text repeats (a million reports of the dense
     front had 28 places, 147,263 date texts and one country): a code per report and each
     value once. Taken into blocks and pickled as strings, the blocks of those reports were
-    302 MiB and held beside the reports while the workers were sent them; coded, 60 MiB
+    302 MiB and held beside the reports while the workers were sent them; coded, 95 MiB
     (a throwaway measurement). Report ids are unique and stay as they are. Days travel as
     Arrow's date32: pickled as `datetime.date` objects, a million reports' two columns were
     most of the blocks' pickling time."""

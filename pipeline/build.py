@@ -244,7 +244,8 @@ def _blocks(reports: pd.DataFrame) -> list[pd.DataFrame]:
     match = pd.DataFrame({c: _coded(reports[c]) for c in MATCH_COLUMNS}, index=reports.index)
     coded = [c for c in MATCH_COLUMNS if isinstance(match[c].dtype, pd.CategoricalDtype)]
     blocks = (match.take(order[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
-    return [block.assign(**{c: _used_only(block[c]) for c in coded}) for block in blocks]
+    return [block.assign(**{c: block[c].cat.remove_unused_categories() for c in coded})
+            for block in blocks]
 
 
 def _coded(column: pd.Series) -> pd.Series:
@@ -263,17 +264,6 @@ def _coded(column: pd.Series) -> pd.Series:
     codes, values = column.array.factorize()
     return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(values)),
                      index=column.index, name=column.name)
-
-
-def _used_only(column: pd.Series) -> pd.Series:
-    """A categorical column with only the values its rows use (pandas'
-    `remove_unused_categories` sorts the codes to find them; this counts them)."""
-    codes = column.cat.codes.to_numpy()
-    used = np.bincount(codes + 1, minlength=len(column.cat.categories) + 1)[1:] > 0
-    renumber = np.cumsum(used) - 1
-    return pd.Series(pd.Categorical.from_codes(
-        np.where(codes >= 0, renumber[codes], -1),
-        dtype=pd.CategoricalDtype(column.cat.categories[used])), index=column.index)
 
 
 def _decoded(block: pd.DataFrame) -> pd.DataFrame:

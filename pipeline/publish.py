@@ -543,12 +543,19 @@ def _moves(moves: pa.Table) -> dict[str, int]:
 def report_frames(files: dict[str, Path], events: pa.Table | None = None
                   ) -> dict[str, pd.DataFrame]:
     """What the quality report draws, from a version's files: every incident and quarantine
-    row; of the reports, only their number (a million reports need not be read to count
-    them). `events`: the events file, when it is already read."""
+    row, the columns it draws (`report.DRAWN`); of the reports, only their number (a million
+    reports need not be read to count them). `events`: the events file, when it is already
+    read."""
+    from .report import DRAWN
+
     events = pq.read_table(files["events"]) if events is None else events
-    return {"events": events.to_pandas(),
-            "quarantine": pq.read_table(files["quarantine"]).to_pandas(),
-            "reports": pq.read_table(files["reports"], columns=["report_id"]).to_pandas()}
+    quarantine = pq.read_table(files["quarantine"], columns=[
+        c for c in DRAWN["quarantine"] if c in pq.read_schema(files["quarantine"]).names])
+    return {"events": events.select([c for c in DRAWN["events"] if c in events.schema.names]
+                                    ).to_pandas(),
+            "quarantine": quarantine.to_pandas(),
+            "reports": pd.DataFrame(index=pd.RangeIndex(
+                pq.ParquetFile(files["reports"]).metadata.num_rows))}
 
 
 def _write_validation(folder: Path, report: ValidationReport, title: str,

@@ -549,13 +549,11 @@ def report_frames(files: dict[str, Path], events: pa.Table | None = None
     from .report import DRAWN
 
     events = pq.read_table(files["events"]) if events is None else events
-    quarantine = pq.read_table(files["quarantine"], columns=[
-        c for c in DRAWN["quarantine"] if c in pq.read_schema(files["quarantine"]).names])
-    return {"events": events.select([c for c in DRAWN["events"] if c in events.schema.names]
-                                    ).to_pandas(),
-            "quarantine": quarantine.to_pandas(),
-            "reports": pd.DataFrame(index=pd.RangeIndex(
-                pq.ParquetFile(files["reports"]).metadata.num_rows))}
+    reports = pq.ParquetFile(files["reports"]).metadata.num_rows
+    return {"events": events.select(DRAWN["events"]).to_pandas(),
+            "quarantine": pq.read_table(files["quarantine"], columns=DRAWN["quarantine"]
+                                        ).to_pandas(),
+            "reports": pd.DataFrame(index=pd.RangeIndex(reports))}
 
 
 def _write_validation(folder: Path, report: ValidationReport, title: str,

@@ -32,6 +32,7 @@ from .places import (
 from .read import RawBatch, iter_quarantine, quarantine_rows, raw_bytes, read_raw
 from .reconcile import MATCH_COLUMNS, assign_incidents, build_events, group_codes
 from .schema import GEOMETRY_FIELD, REPORTS
+from .shelf import POSITION, SHELVED, Shelf, ShelvedTable, open_shelf
 from .validate import warm_validation
 
 if TYPE_CHECKING:
@@ -101,8 +102,9 @@ def _places(rows: pd.DataFrame, known: Known | None = None) -> pd.DataFrame:
 
 
 # Raw columns no normalizer reads: they only travel with their report, so an engine's
-# workers are not sent them (a ~2 KB quote per report was most of what a part weighed).
-PASSENGERS = ("quote", "source_url")
+# workers are not sent them (a ~2 KB quote per report was most of what a part weighed). A
+# build keeps them on its shelf (`pipeline.shelf`); the rows hold their POSITION on it.
+PASSENGERS = (*SHELVED, POSITION)
 
 
 def _normalized(rows: pd.DataFrame, progress: Progress = lambda _: None,
@@ -133,16 +135,18 @@ def _normalized(rows: pd.DataFrame, progress: Progress = lambda _: None,
 
 
 def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
-             quarantine: list[dict], consume: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+             quarantine: list[dict], consume: bool = False, shelf: Shelf | None = None
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The raw rows and what `_normalized` made of them → (reports, quarantine): rejected rows
     become quarantine records (after `quarantine`, the reader's), the rest reports.
     `consume`: `rows` gives up each raw column as the reports take it, so that when rows were
     rejected the kept rows' text is copied a column at a time, not beside all of it (a million
-    long-tail reports, a sixth rejected: 227 MiB at once, a throwaway measurement)."""
+    long-tail reports, a sixth rejected: 227 MiB at once, a throwaway measurement). Rows
+    whose text is on `shelf` keep their POSITION on it instead."""
     quarantine = list(quarantine)
     if len(rejected):
         quarantine += quarantine_rows(rows.loc[rejected.index], rejected["error_reason"].tolist(),
-                                      rejected["error_message"].tolist())
+                                      rejected["error_message"].tolist(), shelf)
     # copies of the raw text only when a row was rejected
     kept = rows.index.get_indexer(columns.index) if len(columns) < len(rows) else None
 
@@ -151,22 +155,23 @@ def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
         return column if kept is None else column.take(kept)
 
     reports = pd.DataFrame({
-        "report_id": raw("report_id"), "source": raw("source"),
-        "source_url": raw("source_url"), "published": columns["published"],
+        "report_id": raw("report_id"), "source": raw("source"), "published": columns["published"],
         "language": raw("language").fillna("en").str.lower(),
         "raw_event_type": raw("event_type"), "raw_date": raw("date"), "raw_place": raw("place"),
         "raw_country": raw("country"), "raw_actor1": raw("actor1"), "raw_actor2": raw("actor2"),
         "raw_killed": raw("killed"), "raw_injured": raw("injured"), "raw_troops": raw("troops"),
     })
     reports = pd.concat([reports, columns.drop(columns=["published"])], axis=1)
-    for name in ("quote", "extra", "input_file", "input_line"):
-        reports[name] = raw(name)
+    for name in ("extra", "input_file", "input_line", *PASSENGERS):
+        if name in rows:  # the shelved text, or its position
+            reports[name] = raw(name)
     return reports.reset_index(drop=True), iter_quarantine(quarantine)
 
 
 def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.DataFrame,
                                                                                pd.DataFrame]:
-    """Raw rows → (normalized reports without incident ids, quarantine). Pure: no files written."""
+    """Raw rows → (normalized reports without incident ids, quarantine). Pure: no files written
+    (`batch` read without a shelf)."""
     return _reports(batch.rows, *_normalized(batch.rows, progress), batch.quarantine)
 
 
@@ -284,7 +289,9 @@ def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None,
                       keys: list[np.ndarray] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give every report its incident_id (computed here unless `ids` is given, as an engine
     does block by block); return (events by incident_id, reports in input order). `keys`:
-    the reports' `grade.source_keys`, when computed already (in the reports' order)."""
+    the reports' `grade.source_keys`, when computed already (in the reports' order; always,
+    when the reports' text is on a shelf). Reports with a POSITION on a shelf keep it in
+    place of the shelved columns."""
     if ids is None:
         ids = assign_incidents(reports) if len(reports) else pd.Series(dtype=object)
     ids = ids.reindex(reports.index) if len(reports) else ids
@@ -297,7 +304,10 @@ def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None,
     events = build_events(reports, keys) if len(reports) else pd.DataFrame()
     if len(events):
         events = events.sort_values("incident_id", kind="stable").reset_index(drop=True)
-    return events, reports[[f.name for f in REPORTS if f.name != GEOMETRY_FIELD[0]]]
+    published = [f.name for f in REPORTS if f.name != GEOMETRY_FIELD[0]]
+    if POSITION in reports:
+        published = [c for c in published if c not in SHELVED] + [POSITION]
+    return events, reports[published]
 
 
 def _input_order(reports: pd.DataFrame) -> np.ndarray | None:
@@ -328,12 +338,12 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
     check_writable(out)  # a read-only folder or a full disk, before a minute of work
     started = time.perf_counter()
     with (open_engine(engine, scheduler, workers) as where,
-          Run(where, progress, started) as run):
+          Run(where, progress, started) as run, open_shelf(out) as shelf):
         run.expect(raw_bytes(raw))
         with run.step("read", f"reading {raw}"):
-            batch = read_raw(raw, run.reader, threads=run.threads)
+            batch = read_raw(raw, run.reader, threads=run.threads, shelf=shelf)
         run.plan(len(batch.rows))
-        tables = _tables(batch, run)
+        tables = _tables(batch, run, shelf)
         rows = {name: table.num_rows for name, table in tables.items()}
         assert batch.raw_count == rows["reports"] + rows["quarantine"], \
             "accounting: raw rows must equal reports + quarantine"
@@ -349,29 +359,29 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
                        {k: round(v, 2) for k, v in run.seconds.items()}, notes)
 
 
-def _tables(batch: RawBatch, run: Run) -> dict[str, pa.Table]:
-    """Normalize and reconcile: the raw rows → the published tables (Arrow). The frames of
-    these steps live only in here and in the functions it calls, so they are gone once the
-    tables exist."""
+def _tables(batch: RawBatch, run: Run, shelf: Shelf) -> dict[str, pa.Table | ShelvedTable]:
+    """Normalize and reconcile: the raw rows → the published tables (Arrow; the reports with
+    their text on the `shelf` when they were read onto it). The frames of these steps live
+    only in here and in the functions it calls, so they are gone once the tables exist."""
     from .publish import to_arrow
 
     with run.step("normalize", f"normalizing {len(batch.rows):,} reports", forget=NORMALIZING):
-        reports, quarantine, seconds = _normalize_all(batch, run)
+        reports, quarantine, seconds = _normalize_all(batch, run, shelf)
         run.seconds.update(seconds)
     with run.step("reconcile", "reconciling"):
         matching = _incident_ids(reports, run)
         # while the workers match
-        keys = source_keys(reports, run.threads) if len(reports) else None
+        keys = source_keys(reports, run.threads, shelf) if len(reports) else None
         ids = matching()
         run.prefetch(warm_validation)  # the workers wait while this process builds the events
         events, reports = reconcile_reports(reports, ids, keys)
         frames = {"events": events, "reports": reports, "quarantine": quarantine}
         del events, reports, quarantine  # the frames' only references are in `frames` now
-        tables = to_arrow(frames, consume=True)
+        tables = to_arrow(frames, consume=True, shelf=shelf)
     return tables
 
 
-def _normalize_all(batch: RawBatch, run: Run
+def _normalize_all(batch: RawBatch, run: Run, shelf: Shelf
                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
     """Every part of the rows normalized on the engine, in input order; seconds per
     normalizer summed over the parts (on workers, their time together, not wall time). The
@@ -392,7 +402,8 @@ def _normalize_all(batch: RawBatch, run: Run
     seconds["places"] += resolving
     columns, rejected = (pd.concat([p[k] for p in parts]) for k in (0, 1))
     del parts  # the parts' frames, now copied into one
-    reports, quarantine = _reports(rows, columns, rejected, batch.quarantine, consume=True)
+    reports, quarantine = _reports(rows, columns, rejected, batch.quarantine, consume=True,
+                                   shelf=shelf)
     return reports, quarantine, seconds
 
 

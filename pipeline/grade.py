@@ -29,15 +29,19 @@ Cost: a few vectorized passes over the reports and one short loop over incidents
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .dates import STATED, day_numbers
 from .engines import in_threads
 from .events import _rows, canonical_actor, same_attacker, vocabulary
+from .shelf import POSITION, Shelf
 
 
 @lru_cache(maxsize=1)
@@ -64,9 +68,6 @@ def agencies(texts: pd.Series) -> np.ndarray:
     agencies' tokens (any case), then the agencies' patterns over them lowercased, the
     leftmost match deciding. Per text in Python's `re`, it was 1.0 s of 200,000 heavy
     reports' grading; this is 0.05 s."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     pattern, names, tokens = _agencies()
     text = pa.array(texts, type=pa.large_string(), from_pandas=True)
     out = np.full(len(text), None, dtype=object)
@@ -129,9 +130,6 @@ def _text_keys(pieces: pd.Series, end: bool) -> pd.Series:
     punctuation aside (`pieces`: the end of each quote that holds them; null stays null, and
     so does a key with no character left). In Arrow, column at once: per distinct piece in
     Python it was a third of grading's time on quotes of kilobytes."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     n = rules()["quote_chars"]
     text = pc.utf8_lower(pa.array(pieces, type=pa.large_string(), from_pandas=True))
     text = pc.replace_substring_regex(text, _PUNCTUATION.pattern + "+", "")  # a run at once
@@ -144,9 +142,6 @@ def _text_keys(pieces: pd.Series, end: bool) -> pd.Series:
 def _hosts(links: pd.Series) -> pd.Series:
     """Each link up to the end of its host (a link without `//` whole), in Arrow: pandas'
     regex made a Python string of each of a million distinct links."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     text = pa.array(links, type=pa.large_string(), from_pandas=True)
     host = pc.struct_field(pc.extract_regex(text, _HOST_PART), [0])
     return pd.Series(pd.arrays.ArrowStringArray(pc.if_else(pc.is_null(host), text, host)),
@@ -154,29 +149,65 @@ def _hosts(links: pd.Series) -> pd.Series:
 
 
 KEY_ROWS = 131_072  # reports whose quotes are keyed at once
+SHELF_KEY_ROWS = 16_384  # of them, when their text is read back from a shelf
+CREDIT_CHARS = 120  # a quote's opening that may credit an agency ("BEIRUT (AP) —")
 
 
-def _quote_keys(batch: tuple[pd.Series, pd.Series]) -> tuple[np.ndarray, pd.Series, pd.Series]:
-    """Of a batch of (quotes, sources): the agency each credits, its opening's key and its
-    end's key (`source_keys`)."""
-    part, source = batch
+def _ends(quote: pd.Series | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """The two ends of each quote that the keys read: its opening and its last characters."""
+    n, least = rules()["quote_chars"], rules()["quote_min_chars"]
+    text = pa.array(quote, type=pa.large_string(), from_pandas=True) \
+        if isinstance(quote, pd.Series) else quote
+    return (pc.utf8_slice_codeunits(text, 0, max(CREDIT_CHARS, n + n // 2, least)),
+            pc.utf8_slice_codeunits(text, -(n + n // 2)))
+
+
+def _shelved_ends(shelf: Shelf, positions: np.ndarray) -> tuple[pa.Array, ...]:
+    """`_ends` and the links of the reports at `positions`, read back from the shelf."""
+    text = shelf.take(positions)
+    return (*_ends(text["quote"].combine_chunks()), text["source_url"].combine_chunks())
+
+
+def _hashed(keys: pd.Series) -> pd.arrays.IntegerArray:
+    """Each key as its 64-bit hash (null stays null). A key is compared only with those of
+    the reports of its own incident, a few hundred at most, so two different keys of one
+    incident would have to share a hash (about one chance in 10^17 for an incident of 300
+    reports). Kept as text until every batch was keyed, a million heavy reports' two keys
+    were 200 MiB more at the build's peak, and 200 more when numbered."""
+    text = keys.to_numpy(dtype=object, na_value=None)
+    missing = keys.isna().to_numpy()
+    text[missing] = ""
+    return pd.arrays.IntegerArray(pd.util.hash_array(text, categorize=False), missing)
+
+
+def _quote_keys(batch: tuple[Callable[[], tuple], pd.Series]
+                ) -> tuple[np.ndarray, pd.arrays.IntegerArray, pd.arrays.IntegerArray, pd.Series]:
+    """Of a batch of (what reads its quotes' ends and links, its sources): the agency each
+    credits, its opening's key, its end's key (`_hashed`) and its link's host
+    (`source_keys`)."""
+    read, source = batch
+    head, tail, link = (pd.Series(pd.arrays.ArrowStringArray(c), index=source.index)
+                        for c in read())
     n, least = rules()["quote_chars"], rules()["quote_min_chars"]
     # the agency credited by the source's name ("Security official (AFP)") or the quote's
     # opening
-    credited = agencies(source.fillna("").astype(str) + " \n " + part.str.slice(0, 120).fillna(""))
+    credited = agencies(source.fillna("").astype(str) + " \n "
+                        + head.str.slice(0, CREDIT_CHARS).fillna("").astype(str))
     # a copy is told by the quote's two ends: only they are keyed (quotes run to kilobytes);
     # counted on the opening alone: a quote's characters are counted one by one
-    long_enough = part.str.slice(0, least).str.len().fillna(0).to_numpy() >= least
-    return (credited, _text_keys(part.str.slice(0, n + n // 2).where(long_enough), False),
-            _text_keys(part.str.slice(-(n + n // 2)).where(long_enough), True))
+    long_enough = head.str.slice(0, least).str.len().fillna(0).to_numpy() >= least
+    return (credited, _hashed(_text_keys(head.str.slice(0, n + n // 2).where(long_enough), False)),
+            _hashed(_text_keys(tail.where(long_enough), True)), _hosts(link))
 
 
-def source_keys(reports: pd.DataFrame, threads: int = 1) -> list[np.ndarray]:
+def source_keys(reports: pd.DataFrame, threads: int = 1, shelf: Shelf | None = None
+                ) -> list[np.ndarray]:
     """Per link kind, one integer per report (-1: none): reports of one incident that share
     a value are one source. They need no incident: a build computes them while its workers
     match the reports (`grade_events`' `keys`). Each distinct source and host is read once
     in Python; the agencies credited (`agencies`) and the quotes' ends (`_text_keys`) are
-    read in Arrow."""
+    read in Arrow. Reports whose quotes and links are on `shelf` (they hold their POSITION)
+    have them read back a batch at a time."""
     def codes(values: pd.Series, key) -> np.ndarray:  # noqa: ANN001
         inverse, uniques = pd.factorize(values, use_na_sentinel=True)
         mapped = pd.Series([key(u) if isinstance(u, str) and u else None  # not Arrow's
@@ -185,27 +216,37 @@ def source_keys(reports: pd.DataFrame, threads: int = 1) -> list[np.ndarray]:
         codes_u = pd.factorize(mapped, use_na_sentinel=True)[0]
         return np.asarray(codes_u[inverse], dtype=np.int64)  # -1 (no text) reads the None
 
-    quote = reports["quote"].astype("str")
     source = codes(reports["source"], lambda s: " ".join(s.casefold().split()) or None)
-    # a link's outlet is its host's: keyed on the link up to the end of its host, so that a
-    # million distinct links of a few hundred sites are parsed a few hundred times
-    outlet = codes(_hosts(reports["source_url"]), outlet_of)
     # The quotes' openings and ends, read `KEY_ROWS` reports at a time, not their pieces
     # and Arrow's copies of them for every report at once (a 1M heavy build, two workers:
     # this step's peak 4,526 MiB at once, 4,342 in batches); `threads` batches at once, as
     # Arrow's kernels, where the time goes, let go of the interpreter.
-    batches = [(quote.iloc[start:start + KEY_ROWS], reports["source"].iloc[start:start + KEY_ROWS])
-               for start in range(0, len(reports), KEY_ROWS)]
+    # Read back from a shelf, `SHELF_KEY_ROWS` at a time: their whole text is read.
+    on = shelf if POSITION in reports else None
+    rows = KEY_ROWS if on is None else SHELF_KEY_ROWS
+
+    def reader(start: int) -> Callable[[], tuple]:
+        end = start + rows
+        if on is not None:
+            positions = reports[POSITION].to_numpy()[start:end]
+            return lambda: _shelved_ends(on, positions)
+        quote, link = reports["quote"].iloc[start:end], reports["source_url"].iloc[start:end]
+        return lambda: (*_ends(quote), pa.array(link, type=pa.large_string(), from_pandas=True))
+
+    batches = [(reader(start), reports["source"].iloc[start:start + rows])
+               for start in range(0, len(reports), rows)]
     keyed = list(in_threads(_quote_keys, batches, threads))
     del batches
-    credited, head, tail = (list(k) for k in zip(*keyed, strict=True)) if keyed else ([], [], [])
+    credited, head, tail, host = (list(k) for k in zip(*keyed, strict=True)) if keyed else (
+        [], [], [], [])
     agency = codes(pd.Series(np.concatenate(credited) if credited else [], dtype=object), str)
-    # the keys as they are (a missing or empty one is null): numbered by Arrow, not through
-    # a Python string per distinct key (a million heavy reports' distinct quotes: 430 MiB
-    # more at this step's peak and 2.7 s, a throwaway measurement)
+    # a link's outlet is its host's: keyed on the link up to the end of its host, so that a
+    # million distinct links of a few hundred sites are parsed a few hundred times
+    outlet = codes(pd.concat(host) if host else pd.Series([], dtype="str"), outlet_of)
+    # the keys' hashes numbered (a missing or empty key is null: -1)
     head_code, tail_code = (
-        pd.factorize(pd.concat(keys) if keys else pd.Series([], dtype="str"))[0].astype(np.int64)
-        for keys in (head, tail))
+        pd.factorize(pd.concat([pd.Series(k) for k in keys]) if keys else
+                     pd.Series([], dtype="UInt64"))[0].astype(np.int64) for keys in (head, tail))
     return [source, outlet, agency, head_code, tail_code]
 
 

@@ -41,6 +41,7 @@ from .schema import (
     RELATIONS,
     TABLES,
 )
+from .shelf import POSITION, SHELVED, Shelf, ShelvedTable, stale
 from .validate import Failure, ValidationReport, validate_tables
 
 LOCK_TIMEOUT_S = 30.0
@@ -57,19 +58,25 @@ REQUIRED = {"events": ("incident_id", "event_type", "date", "date_start", "date_
 # --- tables ----------------------------------------------------------------------------------
 
 
-def to_arrow(frames: dict[str, pd.DataFrame], consume: bool = False) -> dict[str, pa.Table]:
+def to_arrow(frames: dict[str, pd.DataFrame], consume: bool = False,
+             shelf: Shelf | None = None) -> dict[str, pa.Table | ShelvedTable]:
     """Frames → Arrow tables with exactly the published schemas and no pandas metadata; the
     tables with a point get their WKB `geometry` and GeoParquet `geo` metadata from it.
 
     `consume`: the frames are the caller's to give up (it holds no other reference to them):
     each column leaves its frame as it is converted, so that a build never holds every
-    report twice, once in pandas and once in Arrow."""
-    out = {}
+    report twice, once in pandas and once in Arrow. A frame that holds its rows' POSITION on
+    `shelf` becomes a `ShelvedTable`, its shelved columns read back as it is written."""
+    out: dict[str, pa.Table | ShelvedTable] = {}
     for name, schema in TABLES.items():
         frame = frames.pop(name) if consume else frames[name]
         derived = GEOMETRY in schema.names
         if derived:  # never taken from the frame: always what latitude/longitude say
             schema = schema.remove(schema.get_field_index(GEOMETRY))
+        published, on = schema, shelf if POSITION in frame else None
+        if on is not None:
+            schema = pa.schema([f for f in schema if f.name not in SHELVED]
+                               + [pa.field(POSITION, pa.int64())])
         if frame.empty:
             table = pa.Table.from_pylist([], schema=schema)
         else:
@@ -81,8 +88,18 @@ def to_arrow(frames: dict[str, pd.DataFrame], consume: bool = False) -> dict[str
                 [pa.array(take(f.name), type=f.type, from_pandas=True) for f in schema],
                 schema=schema)
         del frame
-        out[name] = with_geometry(table) if derived else table.replace_schema_metadata(None)
+        table = with_geometry(table) if derived else table.replace_schema_metadata(None)
+        out[name] = (table if on is None else
+                     ShelvedTable(table, _with_geometry_field(published, table), on))
     return out
+
+
+def _with_geometry_field(schema: pa.Schema, table: pa.Table) -> pa.Schema:
+    """The published schema of a shelved table: its fields, then the geometry (last, as
+    `with_geometry` appends it) and the metadata of `table`, as converted."""
+    if GEOMETRY in table.schema.names:
+        schema = schema.append(table.schema.field(GEOMETRY))
+    return schema.with_metadata(table.schema.metadata)
 
 
 def _sha256(path: Path) -> str:
@@ -239,6 +256,8 @@ def _cleanup(root: Path) -> None:
         leftover.unlink(missing_ok=True)
     for leftover in root.glob(".probe-*"):
         leftover.unlink(missing_ok=True)
+    for leftover in stale(root):  # a killed build's shelf (a running one's stays)
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _complete(folder: Path) -> dict | None:
@@ -331,7 +350,7 @@ def check_writable(out: Path | str) -> None:
 # --- publishing ------------------------------------------------------------------------------
 
 
-def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile],
+def publish(out: Path | str, tables: dict[str, pa.Table | ShelvedTable], inputs: list[InputFile],
             validate: Callable[[dict[str, Path]], ValidationReport],
             notes: list[str] | None = None, consume: bool = False
             ) -> tuple[str, str, ValidationReport | None]:
@@ -354,7 +373,7 @@ def publish(out: Path | str, tables: dict[str, pa.Table], inputs: list[InputFile
         raise
 
 
-def _publish(root: Path, tables: dict[str, pa.Table], inputs: list[InputFile],
+def _publish(root: Path, tables: dict[str, pa.Table | ShelvedTable], inputs: list[InputFile],
              validate: Callable[[dict[str, Path]], ValidationReport], notes: list[str],
              consume: bool) -> tuple[str, str, ValidationReport | None]:
     _cleanup(root)
@@ -425,7 +444,7 @@ ROW_GROUP_ROWS = 65_536  # 64 of the Parquet writer's batches of 1,024 rows
 ROW_GROUP_BYTES = 64 << 20  # and about 64 MiB of values: a row group is held whole in writing
 
 
-def _group_rows(table: pa.Table) -> int:
+def _group_rows(table: pa.Table | ShelvedTable) -> int:
     """Rows per row group: `ROW_GROUP_ROWS`, or fewer when they hold over `ROW_GROUP_BYTES`
     (a multiple of 1,024, at least 1,024). The writer encodes a whole group before it writes
     it, besides the copy that makes it contiguous, so 65,536 rows of 6 KB quotes held 800 MB
@@ -435,6 +454,8 @@ def _group_rows(table: pa.Table) -> int:
     if not table.num_rows:
         return ROW_GROUP_ROWS
     size = 0
+    if isinstance(table, ShelvedTable):  # its shelved columns' text, then the others
+        size, table = table.shelved_bytes(), table.table.drop_columns([POSITION])
     for column in table.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             size += pc.sum(pc.binary_length(column)).as_py() or 0
@@ -444,7 +465,7 @@ def _group_rows(table: pa.Table) -> int:
     return max(1024, min(ROW_GROUP_ROWS, rows))
 
 
-def _write_parquet(table: pa.Table, path: Path) -> None:
+def _write_parquet(table: pa.Table | ShelvedTable, path: Path) -> None:
     """A table as Parquet (zstd) in row groups of `_group_rows` rows, each made one chunk
     per column just before it is written.
 
@@ -453,10 +474,11 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
     Making the whole table contiguous at once copied it: for 200,000 reports with 2 KB quotes
     publishing peaked at 1,537 MiB, and at 1,229 MiB written group by group
     (`python -m benchmarks.stage_memory heavy 200000`). A table of one group is written as it
-    always was, byte for byte."""
+    always was, byte for byte. A shelved table's groups have their text read back one at a
+    time (`ShelvedTable.slice`)."""
     rows = _group_rows(table)
     if table.num_rows <= rows:
-        pq.write_table(table.combine_chunks(), path, compression="zstd")
+        pq.write_table(table.slice(0, table.num_rows).combine_chunks(), path, compression="zstd")
         return
     with pq.ParquetWriter(path, table.schema, compression="zstd") as writer:
         for start in range(0, table.num_rows, rows):
@@ -468,7 +490,7 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
 MISSING_VALUES = ["", "nan", "NaT"]
 
 
-def _resource(name: str, path: Path, table: pa.Table) -> dict:
+def _resource(name: str, path: Path, table: pa.Table | ShelvedTable) -> dict:
     """The Data Package resource of one written table. Its size is `file_bytes`, not the
     standard `bytes`: Frictionless reads Parquet through pyarrow, never as a byte stream, so
     `frictionless validate` could only ever report a declared `bytes` as mismatched."""

@@ -26,6 +26,7 @@ import pandas as pd
 from .engines import in_threads
 from .errors import InputError, InputErrors, shown
 from .schema import RAW_COLUMNS, RAW_REQUIRED
+from .shelf import POSITION, SHELVED, Shelf, ShelfPart
 
 # No field is too long to *read*: one long field is that row's problem (FIELD_CAPS), never the
 # whole file's.
@@ -257,8 +258,8 @@ def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], 
     return keys, rows, bad
 
 
-def _read_csv_fast(source: bytes | Path, name: str, lines: int
-                   ) -> tuple[list[str], dict[str, list], list[int]] | None:
+def _read_csv_fast(source: bytes | Path, name: str, lines: int, part: ShelfPart | None = None
+                   ) -> tuple[list[str], dict[str, Any], list[int]] | None:
     """The common case read by Arrow's CSV parser, ~10× faster than the csv module: a
     well-formed file whose every line is one record, so that record i sits on line i + 2.
     Anything else (a quoted newline, a short row, a header with quotes) returns None and
@@ -267,9 +268,11 @@ def _read_csv_fast(source: bytes | Path, name: str, lines: int
     a quote never closed) without a word, and counts a lone CR as a line end, so that its
     row count can match the file's lines while its rows do not.
 
-    `source` is the file's bytes or its path (`lines`: its line count, `_digest`); from a
-    path Arrow reads it in blocks, so that its text is not held twice, as bytes and as
-    columns."""
+    `source` is the file's bytes or its path (`lines`: its line count, `_digest`); Arrow
+    reads it a block at a time, so that its text is not held twice, as bytes and as columns.
+    With a shelf `part`, each block's shelved columns go to it as the block is read (the
+    columns then hold the rows' `POSITION` instead): a file's quotes are never all in
+    memory."""
     import pyarrow as pa
     import pyarrow.compute as pc
     from pyarrow import csv as pacsv
@@ -286,37 +289,56 @@ def _read_csv_fast(source: bytes | Path, name: str, lines: int
         return None
     names = first.split(",")
     keys = check_header(names, name)
+    shelved = [i for i, k in enumerate(keys) if part is not None and k in SHELVED]
+    kept: list[list] = [[] for _ in keys]  # per column, its blocks' arrays
+    positions: list[np.ndarray] = []
+    line_numbers: list = []
+    rows = 0
     # the path as bytes: a file name that is not UTF-8 (surrogate escapes) cannot be str'd
     with pa.BufferReader(source) if isinstance(source, bytes) else pa.OSFile(os.fsencode(source)) as data:
         data.seek(start)
         try:
-            table = pacsv.read_csv(
-                data,
+            reader = pacsv.open_csv(
+                data, read_options=pacsv.ReadOptions(block_size=CSV_BLOCK),
                 parse_options=pacsv.ParseOptions(newlines_in_values=False,
                                                  ignore_empty_lines=False),
                 convert_options=pacsv.ConvertOptions(
                     column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                     quoted_strings_can_be_null=False))
+            for block in reader:
+                if block.num_columns != len(keys):
+                    return None
+                columns = [_cleaned(c) for c in block.columns]
+                numbers = pa.array(range(rows + 2, rows + 2 + block.num_rows), pa.int64())
+                rows += block.num_rows
+                # rows of empty fields are skipped, as the csv-module reader skips them
+                blank = columns[0].is_null() if columns else None
+                for column in columns[1:]:
+                    blank = pc.and_(blank, column.is_null())
+                if blank is not None and pc.any(blank).as_py():
+                    keep = pc.invert(blank)
+                    columns = [c.filter(keep) for c in columns]
+                    numbers = numbers.filter(keep)
+                line_numbers.append(numbers)
+                if part is not None:
+                    positions.append(part.put({keys[i]: columns[i] for i in shelved},
+                                              len(numbers)))
+                for i, column in enumerate(columns):
+                    if i not in shelved:
+                        kept[i].append(column)
         except (pa.ArrowInvalid, ValueError):
             return None
-    if table.num_rows != lines - 1 or table.num_columns != len(keys):
+    if rows != lines - 1:
         return None
-    trimmed = []
-    rows, columns = table.num_rows, table.columns
-    del table  # each raw column is let go once its cleaned copy exists
-    while columns:
-        trimmed.append(_cleaned(columns.pop(0)))
-    line_numbers = pa.array(range(2, rows + 2), pa.int64())
-    if rows:  # rows of empty fields are skipped, as the csv-module reader skips them
-        blank = trimmed[0].is_null()
-        for column in trimmed[1:]:
-            blank = pc.and_(blank, column.is_null())
-        if pc.any(blank).as_py():
-            keep = pc.invert(blank)
-            trimmed = [c.filter(keep) for c in trimmed]
-            line_numbers = line_numbers.filter(keep)
-    columns = {k: c.to_pandas() for k, c in zip(keys, trimmed, strict=True)}  # Arrow-backed
-    return keys, columns, line_numbers.to_pylist()
+    out: dict[str, Any] = {k: pa.chunked_array(c, pa.string()).to_pandas()  # Arrow-backed
+                           for i, (k, c) in enumerate(zip(keys, kept, strict=True))
+                           if i not in shelved}
+    if part is not None:
+        out[POSITION] = np.concatenate(positions or [np.zeros(0, np.int64)])
+    return keys, out, pa.chunked_array(line_numbers, pa.int64()).to_pylist()
+
+
+CSV_BLOCK = 8 << 20  # bytes of a raw CSV parsed at once: a block's quotes, not a file's
 
 
 # A value that starts or ends with what `utf8_trim_whitespace` trims (Unicode White_Space).
@@ -452,8 +474,11 @@ def _assemble(keys: list[str], data: dict[str, Any], lines: list[int], name: str
     Text is held in Arrow-backed string columns (missing = NaN): a million reports' raw
     text takes a third of the memory it takes as Python strings."""
     n = len(lines)
+    raw = [c for c in RAW_COLUMNS if POSITION not in data or c not in SHELVED]  # see `shelve`
     frame = pd.DataFrame({c: pd.Series(data[c], dtype="str") if c in data
-                          else _nulls(n) for c in RAW_COLUMNS})
+                          else _nulls(n) for c in raw})
+    if POSITION in data:
+        frame[POSITION] = data[POSITION]
     unknown = [k for k in keys if k not in RAW_COLUMNS]  # an empty JSON key "" too: kept
     data = {k: data[k].tolist() if isinstance(data[k], pd.Series) else data[k] for k in unknown}
     data = {k: [None if v != v else v for v in values] for k, values in data.items()}
@@ -477,12 +502,14 @@ def _nulls(n: int) -> pd.Series:
     return pd.Series(pa.nulls(n, pa.large_string()).to_pandas(), dtype="str")
 
 
-def quarantine_rows(rows: pd.DataFrame, reasons: Iterable[str], messages: Iterable[str]
-                    ) -> list[dict]:
+def quarantine_rows(rows: pd.DataFrame, reasons: Iterable[str], messages: Iterable[str],
+                    shelf: Shelf | None = None) -> list[dict]:
     """`quarantine_row` of each row of the frame, its raw the row as it was read (its text
-    columns, known and extra). Read column by column: row by row (`iterrows`, `loc`), the
-    rejected sixth of a million long-tail reports (village names several places bear) took
-    ten times as long."""
+    columns, known and extra; shelved ones read back from `shelf`). Read column by column:
+    row by row (`iterrows`, `loc`), the rejected sixth of a million long-tail reports
+    (village names several places bear) took ten times as long."""
+    if shelf is not None:
+        rows = shelf.restore(rows)
     columns = [c for c in RAW_COLUMNS if c in rows]
     cells = zip(*(rows[c].tolist() for c in columns), strict=True) if columns else (
         () for _ in range(len(rows)))
@@ -499,18 +526,22 @@ def quarantine_rows(rows: pd.DataFrame, reasons: Iterable[str], messages: Iterab
 
 
 def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] | None = None,
-             threads: int = 1) -> RawBatch:
+             threads: int = 1, shelf: Shelf | None = None) -> RawBatch:
     """Read every raw file under `raw_dir` into one frame; row problems go to quarantine.
 
     `mapper` (an engine's map) parses the files in parallel. Their bytes are read here and
     sent along, so workers need no access to the raw folder; read here, a file is parsed from
     its path, by up to `threads` threads at once: a file's digest and the clean-up of its
     columns run in this thread while Arrow parses another (a million heavy reports in four
-    files: 11.9 s one after another, 5.6 s two at a time, 96 MiB more at the peak)."""
+    files: 11.9 s one after another, 5.6 s two at a time, 96 MiB more at the peak).
+
+    `shelf` (read here only): the rows' `SHELVED` text goes to it as each file is read, and
+    the rows hold their `POSITION` on it instead; a quarantined row's raw has it back."""
     raw_dir = Path(raw_dir)
     paths = [(_file_name(p, raw_dir), p) for p in discover(raw_dir)]
+    shelf = None if mapper else shelf
     parsed = (mapper(_read_file, [(name, _file_bytes(name, p)) for name, p in paths]) if mapper
-              else in_threads(_read_file, paths, threads))
+              else in_threads(_read_file, [(name, p, shelf) for name, p in paths], threads))
     frames: list[pd.DataFrame] = []
     batch = RawBatch(rows=pd.DataFrame())
     errors: list[InputError] = []
@@ -518,7 +549,9 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
         if isinstance(result, InputError):
             errors.append(result)
             continue
-        frame, bad, file = result
+        frame, bad, file, part = result
+        if shelf is not None and part is not None:  # positions in the files' order
+            frame[POSITION] += shelf.add(part)
         frames.append(frame)
         batch.quarantine.extend(bad)
         batch.files.append(file)
@@ -528,23 +561,31 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
         rows_frame = pd.concat(frames, ignore_index=True)
     else:
         rows_frame = _frame(list(RAW_COLUMNS), [], "")
-    batch.rows = _reject(rows_frame, batch.quarantine)
+    batch.rows = _reject(rows_frame, batch.quarantine, shelf)
     return batch
 
 
-def _read_file(item: tuple[str, bytes | Path]
-               ) -> tuple[pd.DataFrame, list[dict], InputFile] | InputError:
-    """One raw file, its bytes or its path → (rows, unreadable rows as quarantine, the file's
-    record), or the InputError naming why the file cannot be read (its encoding, its header,
-    or the system: gone since it was listed, not permitted), returned so that the other
-    files are still read and every bad one is named."""
-    name, source = item
+Parsed = tuple[pd.DataFrame, list[dict], InputFile, ShelfPart | None]
+
+
+def _read_file(item: tuple[str, bytes | Path] | tuple[str, bytes | Path, Shelf | None]
+               ) -> Parsed | InputError:
+    """One raw file, its bytes or its path (and the shelf, if any) → (rows, unreadable rows as
+    quarantine, the file's record, its part of the shelf), or the InputError naming why the
+    file cannot be read (its encoding, its header, or the system: gone since it was listed,
+    not permitted), returned so that the other files are still read and every bad one is
+    named."""
+    name, source, shelf = item if len(item) == 3 else (*item, None)
+    part = shelf.part() if shelf is not None else None
     try:
-        return _parse_file(name, source)
+        return _parse_file(name, source, part)
     except OSError as exc:
-        return _unreadable(name, exc)
+        error: InputError = _unreadable(name, exc)
     except InputError as exc:
-        return exc
+        error = exc
+    if part is not None:
+        part.discard()
+    return error
 
 
 def _unreadable(name: str, exc: OSError) -> InputError:
@@ -559,24 +600,51 @@ def _file_bytes(name: str, path: Path) -> bytes:
         raise _unreadable(name, exc) from None
 
 
-def _parse_file(name: str, source: bytes | Path) -> tuple[pd.DataFrame, list[dict], InputFile]:
-    """`_read_file`'s work: Arrow's parser for a well-formed CSV, else the csv module or JSON."""
+def _parse_file(name: str, source: bytes | Path, part: ShelfPart | None = None) -> Parsed:
+    """`_read_file`'s work: Arrow's parser for a well-formed CSV, else the csv module or JSON.
+    With a shelf `part`, the rows' shelved text goes to it (`_read_csv_fast`, `shelve`)."""
     csv_file = name.lower().endswith(".csv")
     if csv_file:
         seen = _version(source)
         scan = _digest(source)
         # Arrow checks the UTF-8; `_Scan` the quoting and line ends Arrow does not check
-        fast = _read_csv_fast(source, name, scan.lines) if scan.plain else None
+        fast = _read_csv_fast(source, name, scan.lines, part) if scan.plain else None
         digest = scan.sha256
         if fast is not None and _version(source) == seen:  # what was parsed is what was hashed
             keys, columns, line_numbers = fast
+            if part is not None:
+                part.close()
             return (_assemble(keys, columns, line_numbers, name), [],
-                    InputFile(name, digest, len(line_numbers)))
+                    InputFile(name, digest, len(line_numbers)), part)
+        if part is not None:  # read again, another way: its text put again
+            part.discard()
+            part = ShelfPart(part.path)
     data = source if isinstance(source, bytes) else source.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     text = decode(data, name)  # a file's text as Python str only when Arrow cannot read it
     keys, rows, bad = (_read_csv if csv_file else _read_jsonl)(text, name)
-    return _frame(keys, rows, name), bad, InputFile(name, digest, len(rows) + len(bad))
+    frame = _frame(keys, rows, name)
+    return (frame if part is None else shelve(frame, part), bad,
+            InputFile(name, digest, len(rows) + len(bad)), part)
+
+
+SHELF_ROWS = 65_536  # rows put on the shelf at once by `shelve`
+
+
+def shelve(frame: pd.DataFrame, part: ShelfPart) -> pd.DataFrame:
+    """A frame's shelved columns put on the shelf (`part`, closed after), their positions in
+    their place (`POSITION`)."""
+    import pyarrow as pa
+
+    positions = [np.zeros(0, np.int64)]
+    for start in range(0, len(frame), SHELF_ROWS):
+        rows = frame.iloc[start:start + SHELF_ROWS]
+        positions.append(part.put({c: pa.array(rows[c], type=pa.large_string(), from_pandas=True)
+                                   for c in SHELVED}, len(rows)))
+    part.close()
+    frame = frame.drop(columns=list(SHELVED))
+    frame[POSITION] = np.concatenate(positions)
+    return frame
 
 
 def _version(source: bytes | Path) -> tuple[int, int] | None:
@@ -688,21 +756,33 @@ class _Scan:
                                and np.isin(after, _QUOTE_NEIGHBOURS).all())
 
 
-def _too_long(frame: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:
+def _too_long(frame: pd.DataFrame, quarantine: list[dict], shelf: Shelf | None = None
+              ) -> pd.DataFrame:
     """Quarantine rows with a field longer than its cap (FIELD_CAPS) as malformed_row.
 
     A value has at least as many bytes as characters, so a column whose longest value in
-    bytes is within the cap is within it in characters: only other columns are counted."""
+    bytes is within the cap is within it in characters: only other columns are counted (a
+    shelved one: only its values longer in bytes, read back)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     over = pd.Series(False, index=frame.index)
     lengths = {}
     for column, cap in FIELD_CAPS.items():
-        longest = pc.max(pc.binary_length(pa.array(frame[column], from_pandas=True))).as_py()
-        if longest is None or longest <= cap:
-            continue
-        n = frame[column].str.len().fillna(0).astype("int64")
+        if column not in frame:  # on the shelf
+            assert shelf is not None, f"{column}: not read, and no shelf to read it from"
+            size = shelf.lengths(column, frame[POSITION].to_numpy())
+            long = np.flatnonzero(size > cap)
+            if not len(long):
+                continue
+            text = shelf.take(frame[POSITION].to_numpy()[long], (column,))[column]
+            n = pd.Series(0, index=frame.index, dtype="int64")
+            n.iloc[long] = pc.utf8_length(text).to_numpy(zero_copy_only=False)
+        else:
+            longest = pc.max(pc.binary_length(pa.array(frame[column], from_pandas=True))).as_py()
+            if longest is None or longest <= cap:
+                continue
+            n = frame[column].str.len().fillna(0).astype("int64")
         lengths[column] = n
         over |= n > cap
     if not over.any():  # the common case: no copy of a million rows
@@ -712,21 +792,24 @@ def _too_long(frame: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:
         column = next(c for c, cap in FIELD_CAPS.items() if c in lengths and lengths[c][idx] > cap)
         messages.append(f"{column} is {lengths[column][idx]:,} characters long "
                         f"(limit {FIELD_CAPS[column]:,})")
-    quarantine += quarantine_rows(frame[over], ["malformed_row"] * len(messages), messages)
+    quarantine += quarantine_rows(frame[over], ["malformed_row"] * len(messages), messages,
+                                  shelf)
     return frame[~over]
 
 
-def _reject(frame: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:
+def _reject(frame: pd.DataFrame, quarantine: list[dict], shelf: Shelf | None = None
+            ) -> pd.DataFrame:
     """Quarantine rows with an over-long field, then rows missing a required value, then later
-    copies of a report_id."""
-    frame = _too_long(frame, quarantine)
+    copies of a report_id (a shelved row's text read back for its record)."""
+    frame = _too_long(frame, quarantine, shelf)
     missing = frame[list(RAW_REQUIRED)].isna()
     bad = missing.any(axis=1)
     if bad.any():
         empty = [", ".join(c for c, m in zip(RAW_REQUIRED, flags, strict=True) if m)
                  for flags in missing[bad].to_numpy().tolist()]
         quarantine += quarantine_rows(frame[bad], ["missing_field"] * len(empty),
-                                      [f"required field(s) empty: {cols}" for cols in empty])
+                                      [f"required field(s) empty: {cols}" for cols in empty],
+                                      shelf)
     frame = frame[~bad]
     dup = frame["report_id"].duplicated(keep="first")
     if dup.any():
@@ -735,7 +818,7 @@ def _reject(frame: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:
         quarantine += quarantine_rows(again, ["duplicate_report_id"] * len(again), [
             f"report_id {rid} already read at {file}:{line}" for rid, file, line in zip(
                 again["report_id"].tolist(), first["input_file"].tolist(),
-                first["input_line"].tolist(), strict=True)])
+                first["input_line"].tolist(), strict=True)], shelf)
     return frame[~dup].reset_index(drop=True)
 
 

@@ -165,8 +165,8 @@ def test_a_file_written_to_while_it_is_read_is_read_again_whole(raw, monkeypatch
     path = write(raw, "a.csv", HEADER + ROW)
     parse = read._read_csv_fast
 
-    def parse_then_append(source, name, lines):  # noqa: ANN001, ANN202
-        parsed = parse(source, name, lines)
+    def parse_then_append(source, name, lines, part=None):  # noqa: ANN001, ANN202
+        parsed = parse(source, name, lines, part)
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(ROW.replace("r1,", "r2,"))
         return parsed

@@ -185,22 +185,14 @@ def open_shelf(out: Path | str) -> Iterator[Shelf]:
 
 def stale(root: Path) -> list[Path]:
     """Shelves in `root` whose build is no longer running (its process is gone)."""
+    import psutil  # dask.distributed's dependency: a process looked up on any system
+
     found = []
     for folder in root.glob(f"{PREFIX}*"):
         pid = folder.name[len(PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
+        if pid.isdigit() and not psutil.pid_exists(int(pid)):
             found.append(folder)
     return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 @dataclass

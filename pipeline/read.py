@@ -259,7 +259,7 @@ def _read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list]], 
 
 
 def _read_csv_fast(source: bytes | Path, name: str, lines: int, part: ShelfPart | None = None
-                   ) -> tuple[list[str], dict[str, Any], list[int]] | None:
+                   ) -> tuple[list[str], dict[str, Any], list[int], np.ndarray | None] | None:
     """The common case read by Arrow's CSV parser, ~10× faster than the csv module: a
     well-formed file whose every line is one record, so that record i sits on line i + 2.
     Anything else (a quoted newline, a short row, a header with quotes) returns None and
@@ -270,8 +270,8 @@ def _read_csv_fast(source: bytes | Path, name: str, lines: int, part: ShelfPart 
 
     `source` is the file's bytes or its path (`lines`: its line count, `_digest`); Arrow
     reads it a block at a time, so that its text is not held twice, as bytes and as columns.
-    With a shelf `part`, each block's shelved columns go to it as the block is read (the
-    columns then hold the rows' `POSITION` instead): a file's quotes are never all in
+    With a shelf `part`, each block's shelved columns go to it as the block is read, and
+    their positions on it come back instead (last): a file's quotes are never all in
     memory."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -333,9 +333,8 @@ def _read_csv_fast(source: bytes | Path, name: str, lines: int, part: ShelfPart 
     out: dict[str, Any] = {k: pa.chunked_array(c, pa.string()).to_pandas()  # Arrow-backed
                            for i, (k, c) in enumerate(zip(keys, kept, strict=True))
                            if i not in shelved}
-    if part is not None:
-        out[POSITION] = np.concatenate(positions or [np.zeros(0, np.int64)])
-    return keys, out, pa.chunked_array(line_numbers, pa.int64()).to_pylist()
+    return (keys, out, pa.chunked_array(line_numbers, pa.int64()).to_pylist(),
+            None if part is None else np.concatenate(positions or [np.zeros(0, np.int64)]))
 
 
 CSV_BLOCK = 8 << 20  # bytes of a raw CSV parsed at once: a block's quotes, not a file's
@@ -468,17 +467,19 @@ def _frame(keys: list[str], rows: list[tuple[int, list]], name: str) -> pd.DataF
     return _assemble(keys, data, [r[0] for r in rows], name)
 
 
-def _assemble(keys: list[str], data: dict[str, Any], lines: list[int], name: str) -> pd.DataFrame:
-    """Known columns by name (absent optional ones as null), unknown ones folded into `extra`.
+def _assemble(keys: list[str], data: dict[str, Any], lines: list[int], name: str,
+              positions: np.ndarray | None = None) -> pd.DataFrame:
+    """Known columns by name (absent optional ones as null), unknown ones folded into `extra`;
+    with the rows' `positions` on a shelf, its columns are not among them (`POSITION` is).
 
     Text is held in Arrow-backed string columns (missing = NaN): a million reports' raw
     text takes a third of the memory it takes as Python strings."""
     n = len(lines)
-    raw = [c for c in RAW_COLUMNS if POSITION not in data or c not in SHELVED]  # see `shelve`
+    raw = [c for c in RAW_COLUMNS if positions is None or c not in SHELVED]
     frame = pd.DataFrame({c: pd.Series(data[c], dtype="str") if c in data
                           else _nulls(n) for c in raw})
-    if POSITION in data:
-        frame[POSITION] = data[POSITION]
+    if positions is not None:
+        frame[POSITION] = positions
     unknown = [k for k in keys if k not in RAW_COLUMNS]  # an empty JSON key "" too: kept
     data = {k: data[k].tolist() if isinstance(data[k], pd.Series) else data[k] for k in unknown}
     data = {k: [None if v != v else v for v in values] for k, values in data.items()}
@@ -611,10 +612,10 @@ def _parse_file(name: str, source: bytes | Path, part: ShelfPart | None = None) 
         fast = _read_csv_fast(source, name, scan.lines, part) if scan.plain else None
         digest = scan.sha256
         if fast is not None and _version(source) == seen:  # what was parsed is what was hashed
-            keys, columns, line_numbers = fast
+            keys, columns, line_numbers, positions = fast
             if part is not None:
                 part.close()
-            return (_assemble(keys, columns, line_numbers, name), [],
+            return (_assemble(keys, columns, line_numbers, name, positions), [],
                     InputFile(name, digest, len(line_numbers)), part)
         if part is not None:  # read again, another way: its text put again
             part.discard()

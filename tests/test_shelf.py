@@ -206,3 +206,13 @@ def test_a_shelf_that_cannot_be_written_stops_the_build_as_an_output_problem(raw
         f"Error: cannot write to {out}: [Errno 28] No space left on device; free some space "
         "or choose another --out\n"))
     assert not list(out.glob(f"{PREFIX}*"))
+
+
+def test_a_raw_column_named_as_the_shelf_position_is_the_reports_own(raw, tmp_path):
+    """An input column called `shelf_row` is an unknown column like any other: kept in
+    `extra`, never taken for (or overwritten by) a position on the shelf."""
+    write(raw, "a.csv", "report_id,source,published,event_type,date,place,quote,shelf_row\n"
+          "r1,AP,2024-01-05,airstrike,4 January 2024,Tyre,the quote,seven\n")
+    pipeline.build(raw, tmp_path / "out")
+    reports = pipeline.load("reports", root=tmp_path / "out")
+    assert reports[["quote", "extra"]].values.tolist() == [["the quote", '{"shelf_row": "seven"}']]

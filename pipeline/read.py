@@ -509,10 +509,14 @@ def quarantine_rows(rows: pd.DataFrame, reasons: Iterable[str], messages: Iterab
     columns, known and extra; shelved ones read back from `shelf`). Read column by column:
     row by row (`iterrows`, `loc`), the rejected sixth of a million long-tail reports
     (village names several places bear) took ten times as long."""
-    if shelf is not None:
-        rows = shelf.restore(rows)
-    columns = [c for c in RAW_COLUMNS if c in rows]
-    cells = zip(*(rows[c].tolist() for c in columns), strict=True) if columns else (
+    shelved = shelf.take(rows[POSITION]) if shelf is not None and POSITION in rows else None
+
+    def read(column: str) -> list:
+        return rows[column].tolist() if shelved is None or column not in SHELVED else (
+            shelved[column].to_pylist())
+
+    columns = [c for c in RAW_COLUMNS if c in rows or shelved is not None and c in SHELVED]
+    cells = zip(*(read(c) for c in columns), strict=True) if columns else (
         () for _ in range(len(rows)))
     extras = rows["extra"].tolist() if "extra" in rows else [None] * len(rows)
     out = []

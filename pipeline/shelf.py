@@ -159,15 +159,6 @@ class Shelf:
             table = table.take(pa.array(np.argsort(order, kind="stable")))
         return table
 
-    def restore(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """A frame of rows with their shelved columns back, as reading made them (text in
-        Arrow-backed string columns, missing = null), in place of their positions."""
-        if POSITION not in frame:
-            return frame
-        text = self.take(frame[POSITION].to_numpy())
-        back = {c: text[c].cast(pa.string()).to_pandas().set_axis(frame.index) for c in SHELVED}
-        return frame.drop(columns=[POSITION]).assign(**back)
-
 
 @contextmanager
 def open_shelf(out: Path | str) -> Iterator[Shelf]:

@@ -50,11 +50,6 @@ def test_the_shelf_gives_back_any_rows_in_the_order_asked(tmp_path):
     assert shelf.take(np.array([4, 0]), ("quote",)).column_names == ["quote"]
     # bytes, not characters; a null is 0
     assert shelf.lengths("quote", np.array([2, 1, 4])).tolist() == [10, 0, 300]
-    frame = pd.DataFrame({"report_id": ["e", "b"], POSITION: [4, 1]}, index=[7, 3])
-    back = shelf.restore(frame)
-    assert list(back.index) == [7, 3] and list(back.columns) == ["report_id", "quote", "source_url"]
-    assert back.loc[7].tolist() == ["e", "x" * 300, "https://c.example/5"]
-    assert pd.isna(back.loc[3, "quote"]) and back.loc[3, "source_url"] == "https://b.example/2"
 
 
 def test_source_keys_read_from_the_shelf_are_those_of_the_text(tmp_path, monkeypatch):
@@ -163,7 +158,7 @@ def test_a_file_read_again_another_way_puts_its_text_on_the_shelf_once(raw, tmp_
     shelf.folder.mkdir()
     batch = read.read_raw(raw, shelf=shelf)
     assert shelf.rows == 2 and "quote" not in batch.rows
-    assert shelf.restore(batch.rows)["quote"].tolist() == ["first", "second"]
+    assert shelf.take(batch.rows[POSITION])["quote"].to_pylist() == ["first", "second"]
     assert len(list(shelf.folder.iterdir())) == 1
 
 

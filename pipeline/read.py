@@ -345,8 +345,8 @@ def _read_csv_fast(source: bytes | Path, name: str, lines: int, part: ShelfPart 
 CSV_BLOCK = 4 << 20
 
 
-# A value that starts or ends with what `utf8_trim_whitespace` trims (Unicode White_Space).
-_PADDED = r"^[\s\pZ\x{0B}\x{1C}-\x{1F}\x{85}]|[\s\pZ\x{0B}\x{1C}-\x{1F}\x{85}]$"
+# A character `utf8_trim_whitespace` trims (Unicode White_Space).
+_PADDING = r"[\s\pZ\x{0B}\x{1C}-\x{1F}\x{85}]"
 
 
 def _cleaned(column):  # noqa: ANN001, ANN202
@@ -354,11 +354,14 @@ def _cleaned(column):  # noqa: ANN001, ANN202
     a column of kilobyte quotes is not duplicated to change nothing."""
     import pyarrow.compute as pc
 
-    # only the first and last characters can be padding: matched on them alone (a regex
-    # over a column of kilobyte quotes took seconds to find the end of each)
-    ends = pc.binary_join_element_wise(pc.utf8_slice_codeunits(column, 0, 1),
-                                       pc.utf8_slice_codeunits(column, -1), "")
-    if pc.any(pc.match_substring_regex(ends, _PADDED)).as_py():
+    # only the first and last characters can be padding: each matched by a pattern anchored
+    # at its end of the value, which RE2 reads from that end (one pattern for both ends took
+    # seconds over a column of kilobyte quotes; cutting out each value's last character
+    # read every quote whole: 0.27 s for 200,000 heavy quotes, against 0.07 s for these
+    # two, a throwaway timing)
+    padded = pc.or_(pc.match_substring_regex(column, "^" + _PADDING),
+                    pc.match_substring_regex(column, _PADDING + "$"))
+    if pc.any(padded).as_py():
         column = pc.utf8_trim_whitespace(column)
     if pc.any(pc.equal(column, "")).as_py():
         column = pc.if_else(pc.equal(column, ""), None, column)

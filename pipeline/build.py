@@ -162,8 +162,10 @@ def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
         "raw_killed": raw("killed"), "raw_injured": raw("injured"), "raw_troops": raw("troops"),
     })
     reports = pd.concat([reports, columns.drop(columns=["published"])], axis=1)
-    for name in ("extra", "input_file", "input_line", *PASSENGERS):
-        if name in rows:  # the shelved text, or its position
+    for name in ("extra", "input_file", "input_line"):
+        reports[name] = raw(name)
+    for name in PASSENGERS:
+        if name in rows:  # the text, or its position on the shelf
             reports[name] = raw(name)
     return reports.reset_index(drop=True), iter_quarantine(quarantine)
 

@@ -153,7 +153,7 @@ SHELF_KEY_ROWS = 16_384  # of them, when their text is read back from a shelf
 CREDIT_CHARS = 120  # a quote's opening that may credit an agency ("BEIRUT (AP) —")
 
 
-def _ends(quote: pd.Series | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+def _ends(quote: pd.Series | pa.Array) -> tuple[pa.Array, pa.Array]:
     """The two ends of each quote that the keys read: its opening and its last characters."""
     n, least = rules()["quote_chars"], rules()["quote_min_chars"]
     text = pa.array(quote, type=pa.large_string(), from_pandas=True) \

@@ -11,7 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.dates import DateError, normalize_dates, parse_date, parse_published
+from pipeline.dates import (
+    RULES,
+    DateError,
+    _BeforeCalendar,
+    _clean,
+    _rule_of,
+    normalize_dates,
+    parse_date,
+    parse_published,
+)
 
 GOLD = Path(__file__).parent / "data" / "dates_gold.csv"
 FRI = date(2024, 1, 5)  # a Friday
@@ -278,6 +287,31 @@ def test_never_crashes_never_after_publication(text, published, language):
     assert span.start <= span.best <= span.end
     assert span.end <= published + timedelta(days=1)
     assert span.start <= published + timedelta(days=1)
+
+
+
+def _first_rule(text: str, published: date):
+    """The rule that reads `text` on `published`, tried in order as they are listed: the first
+    that returns a span or raises."""
+    for rule in RULES:
+        try:
+            if rule(text, published) is not None:
+                return rule
+        except (DateError, _BeforeCalendar):
+            return rule
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.sampled_from(PHRASES), st.text(max_size=40), COUNTED),
+       published=st.dates(min_value=date(1995, 1, 1), max_value=date(2030, 12, 31)),
+       language=st.sampled_from(["en", "fr", "ar", "de"]))
+def test_which_rule_reads_a_text_does_not_depend_on_the_day(text, published, language):
+    """`_rule_of` finds a text's rule once, at a day after any publication, and the parser
+    uses it on every publication day: a rule whose form test looked at the day would break
+    that."""
+    cleaned = _clean(text, language)
+    assert _rule_of(cleaned).rule is _first_rule(cleaned, published)
 
 
 @settings(max_examples=100, deadline=None)

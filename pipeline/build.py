@@ -255,6 +255,9 @@ def _blocks(reports: pd.DataFrame) -> list[pd.DataFrame]:
             for block in blocks]
 
 
+_DAYS = ("date_start", "date_end")  # the columns `_coded` sends as Arrow's date32
+
+
 def _coded(column: pd.Series) -> pd.Series:
     """A column of `_blocks` as it travels. Text repeats (a million reports of the dense
     front had 28 places, 147,263 date texts and one country): a code per report and each
@@ -263,7 +266,7 @@ def _coded(column: pd.Series) -> pd.Series:
     (a throwaway measurement). Report ids are unique and stay as they are. Days travel as
     Arrow's date32: pickled as `datetime.date` objects, a million reports' two columns were
     most of the blocks' pickling time."""
-    if column.name in ("date_start", "date_end"):
+    if column.name in _DAYS:
         return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(column, type=pa.date32())),
                          index=column.index)
     if column.name == "report_id" or not isinstance(column.dtype, pd.StringDtype):
@@ -274,12 +277,19 @@ def _coded(column: pd.Series) -> pd.Series:
 
 
 def _decoded(block: pd.DataFrame) -> pd.DataFrame:
-    """A block of `_blocks` with its coded columns decoded to the text the reports have (the
-    same dtype, missing where it was missing)."""
+    """A block of `_blocks` with its coded columns decoded to the values the reports have
+    (the same dtype, missing where it was missing): text from its codes, days as
+    `datetime.date` objects again, made by Arrow. Matching reads each row's days as Python
+    objects, and pandas makes them from Arrow's days one by one: the blocks of a million
+    `today` reports took 7.7 s to match so, 6.8 s with the days decoded (one process,
+    throwaway timing)."""
     return block.assign(**{
         c: pd.Series(block[c].cat.categories.array.take(block[c].cat.codes.to_numpy(),
                                                         allow_fill=True), index=block.index)
-        for c in block if isinstance(block[c].dtype, pd.CategoricalDtype)})
+        for c in block if isinstance(block[c].dtype, pd.CategoricalDtype)}, **{
+        c: pd.Series(pa.array(block[c]).to_pandas(date_as_object=True).to_numpy(),
+                     index=block.index, name=c)
+        for c in _DAYS if c in block and isinstance(block[c].dtype, pd.ArrowDtype)})
 
 
 def _match_block(block: pd.DataFrame) -> pd.Series:

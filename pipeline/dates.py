@@ -790,6 +790,7 @@ class _Rule(NamedTuple):
 
 @lru_cache(maxsize=300_000)
 def _rule_of(t: str) -> _Rule:
+    """The `_Rule` of a cleaned date text (see above)."""
     fixed = bool(_YEAR.search(t)) and not _REF_BOUND.search(t)
     for rule in RULES:
         try:

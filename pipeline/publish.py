@@ -479,8 +479,8 @@ def _write_parquet(table: pa.Table | ShelvedTable, path: Path) -> None:
     time (`ShelvedTable.slice`).
 
     The next group is made in a thread while the writer compresses this one (both let go
-    of the interpreter): a million `heavy` reports' groups took about as long to read back
-    from the shelf as to write."""
+    of the interpreter): 200,000 `heavy` reports' groups took 0.29 s to read back from the
+    shelf, beside 0.65 s to write (cProfile, a throwaway run)."""
     rows = _group_rows(table)
     if table.num_rows <= rows:
         pq.write_table(table.slice(0, table.num_rows).combine_chunks(), path, compression="zstd")

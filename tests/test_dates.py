@@ -289,7 +289,6 @@ def test_never_crashes_never_after_publication(text, published, language):
     assert span.start <= published + timedelta(days=1)
 
 
-
 def _first_rule(text: str, published: date):
     """The rule that reads `text` on `published`, tried in order as they are listed: the first
     that returns a span or raises."""

@@ -288,7 +288,7 @@ def _decoded(block: pd.DataFrame) -> pd.DataFrame:
                                                         allow_fill=True), index=block.index)
         for c in block if isinstance(block[c].dtype, pd.CategoricalDtype)}, **{
         c: pd.Series(pa.array(block[c]).to_pandas(date_as_object=True).to_numpy(),
-                     index=block.index, name=c)
+                     index=block.index)
         for c in _DAYS if c in block and isinstance(block[c].dtype, pd.ArrowDtype)})
 
 

@@ -553,8 +553,8 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
     raw_dir = Path(raw_dir)
     paths = [(_file_name(p, raw_dir), p) for p in discover(raw_dir)]
     shelf = None if mapper else shelf
-    parsed = (mapper(_read_file, [(name, _file_bytes(name, p)) for name, p in paths]) if mapper
-              else in_threads(_read_file, [(name, p, shelf) for name, p in paths], threads))
+    items = [(name, _file_bytes(name, p) if mapper else p, shelf) for name, p in paths]
+    parsed = mapper(_read_file, items) if mapper else in_threads(_read_file, items, threads)
     frames: list[pd.DataFrame] = []
     batch = RawBatch(rows=pd.DataFrame())
     errors: list[InputError] = []
@@ -581,14 +581,13 @@ def read_raw(raw_dir: Path | str, mapper: Callable[[Callable, list], Iterable] |
 Parsed = tuple[pd.DataFrame, list[dict], InputFile, ShelfPart | None]
 
 
-def _read_file(item: tuple[str, bytes | Path] | tuple[str, bytes | Path, Shelf | None]
-               ) -> Parsed | InputError:
+def _read_file(item: tuple[str, bytes | Path, Shelf | None]) -> Parsed | InputError:
     """One raw file, its bytes or its path (and the shelf, if any) → (rows, unreadable rows as
     quarantine, the file's record, its part of the shelf), or the InputError naming why the
     file cannot be read (its encoding, its header, or the system: gone since it was listed,
     not permitted), returned so that the other files are still read and every bad one is
     named."""
-    name, source, shelf = item if len(item) == 3 else (*item, None)
+    name, source, shelf = item
     part = shelf.part() if shelf is not None else None
     try:
         return _parse_file(name, source, part)

@@ -197,7 +197,7 @@ def _normalize_part(part: tuple[pd.DataFrame, Known | None]
     marks.append(("", time.perf_counter()))
     seconds = {a[0]: b[1] - a[1] for a, b in zip(marks, marks[1:], strict=False)
                if a[0] in NORMALIZERS}
-    return columns, rejected, seconds
+    return columns.assign(**{c: _as_days(columns[c]) for c in DAYS}), rejected, seconds
 
 
 def _resolve_places(rows: pd.DataFrame, run: Run) -> tuple[Known, float]:
@@ -255,7 +255,24 @@ def _blocks(reports: pd.DataFrame) -> list[pd.DataFrame]:
             for block in blocks]
 
 
-_DAYS = ("date_start", "date_end")  # the columns `_coded` sends as Arrow's date32
+# Days travel between processes as Arrow's date32, not as `datetime.date` objects, which
+# pickle one by one: they were most of the pickling time of a normalized part (three columns,
+# 0.1 s each for 250,000 reports) and of the blocks (two; throwaway timings).
+DAYS = ("date", "date_start", "date_end")  # what normalizing sends back
+_DAYS = ("date_start", "date_end")  # what matching reads
+
+
+def _as_days(column: pd.Series) -> pd.Series:
+    """A column of `datetime.date` (None where missing) as it travels: Arrow's date32."""
+    return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(column, type=pa.date32())),
+                     index=column.index, name=column.name)
+
+
+def _as_dates(column: pd.Series) -> pd.Series:
+    """`_as_days` undone: `datetime.date` objects, made by Arrow (pandas makes them from an
+    Arrow column one at a time, in Python)."""
+    return pd.Series(pa.array(column).to_pandas(date_as_object=True).to_numpy(),
+                     index=column.index, name=column.name)
 
 
 def _coded(column: pd.Series) -> pd.Series:
@@ -264,11 +281,9 @@ def _coded(column: pd.Series) -> pd.Series:
     value once. Taken into blocks and pickled as strings, the blocks of those reports were
     302 MiB and held beside the reports while the workers were sent them; coded, 95 MiB
     (a throwaway measurement). Report ids are unique and stay as they are. Days travel as
-    Arrow's date32: pickled as `datetime.date` objects, a million reports' two columns were
-    most of the blocks' pickling time."""
+    days (`_as_days`)."""
     if column.name in _DAYS:
-        return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(column, type=pa.date32())),
-                         index=column.index)
+        return _as_days(column)
     if column.name == "report_id" or not isinstance(column.dtype, pd.StringDtype):
         return column
     codes, values = column.array.factorize()
@@ -279,16 +294,14 @@ def _coded(column: pd.Series) -> pd.Series:
 def _decoded(block: pd.DataFrame) -> pd.DataFrame:
     """A block of `_blocks` with its coded columns decoded to the values the reports have
     (the same dtype, missing where it was missing): text from its codes, days as
-    `datetime.date` objects again, made by Arrow. Matching reads each row's days as Python
-    objects, and pandas makes them from Arrow's days one by one: the blocks of a million
-    `today` reports took 7.7 s to match so, 6.8 s with the days decoded (one process,
-    throwaway timing)."""
+    `datetime.date` objects again (`_as_dates`). Matching reads each row's days as Python
+    objects: the blocks of a million `today` reports took 7.7 s to match with pandas making
+    them one by one, 6.8 s with the days decoded first (one process, throwaway timing)."""
     return block.assign(**{
         c: pd.Series(block[c].cat.categories.array.take(block[c].cat.codes.to_numpy(),
                                                         allow_fill=True), index=block.index)
         for c in block if isinstance(block[c].dtype, pd.CategoricalDtype)}, **{
-        c: pd.Series(pa.array(block[c]).to_pandas(date_as_object=True).to_numpy(),
-                     index=block.index)
+        c: _as_dates(block[c])
         for c in _DAYS if c in block and isinstance(block[c].dtype, pd.ArrowDtype)})
 
 
@@ -414,6 +427,7 @@ def _normalize_all(batch: RawBatch, run: Run, shelf: Shelf
     seconds["places"] += resolving
     columns, rejected = (pd.concat([p[k] for p in parts]) for k in (0, 1))
     del parts  # the parts' frames, now copied into one
+    columns = columns.assign(**{c: _as_dates(columns[c]) for c in DAYS})
     reports, quarantine = _reports(rows, columns, rejected, batch.quarantine, consume=True,
                                    shelf=shelf)
     return reports, quarantine, seconds

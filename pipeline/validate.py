@@ -130,7 +130,14 @@ Helper: TypeAlias = Callable[[pd.DataFrame], pd.Series]
 
 
 def _lengths(column: str) -> Helper:
-    return lambda df: df[column].map(len).astype("i8")  # int64: GX's vectorized path
+    """The length of each list (int64: GX's vectorized path); read from Arrow's offsets when
+    the column is still Arrow's, as `_check` leaves it."""
+    def lengths(df: pd.DataFrame) -> pd.Series:
+        values = df[column]
+        if isinstance(values.dtype, pd.ArrowDtype):
+            return values.list.len().astype("i8")
+        return values.map(len).astype("i8")
+    return lengths
 
 
 def _day_of(column: str, plus: int = 0) -> Helper:
@@ -344,8 +351,9 @@ def _check(task: _Task) -> tuple[dict[int, dict], pd.DataFrame]:
     part = task.part
     if isinstance(part, _Staged):
         part = part.read(columns)
-    if isinstance(part, pa.Table):
-        part = part.select([c for c in columns if c in part.column_names]).to_pandas()
+    if isinstance(part, pa.Table):  # lists stay Arrow's: only their lengths are checked
+        part = part.select([c for c in columns if c in part.column_names]).to_pandas(
+            types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_list(t) else None)
         part.index = pd.RangeIndex(task.start, task.start + len(part))
     else:
         part = part[[c for c in columns if c in part.columns]]

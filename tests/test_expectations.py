@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -250,3 +251,19 @@ def test_validating_parquet_files_gives_the_same_results(tables, sample_build, t
 
     validate_tables(files, part_rows=14, shared=False, mapper=remote)
     assert set(far) == {"Table"}  # a cluster's worker is sent its part's columns, not a path
+
+
+@pytest.mark.parametrize("given", ["pandas", "parquet"])
+def test_list_lengths_are_checked_from_arrow_as_from_pandas(tables, given, tmp_path):
+    """A build validates its Parquet files, whose list columns stay Arrow's and give their
+    lengths from Arrow's offsets; a frame's lists are Python's. Either way, a source count
+    that is not the number of sources and an incident without report ids fail, each once."""
+    frame = tables["events"].copy()
+    frame.loc[0, "source_count"] += 1
+    frame.at[1, "report_ids"] = []
+    if given == "parquet":
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False),
+                       path := tmp_path / "events.parquet")
+    report = validate_tables({"events": frame if given == "pandas" else path})
+    failed = sorted((f.column, f.unexpected_count) for f in report.failures)
+    assert failed == [("_report_ids_n", 1), ("source_count/_sources_n", 1)]

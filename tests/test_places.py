@@ -1197,3 +1197,27 @@ def test_a_common_noun_before_a_capital_is_no_village_of_its_province(capital, c
             continue
         assert p.geo_precision != "point" or (p.latitude, p.longitude) == (
             city.latitude, city.longitude), (noun, p)
+
+
+def _respellings(name: str) -> list[str]:
+    """A name as writers vary it: itself, its vowels swapped, a letter doubled or dropped."""
+    return [name, name.replace("a", "e").replace("i", "ee"), name + name[-1], name[:-1]]
+
+
+def test_the_mention_scan_s_identical_keys_are_the_full_search_s():
+    """`_spelled_alike` takes a place only at an identical key (`fuzzy:100`), so it looks at
+    identical keys alone (`_fuzzy(identical=True)`). Names of every country, as written and
+    respelled: the place taken, or none, is the one the search of all close keys gives."""
+    from pipeline.places import _fuzzy, fold, gazetteer
+
+    gaz = gazetteer()
+    taken = 0
+    for cc in ("IQ", "SY", "YE", "LB", "IL", "PS", "IR", "JO"):
+        rows = [i for i in range(len(gaz.rows)) if gaz.rows[i][3] == cc][::997][:12]
+        for name in {fold(s) for i in rows for s in _respellings(gaz.rows[i][0])}:
+            full = _fuzzy(gaz, name, cc, None, "")
+            fast = _fuzzy(gaz, name, cc, None, "", identical=True)
+            wanted = full if full is not None and full[0] == "fuzzy:100" else None
+            assert (fast if fast is not None and fast[0] == "fuzzy:100" else None) == wanted, name
+            taken += wanted is not None
+    assert taken >= 20  # the check compared places found, not only misses

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -237,22 +237,29 @@ def _split(rows: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
     return [rows.iloc[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-def _blocks(reports: pd.DataFrame) -> list[pd.DataFrame]:
+def _blocks(reports: pd.DataFrame) -> Iterator[pd.DataFrame]:
     """Reports grouped by country and event family (incidents never cross these blocks), each
-    in input order, with only the columns matching reads: a worker needs no quote. Grouped by
+    in input order, with only the columns matching reads: a worker needs no quote. The
+    largest first, so that the workers finish together, and each made when it is asked for:
+    an engine's worker matches the largest while this process makes the others. Grouped by
     integer codes and one stable sort, not a pandas groupby on the two text keys (several
-    times slower at a million reports). A block's text columns travel as categoricals, each
-    holding only the values its block uses (`_match_block` decodes them)."""
-    family = reports["event_type"].map({k: v.family for k, v in vocabulary().items()})
-    code = group_codes(pd.DataFrame({"iso3": reports["iso3"].to_numpy(),
-                                      "family": family.to_numpy()}), ["iso3", "family"])
+    times slower at a million reports); the family of each distinct event type, not of each
+    report. A block's text columns travel as categoricals, each holding only the values its
+    block uses (`_match_block` decodes them)."""
+    families = {k: v.family for k, v in vocabulary().items()}
+    kind, kinds = pd.factorize(reports["event_type"], use_na_sentinel=False)
+    family = pd.factorize(pd.Series([families.get(k) for k in kinds], dtype=object),
+                          use_na_sentinel=False)[0][kind]
+    code = group_codes(pd.DataFrame({"iso3": reports["iso3"], "family": family}),
+                       ["iso3", "family"])
     order = np.argsort(code, kind="stable")
     bounds = np.searchsorted(code[order], np.arange(int(code.max(initial=-1)) + 2))
+    spans = sorted(zip(bounds, bounds[1:], strict=False), key=lambda s: s[1] - s[0], reverse=True)
     match = pd.DataFrame({c: _coded(reports[c]) for c in MATCH_COLUMNS}, index=reports.index)
     coded = [c for c in MATCH_COLUMNS if isinstance(match[c].dtype, pd.CategoricalDtype)]
-    blocks = (match.take(order[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
-    return [block.assign(**{c: block[c].cat.remove_unused_categories() for c in coded})
-            for block in blocks]
+    for a, b in spans:
+        block = match.take(order[a:b])
+        yield block.assign(**{c: block[c].cat.remove_unused_categories() for c in coded})
 
 
 # Days travel between processes as Arrow's date32, not as `datetime.date` objects, which
@@ -438,10 +445,7 @@ def _incident_ids(reports: pd.DataFrame, run: Run) -> Callable[[], pd.Series | N
     by calling what this returns (the blocks, copies of the reports, are gone then)."""
     if not len(reports):
         return lambda: None
-    # the largest blocks first, so that the workers finish together
-    blocks = sorted(_blocks(reports), key=len, reverse=True) if run.split > 1 else [reports]
-    matched = run.submit(_match_block, blocks)
-    del blocks
+    matched = run.submit(_match_block, _blocks(reports) if run.split > 1 else [reports])
     return lambda: pd.concat(matched())
 
 

@@ -87,10 +87,10 @@ class PandasEngine:
     reads = False  # whether files are read on the engine (a remote cluster's workers)
     local = True  # whether its workers see this machine's files (a cluster's may not)
 
-    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         return [fn(item) for item in items]
 
-    def submit(self, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
+    def submit(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Callable[[], list[Any]]:
         """`map`, to be collected later: here, the work is done when it is collected."""
         return lambda: self.map(fn, items)
 
@@ -175,10 +175,11 @@ class PoolEngine:
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
         return self.submit(fn, items)()
 
-    def submit(self, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
-        """`map` started now (every item goes to the pool at once), its results collected by
-        calling what this returns: this process may work meanwhile."""
-        if not items:
+    def submit(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Callable[[], list[Any]]:
+        """`map` started now, its results collected by calling what this returns: this
+        process may work meanwhile. Every item goes to the pool as soon as it is made: from
+        an iterator, a worker starts on the first while this process makes the next."""
+        if isinstance(items, list) and not items:
             return list
         results = self._start().map(fn, items)
         return lambda: list(results)
@@ -231,9 +232,10 @@ class DaskEngine:
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
         return self.submit(fn, items)()
 
-    def submit(self, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
+    def submit(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Callable[[], list[Any]]:
         """`map` started now on the cluster, its results gathered by calling what this
         returns."""
+        items = list(items)
         if not items:  # nothing to scatter (dask refuses an empty list)
             return list
         # Parts are data, not task arguments: scattered first, they go to the workers
@@ -322,7 +324,7 @@ class Run:
         release()
         return results
 
-    def submit(self, fn: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
+    def submit(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Callable[[], list[Any]]:
         """`map` started on the engine's workers (when the work is split), so that this
         process may do other work before it calls what this returns for the results; with
         no workers, the work is done when they are asked for.
@@ -332,7 +334,7 @@ class Run:
         (`memory.release`): else what this process does next is counted on top of it (a
         million reports' blocks for matching, beside the events built next)."""
         if self.split <= 1:
-            return lambda: self.map(fn, items)
+            return lambda: self.map(fn, list(items))
         started = self.engine.submit(fn, items)
 
         def collect() -> list[Any]:

@@ -329,24 +329,22 @@ class _Task:
     start: int
     expectations: list[dict]
     positions: list[int]  # of `expectations` in the table's suite
-    needed: list[str]  # columns the whole-column checks will read
     key: str | None
     columns: list[str]  # of the whole validation frame: what a column-set check sees
     known: pa.Array | None = None  # the events' incident ids, for reports
 
     def sources(self) -> tuple[list[str], list[str]]:
         """(the published columns to read, the helpers to compute): for the columns of the
-        validation frame this task's expectations read, its key and the columns kept for
-        the whole-column checks."""
+        validation frame this task's expectations read, and its key."""
         reads = dict.fromkeys([c for e in self.expectations for c in _columns(e)]
-                              + ([self.key] if self.key else []) + self.needed)
+                              + ([self.key] if self.key else []))
         return _sources(self.table, reads)
 
 
-def _check(task: _Task) -> tuple[dict[int, dict], pd.DataFrame]:
-    """Run a part's expectations → ({suite position: outcome}, the columns `needed`). Only
-    the columns the part's expectations read are converted and computed: a million reports'
-    quotes and raw text were converted to pandas, and checked by nothing."""
+def _check(task: _Task) -> dict[int, dict]:
+    """Run a task's expectations → {suite position: outcome}. Only the columns they read are
+    converted and computed: a million reports' quotes and raw text were converted to pandas,
+    and checked by nothing."""
     columns, helpers = task.sources()
     part = task.part
     if isinstance(part, _Staged):
@@ -357,11 +355,9 @@ def _check(task: _Task) -> tuple[dict[int, dict], pd.DataFrame]:
         part.index = pd.RangeIndex(task.start, task.start + len(part))
     else:
         part = part[[c for c in columns if c in part.columns]]
-    df = validation_frame(task.table, part, helpers, task.known)
-    out = _outcomes(task, df)
-    narrow = df[[c for c in task.needed if c in df.columns]]
+    out = _outcomes(task, validation_frame(task.table, part, helpers, task.known))
     release()
-    return out, narrow
+    return out
 
 
 def _outcomes(task: _Task, df: pd.DataFrame) -> dict[int, dict]:
@@ -405,8 +401,8 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict
     checks, when the `mapper`'s workers do not share this machine's files). Row-by-row
     expectations run on parts of about `part_rows` rows (a file's parts are runs of its row
     groups) through `mapper` (an engine's workers, or here) and add up; whole-column ones
-    run once, through `mapper` too, on just the columns they read, which the parts kept. The
-    suites' count check runs there as well: with workers, this process never imports GX."""
+    run once, in the same map, on just the columns they read. The suites' count check runs
+    there as well: with workers, this process never imports GX."""
     report = ValidationReport(success=True, evaluated=0, failed=0)
     known = _incident_ids(tables.get("events"))
     plans = {table: _plan(table, frame, root, part_rows, known if table == "reports" else None,
@@ -417,29 +413,13 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict
                                            for table, plan in plans.items()]):
         if problem:
             raise PipelineError(problem)
-    # every table's parts in one map, so that an engine's workers check the events while
-    # others check parts of the reports
+    # every table's tasks in one map, so that an engine's workers check the events while
+    # others check parts of the reports, or the columns that must be seen whole
     tasks = [task for plan in plans.values() for task in plan[1]]
     outcomes: dict[str, dict[int, list[dict]]] = {table: {} for table in tables}
-    narrow: dict[str, list[pd.DataFrame]] = {table: [] for table in tables}
-    for task, (out, kept) in zip(tasks, mapper(_check, tasks), strict=True):
+    for task, out in zip(tasks, mapper(_check, tasks), strict=True):
         for i, outcome in out.items():
             outcomes[task.table].setdefault(i, []).append(outcome)
-        narrow[task.table].append(kept)
-    # then the whole-column expectations of the tables checked in parts, on the columns they read
-    wholes = []
-    for table, (expectations, table_tasks) in plans.items():
-        left = sorted(set(range(len(expectations))) - set(outcomes[table]))
-        if len(table_tasks) > 1 and left:
-            first = table_tasks[0]
-            wholes.append(_Task(table, pd.concat(narrow[table]), 0,
-                                [expectations[i] for i in left], left, [], first.key,
-                                first.columns, first.known))
-        del narrow[table]
-    for task, out in zip(wholes, mapper(_check_whole, wholes), strict=True):
-        for i, outcome in out.items():
-            outcomes[task.table].setdefault(i, []).append(outcome)
-    del wholes
     for table, frame in tables.items():
         expectations = plans[table][0]
         found = outcomes[table]
@@ -474,28 +454,36 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict
 def _plan(table: str, frame: Table, root: Path | None, part_rows: int, known: pa.Array | None,
           shared: bool) -> tuple[list[dict], list[_Task]]:
     """A table's suite and the tasks that check it: one task when it is one part (every
-    expectation at once, as GX would), else one per part with the row-by-row expectations
-    (the whole-column ones run afterwards on the columns they read, kept by each task)."""
+    expectation at once, as GX would), else one per part with the row-by-row expectations,
+    and one with the whole-column ones, which reads only the columns they check of every
+    row (a million reports' ids: it runs beside the parts, not after them)."""
     spec = load_suite(table, root)
     expectations = spec["expectations"]
     key = spec.get("meta", {}).get("key")
     starts = _parts(frame, part_rows)
-    if len(starts) == 1:
-        parts: list[tuple[list[dict], list[int], list[str]]] = [
-            (expectations, list(range(len(expectations))), [])]
-    else:
-        rows = [i for i, e in enumerate(expectations) if e.get("type") not in WHOLE_TABLE]
-        whole = [i for i in range(len(expectations)) if i not in rows]
-        needed = list(dict.fromkeys(c for i in whole for c in _columns(expectations[i])))
-        parts = [([expectations[i] for i in rows], rows, needed)]
+    everything = list(range(len(expectations)))
+    work = [(start, part, everything) for start, part in starts]
+    if len(starts) > 1:
+        rows = [i for i in everything if expectations[i].get("type") not in WHOLE_TABLE]
+        whole = [i for i in everything if i not in rows]
+        work = [(start, part, rows) for start, part in starts]
+        if whole:
+            work.append((0, _whole(frame), whole))
     columns = validation_columns(table, _names(frame))
-    tasks = [_Task(table, part, start, exps, positions, needed, key, columns, known)
-             for start, part in starts for exps, positions, needed in parts]
+    tasks = [_Task(table, part, start, [expectations[i] for i in positions], positions, key,
+                   columns, known) for start, part, positions in work]
     if not shared:  # a cluster's worker may not see the file: it is sent its part
         for task in tasks:
             if isinstance(task.part, _Staged):
                 task.part = task.part.read(task.sources()[0])
     return expectations, tasks
+
+
+def _whole(frame: Table) -> pd.DataFrame | pa.Table | _Staged:
+    """A table as one part: a Parquet file's every row group."""
+    if isinstance(frame, Path):
+        return _Staged(frame, list(range(pq.read_metadata(frame).num_row_groups)))
+    return frame
 
 
 def _suite_problem(suite: tuple[str, list[dict]]) -> str | None:
@@ -505,12 +493,6 @@ def _suite_problem(suite: tuple[str, list[dict]]) -> str | None:
     except PipelineError as exc:
         return str(exc)
     return None
-
-
-def _check_whole(task: _Task) -> dict[int, dict]:
-    """A table's whole-column expectations on the columns its parts kept: `_outcomes`."""
-    assert isinstance(task.part, pd.DataFrame)
-    return _outcomes(task, task.part)
 
 
 def _rows(frame: Table) -> int:

@@ -124,12 +124,18 @@ def test_matching_blocks_travel_as_codes_and_decode_to_the_reports():
     the block uses; decoded, they are the reports' columns, and matched block by block they
     give the incidents matching all at once gives."""
     from pipeline.build import _blocks, _decoded, _match_block, normalize
+    from pipeline.events import vocabulary
     from pipeline.read import read_raw
     from pipeline.reconcile import MATCH_COLUMNS, assign_incidents
 
     reports, _ = normalize(read_raw(SAMPLE))
-    blocks = _blocks(reports)
+    blocks = list(_blocks(reports))
     assert len(blocks) > 1 and sum(len(b) for b in blocks) == len(reports)
+    assert [len(b) for b in blocks] == sorted((len(b) for b in blocks), reverse=True)
+    family = reports["event_type"].map(lambda t: vocabulary()[t].family)
+    assert len(blocks) == len(set(zip(reports["iso3"], family, strict=True)))
+    for block in blocks:  # one country and event family each: all of its reports
+        assert block["iso3"].nunique() == 1 and family[block.index].nunique() == 1
     for block in blocks:
         assert list(block.columns) == list(MATCH_COLUMNS)
         for c in ("place", "raw_date", "source", "admin2"):
@@ -170,8 +176,8 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
     assert all(set(rows.index) == set(known[0].index) for rows, known in parts)
     checked = [items for name, items in sent if name == "_check"][0]
     assert {task.table for task in checked} == {"events", "reports", "quarantine"}
-    assert [name for name, _ in sent if name in ("_suite_problem", "_check_whole")] == [
-        "_suite_problem", "_check_whole"]
+    assert [name for name, _ in sent if name in ("_suite_problem", "_check")] == [
+        "_suite_problem", "_check"]
     for table in ("events", "reports", "quarantine"):
         a = (sample_build / "versions" / "v1" / f"{table}.parquet").read_bytes()
         b = (tmp_path / "pool" / "versions" / "v1" / f"{table}.parquet").read_bytes()

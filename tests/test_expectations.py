@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import EXPECTATIONS
-from pipeline.validate import validate_tables
+from pipeline.validate import WHOLE_TABLE, validate_tables
 
 SUITES = {t: json.loads((EXPECTATIONS / f"{t}.json").read_text()) for t in
           ("events", "reports", "quarantine")}
@@ -181,12 +181,14 @@ def test_a_bad_row_in_a_later_part_is_found(tables, kind, column):
 
 @pytest.mark.slow
 def test_parts_go_through_the_engines_mapper(tables):
-    """The Dask engine validates parts on its workers: every part is one mapped task."""
+    """The Dask engine validates parts on its workers: every part is one mapped task, and
+    so are a table's whole-column checks, in the same map (not after the parts)."""
     sent = []
 
     def mapper(fn, tasks):
-        if fn.__name__ == "_check":  # not the suites' count check or the whole-column ones
-            sent.extend((t.table, len(t.part)) for t in tasks)
+        if fn.__name__ == "_check":  # not the suites' count check
+            sent.extend((t.table, len(t.part), {e["type"] for e in t.expectations})
+                        for t in tasks)
         called.append(fn.__name__)
         return [fn(t) for t in tasks]
 
@@ -194,10 +196,12 @@ def test_parts_go_through_the_engines_mapper(tables):
     report = validate_tables(dict(tables), part_rows=20, mapper=mapper)
     assert report.success
     # everything runs where the engine sends it: this process needs no GX
-    assert called == ["_suite_problem", "_check", "_check_whole"]
-    sizes = {t: sorted(n for name, n in sent if name == t) for t in tables}
-    assert sum(sizes["reports"]) == len(tables["reports"]) and max(sizes["reports"]) == 20
-    assert len(sizes["reports"]) == -(-len(tables["reports"]) // 20)
+    assert called == ["_suite_problem", "_check"]
+    parts = sorted(n for t, n, kinds in sent if t == "reports" and not kinds & WHOLE_TABLE)
+    assert sum(parts) == len(tables["reports"]) and max(parts) == 20
+    assert len(parts) == -(-len(tables["reports"]) // 20)
+    whole = [(n, kinds) for t, n, kinds in sent if t == "reports" and kinds & WHOLE_TABLE]
+    assert whole == [(len(tables["reports"]), {"expect_column_values_to_be_unique"})]
 
 
 def _staged(sample_build: Path, folder: Path, groups: int, bad_incident: int | None = None
@@ -237,7 +241,8 @@ def test_validating_parquet_files_gives_the_same_results(tables, sample_build, t
     parts = validate_tables(files, part_rows=14, mapper=mapper)
     assert parts.success
     assert _summary(parts) == _summary(validate_tables(dict(tables)))
-    assert sent.count("reports") == -(-len(tables["reports"]) // 14)  # two groups of 7 a part
+    # two groups of 7 a part, and the whole-column checks (the ids' uniqueness) as one more
+    assert sent.count("reports") == -(-len(tables["reports"]) // 14) + 1
     bad = len(tables["reports"]) - 3
     broken = validate_tables(_staged(sample_build, tmp_path / "bad", 7, bad), part_rows=14)
     assert [(f.table, f.column, f.unexpected_count, f.examples) for f in broken.failures] == [

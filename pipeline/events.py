@@ -621,16 +621,25 @@ def _extracted(extra: object) -> bool:
         return False
 
 
-def each_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:
-    """`fn` of every value as an object array, called once per distinct value (a million
-    reports hold a few thousand event phrases, figures or actors); a missing value is passed
-    as None, and its result is None when no value is missing."""
+def distinct_results(values: pd.Series, fn: Callable[[Any], Any]) -> tuple[np.ndarray, list]:
+    """(per value, the position of its result; `fn` of each distinct value, called once): a
+    million reports hold a few thousand event phrases, figures or actors. A missing value is
+    passed as None."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    done = np.empty(len(uniques) + 1, dtype=object)
-    for k, value in enumerate(uniques):
-        done[k] = fn(value)
+    done = [fn(value) for value in uniques]
     if (codes < 0).any():  # code -1: missing
-        done[-1] = fn(None)
+        codes = np.where(codes < 0, len(done), codes)
+        done.append(fn(None))
+    return codes, done
+
+
+def each_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:
+    """`fn` of every value as an object array, called once per distinct value
+    (`distinct_results`)."""
+    codes, results = distinct_results(values, fn)
+    done = np.empty(len(results), dtype=object)
+    for k, result in enumerate(results):  # one by one: a result may be a tuple
+        done[k] = result
     return done[codes]
 
 

@@ -154,16 +154,27 @@ def test_matching_blocks_travel_as_codes_and_decode_to_the_reports():
 def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeypatch):
     """Parts normalized, reconciled and validated in two processes (the pool's row threshold
     lowered so that the sample uses it) give the bytes one process gives."""
-    from pipeline.engines import PoolEngine
+    from pipeline.engines import PoolEngine, _Through
 
     monkeypatch.setattr(PoolEngine, "min_rows", 0)
     sent: list[tuple[str, list]] = []
-    pool_map = PoolEngine.map
-    monkeypatch.setattr(PoolEngine, "map", lambda self, fn, items: (
-        sent.append((fn.__name__, items)), pool_map(self, fn, items))[1])
+    pool_submit = PoolEngine.submit
+
+    def submit(self, fn, items):  # noqa: ANN001, ANN202
+        items = list(items)
+        sent.append((fn.__name__, items))
+        return pool_submit(self, fn, items)
+
+    monkeypatch.setattr(PoolEngine, "submit", submit)
+    taken = []  # results read back from the files they travelled as, here
+    take = _Through.take
+    monkeypatch.setattr(_Through, "take", staticmethod(lambda path: (
+        taken.append(path), take(path))[1]))
     result = pipeline.build(SAMPLE, tmp_path / "pool", workers=2)
     assert result.status == "published"
     assert max(len(items) for _, items in sent) > 1  # the pool did take parts
+    assert len(taken) == sum(len(items) for _, items in sent)  # every part as a file
+    assert not any(path.exists() for path in taken)
     # what each step sent: normalizing, no quote or URL; validating, every table's parts in
     # one map, and the suites' count and whole-column checks too (this process needs no GX)
     parts = [items for name, items in sent if name == "_normalize_part"][0]
@@ -173,7 +184,15 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
     dealt = [items for name, items in sent if name == "_resolve_timed"][0]
     pairs = [pair for chunk in dealt for pair in chunk]
     assert len(dealt) == 2 and len(pairs) == len(set(pairs)) > 1
-    assert all(set(rows.index) == set(known[0].index) for rows, known in parts)
+    assert all(set(rows.index) == set(known[0].index) for rows, known, _ in parts)
+    # and the dates: the rows dealt out by their date text, each text to one worker only;
+    # each part then carries its rows' dates
+    dated = [items for name, items in sent if name == "_dates_timed"][0]
+    texts = [set(rows["date"].dropna()) for rows in dated]
+    assert len(dated) == 2 and texts[0] and texts[1] and not texts[0] & texts[1]
+    assert sorted(i for rows in dated for i in rows.index) == sorted(
+        i for rows, _, _ in parts for i in rows.index)
+    assert all(rows.index.equals(dates.index) for rows, _, dates in parts)
     checked = [items for name, items in sent if name == "_check"][0]
     assert {task.table for task in checked} == {"events", "reports", "quarantine"}
     assert [name for name, _ in sent if name in ("_suite_problem", "_check")] == [
@@ -182,6 +201,23 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
         a = (sample_build / "versions" / "v1" / f"{table}.parquet").read_bytes()
         b = (tmp_path / "pool" / "versions" / "v1" / f"{table}.parquet").read_bytes()
         assert a == b, table
+
+
+def test_a_part_travels_as_a_file_and_a_full_disk_stops_the_build(tmp_path):
+    """A pool's part and its result pass through files of the build's shelf, each removed
+    once read; a folder that cannot be written stops the build as the output's would."""
+    from pipeline.engines import _Through
+    from pipeline.errors import OutputError
+
+    through = _Through(lambda frame: frame.assign(b=frame["a"] * 2), tmp_path)
+    result = through(through.put(pd.DataFrame({"a": [1, 2]})))
+    assert list(tmp_path.iterdir()) == [result]
+    assert through.take(result)["b"].tolist() == [2, 4]
+    assert not list(tmp_path.iterdir())
+    gone = _Through(str, tmp_path / "out" / ".shelf-1")  # the folder is not there
+    with pytest.raises(OutputError, match=r"cannot write to .*out: No such file or directory; "
+                                          r"free some space or choose another --out"):
+        gone.put("part")
 
 
 def test_pool_starts_its_workers_early_only_for_a_large_input(tmp_path):

@@ -230,17 +230,19 @@ def _resolve_timed(pairs: list[tuple[str, str]]) -> tuple[Resolved, float]:
 DATE_INPUTS = ["date", "published", "language"]
 
 
-def _date_all(rows: pd.DataFrame, run: Run) -> Callable[[], tuple[pd.DataFrame, float]]:
+def _date_all(rows: pd.DataFrame, run: Run, parts: int
+              ) -> Callable[[], tuple[pd.DataFrame, float]]:
     """The dates of every row, made on the workers (started now, collected by calling what
-    this returns), the rows' date columns dealt out by their date text, so that each text is
-    read, and each of its days parsed, on one worker only: in contiguous parts each worker
-    read most of the texts (the dates of a million `today` reports took each of two workers
-    5.0 s so, 3.0 s dealt by text; throwaway timing). A row's dates depend on the row alone,
-    so how the rows are dealt changes none of them. → (`normalize_dates` of every row, by
-    label and in the rows' order, days as `_as_days`; the workers' seconds)."""
-    code = pd.factorize(rows["date"].to_numpy(dtype=object))[0] % run.split
+    this returns): the rows' date columns dealt into `parts` (as many as normalizing's, which
+    bound a step's memory) by their date text, so that each text is read, and each of its
+    days parsed, in one part only. In contiguous parts each worker read most texts: the dates
+    of a million `today` reports took each of two workers 5.0 s so, 3.0 s dealt by text
+    (throwaway timing). A row's dates depend on the row alone, so how the rows are dealt
+    changes none of them. → (`normalize_dates` of every row, by label and in the rows'
+    order, days as `_as_days`; the workers' seconds)."""
+    code = pd.factorize(rows["date"].to_numpy(dtype=object))[0] % parts
     dealt = run.submit(_dates_timed, [rows[DATE_INPUTS].iloc[np.flatnonzero(code == i)]
-                                      for i in range(run.split)])
+                                      for i in range(parts)])
 
     def collect() -> tuple[pd.DataFrame, float]:
         done = dealt()
@@ -459,7 +461,7 @@ def _normalize_all(batch: RawBatch, run: Run, shelf: Shelf
     items: list[Part] = [(p, None, None) for p in _split(read, count)]
     resolving = dating = 0.0
     if run.split > 1:  # the workers make the dates and the distinct places first, each once
-        dates = _date_all(read, run)
+        dates = _date_all(read, run, count)
         known, resolving = _resolve_places(read, run)
         dated, dating = dates()
         items = [(p, _known_part(known, p.index), dated.loc[p.index]) for p, _, _ in items]

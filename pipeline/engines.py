@@ -182,7 +182,8 @@ class PoolEngine:
     def submit(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Callable[[], list[Any]]:
         """`map` started now, its results collected by calling what this returns: this
         process may work meanwhile. Every item goes to the pool as soon as it is made: from
-        an iterator, a worker starts on the first while this process makes the next."""
+        an iterator, a worker starts on the first while this process makes the next. Given a
+        `folder` (`expect`), items and results travel as files there (`_Through`)."""
         if isinstance(items, list) and not items:
             return list
         if self.folder is None:

@@ -238,17 +238,15 @@ def _date_all(rows: pd.DataFrame, run: Run, parts: int
     days parsed, in one part only. In contiguous parts each worker read most texts: the dates
     of a million `today` reports took each of two workers 5.0 s so, 3.0 s dealt by text
     (throwaway timing). A row's dates depend on the row alone, so how the rows are dealt
-    changes none of them. → (`normalize_dates` of every row, by label and in the rows'
-    order, days as `_as_days`; the workers' seconds)."""
+    changes none of them. → (`normalize_dates` of every row, by label (each part of the rows
+    takes its own by label), days as `_as_days`; the workers' seconds)."""
     code = pd.factorize(rows["date"].to_numpy(dtype=object))[0] % parts
     dealt = run.submit(_dates_timed, [rows[DATE_INPUTS].iloc[np.flatnonzero(code == i)]
                                       for i in range(parts)])
 
     def collect() -> tuple[pd.DataFrame, float]:
         done = dealt()
-        dates = pd.concat([d for d, _ in done])
-        order = np.argsort(rows.index.get_indexer(dates.index), kind="stable")
-        return dates.take(order), sum(t for _, t in done)
+        return pd.concat([d for d, _ in done]), sum(t for _, t in done)
     return collect
 
 

@@ -37,8 +37,10 @@ from pipeline.build import NORMALIZERS
 from pipeline.engines import cores
 
 HERE = Path(__file__).parent
-# A build's stages; "normalize" is the wall time of dates, places and types/counts together.
-STAGES = ["read", "normalize", "dates", "places", "types/counts", "reconcile", "validate", "write"]
+# A build's stages; "normalize" is the wall time of dates, places and types/counts together,
+# and of the source keys the build's process makes meanwhile.
+STAGES = ["read", "normalize", "dates", "places", "types/counts", "keys", "reconcile", "validate",
+          "write"]
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(cores())))  # as `conflict-timeline build`
 NAIVE_ROWS = int(os.environ.get("BENCH_NAIVE_ROWS", "20000"))
@@ -284,7 +286,7 @@ def _print(results: dict) -> None:
         print(f"\n{shape}: seconds per stage, fastest (min-max)")
         print(f"  {'reports':<16}" + "".join(f"{b['rows']:>24,}" for b in builds))
         for stage in STAGES:
-            label = f"  {stage}" if stage in NORMALIZERS else stage
+            label = f"  {stage}" if stage in (*NORMALIZERS, "keys") else stage
             cells = [_range(b["stages_range"][stage]) if stage in b["stages_range"] else ""
                      for b in builds]
             if any(cells):

@@ -19,7 +19,7 @@ from .dates import localize_dates, normalize_dates
 from .engines import Run, open_engine
 from .errors import ValidationFailed
 from .events import normalize_events, vocabulary
-from .grade import source_keys
+from .grade import KEYS, source_keys
 from .places import (
     PLACE_OUTPUT,
     Resolved,
@@ -30,7 +30,7 @@ from .places import (
     resolve_pairs,
 )
 from .read import RawBatch, iter_quarantine, quarantine_rows, raw_bytes, read_raw
-from .reconcile import MATCH_COLUMNS, assign_incidents, build_events, group_codes
+from .reconcile import EVENT_COLUMNS, MATCH_COLUMNS, assign_incidents, build_events, group_codes
 from .schema import GEOMETRY_FIELD, REPORTS
 from .shelf import POSITION, SHELVED, Shelf, ShelvedTable, open_shelf
 from .validate import warm_validation
@@ -56,7 +56,8 @@ class BuildResult:
     validation: dict = field(default_factory=dict)
     # Seconds per stage: read, normalize, reconcile, validate, write (they add up to
     # `seconds`), and within normalize dates, places and types/counts, summed over its parts
-    # (on an engine's workers that is their time together, not wall time).
+    # (on an engine's workers that is their time together, not wall time), and keys: the
+    # build's process keying the sources meanwhile (`grade.source_keys`).
     stages: dict[str, float] = field(default_factory=dict)
     # What the build repaired before publishing (an orphan version adopted, a damaged LATEST
     # recovered), one sentence each; the CLI prints them.
@@ -272,15 +273,20 @@ def _split(rows: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
     return [rows.iloc[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
+# What a block of `_blocks` carries: every column matching and building the events read, and
+# the reports' source keys (`grade.KEYS`, made from their text), none of the text itself.
+BLOCK_COLUMNS = tuple(dict.fromkeys([*MATCH_COLUMNS, *EVENT_COLUMNS, *KEYS]))
+
+
 def _blocks(reports: pd.DataFrame) -> Iterator[pd.DataFrame]:
     """Reports grouped by country and event family (incidents never cross these blocks), each
-    in input order, with only the columns matching reads: a worker needs no quote. The
-    largest first, so that the workers finish together, and each made when it is asked for:
-    an engine's worker matches the largest while this process makes the others. Grouped by
+    in input order, with only the columns reconciling reads (`BLOCK_COLUMNS`). The largest
+    first, so that the workers finish together, and each made when it is asked for: an
+    engine's worker reconciles the largest while this process makes the others. Grouped by
     integer codes and one stable sort, not a pandas groupby on the two text keys (several
     times slower at a million reports); the family of each distinct event type, not of each
-    report. A block's text columns travel as categoricals, each holding only the values its
-    block uses (`_match_block` decodes them)."""
+    report. A block's repeated text travels as categoricals, each holding only the values its
+    block uses (`_decoded` decodes them)."""
     families = {k: v.family for k, v in vocabulary().items()}
     kind, kinds = pd.factorize(reports["event_type"], use_na_sentinel=False)
     family = pd.factorize(pd.Series([families.get(k) for k in kinds], dtype=object),
@@ -290,8 +296,9 @@ def _blocks(reports: pd.DataFrame) -> Iterator[pd.DataFrame]:
     order = np.argsort(code, kind="stable")
     bounds = np.searchsorted(code[order], np.arange(int(code.max(initial=-1)) + 2))
     spans = sorted(zip(bounds, bounds[1:], strict=False), key=lambda s: s[1] - s[0], reverse=True)
-    match = pd.DataFrame({c: _coded(reports[c]) for c in MATCH_COLUMNS}, index=reports.index)
-    coded = [c for c in MATCH_COLUMNS if isinstance(match[c].dtype, pd.CategoricalDtype)]
+    match = pd.DataFrame({c: _coded(reports[c]) for c in BLOCK_COLUMNS if c in reports},
+                         index=reports.index)
+    coded = [c for c in match if isinstance(match[c].dtype, pd.CategoricalDtype)]
     for a, b in spans:
         block = match.take(order[a:b])
         yield block.assign(**{c: block[c].cat.remove_unused_categories() for c in coded})
@@ -300,8 +307,7 @@ def _blocks(reports: pd.DataFrame) -> Iterator[pd.DataFrame]:
 # Days travel between processes as Arrow's date32, not as `datetime.date` objects, which
 # pickle one by one: they were most of the pickling time of a normalized part (three columns,
 # 0.1 s each for 250,000 reports) and of the blocks (two; throwaway timings).
-DAYS = ("date", "date_start", "date_end")  # what normalizing sends back
-_DAYS = ("date_start", "date_end")  # what matching reads
+DAYS = ("date", "date_start", "date_end")
 
 
 def _as_days(column: pd.Series) -> pd.Series:
@@ -324,7 +330,7 @@ def _coded(column: pd.Series) -> pd.Series:
     302 MiB and held beside the reports while the workers were sent them; coded, 95 MiB
     (a throwaway measurement). Report ids are unique and stay as they are. Days travel as
     days (`_as_days`)."""
-    if column.name in _DAYS:
+    if column.name in DAYS:
         return _as_days(column)
     if column.name == "report_id" or not isinstance(column.dtype, pd.StringDtype):
         return column
@@ -344,31 +350,40 @@ def _decoded(block: pd.DataFrame) -> pd.DataFrame:
                                                         allow_fill=True), index=block.index)
         for c in block if isinstance(block[c].dtype, pd.CategoricalDtype)}, **{
         c: _as_dates(block[c])
-        for c in _DAYS if c in block and isinstance(block[c].dtype, pd.ArrowDtype)})
+        for c in DAYS if c in block and isinstance(block[c].dtype, pd.ArrowDtype)})
 
 
-def _match_block(block: pd.DataFrame) -> pd.Series:
-    """`assign_incidents` of a block of `_blocks`, on a worker."""
-    return assign_incidents(_decoded(block))
+def _reconcile_block(block: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """A block of `_blocks` (or all the reports) reconciled whole, on a worker: its incidents
+    (`assign_incidents`) and their events (`build_events`, graded with the source keys the
+    block carries, else keyed here from the reports' text) → (incident ids by report label,
+    events). Incidents never cross blocks and an event is made of its own reports alone, so
+    the events of all blocks are those of all the reports at once. Built in the build's
+    process after matching, the events of a million `today` reports took 4.9 s while the
+    workers idled (a throwaway phase timer)."""
+    reports = _decoded(block)
+    ids = assign_incidents(reports)
+    keys = [reports[k].to_numpy() for k in KEYS] if KEYS[0] in reports else None
+    return ids, build_events(reports.assign(incident_id=ids), keys)
 
 
-def reconcile_reports(reports: pd.DataFrame, ids: pd.Series | None = None,
-                      keys: list[np.ndarray] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Give every report its incident_id (computed here unless `ids` is given, as an engine
-    does block by block); return (events by incident_id, reports in input order). `keys`:
-    the reports' `grade.source_keys`, when computed already (in the reports' order; always,
-    when the reports' text is on a shelf). Reports with a POSITION on a shelf keep it in
-    place of the shelved columns."""
-    if ids is None:
-        ids = assign_incidents(reports) if len(reports) else pd.Series(dtype=object)
+def reconcile_reports(reports: pd.DataFrame,
+                      done: tuple[pd.Series, pd.DataFrame] | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give every report its incident_id; return (events by incident_id, reports in input
+    order). `done`: the reports' incident ids and their events, when an engine made them
+    block by block (`_reconcile_block`); else they are made here. Reports with a POSITION
+    on a shelf keep it in place of the shelved columns."""
+    if done is None:
+        done = _reconcile_block(reports) if len(reports) else (
+            pd.Series(dtype=object), pd.DataFrame())
+    ids, events = done
     ids = ids.reindex(reports.index) if len(reports) else ids
     reports = reports.assign(incident_id=ids)
     order = _input_order(reports)
     if order is not None:
         reports = reports.take(order)
-        keys = None if keys is None else [k[order] for k in keys]
     reports = reports.reset_index(drop=True)
-    events = build_events(reports, keys) if len(reports) else pd.DataFrame()
     if len(events):
         events = events.sort_values("incident_id", kind="stable").reset_index(drop=True)
     published = [f.name for f in REPORTS if f.name != GEOMETRY_FIELD[0]]
@@ -436,12 +451,11 @@ def _tables(batch: RawBatch, run: Run, shelf: Shelf) -> dict[str, pa.Table | She
         reports, quarantine, seconds = _normalize_all(batch, run, shelf)
         run.seconds.update(seconds)
     with run.step("reconcile", "reconciling"):
-        matching = _incident_ids(reports, run)
-        # while the workers match
-        keys = source_keys(reports, run.threads, shelf) if len(reports) else None
-        ids = matching()
-        run.prefetch(warm_validation)  # the workers wait while this process builds the events
-        events, reports = reconcile_reports(reports, ids, keys)
+        reconciling = _incidents(reports, run)
+        # queued behind the blocks: each worker imports GX once its blocks are done, while
+        # this process collects the events and writes the tables
+        run.prefetch(warm_validation)
+        events, reports = reconcile_reports(reports, reconciling())
         frames = {"events": events, "reports": reports, "quarantine": quarantine}
         del events, reports, quarantine  # the frames' only references are in `frames` now
         tables = to_arrow(frames, consume=True, shelf=shelf)
@@ -465,26 +479,42 @@ def _normalize_all(batch: RawBatch, run: Run, shelf: Shelf
         items = [(p, _known_part(known, p.index), dated.loc[p.index]) for p, _, _ in items]
         del known, dated
     del read
-    parts = run.map(_normalize_part, items)
+    normalizing = run.submit(_normalize_part, items)
     del items
+    # while the workers normalize, this process keys the sources, reading the quotes back
+    # from the shelf in their order, each batch once (read by block, the scattered rows of
+    # each of a block's reports, a million `heavy` reports' shelf was read ten times over:
+    # 17.3 s of the workers' time against 9 s)
+    started = time.perf_counter()
+    keys = source_keys(rows, run.threads, shelf) if len(rows) else []
+    keying = time.perf_counter() - started
+    parts = normalizing()
     seconds = {name: sum(p[2].get(name, 0.0) for p in parts) for name in NORMALIZERS}
     seconds["places"] += resolving
     seconds["dates"] += dating
+    seconds["keys"] = keying
     columns, rejected = (pd.concat([p[k] for p in parts]) for k in (0, 1))
     del parts  # the parts' frames, now copied into one
     columns = columns.assign(**{c: _as_dates(columns[c]) for c in DAYS})
+    kept = rows.index.get_indexer(columns.index)
+    columns = columns.assign(**{name: key[kept] for name, key in zip(KEYS, keys, strict=True)})
     reports, quarantine = _reports(rows, columns, rejected, batch.quarantine, consume=True,
                                    shelf=shelf)
     return reports, quarantine, seconds
 
 
-def _incident_ids(reports: pd.DataFrame, run: Run) -> Callable[[], pd.Series | None]:
-    """The incident of every report, block by block on the engine: started now, collected
-    by calling what this returns (the blocks, copies of the reports, are gone then)."""
+def _incidents(reports: pd.DataFrame, run: Run) -> Callable[[], tuple[pd.Series, pd.DataFrame] | None]:
+    """The incident of every report and the events, block by block on the engine
+    (`_reconcile_block`): started now, collected by calling what this returns."""
     if not len(reports):
         return lambda: None
-    matched = run.submit(_match_block, _blocks(reports) if run.split > 1 else [reports])
-    return lambda: pd.concat(matched())
+    reconciled = run.submit(_reconcile_block, _blocks(reports) if run.split > 1 else [reports])
+
+    def collect() -> tuple[pd.Series, pd.DataFrame]:
+        done = reconciled()
+        return (pd.concat([ids for ids, _ in done]),
+                pd.concat([events for _, events in done], ignore_index=True))
+    return collect
 
 
 def _validate(staged: dict[str, Path], reports: int, out: Path | str, run: Run

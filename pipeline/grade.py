@@ -201,14 +201,20 @@ def _quote_keys(batch: tuple[Callable[[], tuple], pd.Series]
             _hashed(_text_keys(tail.where(long_enough), True)), _hosts(link))
 
 
+# What `source_keys` gives, named as a build carries them beside the reports.
+KEYS = ("source_key", "outlet_key", "agency_key", "opening_key", "end_key")
+
+
 def source_keys(reports: pd.DataFrame, threads: int = 1, shelf: Shelf | None = None
                 ) -> list[np.ndarray]:
-    """Per link kind, one integer per report (-1: none): reports of one incident that share
-    a value are one source. They need no incident: a build computes them while its workers
-    match the reports (`grade_events`' `keys`). Each distinct source and host is read once
-    in Python; the agencies credited (`agencies`) and the quotes' ends (`_text_keys`) are
-    read in Arrow. Reports whose quotes and links are on `shelf` (they hold their POSITION)
-    have them read back a batch at a time."""
+    """Per link kind (`KEYS`), one integer per report (-1: none): reports of one incident
+    that share a value are one source. The numbers mean nothing but equality and need no
+    incident: a build computes them for every row read while its workers normalize the
+    rows, and its reports carry them to the workers that grade them (`grade_events`'
+    `keys`). Each distinct source and host is read once in Python; the agencies credited
+    (`agencies`) and the quotes' ends (`_text_keys`) are read in Arrow. Reports whose
+    quotes and links are on `shelf` (they hold their POSITION) have them read back a batch
+    at a time."""
     def codes(values: pd.Series, key) -> np.ndarray:  # noqa: ANN001
         inverse, uniques = pd.factorize(values, use_na_sentinel=True)
         mapped = pd.Series([key(u) if isinstance(u, str) and u else None  # not Arrow's

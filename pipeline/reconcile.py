@@ -811,6 +811,11 @@ def _lists(codes: np.ndarray, values: pa.Array | pa.ChunkedArray
 WHEN = ["date", "date_start", "date_end", "date_precision"]
 WHERE = ["place", "admin1", "admin2", "country", "iso3", "latitude", "longitude", "geonames_id",
          "geo_precision"]
+# Every column `build_events` reads but `incident_id`: with the text `grade.source_keys` keys
+# (SHELVED, or its position on a shelf), what an engine sends a block to build its events.
+EVENT_COLUMNS = tuple(dict.fromkeys([
+    "published", "report_id", *WHEN, *WHERE, "event_type", "actor1", "actor2", "killed_low",
+    "killed_high", "injured_low", "injured_high", "troops", "source", "date_method"]))
 
 
 def build_events(reports: pd.DataFrame, keys: list[np.ndarray] | None = None) -> pd.DataFrame:
@@ -833,10 +838,8 @@ def build_events(reports: pd.DataFrame, keys: list[np.ndarray] | None = None) ->
     events["event_type"] = g.most_common("event_type", rank=specificity)
     for c in ("acled_event_type", "acled_sub_event_type"):
         events[c] = _lookup(events["event_type"], {t: getattr(v, c) for t, v in vocab.items()})
-    for c in WHEN:
-        events[c] = when[c].to_numpy()
-    for c in WHERE:
-        events[c] = where[c].to_numpy()
+    for c in (*WHEN, *WHERE):  # the reports' types, whatever values these incidents hold
+        events[c] = (when if c in WHEN else where)[c].array
     events["actor1"] = g.most_common("actor1")
     events["actor2"] = g.most_common("actor2")
     groups = pd.DataFrame({c: reports[c].to_numpy() for c in

@@ -119,16 +119,19 @@ def test_arrow_gives_freed_pages_back_at_once_unless_the_user_said_otherwise(giv
     assert out == [expected, "True"]
 
 
-def test_matching_blocks_travel_as_codes_and_decode_to_the_reports():
-    """The blocks an engine's workers match carry each text column as codes and the values
-    the block uses; decoded, they are the reports' columns, and matched block by block they
-    give the incidents matching all at once gives."""
-    from pipeline.build import _blocks, _decoded, _match_block, normalize
+def test_blocks_travel_as_codes_and_reconciled_one_by_one_are_the_reports_reconciled():
+    """The blocks an engine's workers reconcile carry each repeated text column as codes and
+    the values the block uses; decoded, they are the reports' columns, and reconciled block
+    by block they give the incidents and the events that all the reports at once give."""
+    from pipeline.build import BLOCK_COLUMNS, _blocks, _decoded, _reconcile_block, normalize
     from pipeline.events import vocabulary
+    from pipeline.grade import KEYS, source_keys
     from pipeline.read import read_raw
-    from pipeline.reconcile import MATCH_COLUMNS, assign_incidents
+    from pipeline.reconcile import assign_incidents
 
-    reports, _ = normalize(read_raw(SAMPLE))
+    plain, _ = normalize(read_raw(SAMPLE))
+    # as a build's reports: their source keys made (from the text, which blocks do not carry)
+    reports = plain.assign(**dict(zip(KEYS, source_keys(plain), strict=True)))
     blocks = list(_blocks(reports))
     assert len(blocks) > 1 and sum(len(b) for b in blocks) == len(reports)
     assert [len(b) for b in blocks] == sorted((len(b) for b in blocks), reverse=True)
@@ -136,24 +139,34 @@ def test_matching_blocks_travel_as_codes_and_decode_to_the_reports():
     assert len(blocks) == len(set(zip(reports["iso3"], family, strict=True)))
     for block in blocks:  # one country and event family each: all of its reports
         assert block["iso3"].nunique() == 1 and family[block.index].nunique() == 1
+    carried = list(BLOCK_COLUMNS)
+    assert set(carried) <= set(reports.columns) and {"killed_high", "date", *KEYS} <= set(carried)
+    assert not {"quote", "source_url", "extra"} & set(carried)
     for block in blocks:
-        assert list(block.columns) == list(MATCH_COLUMNS)
+        assert list(block.columns) == carried
         for c in ("place", "raw_date", "source", "admin2"):
             values = block[c].cat.categories
             assert sorted(values) == sorted(set(reports.loc[block.index, c].dropna()))
-        assert not isinstance(block["report_id"].dtype, pd.CategoricalDtype)
+        assert not isinstance(block["report_id"].dtype, pd.CategoricalDtype)  # unique
         assert isinstance(block["date_start"].dtype, pd.ArrowDtype)  # days travel as date32
-        pd.testing.assert_frame_equal(_decoded(block), reports.loc[block.index,
-                                                                   list(MATCH_COLUMNS)])
+        pd.testing.assert_frame_equal(_decoded(block), reports.loc[block.index, carried])
     assert reports["admin2"].isna().any()  # a missing value travels as one
-    ids = pd.concat([_match_block(b) for b in blocks]).reindex(reports.index)
-    pd.testing.assert_series_equal(ids, assign_incidents(reports))
+    done = [_reconcile_block(b) for b in blocks]
+    ids = pd.concat([i for i, _ in done])
+    pd.testing.assert_series_equal(ids.reindex(reports.index), assign_incidents(reports))
+    events = pd.concat([e for _, e in done], ignore_index=True)
+    by_block = pipeline.reconcile_reports(reports, (ids, events))
+    at_once = pipeline.reconcile_reports(plain)  # keyed from the text
+    assert len(by_block[0]) == len(set(ids)) > len(blocks)
+    for a, b in zip(by_block, at_once, strict=True):
+        pd.testing.assert_frame_equal(a, b)
 
 
 @pytest.mark.slow  # starts two worker processes
 def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeypatch):
     """Parts normalized, reconciled and validated in two processes (the pool's row threshold
     lowered so that the sample uses it) give the bytes one process gives."""
+    from pipeline.build import BLOCK_COLUMNS
     from pipeline.engines import PoolEngine, _Through
 
     monkeypatch.setattr(PoolEngine, "min_rows", 0)
@@ -193,6 +206,9 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
     assert sorted(i for rows in dated for i in rows.index) == sorted(
         i for rows, _, _ in parts for i in rows.index)
     assert all(rows.index.equals(dates.index) for rows, _, dates in parts)
+    # then reconciling: blocks of the reports with their source keys, made here, not text
+    blocks = [items for name, items in sent if name == "_reconcile_block"][0]
+    assert len(blocks) > 1 and all(list(b.columns) == list(BLOCK_COLUMNS) for b in blocks)
     checked = [items for name, items in sent if name == "_check"][0]
     assert {task.table for task in checked} == {"events", "reports", "quarantine"}
     assert [name for name, _ in sent if name in ("_suite_problem", "_check")] == [
@@ -350,11 +366,12 @@ def test_stages_account_for_the_build(tmp_path):
     and the normalizers fit inside normalize; an unchanged build does no validation."""
     first = pipeline.build(SAMPLE, tmp_path / "a")
     walls = ["read", "normalize", "reconcile", "write", "validate"]
-    assert set(first.stages) == set(walls) | {"dates", "places", "types/counts"}
+    inside = ["dates", "places", "types/counts", "keys"]  # in one process: one after another
+    assert set(first.stages) == set(walls) | set(inside)
     assert sum(first.stages[s] for s in walls) == pytest.approx(first.seconds, abs=0.05)
-    inner = first.stages["dates"] + first.stages["places"] + first.stages["types/counts"]
-    # each stage is rounded to 0.01 s: three parts and their whole may differ by 0.02
-    assert 0 < inner <= first.stages["normalize"] + 0.02
+    inner = sum(first.stages[s] for s in inside)
+    # each stage is rounded to 0.01 s: four parts and their whole may differ by 0.03
+    assert 0 < inner <= first.stages["normalize"] + 0.03
     again = pipeline.build(SAMPLE, tmp_path / "a")
     assert "validate" not in again.stages and again.stages["write"] >= 0
 

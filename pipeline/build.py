@@ -486,7 +486,7 @@ def _normalize_all(batch: RawBatch, run: Run, shelf: Shelf
     # each of a block's reports, a million `heavy` reports' shelf was read ten times over:
     # 17.3 s of the workers' time against 9 s)
     started = time.perf_counter()
-    keys = source_keys(rows, run.threads, shelf) if len(rows) else []
+    keys = source_keys(rows, run.threads, shelf)
     keying = time.perf_counter() - started
     parts = normalizing()
     seconds = {name: sum(p[2].get(name, 0.0) for p in parts) for name in NORMALIZERS}

@@ -8,7 +8,8 @@ workers only from `min_rows` rows on. What makes them pay on two cores: they sta
 reading (`expect`), so that their imports and gazetteer load overlap it; they are sent only
 the columns the normalizers read (not the quotes) and send back only the normalized
 columns, both as files on the output's disk rather than through the pool's pipe
-(`_Through`); they load GX while this process builds the events (`prefetch`), and check
+(`_Through`); each reconciles a block of reports whole (its incidents and their events);
+they load GX while this process writes the tables (`prefetch`), and check
 every table's parts, the suites' count and the whole-column checks in one map, so that this
 process never imports GX. The README's speed figures give the gain and its memory cost on
 each benchmark shape.
@@ -351,7 +352,7 @@ class Run:
         """Threads of this process that work at once where Arrow's kernels let go of the
         interpreter: one per worker of a local engine, whose cores they share (reading
         files: a file's digest and clean-up run while another is parsed, the workers idle
-        then; keying quotes, while the workers match and after: `in_threads`), one beside a
+        then; keying quotes, while the workers normalize: `in_threads`), one beside a
         cluster, whose workers read the files."""
         return 1 if self.engine.reads else max(1, self.engine.parts)
 
@@ -381,7 +382,7 @@ class Run:
         Once the workers' results are in, the items they were sent (held whole, and
         pickled, until then) are freed, and their memory goes back to the system
         (`memory.release`): else what this process does next is counted on top of it (a
-        million reports' blocks for matching, beside the events built next)."""
+        million reports' blocks for reconciling, beside the tables made next)."""
         if self.split <= 1:
             return lambda: self.map(fn, list(items))
         started = self.engine.submit(fn, items)

@@ -294,6 +294,21 @@ def test_all_rows_quarantined_publishes_an_empty_version(raw, tmp_path):
                                                                          "date_unparseable"]
 
 
+def test_no_row_past_the_reader_publishes_an_empty_version(raw, tmp_path):
+    """A file of a header alone, and one whose one row the reader quarantines (too few
+    fields): no row is left to normalize, key or reconcile, and an empty version is
+    published."""
+    write(raw, "a.csv", "report_id,source,published,event_type,date,place\n")
+    write(raw, "b.csv", "report_id,source,published,event_type,date,place\nr1,AP,2024-01-05\n")
+    out = tmp_path / "out"
+    result = invoke("build", "--raw", str(raw), "--out", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("published v1: 0 incidents from 0 reports "
+                                    "(1 quarantined of 1 raw rows)")
+    assert pipeline.load("reports", root=out).empty and pipeline.load("events", root=out).empty
+    assert pipeline.load("quarantine", root=out)["reason"].tolist() == ["malformed_row"]
+
+
 # --- unreadable input stops the build with exit 2 and one line --------------------------------
 
 

@@ -36,7 +36,7 @@ from .shelf import POSITION, SHELVED, Shelf, ShelvedTable, open_shelf
 from .validate import warm_validation
 
 if TYPE_CHECKING:
-    from .validate import ValidationReport
+    from .validate import Validation, ValidationReport
 
 Progress = Callable[[str], None]
 PART_ROWS = 250_000  # rows normalized at once: a part's intermediate columns, not all of them
@@ -431,9 +431,10 @@ def build(raw: Path | str, out: Path | str, *, engine: str = "pandas",
             "accounting: raw rows must equal reports + quarantine"
         notes: list[str] = []
         progress("publishing")
+        validation = _validation(rows["reports"], run)
         status, version, report = publish(  # the tables go as they are written
-            out, tables, batch.files,
-            lambda staged: _validate(staged, rows["reports"], out, run), notes, consume=True)
+            out, tables, batch.files, lambda staged: _validate(staged, validation, out, run),
+            notes, consume=True, written=validation.begin)
         run.lap("write")
     return BuildResult(status, version, batch.raw_count, rows["reports"], rows["quarantine"],
                        rows["events"], time.perf_counter() - started,
@@ -517,22 +518,29 @@ def _incidents(reports: pd.DataFrame, run: Run) -> Callable[[], tuple[pd.Series,
     return collect
 
 
-def _validate(staged: dict[str, Path], reports: int, out: Path | str, run: Run
+def _validation(reports: int, run: Run) -> Validation:
+    """The staged tables' checks, each table's started on the engine as soon as it is
+    written (`publish`'s `written`): the row checks part by part (a local worker reads its
+    parts from the file; a cluster's are sent theirs), the whole-column checks there too. A
+    part per worker slot, at most PART_ROWS rows each. With no workers, they run when the
+    report is asked for."""
+    from .validate import Validation
+
+    if run.split <= 1:
+        return Validation(run.submit)
+    share = -(-reports // run.split)
+    return Validation(run.submit, part_rows=max(1, min(PART_ROWS, share)), shared=run.local)
+
+
+def _validate(staged: dict[str, Path], validation: Validation, out: Path | str, run: Run
               ) -> ValidationReport:
-    """The staged files' row checks part by part on the engine (a local worker reads its
-    parts from the file; a cluster's are sent theirs), whole-column checks there too; a
-    failure is recorded beside the versions and stops the publication."""
+    """Every staged table checked (`_validation`); a failure is recorded beside the
+    versions and stops the publication."""
     from .publish import record_failure, report_frames
-    from .validate import validate_tables
 
     run.lap("write")
     with run.step("validate", "validating", collect=True):
-        if run.split > 1:  # one part per worker slot, at most PART_ROWS rows each
-            share = -(-reports // run.split)
-            report = validate_tables(staged, part_rows=max(1, min(PART_ROWS, share)),
-                                     mapper=run.map, shared=run.local)
-        else:
-            report = validate_tables(staged)
+        report = validation.report(staged)
         if not report.success:
             where = record_failure(out, report, report_frames(staged))
             lines = "\n".join(f.line() for f in report.failures)

@@ -9,8 +9,8 @@ reading (`expect`), so that their imports and gazetteer load overlap it; they ar
 the columns the normalizers read (not the quotes) and send back only the normalized
 columns, both as files on the output's disk rather than through the pool's pipe
 (`_Through`); each reconciles a block of reports whole (its incidents and their events);
-they load GX while this process writes the tables (`prefetch`), and check
-every table's parts, the suites' count and the whole-column checks in one map, so that this
+they load GX while this process writes the tables (`prefetch`), and check each table's
+parts, its suite's count and its whole-column checks as soon as it is written, so that this
 process never imports GX. The README's speed figures give the gain and its memory cost on
 each benchmark shape.
 

@@ -353,7 +353,8 @@ def check_writable(out: Path | str) -> None:
 
 def publish(out: Path | str, tables: dict[str, pa.Table | ShelvedTable], inputs: list[InputFile],
             validate: Callable[[dict[str, Path]], ValidationReport],
-            notes: list[str] | None = None, consume: bool = False
+            notes: list[str] | None = None, consume: bool = False,
+            written: Callable[[str, Path], None] | None = None
             ) -> tuple[str, str, ValidationReport | None]:
     """Write a new version unless it equals the latest; return (status, version id, report).
 
@@ -361,13 +362,16 @@ def publish(out: Path | str, tables: dict[str, pa.Table | ShelvedTable], inputs:
     changed; it raises to stop the publication. Everything after writing reads those files,
     so with `consume` (the caller holds no other reference to the tables) each table leaves
     `tables` once written, and a build never holds a million reports while it validates
-    them. What recovering from a stopped build did is appended to `notes`.
+    them. `written` is told each staged file as soon as it is written when the version
+    cannot be the latest's (there is none, or its inputs differ): a build starts checking
+    one table while it writes the next. What recovering from a stopped build did is
+    appended to `notes`.
     """
     root = Path(out)
     try:
         with locked(root):
             return _publish(root, tables, inputs, validate, notes if notes is not None else [],
-                            consume)
+                            consume, written)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
             raise _output_problem(root, exc) from None
@@ -376,7 +380,8 @@ def publish(out: Path | str, tables: dict[str, pa.Table | ShelvedTable], inputs:
 
 def _publish(root: Path, tables: dict[str, pa.Table | ShelvedTable], inputs: list[InputFile],
              validate: Callable[[dict[str, Path]], ValidationReport], notes: list[str],
-             consume: bool) -> tuple[str, str, ValidationReport | None]:
+             consume: bool, written: Callable[[str, Path], None] | None
+             ) -> tuple[str, str, ValidationReport | None]:
     _cleanup(root)
     notes.extend(_recover(root))
     versions = root / "versions"
@@ -389,14 +394,18 @@ def _publish(root: Path, tables: dict[str, pa.Table | ShelvedTable], inputs: lis
     try:
         resources = []
         staged = {name: tmp / f"{name}.parquet" for name in tables}
+        input_list = [{"path": f.path, "sha256": f.sha256, "rows": f.rows} for f in inputs]
+        previous = _package(root / "versions" / parent) if parent else None
+        new = previous is None or previous.get("inputs") != input_list  # cannot be unchanged
         for name, path in staged.items():
             table = tables.pop(name) if consume else tables[name]
             _write_parquet(table, path)
             resources.append(_resource(name, path, table))
             del table
+            if written is not None and new:
+                written(name, path)
         release()  # a consumed table's memory, before validating
-        input_list = [{"path": f.path, "sha256": f.sha256, "rows": f.rows} for f in inputs]
-        if parent and _same(root / "versions" / parent, resources, input_list):
+        if parent and previous is not None and _same(previous, resources, input_list):
             shutil.rmtree(tmp)
             return "unchanged", parent, None
         validation = validate(staged)
@@ -519,11 +528,15 @@ def _resource(name: str, path: Path, table: pa.Table | ShelvedTable) -> dict:
             "hash": f"sha256:{_sha256(path)}", "rows": table.num_rows, "schema": schema}
 
 
-def _same(previous: Path, resources: list[dict], inputs: list[dict]) -> bool:
+def _package(folder: Path) -> dict | None:
+    """A version's datapackage.json, or None when it cannot be read."""
     try:
-        old = json.loads((previous / "datapackage.json").read_text(encoding="utf-8"))
+        return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
+
+
+def _same(old: dict, resources: list[dict], inputs: list[dict]) -> bool:
     hashes = {r["name"]: r["hash"] for r in old.get("resources", []) if r["name"] in TABLES}
     return old.get("inputs") == inputs and hashes == {r["name"]: r["hash"] for r in resources}
 

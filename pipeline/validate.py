@@ -403,34 +403,85 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict
     groups) through `mapper` (an engine's workers, or here) and add up; whole-column ones
     run once, in the same map, on just the columns they read. The suites' count check runs
     there as well: with workers, this process never imports GX."""
-    report = ValidationReport(success=True, evaluated=0, failed=0)
     known = _incident_ids(tables.get("events"))
     plans = {table: _plan(table, frame, root, part_rows, known if table == "reports" else None,
                           shared) for table, frame in tables.items()}
     # GX drops a type it does not know without a word: each whole suite is checked first
     # (where the work runs: this process need not import GX when workers validate)
-    for problem in mapper(_suite_problem, [(f"expectations/{table}.json", plan[0])
-                                           for table, plan in plans.items()]):
-        if problem:
-            raise PipelineError(problem)
+    _raise_problems(mapper(_suite_problem, [_suite(table, plan[0])
+                                            for table, plan in plans.items()]))
     # every table's tasks in one map, so that an engine's workers check the events while
     # others check parts of the reports, or the columns that must be seen whole
     tasks = [task for plan in plans.values() for task in plan[1]]
-    outcomes: dict[str, dict[int, list[dict]]] = {table: {} for table in tables}
-    for task, out in zip(tasks, mapper(_check, tasks), strict=True):
+    return _report(tables, plans, zip(tasks, mapper(_check, tasks), strict=True))
+
+
+class Validation:
+    """A build's validation begun table by table, each as soon as its staged file is
+    written (`begin`): an engine's workers check the events while the build writes the
+    reports, and the reports while it writes the quarantine. `submit` starts a map on the
+    engine and returns what collects it (`engines.Run.submit`). `report` collects the
+    outcomes as `validate_tables` would give them for the same files."""
+
+    def __init__(self, submit: Callable[[Callable, list], Callable[[], list]],
+                 part_rows: int = PART_ROWS, shared: bool = True) -> None:
+        self.submit, self.part_rows, self.shared = submit, part_rows, shared
+        self.files: dict[str, Path] = {}
+        self.plans: dict[str, tuple[list[dict], list[_Task]]] = {}
+        self.started: dict[str, tuple[Callable[[], list], Callable[[], list]]] = {}
+
+    def begin(self, table: str, path: Path) -> None:
+        """Start checking one staged table. The reports' check that each incident is in the
+        events reads the events' file: the reports wait for it if it comes later."""
+        self.files[table] = path
+        if table == "reports" and "events" not in self.files:
+            return
+        known = _incident_ids(self.files.get("events")) if table == "reports" else None
+        plan = self.plans[table] = _plan(table, path, None, self.part_rows, known, self.shared)
+        self.started[table] = (self.submit(_suite_problem, [_suite(table, plan[0])]),
+                               self.submit(_check, plan[1]))
+        if table == "events" and "reports" in self.files and "reports" not in self.started:
+            self.begin("reports", self.files["reports"])
+
+    def report(self, staged: dict[str, Path]) -> ValidationReport:
+        """Every table of `staged` checked (those not begun yet begun now) → the report."""
+        for table, path in staged.items():
+            if table not in self.started:
+                self.begin(table, path)
+        _raise_problems(p for table in staged for p in self.started[table][0]())
+        return _report(staged, self.plans, (
+            pair for table in staged for pair in zip(
+                self.plans[table][1], self.started[table][1](), strict=True)))
+
+
+def _suite(table: str, expectations: list[dict]) -> tuple[str, list[dict]]:
+    return f"expectations/{table}.json", expectations
+
+
+def _raise_problems(problems: Iterable[str | None]) -> None:
+    for problem in problems:
+        if problem:
+            raise PipelineError(problem)
+
+
+def _report(tables: dict, plans: dict[str, tuple[list[dict], list[_Task]]],
+            outcomes: Iterable[tuple[_Task, dict[int, dict]]]) -> ValidationReport:
+    """The tasks' outcomes added up per expectation, in each table's suite order."""
+    report = ValidationReport(success=True, evaluated=0, failed=0)
+    found: dict[str, dict[int, list[dict]]] = {table: {} for table in tables}
+    for task, out in outcomes:
         for i, outcome in out.items():
-            outcomes[task.table].setdefault(i, []).append(outcome)
+            found[task.table].setdefault(i, []).append(outcome)
     for table, frame in tables.items():
         expectations = plans[table][0]
-        found = outcomes[table]
         failed = 0
-        for i in sorted(found):
+        for i in sorted(found[table]):
             cfg = expectations[i]
             kwargs = cfg.get("kwargs", {})
             column = kwargs.get("column") or (f"{kwargs['column_A']}/{kwargs['column_B']}"
                                               if "column_A" in kwargs else None)
             why = (cfg.get("meta") or {}).get("why", "")
-            parts_out = found[i]
+            parts_out = found[table][i]
             success = all(o["success"] for o in parts_out)
             counts = [o["count"] for o in parts_out if o["count"] is not None]
             count = sum(counts) if counts else None

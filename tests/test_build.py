@@ -166,6 +166,7 @@ def test_blocks_travel_as_codes_and_reconciled_one_by_one_are_the_reports_reconc
 def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeypatch):
     """Parts normalized, reconciled and validated in two processes (the pool's row threshold
     lowered so that the sample uses it) give the bytes one process gives."""
+    from pipeline import publish
     from pipeline.build import BLOCK_COLUMNS
     from pipeline.engines import PoolEngine, _Through
 
@@ -179,6 +180,9 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
         return pool_submit(self, fn, items)
 
     monkeypatch.setattr(PoolEngine, "submit", submit)
+    write_parquet = publish._write_parquet
+    monkeypatch.setattr(publish, "_write_parquet", lambda table, path: (
+        sent.append((path.name, [])), write_parquet(table, path))[1])
     taken = []  # results read back from the files they travelled as, here
     take = _Through.take
     monkeypatch.setattr(_Through, "take", staticmethod(lambda path: (
@@ -188,8 +192,8 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
     assert max(len(items) for _, items in sent) > 1  # the pool did take parts
     assert len(taken) == sum(len(items) for _, items in sent)  # every part as a file
     assert not any(path.exists() for path in taken)
-    # what each step sent: normalizing, no quote or URL; validating, every table's parts in
-    # one map, and the suites' count and whole-column checks too (this process needs no GX)
+    # what each step sent: normalizing, no quote or URL; validating, each table's parts, and
+    # its suite's count and whole-column checks too (this process needs no GX)
     parts = [items for name, items in sent if name == "_normalize_part"][0]
     assert len(parts) == 2 and not {"quote", "source_url"} & set(parts[0][0].columns)
     # before them, each distinct place text with its hint, dealt once to one of the workers;
@@ -209,10 +213,15 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
     # then reconciling: blocks of the reports with their source keys, made here, not text
     blocks = [items for name, items in sent if name == "_reconcile_block"][0]
     assert len(blocks) > 1 and all(list(b.columns) == list(BLOCK_COLUMNS) for b in blocks)
-    checked = [items for name, items in sent if name == "_check"][0]
-    assert {task.table for task in checked} == {"events", "reports", "quarantine"}
-    assert [name for name, _ in sent if name in ("_suite_problem", "_check")] == [
-        "_suite_problem", "_check"]
+    # each table's suite and checks started as soon as the table is written, while the
+    # next is written
+    checked = [items for name, items in sent if name == "_check"]
+    assert [{task.table for task in items} for items in checked] == [
+        {"events"}, {"reports"}, {"quarantine"}]
+    assert [name for name, _ in sent if name in ("_suite_problem", "_check")
+            or name.endswith(".parquet")] == [
+        name for table in ("events", "reports", "quarantine")
+        for name in (f"{table}.parquet", "_suite_problem", "_check")]
     for table in ("events", "reports", "quarantine"):
         a = (sample_build / "versions" / "v1" / f"{table}.parquet").read_bytes()
         b = (tmp_path / "pool" / "versions" / "v1" / f"{table}.parquet").read_bytes()
@@ -374,6 +383,29 @@ def test_stages_account_for_the_build(tmp_path):
     assert 0 < inner <= first.stages["normalize"] + 0.03
     again = pipeline.build(SAMPLE, tmp_path / "a")
     assert "validate" not in again.stages and again.stages["write"] >= 0
+
+
+def test_tables_are_checked_as_they_are_written_unless_the_inputs_are_the_latest_s(
+        sample_copy, tmp_path, monkeypatch):
+    """A build begins each table's checks once it is written, while it writes the next;
+    with the latest version's inputs it may publish nothing, so it checks nothing before it
+    knows (and then nothing: the version is unchanged)."""
+    from pipeline.validate import Validation
+
+    begun: list[str] = []
+    begin = Validation.begin
+    monkeypatch.setattr(Validation, "begin", lambda self, table, path: (
+        begun.append(table), begin(self, table, path))[1])
+    out = tmp_path / "out"
+    assert pipeline.build(sample_copy, out).status == "published"
+    assert begun == ["events", "reports", "quarantine"]
+    begun.clear()
+    assert pipeline.build(sample_copy, out).status == "unchanged"
+    assert begun == []
+    write(sample_copy, "late.csv", HEADER + "late-1,AP,2024-01-06T09:00:00Z,drone strike,"
+          "Thursday,eastern Baghdad,Iraq,3,,\n")
+    assert pipeline.build(sample_copy, out).version == "v2"
+    assert begun == ["events", "reports", "quarantine"]
 
 
 def test_new_report_publishes_v2_and_keeps_ids(sample_copy, tmp_path):

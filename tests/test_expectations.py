@@ -258,6 +258,37 @@ def test_validating_parquet_files_gives_the_same_results(tables, sample_build, t
     assert set(far) == {"Table"}  # a cluster's worker is sent its part's columns, not a path
 
 
+@pytest.mark.slow
+def test_tables_checked_as_each_is_written_give_the_report_of_all_at_once(tables, sample_build,
+                                                                          tmp_path):
+    """A build begins each staged table's checks as soon as it is written (`Validation`):
+    whatever order the tables come in (the reports' incidents are looked up in the events,
+    which may come after them), the report is `validate_tables`' for the same files, and a
+    report's unknown incident is still found."""
+    from pipeline.validate import Validation
+
+    def started(fn, items):  # noqa: ANN001, ANN202 (as an engine's submit, collected later)
+        started_with.append(fn.__name__)
+        return lambda: [fn(item) for item in items]
+
+    for name, bad in (("good", None), ("bad", len(tables["reports"]) - 3)):
+        files = _staged(sample_build, tmp_path / name, 7, bad)
+        at_once = validate_tables(files, part_rows=14)
+        for order in (["events", "reports", "quarantine"], ["reports", "quarantine", "events"]):
+            started_with: list[str] = []
+            validation = Validation(started, part_rows=14)
+            for table in order[:-1]:
+                validation.begin(table, files[table])
+            # the reports are begun only once the events are there
+            assert started_with.count("_check") == (2 if order[0] == "events" else 1)
+            report = validation.report(files)
+            assert started_with.count("_check") == 3
+            assert _summary(report) == _summary(at_once)
+            assert [(f.table, f.column, f.examples) for f in report.failures] == [
+                (f.table, f.column, f.examples) for f in at_once.failures]
+        assert at_once.success == (bad is None)
+
+
 @pytest.mark.parametrize("given", ["pandas", "parquet"])
 def test_list_lengths_are_checked_from_arrow_as_from_pandas(tables, given, tmp_path):
     """A build validates its Parquet files, whose list columns stay Arrow's and give their

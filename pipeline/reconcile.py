@@ -811,8 +811,9 @@ def _lists(codes: np.ndarray, values: pa.Array | pa.ChunkedArray
 WHEN = ["date", "date_start", "date_end", "date_precision"]
 WHERE = ["place", "admin1", "admin2", "country", "iso3", "latitude", "longitude", "geonames_id",
          "geo_precision"]
-# Every column `build_events` reads but `incident_id`: with the text `grade.source_keys` keys
-# (SHELVED, or its position on a shelf), what an engine sends a block to build its events.
+# Every column `build_events` reads but `incident_id` (and, when it is not given the source
+# keys, the text `grade.source_keys` reads): what a block carries to the worker that builds
+# its events.
 EVENT_COLUMNS = tuple(dict.fromkeys([
     "published", "report_id", *WHEN, *WHERE, "event_type", "actor1", "actor2", "killed_low",
     "killed_high", "injured_low", "injured_high", "troops", "source", "date_method"]))

@@ -114,7 +114,7 @@ def _normalized(rows: pd.DataFrame, progress: Progress = lambda _: None,
     """Raw rows → (the normalized columns of the rows that pass, by row label; the reason and
     message of each rejected row, by row label, in the order the steps rejected them). Reads
     no column of PASSENGERS. `known`: the rows' places, already resolved; `dated`: their
-    `normalize_dates`, already made (days as `_as_days`)."""
+    `normalize_dates`, already made (as `_days_sent`)."""
     rejected = []
 
     def keep(frame: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
@@ -124,7 +124,7 @@ def _normalized(rows: pd.DataFrame, progress: Progress = lambda _: None,
 
     progress(f"dates: {len(rows):,} reports")
     dates = normalize_dates(rows["date"], rows["published"], rows["language"]) if (
-        dated is None) else dated.assign(**{c: _as_dates(dated[c]) for c in DAYS})
+        dated is None) else _days_received(dated)
     rows = keep(rows, dates)
     progress("places:")
     places = _places(rows, known)
@@ -204,7 +204,7 @@ def _normalize_part(part: Part) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, f
     marks.append(("", time.perf_counter()))
     seconds = {a[0]: b[1] - a[1] for a, b in zip(marks, marks[1:], strict=False)
                if a[0] in NORMALIZERS}
-    return columns.assign(**{c: _as_days(columns[c]) for c in DAYS}), rejected, seconds
+    return _days_sent(columns), rejected, seconds
 
 
 def _resolve_places(rows: pd.DataFrame, run: Run) -> tuple[Known, float]:
@@ -240,7 +240,7 @@ def _date_all(rows: pd.DataFrame, run: Run, parts: int
     of a million `today` reports took each of two workers 5.0 s so, 3.0 s dealt by text
     (throwaway timing). A row's dates depend on the row alone, so how the rows are dealt
     changes none of them. → (`normalize_dates` of every row, by label (each part of the rows
-    takes its own by label), days as `_as_days`; the workers' seconds)."""
+    takes its own by label), as `_days_sent`; the workers' seconds)."""
     code = pd.factorize(rows["date"].to_numpy(dtype=object))[0] % parts
     dealt = run.submit(_dates_timed, [rows[DATE_INPUTS].iloc[np.flatnonzero(code == i)]
                                       for i in range(parts)])
@@ -254,7 +254,7 @@ def _date_all(rows: pd.DataFrame, run: Run, parts: int
 def _dates_timed(rows: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     started = time.perf_counter()
     dates = normalize_dates(rows["date"], rows["published"], rows["language"])
-    return dates.assign(**{c: _as_days(dates[c]) for c in DAYS}), time.perf_counter() - started
+    return _days_sent(dates), time.perf_counter() - started
 
 
 def _known_part(known: Known, index: pd.Index) -> Known:
@@ -314,6 +314,16 @@ def _as_days(column: pd.Series) -> pd.Series:
     """A column of `datetime.date` (None where missing) as it travels: Arrow's date32."""
     return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(column, type=pa.date32())),
                      index=column.index, name=column.name)
+
+
+def _days_sent(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame of normalized columns as it travels: its `DAYS` as `_as_days`."""
+    return frame.assign(**{c: _as_days(frame[c]) for c in DAYS})
+
+
+def _days_received(frame: pd.DataFrame) -> pd.DataFrame:
+    """`_days_sent` undone (`_as_dates`)."""
+    return frame.assign(**{c: _as_dates(frame[c]) for c in DAYS})
 
 
 def _as_dates(column: pd.Series) -> pd.Series:
@@ -483,9 +493,10 @@ def _normalize_all(batch: RawBatch, run: Run, shelf: Shelf
     normalizing = run.submit(_normalize_part, items)
     del items
     # while the workers normalize, this process keys the sources, reading the quotes back
-    # from the shelf in their order, each batch once (read by block, the scattered rows of
-    # each of a block's reports, a million `heavy` reports' shelf was read ten times over:
-    # 17.3 s of the workers' time against 9 s)
+    # from the shelf in their order, each batch once (keyed by block on the workers, each
+    # block's rows scattered over the shelf, a million `heavy` reports' shelf was read about
+    # once per block: 17.3 s of the workers' time against about 9 s in order, a throwaway
+    # timer)
     started = time.perf_counter()
     keys = source_keys(rows, run.threads, shelf)
     keying = time.perf_counter() - started
@@ -496,7 +507,7 @@ def _normalize_all(batch: RawBatch, run: Run, shelf: Shelf
     seconds["keys"] = keying
     columns, rejected = (pd.concat([p[k] for p in parts]) for k in (0, 1))
     del parts  # the parts' frames, now copied into one
-    columns = columns.assign(**{c: _as_dates(columns[c]) for c in DAYS})
+    columns = _days_received(columns)
     kept = rows.index.get_indexer(columns.index)
     columns = columns.assign(**{name: key[kept] for name, key in zip(KEYS, keys, strict=True)})
     reports, quarantine = _reports(rows, columns, rejected, batch.quarantine, consume=True,

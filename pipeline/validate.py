@@ -413,7 +413,8 @@ def validate_tables(tables: dict[str, pd.DataFrame] | dict[str, pa.Table] | dict
     # every table's tasks in one map, so that an engine's workers check the events while
     # others check parts of the reports, or the columns that must be seen whole
     tasks = [task for plan in plans.values() for task in plan[1]]
-    return _report(tables, plans, zip(tasks, mapper(_check, tasks), strict=True))
+    return _report(tables, {table: plan[0] for table, plan in plans.items()}, (
+        (task.table, out) for task, out in zip(tasks, mapper(_check, tasks), strict=True)))
 
 
 class Validation:
@@ -427,7 +428,8 @@ class Validation:
                  part_rows: int = PART_ROWS, shared: bool = True) -> None:
         self.submit, self.part_rows, self.shared = submit, part_rows, shared
         self.files: dict[str, Path] = {}
-        self.plans: dict[str, tuple[list[dict], list[_Task]]] = {}
+        self.suites: dict[str, list[dict]] = {}
+        # per table begun: what collects its suite's problem, and its tasks' outcomes
         self.started: dict[str, tuple[Callable[[], list], Callable[[], list]]] = {}
 
     def begin(self, table: str, path: Path) -> None:
@@ -437,9 +439,10 @@ class Validation:
         if table == "reports" and "events" not in self.files:
             return
         known = _incident_ids(self.files.get("events")) if table == "reports" else None
-        plan = self.plans[table] = _plan(table, path, None, self.part_rows, known, self.shared)
-        self.started[table] = (self.submit(_suite_problem, [_suite(table, plan[0])]),
-                               self.submit(_check, plan[1]))
+        expectations, tasks = _plan(table, path, None, self.part_rows, known, self.shared)
+        self.suites[table] = expectations
+        self.started[table] = (self.submit(_suite_problem, [_suite(table, expectations)]),
+                               self.submit(_check, tasks))
         if table == "events" and "reports" in self.files and "reports" not in self.started:
             self.begin("reports", self.files["reports"])
 
@@ -449,9 +452,8 @@ class Validation:
             if table not in self.started:
                 self.begin(table, path)
         _raise_problems(p for table in staged for p in self.started[table][0]())
-        return _report(staged, self.plans, (
-            pair for table in staged for pair in zip(
-                self.plans[table][1], self.started[table][1](), strict=True)))
+        return _report(staged, self.suites, (
+            (table, out) for table in staged for out in self.started[table][1]()))
 
 
 def _suite(table: str, expectations: list[dict]) -> tuple[str, list[dict]]:
@@ -464,16 +466,17 @@ def _raise_problems(problems: Iterable[str | None]) -> None:
             raise PipelineError(problem)
 
 
-def _report(tables: dict, plans: dict[str, tuple[list[dict], list[_Task]]],
-            outcomes: Iterable[tuple[_Task, dict[int, dict]]]) -> ValidationReport:
-    """The tasks' outcomes added up per expectation, in each table's suite order."""
+def _report(tables: dict, suites: dict[str, list[dict]],
+            outcomes: Iterable[tuple[str, dict[int, dict]]]) -> ValidationReport:
+    """The tasks' outcomes ((table, {suite position: outcome}), each table's in the order of
+    its parts) added up per expectation, in each table's suite order."""
     report = ValidationReport(success=True, evaluated=0, failed=0)
     found: dict[str, dict[int, list[dict]]] = {table: {} for table in tables}
-    for task, out in outcomes:
+    for table, out in outcomes:
         for i, outcome in out.items():
-            found[task.table].setdefault(i, []).append(outcome)
+            found[table].setdefault(i, []).append(outcome)
     for table, frame in tables.items():
-        expectations = plans[table][0]
+        expectations = suites[table]
         failed = 0
         for i in sorted(found[table]):
             cfg = expectations[i]

@@ -1206,7 +1206,7 @@ def _respellings(name: str) -> list[str]:
 
 def test_the_mention_scan_s_identical_keys_are_the_full_search_s():
     """`_spelled_alike` takes a place only at an identical key (`fuzzy:100`), so it looks at
-    identical keys alone (`_fuzzy(identical=True)`). Names of every country, as written and
+    identical keys alone (`_fuzzy(identical=True)`). Names of eight countries, as written and
     respelled: the place taken, or none, is the one the search of all close keys gives."""
     from pipeline.places import _fuzzy, fold, gazetteer
 

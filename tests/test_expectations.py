@@ -145,6 +145,21 @@ def test_expectation_fires_on_one_bad_row(tables, table, index, tmp_path):
             assert str(frame.at[bad, KEYS[table]]) in failure.examples
 
 
+def test_gx_fingerprints_no_frame_it_checks(tables, monkeypatch):
+    """GX hashes every frame it is given into a batch marker nothing reads; the runner turns
+    that off (a sixth to a third of checking a part). Were the knob gone from GX, the hash
+    would run and this fails."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    hashed = []
+    real = pandas_execution_engine.hash_pandas_dataframe
+    monkeypatch.setattr(pandas_execution_engine, "hash_pandas_dataframe",
+                        lambda df: hashed.append(len(df)) or real(df))
+    report = validate_tables({"events": tables["events"]})
+    assert report.success and report.evaluated == len(SUITES["events"]["expectations"])
+    assert hashed == []
+
+
 def _summary(report) -> list[tuple]:
     return [(r["table"], r["expectation"], r["column"], r["success"], r["unexpected_count"])
             for r in report.results]

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -68,31 +69,39 @@ def to_arrow(frames: dict[str, pd.DataFrame], consume: bool = False,
     each column leaves its frame as it is converted, so that a build never holds every
     report twice, once in pandas and once in Arrow. A frame that holds its rows' POSITION on
     `shelf` becomes a `ShelvedTable`, its shelved columns read back as it is written."""
-    out: dict[str, pa.Table | ShelvedTable] = {}
-    for name, schema in TABLES.items():
-        frame = frames.pop(name) if consume else frames[name]
-        derived = GEOMETRY in schema.names
-        if derived:  # never taken from the frame: always what latitude/longitude say
-            schema = schema.remove(schema.get_field_index(GEOMETRY))
-        published, on = schema, shelf if POSITION in frame else None
-        if on is not None:
-            schema = pa.schema([f for f in schema if f.name not in SHELVED]
-                               + [pa.field(POSITION, pa.int64())])
-        if frame.empty:
-            table = pa.Table.from_pylist([], schema=schema)
-        else:
-            if consume:  # what is not published goes first
-                for column in [c for c in frame.columns if c not in schema.names]:
-                    del frame[column]
-            take = frame.pop if consume else frame.__getitem__
-            table = pa.Table.from_arrays(
-                [pa.array(take(f.name), type=f.type, from_pandas=True) for f in schema],
-                schema=schema)
-        del frame
-        table = with_geometry(table) if derived else table.replace_schema_metadata(None)
-        out[name] = (table if on is None else
-                     ShelvedTable(table, _with_geometry_field(published, table), on))
-    return out
+    return {name: arrow_table(name, frames.pop(name) if consume else frames[name], consume,
+                              shelf) for name in TABLES}
+
+
+def arrow_table(name: str, frame: pd.DataFrame, consume: bool = False,
+                shelf: Shelf | None = None) -> pa.Table | ShelvedTable:
+    """One frame of `to_arrow`: the published table `name`. A build has `publish` make each
+    when it is written (`Later`), so the workers check one table while the next is made."""
+    schema = TABLES[name]
+    derived = GEOMETRY in schema.names
+    if derived:  # never taken from the frame: always what latitude/longitude say
+        schema = schema.remove(schema.get_field_index(GEOMETRY))
+    published, on = schema, shelf if POSITION in frame else None
+    if on is not None:
+        schema = pa.schema([f for f in schema if f.name not in SHELVED]
+                           + [pa.field(POSITION, pa.int64())])
+    if frame.empty:
+        table = pa.Table.from_pylist([], schema=schema)
+    else:
+        if consume:  # what is not published goes first
+            for column in [c for c in frame.columns if c not in schema.names]:
+                del frame[column]
+        take = frame.pop if consume else frame.__getitem__
+        table = pa.Table.from_arrays(
+            [pa.array(take(f.name), type=f.type, from_pandas=True) for f in schema],
+            schema=schema)
+    del frame
+    table = with_geometry(table) if derived else table.replace_schema_metadata(None)
+    return table if on is None else ShelvedTable(table, _with_geometry_field(published, table), on)
+
+
+Later: TypeAlias = Callable[[], "pa.Table | ShelvedTable"]  # makes a table (`arrow_table`)
+ToWrite: TypeAlias = "pa.Table | ShelvedTable | Later"  # a table, or what makes it when written
 
 
 def _with_geometry_field(schema: pa.Schema, table: pa.Table) -> pa.Schema:
@@ -351,7 +360,8 @@ def check_writable(out: Path | str) -> None:
 # --- publishing ------------------------------------------------------------------------------
 
 
-def publish(out: Path | str, tables: dict[str, pa.Table | ShelvedTable], inputs: list[InputFile],
+def publish(out: Path | str, tables: dict[str, ToWrite],
+            inputs: list[InputFile],
             validate: Callable[[dict[str, Path]], ValidationReport],
             notes: list[str] | None = None, consume: bool = False,
             written: Callable[[str, Path], None] | None = None
@@ -364,8 +374,9 @@ def publish(out: Path | str, tables: dict[str, pa.Table | ShelvedTable], inputs:
     `tables` once written, and a build never holds a million reports while it validates
     them. `written` is told each staged file as soon as it is written when the version
     cannot be the latest's (there is none, or its inputs differ): a build starts checking
-    one table while it writes the next. What recovering from a stopped build did is
-    appended to `notes`.
+    one table while it writes the next. A table given as what makes it (`Later`) is made
+    when its turn to be written comes: a build converts the reports while the workers check
+    the events. What recovering from a stopped build did is appended to `notes`.
     """
     root = Path(out)
     try:
@@ -378,7 +389,8 @@ def publish(out: Path | str, tables: dict[str, pa.Table | ShelvedTable], inputs:
         raise
 
 
-def _publish(root: Path, tables: dict[str, pa.Table | ShelvedTable], inputs: list[InputFile],
+def _publish(root: Path, tables: dict[str, ToWrite],
+             inputs: list[InputFile],
              validate: Callable[[dict[str, Path]], ValidationReport], notes: list[str],
              consume: bool, written: Callable[[str, Path], None] | None
              ) -> tuple[str, str, ValidationReport | None]:
@@ -399,6 +411,7 @@ def _publish(root: Path, tables: dict[str, pa.Table | ShelvedTable], inputs: lis
         new = previous is None or previous.get("inputs") != input_list  # cannot be unchanged
         for name, path in staged.items():
             table = tables.pop(name) if consume else tables[name]
+            table = table() if callable(table) else table
             _write_parquet(table, path)
             resources.append(_resource(name, path, table))
             del table

@@ -387,25 +387,30 @@ def test_stages_account_for_the_build(tmp_path):
 
 def test_tables_are_checked_as_they_are_written_unless_the_inputs_are_the_latest_s(
         sample_copy, tmp_path, monkeypatch):
-    """A build begins each table's checks once it is written, while it writes the next;
-    with the latest version's inputs it may publish nothing, so it checks nothing before it
-    knows (and then nothing: the version is unchanged)."""
+    """A build begins each table's checks once it is written, while it makes and writes the
+    next; with the latest version's inputs it may publish nothing, so it checks nothing
+    before it knows (and then nothing: the version is unchanged)."""
+    from pipeline import publish
     from pipeline.validate import Validation
 
     begun: list[str] = []
-    begin = Validation.begin
+    begin, make = Validation.begin, publish.arrow_table
     monkeypatch.setattr(Validation, "begin", lambda self, table, path: (
         begun.append(table), begin(self, table, path))[1])
+    monkeypatch.setattr(publish, "arrow_table", lambda name, *a: (
+        begun.append(f"make {name}"), make(name, *a))[1])
     out = tmp_path / "out"
     assert pipeline.build(sample_copy, out).status == "published"
-    assert begun == ["events", "reports", "quarantine"]
+    assert begun == ["make events", "events", "make reports", "reports", "make quarantine",
+                     "quarantine"]
     begun.clear()
     assert pipeline.build(sample_copy, out).status == "unchanged"
-    assert begun == []
+    assert [b for b in begun if not b.startswith("make")] == []
     write(sample_copy, "late.csv", HEADER + "late-1,AP,2024-01-06T09:00:00Z,drone strike,"
           "Thursday,eastern Baghdad,Iraq,3,,\n")
+    begun.clear()
     assert pipeline.build(sample_copy, out).version == "v2"
-    assert begun == ["events", "reports", "quarantine"]
+    assert [b for b in begun if not b.startswith("make")] == ["events", "reports", "quarantine"]
 
 
 def test_new_report_publishes_v2_and_keeps_ids(sample_copy, tmp_path):

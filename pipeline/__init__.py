@@ -16,9 +16,9 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0+unknown"
 
-from .memory import purge_promptly  # noqa: E402
+from .memory import purge_after_a_second  # noqa: E402
 
-purge_promptly()  # before pyarrow is first imported (below)
+purge_after_a_second()  # before pyarrow is first imported (below)
 
 from .build import build, normalize, reconcile_reports  # noqa: E402
 from .dates import normalize_dates, parse_date  # noqa: E402

@@ -8,31 +8,46 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
 
+PURGE_DELAY_MS = 1000
 
-def purge_promptly() -> None:
-    """Have Arrow's allocator (mimalloc) give freed pages back to the system when they are
-    freed, not after its default delay: in a build's long stretches of Python work the
-    delayed purge seldom came, so a step's freed Arrow columns stayed counted in its peak
-    until the next `release` (a million long-tail reports, two workers: the build's own
-    peak 1,613-1,633 MiB in `make bench`, 1,361-1,413 with this). mimalloc reads the setting
+
+def purge_after_a_second() -> None:
+    """Have Arrow's allocator (mimalloc) keep the pages it frees for a second before it gives
+    them back to the system, and a build give them back itself where a step frees much at
+    once (`release` between steps, `release_arrow` within one).
+
+    On this virtual machine a page given back and touched again costs a fault in the host,
+    and mimalloc's own delay (10 ms) gives back the buffers that a loop frees and allocates
+    again at every turn. A million heavy reports, whose build reads, keys and writes 2 GB of
+    quotes a batch at a time, took 36.0 s with pages given back at once (0 ms, the setting
+    before), 33.1 s at 10 ms, 31.5-33.1 at 100-300 and 29.8 at 1,000 (`make bench`'s child
+    build, one run each; today's million 21.9 s at 0 ms, 20.3-21.2 at 1,000). Never giving
+    them back (-1) put the build's own peak at 1,392-1,575 MiB. mimalloc reads the setting
     when pyarrow is first imported, so `pipeline` sets it before importing anything that
     imports pyarrow; a value the user set wins, and the workers inherit it."""
-    os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", str(PURGE_DELAY_MS))
 
 
 def release() -> None:
     """Hand freed memory back to the system, so that what a finished step held is not counted
     again on top of the next step's: Arrow's pool keeps freed pages for reuse, and so does
     glibc's heap."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
+    release_arrow()
     try:
         import ctypes
 
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to do
         pass
+
+
+def release_arrow() -> None:
+    """Give back the pages Arrow's pool has freed, now, not a second later: cheap enough for
+    a loop to call after freeing each column (glibc's heap, which `release` trims too, takes
+    longer to walk)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 @contextmanager

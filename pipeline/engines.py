@@ -224,8 +224,7 @@ class _Through:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError as exc:  # a full disk stops the build as the shelf's does
-            raise OutputError(f"cannot write to {self.folder.parent}: {exc.strerror or exc}; "
-                              "free some space or choose another --out") from None
+            raise OutputError.writing(self.folder.parent, exc) from None
         return Path(name)
 
     @staticmethod

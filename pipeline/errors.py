@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 def shown(text: str) -> str:
     """`text` (a file or column name) as one line of a message: as it is when every character
@@ -88,6 +90,17 @@ class BuildLocked(PipelineError):
 
 class OutputError(PipelineError):
     """The output folder cannot be written (read-only, full disk): found before any work."""
+
+    @classmethod
+    def writing(cls, root: object, exc: OSError) -> OutputError:
+        """`root` (the output folder) could not be written: the system's reason and what to
+        do about it, which depends on the reason (a full disk is not a read-only folder)."""
+        advice = {errno.ENOSPC: "free some space or choose another --out",
+                  errno.EDQUOT: "free some space or choose another --out",
+                  errno.EROFS: "choose a writable --out", errno.EACCES: "choose a writable --out",
+                  errno.EPERM: "choose a writable --out"}.get(exc.errno or 0,
+                                                               "choose another --out")
+        return cls(f"cannot write to {root}: {exc.strerror or exc}; {advice}")
 
 
 class IntegrityError(PipelineError):

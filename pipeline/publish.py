@@ -326,14 +326,6 @@ def _recover(root: Path) -> list[str]:
 PROBE_BYTES = 1 << 20
 
 
-def _output_problem(root: Path, exc: OSError) -> OutputError:
-    advice = {errno.ENOSPC: "free some space or choose another --out",
-              errno.EDQUOT: "free some space or choose another --out",
-              errno.EROFS: "choose a writable --out", errno.EACCES: "choose a writable --out",
-              errno.EPERM: "choose a writable --out"}.get(exc.errno or 0, "choose another --out")
-    return OutputError(f"cannot write to {root}: {exc.strerror or exc}; {advice}")
-
-
 def check_writable(out: Path | str) -> None:
     """Write and remove a probe file in the output folder, so that a read-only folder or a full
     disk stops the build before any work, with one clear line."""
@@ -349,7 +341,7 @@ def check_writable(out: Path | str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as exc:
-        raise _output_problem(root, exc) from None
+        raise OutputError.writing(root, exc) from None
     finally:
         try:
             probe.unlink(missing_ok=True)
@@ -385,7 +377,7 @@ def publish(out: Path | str, tables: dict[str, ToWrite],
                             consume, written)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
-            raise _output_problem(root, exc) from None
+            raise OutputError.writing(root, exc) from None
         raise
 
 

@@ -82,8 +82,7 @@ class ShelfPart:
         try:
             yield
         except OSError as exc:
-            raise OutputError(f"cannot write to {self.path.parent.parent}: {exc}; free some "
-                              "space or choose another --out") from None
+            raise OutputError.writing(self.path.parent.parent, exc) from None
 
     def discard(self) -> None:
         """Forget what was put (a file read again another way)."""

@@ -229,9 +229,13 @@ def test_worker_processes_publish_the_same_bytes(sample_build, tmp_path, monkeyp
         assert a == b, table
 
 
-def test_a_part_travels_as_a_file_and_a_full_disk_stops_the_build(tmp_path):
+def test_a_part_travels_as_a_file_and_a_full_disk_stops_the_build(tmp_path, monkeypatch):
     """A pool's part and its result pass through files of the build's shelf, each removed
-    once read; a folder that cannot be written stops the build as the output's would."""
+    once read; a folder that cannot be written stops the build as the output's would, with
+    the advice its reason calls for."""
+    import errno
+    import tempfile
+
     from pipeline.engines import _Through
     from pipeline.errors import OutputError
 
@@ -242,8 +246,16 @@ def test_a_part_travels_as_a_file_and_a_full_disk_stops_the_build(tmp_path):
     assert not list(tmp_path.iterdir())
     gone = _Through(str, tmp_path / "out" / ".shelf-1")  # the folder is not there
     with pytest.raises(OutputError, match=r"cannot write to .*out: No such file or directory; "
-                                          r"free some space or choose another --out"):
+                                          r"choose another --out$"):
         gone.put("part")
+
+    def refused(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(OutputError, match=r"cannot write to .*: Read-only file system; "
+                                          r"choose a writable --out$"):
+        through.put("part")
 
 
 def test_pool_starts_its_workers_early_only_for_a_large_input(tmp_path):

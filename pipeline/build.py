@@ -151,7 +151,7 @@ def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
     long-tail reports, a sixth rejected: 227 MiB at once, a throwaway measurement), and each
     raw column's pages go back to the system as soon as it is copied (`release_arrow`), not
     a second later (`memory.purge_after_a_second`): in that second the next columns were
-    copied, and the same build's own peak was 1,465 MiB against 1,370 (a throwaway RSS
+    copied, and the same build's own peak was 1,465 MiB against 1,375-1,381 (a throwaway RSS
     sampler). Rows whose text is on `shelf` keep their POSITION on it instead."""
     quarantine = list(quarantine)
     if len(rejected):

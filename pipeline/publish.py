@@ -352,8 +352,7 @@ def check_writable(out: Path | str) -> None:
 # --- publishing ------------------------------------------------------------------------------
 
 
-def publish(out: Path | str, tables: dict[str, ToWrite],
-            inputs: list[InputFile],
+def publish(out: Path | str, tables: dict[str, ToWrite], inputs: list[InputFile],
             validate: Callable[[dict[str, Path]], ValidationReport],
             notes: list[str] | None = None, consume: bool = False,
             written: Callable[[str, Path], None] | None = None
@@ -381,8 +380,7 @@ def publish(out: Path | str, tables: dict[str, ToWrite],
         raise
 
 
-def _publish(root: Path, tables: dict[str, ToWrite],
-             inputs: list[InputFile],
+def _publish(root: Path, tables: dict[str, ToWrite], inputs: list[InputFile],
              validate: Callable[[dict[str, Path]], ValidationReport], notes: list[str],
              consume: bool, written: Callable[[str, Path], None] | None
              ) -> tuple[str, str, ValidationReport | None]:

@@ -9,8 +9,7 @@ batches it needs back: a build holds the text of a few batches at a time, not al
 
 The shelf is a folder of Arrow IPC files, one per raw file read, written a batch at a time
 as the file is parsed, and read back by plain reads (not memory-mapped: mapped pages count in
-a process's resident memory as they are touched), but for rows asked for in order (`take`).
-It lives for one build (`open_shelf`).
+a process's resident memory as they are touched). It lives for one build (`open_shelf`).
 """
 
 from __future__ import annotations
@@ -129,15 +128,7 @@ class Shelf:
     def take(self, positions: np.ndarray | pd.Series, names: tuple[str, ...] = SHELVED
              ) -> pa.Table:
         """The shelved columns (`names`) of the rows at `positions`, in that order, read back
-        batch by batch: only the batches that hold them, each once.
-
-        Positions in ascending order (keying reads every quote so, a few thousand at a time)
-        are read from a mapping of the files, and a run of consecutive rows is sliced from
-        its batch, not copied: the rows' pages, which the caller reads once, are all that is
-        touched, and read and copied twice they were most of keying's reading (0.40-0.47 s
-        against 0.09-0.14 for 250,000 heavy reports, a throwaway timing). Rows asked for in
-        another order (publishing's, by incident) would touch pages all over the files while
-        mapped: they are read and copied."""
+        batch by batch: only the batches that hold them, each once."""
         positions = np.asarray(positions, dtype=np.int64)
         schema = pa.schema([_SCHEMA.field(n) for n in names])
         if not len(positions):
@@ -149,19 +140,16 @@ class Shelf:
                                 side="right") - 1
         cut = np.flatnonzero(np.r_[True, np.diff(batch) != 0, True])
         pieces = []
-        files: dict[int, pa.NativeFile] = {}  # opened per call: calls may run in threads
+        files: dict[int, pa.OSFile] = {}  # opened per call: calls may run in several threads
         readers: dict[int, pa.ipc.RecordBatchFileReader] = {}
         try:
             for a, b in zip(cut[:-1], cut[1:], strict=False):
                 part, i = self._batch_of[batch[a]]
                 if part not in readers:
-                    path = str(self._parts[part].path)
-                    files[part] = pa.memory_map(path) if ascending else pa.OSFile(path)
+                    files[part] = pa.OSFile(str(self._parts[part].path))
                     readers[part] = pa.ipc.open_file(files[part])
                 rows = readers[part].get_batch(i).select(list(names))
-                at = wanted[a:b] - self._batch_starts[batch[a]]
-                run = ascending and at[-1] - at[0] == len(at) - 1 and bool((np.diff(at) == 1).all())
-                pieces.append(rows.slice(int(at[0]), len(at)) if run else rows.take(pa.array(at)))
+                pieces.append(rows.take(pa.array(wanted[a:b] - self._batch_starts[batch[a]])))
         finally:
             for file in files.values():
                 file.close()

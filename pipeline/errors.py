@@ -88,6 +88,13 @@ class BuildLocked(PipelineError):
     """Another build holds the output folder's lock."""
 
 
+# What to do when the output folder cannot be written, by the system's reason.
+OUTPUT_ADVICE = {errno.ENOSPC: "free some space or choose another --out",
+                 errno.EDQUOT: "free some space or choose another --out",
+                 errno.EROFS: "choose a writable --out", errno.EACCES: "choose a writable --out",
+                 errno.EPERM: "choose a writable --out"}
+
+
 class OutputError(PipelineError):
     """The output folder cannot be written (read-only, full disk): found before any work."""
 
@@ -95,11 +102,7 @@ class OutputError(PipelineError):
     def writing(cls, root: object, exc: OSError) -> OutputError:
         """`root` (the output folder) could not be written: the system's reason and what to
         do about it, which depends on the reason (a full disk is not a read-only folder)."""
-        advice = {errno.ENOSPC: "free some space or choose another --out",
-                  errno.EDQUOT: "free some space or choose another --out",
-                  errno.EROFS: "choose a writable --out", errno.EACCES: "choose a writable --out",
-                  errno.EPERM: "choose a writable --out"}.get(exc.errno or 0,
-                                                               "choose another --out")
+        advice = OUTPUT_ADVICE.get(exc.errno or 0, "choose another --out")
         return cls(f"cannot write to {root}: {exc.strerror or exc}; {advice}")
 
 

@@ -21,7 +21,8 @@ def purge_after_a_second() -> None:
     again at every turn. A million heavy reports, whose build reads, keys and writes 2 GB of
     quotes a batch at a time, took 36.0 s with pages given back at once (0 ms, the setting
     before), 33.1 s at 10 ms, 31.5-33.1 at 100-300 and 29.8-30.1 at 1,000 (`make bench`'s
-    child build, one run each; today's million 21.9 s at 0 ms, 20.3-21.2 at 1,000). Never giving
+    child build, one run each; today's million 21.9 s at 0 ms, 20.3-21.2 at 1,000; a value
+    given compares so: `MIMALLOC_PURGE_DELAY=0 BENCH_SHAPES=heavy make bench`). Never giving
     them back (-1) put the build's own peak at 1,392-1,575 MiB. mimalloc reads the setting
     when pyarrow is first imported, so `pipeline` sets it before importing anything that
     imports pyarrow; a value the user set wins, and the workers inherit it."""

@@ -9,7 +9,6 @@ Parquet files hold no wall-clock values and rows are sorted, so equal inputs giv
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import hashlib
 import json
 import os
@@ -28,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .config import DEFAULT_OUT, EXPECTATIONS, PACKAGE_DATA
-from .errors import BuildLocked, IntegrityError, OutputError, UsageError
+from .errors import OUTPUT_ADVICE, BuildLocked, IntegrityError, OutputError, UsageError
 from .geo import GEOMETRY, with_geometry
 from .memory import release
 from .read import InputFile
@@ -375,7 +374,7 @@ def publish(out: Path | str, tables: dict[str, ToWrite], inputs: list[InputFile]
             return _publish(root, tables, inputs, validate, notes if notes is not None else [],
                             consume, written)
     except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
+        if exc.errno in OUTPUT_ADVICE:  # the folder's problem, not the build's
             raise OutputError.writing(root, exc) from None
         raise
 

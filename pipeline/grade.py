@@ -134,7 +134,7 @@ def _text_keys(pieces: pd.Series, end: bool) -> pd.Series:
     text = pc.utf8_lower(pa.array(pieces, type=pa.large_string(), from_pandas=True))
     text = pc.replace_substring_regex(text, _PUNCTUATION.pattern + "+", "")  # a run at once
     text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, _SPACES, " "))
-    text = pc.utf8_slice_codeunits(text, -n) if end else pc.utf8_slice_codeunits(text, 0, n)
+    text = _last_chars(text, n) if end else pc.utf8_slice_codeunits(text, 0, n)
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
     return pd.Series(pd.arrays.ArrowExtensionArray(text), index=pieces.index)
 
@@ -159,7 +159,19 @@ def _ends(quote: pd.Series | pa.Array) -> tuple[pa.Array, pa.Array]:
     text = pa.array(quote, type=pa.large_string(), from_pandas=True) \
         if isinstance(quote, pd.Series) else quote
     return (pc.utf8_slice_codeunits(text, 0, max(CREDIT_CHARS, n + n // 2, least)),
-            pc.utf8_slice_codeunits(text, -(n + n // 2)))
+            _last_chars(text, n + n // 2))
+
+
+def _last_chars(text: pa.Array, m: int) -> pa.Array:
+    """The last `m` characters of each text (`utf8_slice_codeunits(text, -m)`), without
+    walking each text from its start. Arrow's slice with no stop counts characters from the
+    left to the end of the text, and does so for a negative start too: the last 150
+    characters of 250,000 quotes of 2 KB took 0.93-1.04 s, against 0.08 s for their first 150.
+    Sliced between two negative bounds, it counts from the right only, so each text gets one
+    character more that the stop then leaves out: 0.21-0.26 s with the copy (throwaway
+    timings). A null text stays null."""
+    marked = pc.binary_join_element_wise(text, pa.scalar("x", text.type), pa.scalar("", text.type))
+    return pc.utf8_slice_codeunits(marked, -(m + 1), -1)
 
 
 def _shelved_ends(shelf: Shelf, positions: np.ndarray) -> tuple[pa.Array, ...]:

@@ -202,6 +202,23 @@ def test_spaces_in_any_text_are_rewritten_as_every_run_would_be(texts):
     assert fast == plain
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.none() | st.text(alphabet=st.sampled_from(list("ab x.") + [
+    "é", "ب", "漢", "😀", "\u0301"]), max_size=30), max_size=12), st.integers(1, 12))
+def test_the_last_characters_of_any_text_are_its_python_tail(texts, m):
+    """`_last_chars`, counting from the right only, gives each text's last `m` characters
+    as Python counts them (one to four UTF-8 bytes each, a combining mark on its own), and
+    a missing text stays missing."""
+    import pyarrow as pa
+
+    from pipeline.grade import _last_chars
+
+    for kind in (pa.string(), pa.large_string()):
+        last = _last_chars(pa.array(texts, type=kind), m)
+        assert last.type == kind
+        assert last.to_pylist() == [None if t is None else t[-m:] for t in texts]
+
+
 def test_source_keys_do_not_depend_on_the_index_or_on_how_many_are_read_at_once(monkeypatch):
     """Quotes are keyed a batch of reports at a time (`KEY_ROWS`): the keys of reports
     labelled from 100 on, read two at a time, one batch or two at once (threads), are those

@@ -1221,3 +1221,25 @@ def test_the_mention_scan_s_identical_keys_are_the_full_search_s():
             assert (fast if fast is not None and fast[0] == "fuzzy:100" else None) == wanted, name
             taken += wanted is not None
     assert taken >= 20  # the check compared places found, not only misses
+
+
+def test_a_choice_weighed_once_is_refused_afresh_each_time():
+    """`_choose` weighs a name's bearers once (`_choice`) and raises a new error each time it
+    refuses them, never one kept error again (whose traceback would grow and hold frames);
+    the bearers given as a list or a tuple are one choice."""
+    from pipeline.places import _bearers, _choose, gazetteer
+
+    gaz = gazetteer()
+    bearers = _bearers(gaz, "hamidiyah")
+    errors = []
+    for cands in (bearers, list(bearers)):
+        with pytest.raises(PlaceError) as caught:
+            _choose(gaz, cands, "SY", None, "hamidiyah")
+        errors.append(caught.value)
+    assert errors[0] is not errors[1]
+    assert {e.reason for e in errors} == {"place_ambiguous"}
+    assert str(errors[0]) == str(errors[1])
+    assert str(errors[0]).startswith("'hamidiyah' names 10 places far apart (Aleppo SYR, ")
+    chosen = _choose(gaz, list(bearers), None, None, "hamidiyah")  # with no country: a town
+    assert isinstance(chosen, int) and chosen in bearers
+    assert chosen == _choose(gaz, bearers, None, None, "hamidiyah")

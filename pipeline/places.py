@@ -29,7 +29,7 @@ import pickle
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -3488,9 +3488,7 @@ def _iso2(iso3: str) -> str:
 
 
 def _replace(record: Place, /, **changes: object) -> Place:
-    data = asdict(record)
-    data.update(changes)
-    return Place(**data)  # type: ignore[arg-type]
+    return replace(record, **changes)  # type: ignore[arg-type]
 
 
 PLACE_COLUMNS = ["place", "admin1", "admin2", "country", "iso3", "latitude", "longitude",

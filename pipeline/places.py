@@ -858,9 +858,12 @@ def _choose(gaz: Gazetteer, candidates: tuple[int, ...] | list[int], hint: str |
     several provinces or countries, or, with no country given, when the name is known only
     outside the region (where we do not index its homonyms).
 
-    Weighed once per (bearers, hint, bound, name) (`_choice`): a village's name comes back
-    with each way a text describes it, and a name of many hamlets costs a pass over all of
-    them (a long tail of 28,710 place texts asked 38,553 times for 17,419 choices)."""
+    Weighed once per (bearers, hint, bound, name) against the process's gazetteer
+    (`_choice`): a village's name comes back with each way a text describes it, and a name
+    of many hamlets costs a pass over all of them (a long tail of 28,710 place texts asked
+    38,553 times for 17,419 choices). Another gazetteer's are weighed each time."""
+    if gaz is not gazetteer():
+        return _weigh(gaz, tuple(candidates), hint, bound, text)
     choice = _choice(tuple(candidates), hint, bound, text)
     if isinstance(choice, _Refusal):
         raise PlaceError(*choice)  # a fresh error each time, as `_again` raises a kept one

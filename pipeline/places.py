@@ -3514,9 +3514,13 @@ def normalize_places(texts: pd.Series, countries: pd.Series) -> pd.DataFrame:
 
 def place_pairs(texts: pd.Series, countries: pd.Series) -> tuple[np.ndarray, list[tuple[str, str]]]:
     """(per row, the number of its distinct (text, country hint) pair; the pairs in order of
-    first appearance). A build resolves a long tail's pairs across its workers, each once."""
-    text, t_names = pd.factorize(texts.fillna("").to_numpy(dtype=object))
-    hint, h_names = pd.factorize(countries.fillna("").to_numpy(dtype=object))
+    first appearance). A build resolves a long tail's pairs across its workers, each once.
+    The columns are factorized as they are (Arrow's text by Arrow), not made a Python string
+    per row first: that took 0.20-0.26 s of the 0.37-0.39 s for a million long-tail reports'
+    places, against 0.05 s (throwaway timings)."""
+    text, t_names = pd.factorize(texts.fillna(""))
+    hint, h_names = pd.factorize(countries.fillna(""))
+    t_names, h_names = (np.asarray(names, dtype=object) for names in (t_names, h_names))
     width = len(h_names) + 1
     code, pairs = pd.factorize(text.astype(np.int64) * width + hint)
     return code, [(t_names[p // width], h_names[p % width]) for p in pairs.tolist()]

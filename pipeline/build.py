@@ -526,7 +526,8 @@ def _normalize_all(batch: RawBatch, run: Run, shelf: Shelf
     # them so (`_coded`, `publish.arrow_table`), and a block's worker makes the date objects
     # matching reads (`_decoded`). Made objects here, then days again twice, they cost the
     # build's process 0.3-0.6 s more CPU for a million `today` reports (8.57-8.87 s against
-    # 7.94-8.48, three interleaved pairs of builds) and reconciling 20 MiB more.
+    # 7.94-8.48, three interleaved pairs of builds, a throwaway script) and reconciling 20 MiB
+    # more (`python -m benchmarks.stage_memory today 1000000 --workers 2`).
     kept = rows.index.get_indexer(columns.index)
     columns = columns.assign(**{name: key[kept] for name, key in zip(KEYS, keys, strict=True)})
     reports, quarantine = _reports(rows, columns, rejected, batch.quarantine, consume=True,

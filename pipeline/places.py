@@ -33,7 +33,6 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -865,25 +864,20 @@ def _choose(gaz: Gazetteer, candidates: tuple[int, ...] | list[int], hint: str |
     if gaz is not gazetteer():
         return _weigh(gaz, tuple(candidates), hint, bound, text)
     choice = _choice(tuple(candidates), hint, bound, text)
-    if isinstance(choice, _Refusal):
-        raise PlaceError(*choice)  # a fresh error each time, as `_again` raises a kept one
+    if isinstance(choice, PlaceError):
+        raise _again(choice)
     return choice
-
-
-class _Refusal(NamedTuple):
-    """A `place_ambiguous` that `_choice` keeps: its reason and message, no traceback."""
-
-    reason: str
-    message: str
 
 
 @lru_cache(maxsize=1 << 16)
 def _choice(candidates: tuple[int, ...], hint: str | None, bound: Bound | None, text: str
-            ) -> int | tuple[str, str] | _Refusal | None:
+            ) -> int | tuple[str, str] | PlaceError | None:
+    """`_weigh`'s answer, or its refusal kept as a copy never raised (`_again`: no
+    traceback, and no exception it was raised beside)."""
     try:
         return _weigh(gazetteer(), candidates, hint, bound, text)
     except PlaceError as exc:
-        return _Refusal(exc.reason, str(exc))
+        return _again(exc)
 
 
 def _weigh(gaz: Gazetteer, candidates: tuple[int, ...], hint: str | None, bound: Bound | None,

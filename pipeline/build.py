@@ -143,9 +143,13 @@ def _normalized(rows: pd.DataFrame, progress: Progress = lambda _: None,
 
 def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
              quarantine: list[dict], consume: bool = False, shelf: Shelf | None = None
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The raw rows and what `_normalized` made of them → (reports, quarantine): rejected rows
-    become quarantine records (after `quarantine`, the reader's), the rest reports.
+             ) -> tuple[pd.DataFrame, Callable[[], pd.DataFrame]]:
+    """The raw rows and what `_normalized` made of them → (reports, what makes the quarantine
+    when called): rejected rows become quarantine records (after `quarantine`, the
+    reader's), the rest reports. The records are made when asked for, from the rejected rows
+    kept aside, so that a build makes them while its workers reconcile: made here, before
+    the blocks, they kept the workers of a million long-tail reports (162,619 rejected)
+    waiting about 1.2-1.8 s (a throwaway CPU sampler).
     `consume`: `rows` gives up each raw column as the reports take it, so that when rows were
     rejected the kept rows' text is copied a column at a time, not beside all of it (a million
     long-tail reports, a sixth rejected: 227 MiB at once, a throwaway measurement), and each
@@ -153,10 +157,12 @@ def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
     a second later (`memory.purge_after_a_second`): in that second the next columns were
     copied, and the same build's own peak was 1,465 MiB against 1,375-1,381 (a throwaway RSS
     sampler). Rows whose text is on `shelf` keep their POSITION on it instead."""
-    quarantine = list(quarantine)
-    if len(rejected):
-        quarantine += quarantine_rows(rows.loc[rejected.index], rejected["error_reason"].tolist(),
-                                      rejected["error_message"].tolist(), shelf)
+    aside = rows.loc[rejected.index] if len(rejected) else None  # before `consume` takes them
+
+    def quarantined() -> pd.DataFrame:
+        made = [] if aside is None else quarantine_rows(
+            aside, rejected["error_reason"].tolist(), rejected["error_message"].tolist(), shelf)
+        return iter_quarantine([*quarantine, *made])
     # copies of the raw text only when a row was rejected
     kept = rows.index.get_indexer(columns.index) if len(columns) < len(rows) else None
 
@@ -183,14 +189,16 @@ def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
     for name in PASSENGERS:
         if name in rows:  # the text, or its position on the shelf
             reports[name] = raw(name)
-    return reports.reset_index(drop=True), iter_quarantine(quarantine)
+    return reports.reset_index(drop=True), quarantined
 
 
 def normalize(batch: RawBatch, progress: Progress = lambda _: None) -> tuple[pd.DataFrame,
                                                                                pd.DataFrame]:
     """Raw rows → (normalized reports without incident ids, quarantine). Pure: no files written
     (`batch` read without a shelf)."""
-    return _reports(batch.rows, *_normalized(batch.rows, progress), batch.quarantine)
+    reports, quarantined = _reports(batch.rows, *_normalized(batch.rows, progress),
+                                    batch.quarantine)
+    return reports, quarantined()
 
 
 # The modules whose per-input memos a build drops once every part is normalized.
@@ -473,13 +481,15 @@ def _tables(batch: RawBatch, run: Run, shelf: Shelf) -> tuple[dict[str, ToWrite]
     from .publish import arrow_table
 
     with run.step("normalize", f"normalizing {len(batch.rows):,} reports", forget=NORMALIZING):
-        reports, quarantine, seconds = _normalize_all(batch, run, shelf)
+        reports, quarantined, seconds = _normalize_all(batch, run, shelf)
         run.seconds.update(seconds)
     with run.step("reconcile", "reconciling"):
         reconciling = _incidents(reports, run)
         # queued behind the blocks: each worker imports GX once its blocks are done, while
         # this process collects the events and writes the tables
         run.prefetch(warm_validation)
+        quarantine = quarantined()  # while the workers reconcile (`_reports`)
+        del quarantined  # it held the rejected rows
         events, reports = reconcile_reports(reports, reconciling())
         frames = {"events": events, "reports": reports, "quarantine": quarantine}
         del events, reports, quarantine  # the frames' only references are in `frames` now
@@ -489,10 +499,11 @@ def _tables(batch: RawBatch, run: Run, shelf: Shelf) -> tuple[dict[str, ToWrite]
 
 
 def _normalize_all(batch: RawBatch, run: Run, shelf: Shelf
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
-    """Every part of the rows normalized on the engine, in input order; seconds per
-    normalizer summed over the parts (on workers, their time together, not wall time). The
-    parts carry only what the normalizers read; the reports are put together here."""
+                   ) -> tuple[pd.DataFrame, Callable[[], pd.DataFrame], dict[str, float]]:
+    """Every part of the rows normalized on the engine, in input order; what makes the
+    quarantine when called (`_reports`); seconds per normalizer summed over the parts (on
+    workers, their time together, not wall time). The parts carry only what the normalizers
+    read; the reports are put together here."""
     rows = batch.take_rows()
     count = max(run.split, -(-len(rows) // PART_ROWS))  # parts bound a step's memory
     read = rows.drop(columns=[c for c in PASSENGERS if c in rows])
@@ -530,9 +541,9 @@ def _normalize_all(batch: RawBatch, run: Run, shelf: Shelf
     # more (`python -m benchmarks.stage_memory today 1000000 --workers 2`).
     kept = rows.index.get_indexer(columns.index)
     columns = columns.assign(**{name: key[kept] for name, key in zip(KEYS, keys, strict=True)})
-    reports, quarantine = _reports(rows, columns, rejected, batch.quarantine, consume=True,
-                                   shelf=shelf)
-    return reports, quarantine, seconds
+    reports, quarantined = _reports(rows, columns, rejected, batch.quarantine, consume=True,
+                                    shelf=shelf)
+    return reports, quarantined, seconds
 
 
 def _incidents(reports: pd.DataFrame, run: Run) -> Callable[[], tuple[pd.Series, pd.DataFrame] | None]:

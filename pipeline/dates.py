@@ -120,7 +120,13 @@ _LETTER_VARIANTS = str.maketrans("أإآىـ،یک\u200c", "اااي ,يك ")
 
 
 def _fold(text: str) -> str:
-    """Lowercase, Western digits, Arabic letters without vowel marks and alef/ya variants."""
+    """Lowercase, Western digits, Arabic letters without vowel marks and alef/ya variants.
+    ASCII text is only lowercased: it has none of those to change. Those passes were a
+    quarter of cleaning a long tail's date texts under cProfile; skipped for ASCII, the dates
+    of 200,000 long-tail reports took 6-7% less CPU (three side-by-side pairs, a throwaway
+    script)."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).lower().translate(_ARABIC_DIGITS)
     text = _ARABIC_MARKS.sub("", text)
     return text.translate(_LETTER_VARIANTS)

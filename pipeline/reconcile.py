@@ -609,6 +609,8 @@ def _fits(by_day: dict, block: tuple, r, admin1: str | None,  # noqa: ANN001
         if index is not None:
             for cell in cells:
                 found.extend(index.get(cell, ()))
+    if not found:  # most reports of a long tail: the rest would check nothing
+        return found
     if len(found) > 1:  # in incident order, once each
         found = sorted({inc.seq: inc for inc in found}.values(), key=lambda inc: inc.seq)
     actor = r.actor_ if isinstance(r.actor_, str) else None

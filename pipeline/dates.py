@@ -188,25 +188,37 @@ def _translate(text: str, language: str) -> str:
     return " ".join(out)
 
 
+def _starting(first: str, pattern: str) -> re.Pattern[str]:
+    """`pattern` tried only where a match can begin: `first` is a character class's contents
+    that holds the first character of every match. Python's engine otherwise tries each
+    alternative at each position of the text: the clock, zone and filler patterns below cost
+    30-50% less so on a long tail's date texts (81,173 texts, a throwaway timing). A test checks
+    that the two patterns find the same (`test_gated_patterns_find_what_the_whole_ones_do`)."""
+    return re.compile(f"(?=[{first}])(?:{pattern})")
+
+
 # A clock time says nothing about the day once `localize_dates` has read it: "9:30 p.m.",
 # "21:30", "2130 GMT", French "vers 14h30", Arabic "الساعة 9:30", with "shortly before" and
 # the like (the exact rules then decide the day; dateparser is never needed for it).
-_TIME = re.compile(
+_TIME_PATTERN = (
     r"(?:\b(?:shortly|just|soon|right)\s+(?:before|after)\s+|\bvers\s+|الساعة\s*|الساعه\s*)?"
     r"(?:\b\d{1,2}(?:\s?:\s?\d{2})?\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?)"
     r"|\b\d{1,2}\s?:\s?\d{2}\b|\b\d{3,4}\s*(?:hours|hrs|gmt|utc|z)\b|\b\d{1,2}h\d{2}\b)"
 )
-_ZONE = re.compile(
+_TIME = _starting("sjrv\u0627\\d", _TIME_PATTERN)
+_ZONE_PATTERN = (
     r"\((?:[a-z]{2,4}|[^)]*time)\)|\b(?:baghdad|local|damascus|amman|beirut|eastern|"
     r"washington|jerusalem|tehran|gaza|sanaa|arabia|gulf|iraq|syria|jordan|israel|iran|"
     r"lebanon|yemen)\s+(?:standard\s+)?time\b"
     r"|\b(?:est|edt|et|gmt|utc|ast|cet)\b"
 )
-_FILLER = re.compile(
+_ZONE = _starting("(abcdegijlstuwy", _ZONE_PATTERN)
+_FILLER_PATTERN = (
     r"\b(?:on\s+or\s+about|approximately|approx\.?|around|about|roughly|some\s?time|sometime|"
     r"as\s+of|on|at|the|of|in|during|by|reportedly|was|were|date|dated|starting|shortly|just|"
     r"early\s+hours|wee\s+hours|small\s+hours|hours|late\s+on|early\s+on)\b"
 )
+_FILLER = _starting("abdehijlorstw", _FILLER_PATTERN)
 
 
 _ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b")

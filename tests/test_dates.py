@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -322,6 +323,36 @@ def test_ascii_text_folds_as_any_text_does(text):
     from pipeline.dates import _fold
 
     assert _fold(text) == _fold(text + "\u064b") == _fold("\u064b" + text)
+
+
+GATED = [("_TIME", "_TIME_PATTERN"), ("_ZONE", "_ZONE_PATTERN"), ("_FILLER", "_FILLER_PATTERN")]
+TAILS = ["", " 9:30 pm", " 14h30", " 2130 gmt", " time", " hours"]
+
+
+def _texts_of(pattern: str) -> list[str]:
+    """Texts made of the words a pattern spells (and the letters of its escapes): each word
+    alone, in brackets and before each other word, each with a clock time, a zone or nothing
+    after it. A match of the pattern begins with one of these words, a bracket or a digit."""
+    words = sorted(set(re.findall(r"[a-z\u0600-\u06ff]+", pattern)))
+    return [*TAILS, *(f"{a}{tail}" for a in words for tail in TAILS),
+            *(f"({a})" for a in words), *(f"({a} {b} time)" for a in words for b in words),
+            *(f"{a} {b}{tail}" for a in words for b in words for tail in TAILS)]
+
+
+@pytest.mark.parametrize(("gated_name", "whole_name"), GATED)
+def test_gated_patterns_find_what_the_whole_ones_do(gated_name, whole_name):
+    """The cleaning patterns are tried only where a match can begin (`dates._starting`): on
+    texts made of each one's words, and on the gold texts as `_clean` gives them to it, a gate
+    that left out a first letter would lose a match the whole pattern finds."""
+    import pipeline.dates as dates_module
+
+    gated = getattr(dates_module, gated_name)
+    whole = re.compile(getattr(dates_module, whole_name))
+    with open(GOLD, encoding="utf-8") as fh:
+        gold = [dates_module._translate(dates_module._fold(row["text"]), row["language"])
+                for row in csv.DictReader(fh)]
+    texts = _texts_of(whole.pattern) + gold
+    assert [gated.sub("|", t) for t in texts] == [whole.sub("|", t) for t in texts]
 
 
 @settings(max_examples=100, deadline=None)

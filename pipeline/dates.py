@@ -44,6 +44,7 @@ THIRDS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 YEAR_THIRDS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_MARKS = re.compile(r"[\u064b-\u0652\u0640]")  # harakat and tatweel
+_SLACK = timedelta(days=PUBLICATION_SLACK_DAYS)  # how far after publication a day may be
 
 
 # Date methods by which the source itself wrote the calendar day (not a weekday or "yesterday"
@@ -290,7 +291,7 @@ def _count(digits: str) -> int:
 
 def _infer_year(month: int, day: int, ref: date) -> int:
     """A missing year is the publication's, unless that falls after publication."""
-    limit = ref + timedelta(days=PUBLICATION_SLACK_DAYS)
+    limit = ref + _SLACK
     if (month, day) > (limit.month, limit.day) and not (month == 2 and day == 29):
         return ref.year - 1
     if month == 2 and day == 29:  # the most recent leap year whose 29 February is not after ref
@@ -472,7 +473,7 @@ def _weekday_phrase(t: str, ref: date) -> tuple[date, date, str] | None:
     if wd2 is not None:  # "Saturday to Sunday night": the span ends on the second day
         # A night that began on the publication day may end the next, within the slack
         # (written late Monday: "after midnight Monday to Tuesday").
-        second = _weekday_on_or_before(ref + timedelta(days=PUBLICATION_SLACK_DAYS), wd2)
+        second = _weekday_on_or_before(ref + _SLACK, wd2)
         first = second - timedelta(days=(wd2 - wd1) % 7)
         if first > ref:
             second -= timedelta(days=7)
@@ -517,7 +518,7 @@ def _numeric(t: str, ref: date) -> tuple[date, date, str] | None:
         d = _day(year, a, b)
         return d, d, "numeric_dmy"
     # Ambiguous: the reading closest before publication (SPEC §4).
-    limit = ref + timedelta(days=PUBLICATION_SLACK_DAYS)
+    limit = ref + _SLACK
     readings = [(_day(year, b, a), "numeric_ambiguous_dmy"), (_day(year, a, b),
                                                               "numeric_ambiguous_mdy")]
     past = [r for r in readings if r[0] <= limit]
@@ -677,7 +678,7 @@ def _solar_hijri(t: str, ref: date) -> tuple[date, date, str] | None:
         return d, d, "exact"
     year = jdatetime.date.fromgregorian(date=ref).year
     d = gregorian(year)
-    if d > ref + timedelta(days=PUBLICATION_SLACK_DAYS):
+    if d > ref + _SLACK:
         d = gregorian(year - 1)
     return d, d, "exact_no_year"
 
@@ -876,7 +877,7 @@ def _parse(text: str, ref: date, language: str, aside: bool = True) -> DateSpan:
         raise DateError("date_unparseable", f"cannot read a date in {text!r}")
     start, end, method = _to_local_weekday(*found, _local_weekday(text, language) if aside
                                            else None)
-    limit = ref + timedelta(days=PUBLICATION_SLACK_DAYS)
+    limit = ref + _SLACK
     if start > limit:
         raise DateError("date_after_publication",
                         f"{text!r} is {start.isoformat()}, after publication on {ref.isoformat()}")
@@ -1011,7 +1012,9 @@ def normalize_dates(texts: pd.Series, published: pd.Series, languages: pd.Series
         if ref is None or ref != ref:
             continue  # the publication time is unreadable: reported below
         try:
-            res = check_supported(parse_date(text, ref, lang), text)
+            # `parse_date`'s work without its checks: the day is in the window (`_published`
+            # read it so) and the language lowercased (`l` above)
+            res = check_supported(_parse(text or "", ref, lang or "en"), text)
         except DateError as exc:
             found["error_reason"][j], found["error_message"][j] = exc.reason, str(exc)
             continue

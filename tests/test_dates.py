@@ -325,7 +325,8 @@ def test_ascii_text_folds_as_any_text_does(text):
     assert _fold(text) == _fold(text + "\u064b") == _fold("\u064b" + text)
 
 
-GATED = [("_TIME", "_TIME_PATTERN"), ("_ZONE", "_ZONE_PATTERN"), ("_FILLER", "_FILLER_PATTERN")]
+GATED = [("_TIME", "_TIME_PATTERN"), ("_ZONE", "_ZONE_PATTERN"), ("_FILLER", "_FILLER_PATTERN"),
+         ("_CLOCK", "_CLOCK_PATTERN"), ("_MAYBE_CLOCK", "_MAYBE_CLOCK_PATTERN")]
 TAILS = ["", " 9:30 pm", " 14h30", " 2130 gmt", " time", " hours"]
 
 
@@ -347,12 +348,25 @@ def test_gated_patterns_find_what_the_whole_ones_do(gated_name, whole_name):
     import pipeline.dates as dates_module
 
     gated = getattr(dates_module, gated_name)
-    whole = re.compile(getattr(dates_module, whole_name))
+    whole = re.compile(getattr(dates_module, whole_name), gated.flags)
     with open(GOLD, encoding="utf-8") as fh:
-        gold = [dates_module._translate(dates_module._fold(row["text"]), row["language"])
-                for row in csv.DictReader(fh)]
+        rows = list(csv.DictReader(fh))
+    gold = [dates_module._translate(dates_module._fold(row["text"]), row["language"])
+            for row in rows] + [dates_module._clock_text(row["text"]) for row in rows]
     texts = _texts_of(whole.pattern) + gold
     assert [gated.sub("|", t) for t in texts] == [whole.sub("|", t) for t in texts]
+
+
+def test_the_gated_zone_names_find_what_the_whole_pattern_does():
+    """The zones as written are tried where one begins (their first letters, read from
+    data/time_zones.csv): the same matches as the whole pattern's."""
+    from pipeline.dates import _zones
+
+    _, written, gated = _zones()
+    whole = re.compile(re.fullmatch(r"\(\?=\[[^]]+\]\)\(\?:(.+)\)", gated.pattern)[1])
+    texts = [f"{a} {b}{tail}" for a in written for b in ["", *written] for tail in TAILS]
+    texts += [f"x{a} {a}x ({a}) 9:30 pm {a}" for a in written]
+    assert [gated.findall(t) for t in texts] == [whole.findall(t) for t in texts]
 
 
 @settings(max_examples=100, deadline=None)

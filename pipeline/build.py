@@ -148,8 +148,8 @@ def _reports(rows: pd.DataFrame, columns: pd.DataFrame, rejected: pd.DataFrame,
     when called): rejected rows become quarantine records (after `quarantine`, the
     reader's), the rest reports. The records are made when asked for, from the rejected rows
     kept aside, so that a build makes them while its workers reconcile: made here, before
-    the blocks, they kept the workers of a million long-tail reports (162,619 rejected)
-    waiting about 1.2-1.8 s (a throwaway CPU sampler).
+    the blocks, they kept both workers of a million long-tail reports (162,619 rejected)
+    waiting about 2.5 s (a throwaway sampler of the processes' CPU).
     `consume`: `rows` gives up each raw column as the reports take it, so that when rows were
     rejected the kept rows' text is copied a column at a time, not beside all of it (a million
     long-tail reports, a sixth rejected: 227 MiB at once, a throwaway measurement), and each

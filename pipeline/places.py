@@ -167,7 +167,8 @@ def fold(text: str) -> str:
     a hamza on the line, which writers keep or drop (صنعاء/صنعا, شداء/شدا). ASCII text has
     no accents, marks or variants to take off (it is its own decomposition): a long tail's
     place texts are mostly ASCII, and its places took 6-16% less CPU with this short way and
-    `translit`'s memo (44,782 texts, three side-by-side pairs, a throwaway script)."""
+    `translit`'s memo (44,782 (text, hint) pairs, three side-by-side pairs of runs, a
+    throwaway script)."""
     if text.isascii():
         text = text.lower()
     else:

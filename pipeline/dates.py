@@ -1014,9 +1014,12 @@ def normalize_dates(texts: pd.Series, published: pd.Series, languages: pd.Series
         if ref is None or ref != ref:
             continue  # the publication time is unreadable: reported below
         try:
-            # `parse_date`'s work without its checks: the day is in the window (`_published`
-            # read it so) and the language lowercased (`l` above)
-            res = check_supported(_parse(text or "", ref, lang or "en"), text)
+            # `parse_date`'s work without its checks (the day is in the window: `_published`
+            # read it so; the language is lowercased: `l` above), and without `_parse`'s
+            # memo: each triple comes once here, and a worker's memo held up to 200,000 spans
+            # it never read again (the process tree of a 1M `today` build peaked 180-190 MiB
+            # higher with it, two runs each of `benchmarks.tree_memory`)
+            res = check_supported(_parse.__wrapped__(text or "", ref, lang or "en"), text)
         except DateError as exc:
             found["error_reason"][j], found["error_message"][j] = exc.reason, str(exc)
             continue

@@ -2308,7 +2308,7 @@ def _resolve_mentions(gaz: Gazetteer, text: str, hint: str | None,
             return _record(gaz, camp, "point", method)
         record = _record(gaz, int(ref), "point", method)  # type: ignore[call-overload]
         if near or gaz.rows[int(ref)][7] in ("district", "street"):  # type: ignore
-            record = _replace(record, geo_precision="near")
+            record = replace(record, geo_precision="near")
         return record
     # Only a district, province or country found, but the text names something else too
     # ("the town of Kfarkela in southern Lebanon", or a town the unit does not hold: "Duma in
@@ -3257,14 +3257,14 @@ def _resolve_strict(gaz: Gazetteer, text: str, country: str, hint: str | None) -
                 # part of a town; it lies in the province the town's name stands for
                 return _admin_record(gaz, key, "unlocated")
             # "Al Hali, Hodeidah": a part of the town the gazetteer does not know
-            return _replace(inner, place=f"{head.strip()}, {inner.place}", geo_precision="near",
+            return replace(inner, place=f"{head.strip()}, {inner.place}", geo_precision="near",
                             place_method="part_of")
         within = _mention_within(gaz, head, hint, inner, bound)
         if within is not None:  # "eastern Syria ... the city of al-Mayadeen, Deir al-Zour Province"
             return within
         key = _admin1_key(gaz, inner)
         if inner.geo_precision == "admin2":
-            return _replace(inner, place_method="context")
+            return replace(inner, place_method="context")
         if key is not None:  # an unknown place in a province: only the province is known
             return _admin_record(gaz, key, "context")
     if place is None:  # the mention scan handles "a farm, east Baghdad"
@@ -3453,7 +3453,7 @@ def _spaced_part(gaz: Gazetteer, left: str, right: str, hint: str | None) -> Pla
         if apart > CITY_KM:
             return None
         # by the city across a provincial line (Douma of Rif Dimashq, 12 km from Damascus)
-        return _replace(alone, geo_precision="near", place_method="city_district")
+        return replace(alone, geo_precision="near", place_method="city_district")
     return city
 
 
@@ -3480,12 +3480,12 @@ def _city_and_part(gaz: Gazetteer, left: str, right: str, hint: str | None, boun
     located = part is not None and part.geo_precision in ("point", "near")
     if part is not None and part.geo_precision == "admin2" and part.admin1 == city.admin1:
         # `Sanaa-Shuub`, `Taiz-Al Qahirah`: a district of the city, not the city point's own
-        return None, _replace(city, place=f"{right}, {city.place}", admin2=part.admin2,
+        return None, replace(city, place=f"{right}, {city.place}", admin2=part.admin2,
                               geo_precision="near", place_method="city_district"), False
     if part is not None and located and km(part.latitude, part.longitude, city.latitude,
                                            city.longitude) <= CITY_KM:
-        return _replace(part, geo_precision="near", place_method="city_district"), city, False
-    return None, _replace(city, place=f"{right}, {city.place}", geo_precision="near",
+        return replace(part, geo_precision="near", place_method="city_district"), city, False
+    return None, replace(city, place=f"{right}, {city.place}", geo_precision="near",
                           place_method="city_district"), located
 
 
@@ -3494,10 +3494,6 @@ def _iso2(iso3: str) -> str:
 
     c = pycountry.countries.get(alpha_3=iso3)
     return c.alpha_2 if c else iso3
-
-
-def _replace(record: Place, /, **changes: object) -> Place:
-    return replace(record, **changes)  # type: ignore[arg-type]
 
 
 PLACE_COLUMNS = ["place", "admin1", "admin2", "country", "iso3", "latitude", "longitude",

@@ -369,6 +369,49 @@ def test_the_gated_zone_names_find_what_the_whole_pattern_does():
     assert [gated.findall(t) for t in texts] == [whole.findall(t) for t in texts]
 
 
+def test_no_date_word_is_digits():
+    """Translating keeps a clock time's digits as they are only while no date word is made
+    of digits alone (`dates._CLOCK_DIGITS`)."""
+    from pipeline.dates import _word_table
+
+    assert not [p for entries in _word_table().values() for p, _ in entries
+                if any(w.isdigit() for w in p)]
+
+
+# Words around clock times: punctuation that joins a token or not, a prefix `_TIME` drops
+# with the clock, words that translating reads, Eastern digits that folding makes Western
+CLOCK_WORDS = ["5:59", "18h35", "01:24", "12:00", "١٢:٣٠", "0930", "1:", "at", "p.m.", "a.m.", "pm",
+               "GMT", "(", ")", "-", ".", ":", "'", "’", "_", "x", "h", ",", "/", "1", "16",
+               "1er", "2024", "mi-", "الساعة", "و", "vers", "le", "mars", "Friday", "shortly",
+               "before", "early", "hours", "local", "time", "جمعة", "hier", "aujourd'hui"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(words=st.lists(st.sampled_from(CLOCK_WORDS), max_size=8),
+       gaps=st.lists(st.sampled_from(["", " ", "  "]), min_size=8, max_size=8),
+       language=st.sampled_from(["en", "ar", "fr", "fa", "tr", "he"]))
+def test_a_clock_times_digits_do_not_change_its_cleaning(words, gaps, language):
+    """`_clean` reads a clock time's digits as zeros (one memo entry for a day's texts at all
+    minutes): any text cleans as it does with its own digits."""
+    from pipeline.dates import _cleaned, _fold
+
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))
+    assert _clean(text, language) == _cleaned.__wrapped__(_fold(text), language)
+
+
+def test_the_gold_texts_and_word_pairs_clean_as_with_their_own_digits():
+    """As above, on the gold texts and on every two of those words with each gap."""
+    from pipeline.dates import _cleaned, _fold
+
+    with open(GOLD, encoding="utf-8") as fh:
+        texts = [row["text"] for row in csv.DictReader(fh)]
+    texts += [f"{a}{gap}{b}" for a in CLOCK_WORDS for gap in ("", " ") for b in CLOCK_WORDS]
+    assert any(":" in t for t in texts)
+    for language in ("en", "ar", "fr", "fa"):
+        assert [_clean(t, language) for t in texts] == [
+            _cleaned.__wrapped__(_fold(t), language) for t in texts]
+
+
 @settings(max_examples=100, deadline=None)
 @given(when=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1)),
        hours=st.integers(min_value=-12, max_value=14))

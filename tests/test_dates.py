@@ -380,10 +380,11 @@ def test_no_date_word_is_digits():
 
 # Words around clock times: punctuation that joins a token or not, a prefix `_TIME` drops
 # with the clock, words that translating reads, Eastern digits that folding makes Western
-CLOCK_WORDS = ["5:59", "18h35", "01:24", "12:00", "١٢:٣٠", "0930", "1:", "at", "p.m.", "a.m.", "pm",
-               "GMT", "(", ")", "-", ".", ":", "'", "’", "_", "x", "h", ",", "/", "1", "16",
-               "1er", "2024", "mi-", "الساعة", "و", "vers", "le", "mars", "Friday", "shortly",
-               "before", "early", "hours", "local", "time", "جمعة", "hier", "aujourd'hui"]
+CLOCK_WORDS = ["5:59", "18h35", "01:24", "12:00", "١٢:٣٠", "0930", "1:", "at", "p.m.", "a.m.",
+               "pm", "GMT", "(", ")", "-", ".", ":", "'", "’", "_", "x", "h", ",", "/", "1",
+               "16", "1er", "2024", "mi-", "الساعة", "و", "vers", "le", "mars", "Friday",
+               "shortly", "before", "early", "hours", "local", "time", "جمعة", "hier",
+               "aujourd'hui"]
 
 
 @settings(max_examples=2000, deadline=None)
@@ -401,12 +402,12 @@ def test_a_clock_times_digits_do_not_change_its_cleaning(words, gaps, language):
 
 def test_the_gold_texts_and_word_pairs_clean_as_with_their_own_digits():
     """As above, on the gold texts and on every two of those words with each gap."""
-    from pipeline.dates import _cleaned, _fold
+    from pipeline.dates import _CLOCK_DIGITS, _cleaned, _fold, _zeros
 
     with open(GOLD, encoding="utf-8") as fh:
         texts = [row["text"] for row in csv.DictReader(fh)]
+    assert sum(_CLOCK_DIGITS.sub(_zeros, _fold(t)) != _fold(t) for t in texts) >= 5
     texts += [f"{a}{gap}{b}" for a in CLOCK_WORDS for gap in ("", " ") for b in CLOCK_WORDS]
-    assert any(":" in t for t in texts)
     for language in ("en", "ar", "fr", "fa"):
         assert [_clean(t, language) for t in texts] == [
             _cleaned.__wrapped__(_fold(t), language) for t in texts]

@@ -387,6 +387,13 @@ CLOCK_WORDS = ["5:59", "18h35", "01:24", "12:00", "١٢:٣٠", "0930", "1:", "at
                "aujourd'hui"]
 
 
+def _cleaned_with_its_own_digits(text: str, language: str) -> str:
+    """Cleaning as it was before `_clean` read a clock time's digits as zeros."""
+    from pipeline.dates import _cleaned, _fold
+
+    return _cleaned.__wrapped__(_fold(text), language)
+
+
 @settings(max_examples=2000, deadline=None)
 @given(words=st.lists(st.sampled_from(CLOCK_WORDS), max_size=8),
        gaps=st.lists(st.sampled_from(["", " ", "  "]), min_size=8, max_size=8),
@@ -394,15 +401,13 @@ CLOCK_WORDS = ["5:59", "18h35", "01:24", "12:00", "١٢:٣٠", "0930", "1:", "at
 def test_a_clock_times_digits_do_not_change_its_cleaning(words, gaps, language):
     """`_clean` reads a clock time's digits as zeros (one memo entry for a day's texts at all
     minutes): any text cleans as it does with its own digits."""
-    from pipeline.dates import _cleaned, _fold
-
     text = "".join(w + g for w, g in zip(words, gaps, strict=False))
-    assert _clean(text, language) == _cleaned.__wrapped__(_fold(text), language)
+    assert _clean(text, language) == _cleaned_with_its_own_digits(text, language)
 
 
 def test_the_gold_texts_and_word_pairs_clean_as_with_their_own_digits():
     """As above, on the gold texts and on every two of those words with each gap."""
-    from pipeline.dates import _CLOCK_DIGITS, _cleaned, _fold, _zeros
+    from pipeline.dates import _CLOCK_DIGITS, _fold, _zeros
 
     with open(GOLD, encoding="utf-8") as fh:
         texts = [row["text"] for row in csv.DictReader(fh)]
@@ -410,7 +415,7 @@ def test_the_gold_texts_and_word_pairs_clean_as_with_their_own_digits():
     texts += [f"{a}{gap}{b}" for a in CLOCK_WORDS for gap in ("", " ") for b in CLOCK_WORDS]
     for language in ("en", "ar", "fr", "fa"):
         assert [_clean(t, language) for t in texts] == [
-            _cleaned.__wrapped__(_fold(t), language) for t in texts]
+            _cleaned_with_its_own_digits(t, language) for t in texts]
 
 
 @settings(max_examples=100, deadline=None)
